@@ -1,0 +1,671 @@
+//! The pest-free syntax tree.
+//!
+//! Spans inside an item are relative to the item's start (see [`ItemNode::offset`]), so an
+//! edit to one item leaves every other item's tree equal and the checker can reuse its work.
+
+use std::fmt;
+
+/// A byte range, relative to the start of the enclosing item unless stated otherwise.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    /// First byte.
+    pub start: u32,
+    /// One past the last byte.
+    pub end: u32,
+}
+
+impl Span {
+    /// A span from `start` to `end`.
+    pub fn new(start: u32, end: u32) -> Self {
+        Span { start, end }
+    }
+
+    /// This span moved right by `offset` bytes.
+    pub fn shifted(self, offset: u32) -> Span {
+        Span::new(self.start.saturating_add(offset), self.end.saturating_add(offset))
+    }
+
+    /// The smallest span covering both.
+    pub fn to(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+
+    /// As a `Range<usize>`.
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// A name with where it was written.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Ident {
+    /// The name.
+    pub name: String,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// A dotted name such as `std.privacy` or `Contract`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct QName {
+    /// The segments, in order.
+    pub parts: Vec<Ident>,
+    /// The whole name.
+    pub span: Span,
+}
+
+impl QName {
+    /// The name as written, segments joined by dots.
+    pub fn text(&self) -> String {
+        self.parts.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(".")
+    }
+
+    /// The last segment.
+    pub fn last(&self) -> Option<&Ident> {
+        self.parts.last()
+    }
+}
+
+/// One top-level item with its absolute position in the file.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ItemNode {
+    /// Byte offset of the item's first keyword in the file.
+    pub offset: u32,
+    /// The item; its spans are relative to `offset`.
+    pub item: Item,
+}
+
+/// A top-level item.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Item {
+    /// `package a.b`
+    Package(QName),
+    /// `use a.b`
+    Use(QName),
+    /// `schema Name { field: type, … }`
+    Schema(SchemaDecl),
+    /// `enum Name { a, b }`
+    Enum(EnumDecl),
+    /// `const NAME: type = expr`
+    Const(ConstDecl),
+    /// `rule name(params) on Kind = expr`
+    Rule(RuleDecl),
+    /// `obligation`, `prohibition` or `recommendation`
+    Deontic(DeonticDecl),
+    /// `waiver target where selector { … }`
+    Waiver(WaiverDecl),
+}
+
+impl Item {
+    /// The name the item declares, if it declares one.
+    pub fn name(&self) -> Option<&Ident> {
+        match self {
+            Item::Package(_) | Item::Use(_) | Item::Waiver(_) => None,
+            Item::Schema(s) => Some(&s.name),
+            Item::Enum(e) => Some(&e.name),
+            Item::Const(c) => Some(&c.name),
+            Item::Rule(r) => Some(&r.name),
+            Item::Deontic(d) => Some(&d.name),
+        }
+    }
+
+    /// What kind of item this is, in words (for messages).
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Item::Package(_) => "package declaration",
+            Item::Use(_) => "use declaration",
+            Item::Schema(_) => "schema",
+            Item::Enum(_) => "enum",
+            Item::Const(_) => "constant",
+            Item::Rule(_) => "rule",
+            Item::Deontic(d) => d.modality.keyword(),
+            Item::Waiver(_) => "waiver",
+        }
+    }
+
+    /// The doc comment, if the item kind keeps one.
+    pub fn docs(&self) -> Option<&str> {
+        let docs = match self {
+            Item::Schema(s) => &s.docs,
+            Item::Enum(e) => &e.docs,
+            Item::Const(c) => &c.docs,
+            Item::Rule(r) => &r.docs,
+            Item::Deontic(d) => &d.docs,
+            Item::Package(_) | Item::Use(_) | Item::Waiver(_) => return None,
+        };
+        (!docs.is_empty()).then_some(docs.as_str())
+    }
+}
+
+/// `schema Name { … }`
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SchemaDecl {
+    /// `///` lines above the item.
+    pub docs: String,
+    /// The schema's name.
+    pub name: Ident,
+    /// Its fields in order.
+    pub fields: Vec<FieldDecl>,
+}
+
+/// `name: type` inside a schema.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct FieldDecl {
+    /// `///` lines above the field.
+    pub docs: String,
+    /// The field's name.
+    pub name: Ident,
+    /// Its declared type.
+    pub ty: TypeExpr,
+}
+
+/// A type as written.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TypeExpr {
+    /// The type before any `?`.
+    pub kind: TypeKind,
+    /// Whether it ends in `?`.
+    pub optional: bool,
+    /// The whole type.
+    pub span: Span,
+}
+
+/// The shapes of a written type.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum TypeKind {
+    /// A built-in scalar, a schema or an enum, by name.
+    Named(QName),
+    /// `list<T>`
+    List(Box<TypeExpr>),
+    /// `set<T>`
+    Set(Box<TypeExpr>),
+    /// `map<T>` (string keys)
+    Map(Box<TypeExpr>),
+    /// `duration(hours)` or `duration(days)`: a duration that documents may write as a bare number
+    Duration(DurationUnit),
+}
+
+/// The unit a document's bare number is read in, for `duration(unit)` fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DurationUnit {
+    /// Hours.
+    Hours,
+    /// Calendar days.
+    Days,
+}
+
+/// `enum Name { a, b }`
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct EnumDecl {
+    /// `///` lines above the item.
+    pub docs: String,
+    /// The enum's name.
+    pub name: Ident,
+    /// Its variants in order, each with its doc comment.
+    pub variants: Vec<(Ident, String)>,
+}
+
+/// `const NAME: type = expr`
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ConstDecl {
+    /// `///` lines above the item.
+    pub docs: String,
+    /// The constant's name.
+    pub name: Ident,
+    /// Its declared type.
+    pub ty: TypeExpr,
+    /// Its value (literals only).
+    pub value: Expr,
+}
+
+/// `rule name(params) on Kind = condition`
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RuleDecl {
+    /// `///` lines above the item.
+    pub docs: String,
+    /// The rule's name.
+    pub name: Ident,
+    /// Typed parameters (empty without parentheses).
+    pub params: Vec<Param>,
+    /// The document kind whose fields the body reads, if any.
+    pub on: Option<QName>,
+    /// The condition.
+    pub body: Expr,
+}
+
+/// `name: type` in a rule's parameter list.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Param {
+    /// The parameter's name.
+    pub name: Ident,
+    /// Its type.
+    pub ty: TypeExpr,
+}
+
+/// The three deontic forms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Modality {
+    /// `obligation … must`
+    Obligation,
+    /// `prohibition … must not`
+    Prohibition,
+    /// `recommendation … should`
+    Recommendation,
+}
+
+impl Modality {
+    /// The keyword that introduces the item.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Modality::Obligation => "obligation",
+            Modality::Prohibition => "prohibition",
+            Modality::Recommendation => "recommendation",
+        }
+    }
+
+    /// The requirement keyword this form expects.
+    pub fn expected_requirement(self) -> RequirementKw {
+        match self {
+            Modality::Obligation => RequirementKw::Must,
+            Modality::Prohibition => RequirementKw::MustNot,
+            Modality::Recommendation => RequirementKw::Should,
+        }
+    }
+}
+
+/// `must`, `must not`, `should`, `should not`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RequirementKw {
+    /// `must`
+    Must,
+    /// `must not`
+    MustNot,
+    /// `should`
+    Should,
+    /// `should not`
+    ShouldNot,
+}
+
+impl RequirementKw {
+    /// As written.
+    pub fn text(self) -> &'static str {
+        match self {
+            RequirementKw::Must => "must",
+            RequirementKw::MustNot => "must not",
+            RequirementKw::Should => "should",
+            RequirementKw::ShouldNot => "should not",
+        }
+    }
+
+    /// Whether the condition that follows is forbidden rather than required.
+    pub fn is_negated(self) -> bool {
+        matches!(self, RequirementKw::MustNot | RequirementKw::ShouldNot)
+    }
+}
+
+/// An `obligation`, `prohibition` or `recommendation`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct DeonticDecl {
+    /// `///` lines above the item.
+    pub docs: String,
+    /// Which form.
+    pub modality: Modality,
+    /// Where the form's keyword is.
+    pub keyword_span: Span,
+    /// The item's name.
+    pub name: Ident,
+    /// The document kind it applies to.
+    pub on: QName,
+    /// The clauses in the order written.
+    pub clauses: Vec<Clause>,
+    /// The whole body, braces included.
+    pub body_span: Span,
+}
+
+/// A clause inside an obligation's braces.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Clause {
+    /// `area: name`
+    Area(Ident),
+    /// `severity: name`
+    Severity(Ident),
+    /// `cite: "…", "…"`
+    Cite(Vec<StringLit>),
+    /// `when condition`
+    When(Expr),
+    /// `must condition` (or `must not`, `should`, `should not`)
+    Require {
+        /// Which keyword.
+        kw: RequirementKw,
+        /// Where the keyword is.
+        kw_span: Span,
+        /// The condition.
+        condition: Expr,
+    },
+    /// `because "message with {path}"`
+    Because(Message),
+}
+
+impl Clause {
+    /// The clause keyword, for messages.
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            Clause::Area(_) => "area",
+            Clause::Severity(_) => "severity",
+            Clause::Cite(_) => "cite",
+            Clause::When(_) => "when",
+            Clause::Require { kw, .. } => kw.text(),
+            Clause::Because(_) => "because",
+        }
+    }
+}
+
+/// A string literal with its unescaped value.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct StringLit {
+    /// The value, escapes resolved.
+    pub value: String,
+    /// The literal including its quotes.
+    pub span: Span,
+}
+
+/// A `because` message: text with `{path}` holes.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Message {
+    /// Literal text and interpolated paths, in order.
+    pub parts: Vec<MessagePart>,
+    /// The literal including its quotes.
+    pub span: Span,
+}
+
+/// A piece of a message.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum MessagePart {
+    /// Text as written.
+    Text(String),
+    /// `{a.b.c}`: a document value.
+    Hole(Expr),
+}
+
+/// `waiver target where selector { reason: …, approved_by: …, until: … }`
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct WaiverDecl {
+    /// The obligation it waives.
+    pub target: QName,
+    /// Which documents it covers.
+    pub selector: Option<Expr>,
+    /// `reason: "…"`
+    pub reason: Option<StringLit>,
+    /// `approved_by: "…"`
+    pub approved_by: Option<StringLit>,
+    /// `until: 2027-03-31`
+    pub until: Option<(DateLit, Span)>,
+    /// Where the fields' braces are.
+    pub body_span: Span,
+    /// Fields written twice or with the wrong kind of value.
+    pub field_errors: Vec<(Span, String)>,
+}
+
+/// A calendar date as written, checked to be a real date by the parser.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DateLit {
+    /// Year.
+    pub year: i16,
+    /// Month, 1–12.
+    pub month: i8,
+    /// Day, 1–31.
+    pub day: i8,
+}
+
+impl fmt::Display for DateLit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// An expression with its span.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Expr {
+    /// What it is.
+    pub kind: ExprKind,
+    /// Where it is.
+    pub span: Span,
+}
+
+/// Units of duration literals.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DurationLitUnit {
+    /// `h`
+    Hours,
+    /// `d`
+    Days,
+    /// `bd`: Monday to Friday
+    BusinessDays,
+}
+
+/// Literal values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Literal {
+    /// `true`, `false`
+    Bool(bool),
+    /// `42`
+    Int(i64),
+    /// `0.8`, kept as written so no precision is lost
+    Decimal(String),
+    /// `"text"`
+    String(String),
+    /// `2026-03-31`
+    Date(DateLit),
+    /// `48h`, `30d`, `10bd`
+    Duration(i64, DurationLitUnit),
+    /// `2%`, kept as written
+    Percent(String),
+}
+
+/// Binary operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BinOp {
+    /// `or`
+    Or,
+    /// `and`
+    And,
+    /// `==`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `in`
+    In,
+    /// `not in`
+    NotIn,
+    /// `contains`
+    Contains,
+    /// `contains any of`
+    ContainsAny,
+    /// `contains all of`
+    ContainsAll,
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+    /// `union`
+    Union,
+    /// `intersect`
+    Intersect,
+    /// `except`
+    Except,
+}
+
+impl BinOp {
+    /// As written.
+    pub fn text(self) -> &'static str {
+        match self {
+            BinOp::Or => "or",
+            BinOp::And => "and",
+            BinOp::Eq => "==",
+            BinOp::Ne => "!=",
+            BinOp::Lt => "<",
+            BinOp::Le => "<=",
+            BinOp::Gt => ">",
+            BinOp::Ge => ">=",
+            BinOp::In => "in",
+            BinOp::NotIn => "not in",
+            BinOp::Contains => "contains",
+            BinOp::ContainsAny => "contains any of",
+            BinOp::ContainsAll => "contains all of",
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+            BinOp::Union => "union",
+            BinOp::Intersect => "intersect",
+            BinOp::Except => "except",
+        }
+    }
+}
+
+/// `x is present`, `x is empty`, and their negations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum IsTest {
+    /// `is present` (also `present(x)`); never unknown
+    Present,
+    /// `is absent`; never unknown
+    Absent,
+    /// `is empty`
+    Empty,
+    /// `is not empty`
+    NotEmpty,
+}
+
+/// `all` or `any`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Quant {
+    /// Every element.
+    All,
+    /// Some element.
+    Any,
+}
+
+/// Aggregate functions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AggFn {
+    /// `count`
+    Count,
+    /// `sum`
+    Sum,
+    /// `min`
+    Min,
+    /// `max`
+    Max,
+    /// `avg`
+    Avg,
+}
+
+impl AggFn {
+    /// As written.
+    pub fn text(self) -> &'static str {
+        match self {
+            AggFn::Count => "count",
+            AggFn::Sum => "sum",
+            AggFn::Min => "min",
+            AggFn::Max => "max",
+            AggFn::Avg => "avg",
+        }
+    }
+}
+
+/// `x in collection where filter`, the binding part of quantifiers and aggregates.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Binding {
+    /// The element variable.
+    pub var: Ident,
+    /// The collection.
+    pub collection: Box<Expr>,
+    /// Optional filter.
+    pub filter: Option<Box<Expr>>,
+}
+
+/// The shapes of expressions.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ExprKind {
+    /// A literal.
+    Literal(Literal),
+    /// `today`
+    Today,
+    /// A bare name: a field of the document, a variable, a rule, a constant or an enum variant.
+    Name(Ident),
+    /// `base.field`
+    Field(Box<Expr>, Ident),
+    /// `rule(args)`
+    Call(Ident, Vec<Expr>),
+    /// `[a, b]`
+    List(Vec<Expr>),
+    /// `{a, b}`
+    Set(Vec<Expr>),
+    /// `not x`
+    Not(Box<Expr>),
+    /// `-x`
+    Neg(Box<Expr>),
+    /// `a op b`
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    /// `x is present` etc.
+    Is(IsTest, Box<Expr>),
+    /// `x within d before y`
+    Within {
+        /// The date tested.
+        subject: Box<Expr>,
+        /// The window.
+        window: Box<Expr>,
+        /// The end of the window.
+        anchor: Box<Expr>,
+    },
+    /// `all x in xs where f: body`
+    Quantified(Quant, Binding, Box<Expr>),
+    /// `count(x in xs where f)`, `sum(x in xs: value)`, `max(xs)`
+    Aggregate {
+        /// Which function.
+        func: AggFn,
+        /// `x in xs where f`, or absent for the plain form.
+        binding: Option<Binding>,
+        /// The value per element (`: value`), or the collection in the plain form.
+        value: Option<Box<Expr>>,
+    },
+    /// `(x)`, kept so spans and formatting follow the source.
+    Paren(Box<Expr>),
+    /// A part that failed to lower (already reported).
+    Error,
+}
+
+impl Expr {
+    /// The expression without surrounding parentheses.
+    pub fn unparen(&self) -> &Expr {
+        match &self.kind {
+            ExprKind::Paren(inner) => inner.unparen(),
+            _ => self,
+        }
+    }
+
+    /// The dotted path this expression names (`a.b.c`), if it is one.
+    pub fn as_path(&self) -> Option<Vec<&Ident>> {
+        match &self.kind {
+            ExprKind::Name(id) => Some(vec![id]),
+            ExprKind::Field(base, field) => {
+                let mut path = base.as_path()?;
+                path.push(field);
+                Some(path)
+            }
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! Diagnostics shared by every layer: a stable code, a message, a primary span, optional
+//! secondary labels and help. Rendering (colours, snippets) is the CLI's business.
+
+use crate::ast::Span;
+use std::fmt;
+
+/// How serious a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Level {
+    /// Worth knowing; never fails a run.
+    Warning,
+    /// The policy cannot be used as written.
+    Error,
+}
+
+/// A secondary location with a note.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Note {
+    /// Where.
+    pub span: Span,
+    /// What to say there.
+    pub message: String,
+}
+
+/// One problem found in a policy file.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, thiserror::Error)]
+#[error("{message}")]
+pub struct Diagnostic {
+    /// A stable code such as `tenet::E0202`.
+    pub code: &'static str,
+    /// Error or warning.
+    pub level: Level,
+    /// Lowercase, no trailing period, user text in backticks.
+    pub message: String,
+    /// The exact place.
+    pub span: Span,
+    /// Text on the primary label.
+    pub label: String,
+    /// Other places worth showing.
+    pub notes: Vec<Note>,
+    /// How to fix it, when known.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error with a code, a message and a labelled span.
+    pub fn error(code: &'static str, message: impl Into<String>, span: Span) -> Self {
+        Diagnostic {
+            code,
+            level: Level::Error,
+            message: message.into(),
+            span,
+            label: String::new(),
+            notes: Vec::new(),
+            help: None,
+        }
+    }
+
+    /// A warning with a code, a message and a labelled span.
+    pub fn warning(code: &'static str, message: impl Into<String>, span: Span) -> Self {
+        Diagnostic { level: Level::Warning, ..Diagnostic::error(code, message, span) }
+    }
+
+    /// Sets the primary label's text.
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = label.into();
+        self
+    }
+
+    /// Adds help text.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a secondary label.
+    pub fn with_note(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.notes.push(Note { span, message: message.into() });
+        self
+    }
+
+    /// The same diagnostic with every span moved right by `offset` bytes.
+    pub fn shifted(mut self, offset: u32) -> Self {
+        self.span = self.span.shifted(offset);
+        for note in &mut self.notes {
+            note.span = note.span.shifted(offset);
+        }
+        self
+    }
+
+    /// Whether this is an error rather than a warning.
+    pub fn is_error(&self) -> bool {
+        self.level == Level::Error
+    }
+}
+
+impl miette::Diagnostic for Diagnostic {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.code))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.level {
+            Level::Error => miette::Severity::Error,
+            Level::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        let primary = miette::LabeledSpan::new_primary_with_span(
+            (!self.label.is_empty()).then(|| self.label.clone()),
+            self.span.range(),
+        );
+        let notes = self
+            .notes
+            .iter()
+            .map(|n| miette::LabeledSpan::new_with_span(Some(n.message.clone()), n.span.range()));
+        Some(Box::new(std::iter::once(primary).chain(notes)))
+    }
+}
+
+/// The closest candidate to `name` among `candidates`, if one is close enough to be a likely typo.
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .filter(|c| *c != name)
+        .map(|c| (strsim::normalized_damerau_levenshtein(name, c), c))
+        .filter(|(score, _)| *score >= 0.6)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names_only() {
+        let fields = ["retention_days", "categories", "role"];
+        assert_eq!(did_you_mean("retention_day", fields), Some("retention_days"));
+        assert_eq!(did_you_mean("rol", fields), Some("role"));
+        assert_eq!(did_you_mean("zzz", fields), None);
+    }
+
+    #[test]
+    fn shifting_moves_every_span() {
+        let d = Diagnostic::error("tenet::E0000", "x", Span::new(1, 2)).with_note(Span::new(3, 4), "n");
+        let d = d.shifted(10);
+        assert_eq!(d.span, Span::new(11, 12));
+        assert_eq!(d.notes.first().map(|n| n.span), Some(Span::new(13, 14)));
+    }
+}

@@ -1,0 +1,13 @@
+//! The syntax layer of Tenet: the grammar (`grammar/tenet.pest`), a parser with item-level
+//! error recovery, and a syntax tree that knows nothing of pest. Spans inside items are
+//! relative to the item, so editing one item leaves the others' trees equal.
+//!
+//! This crate knows nothing about name resolution, types, documents or evaluation.
+
+pub mod ast;
+pub mod diag;
+mod parser;
+pub mod split;
+
+pub use diag::{Diagnostic, Level, Note, did_you_mean};
+pub use parser::{MAX_NESTING, ParsedFile, codes, parse_date, parse_file, parse_item};

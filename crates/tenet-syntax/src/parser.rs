@@ -1,0 +1,851 @@
+//! Parsing: split into items, parse each with pest, lower to the AST.
+
+use crate::ast::*;
+use crate::diag::Diagnostic;
+use crate::split::{docs_above, split_items};
+use pest::Parser as _;
+use pest::iterators::Pair;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../../grammar/tenet.pest"]
+struct TenetParser;
+
+/// Error codes of the syntax layer.
+pub mod codes {
+    /// The text does not follow the grammar.
+    pub const SYNTAX: &str = "tenet::E0001";
+    /// A literal that parses but means nothing (a 13th month, an int too large).
+    pub const BAD_LITERAL: &str = "tenet::E0002";
+    /// An item keyword the language reserves but this version does not support.
+    pub const UNSUPPORTED_ITEM: &str = "tenet::E0003";
+    /// Nesting deeper than the parser accepts.
+    pub const TOO_DEEP: &str = "tenet::E0004";
+    /// A clause or waiver field written twice, or in the wrong form.
+    pub const BAD_CLAUSE: &str = "tenet::E0005";
+}
+
+/// How deeply parentheses and brackets may nest inside one item.
+pub const MAX_NESTING: usize = 64;
+
+/// The result of parsing one file: the items that parsed, and a diagnostic for each that did not.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct ParsedFile {
+    /// Items in file order.
+    pub items: Vec<ItemNode>,
+    /// Syntax errors with absolute spans.
+    pub errors: Vec<Diagnostic>,
+}
+
+/// Parses a whole file. Never fails: broken items become diagnostics.
+pub fn parse_file(text: &str) -> ParsedFile {
+    let mut parsed = ParsedFile::default();
+    for chunk in split_items(text) {
+        let Some(chunk_text) = text.get(chunk.start..chunk.end) else { continue };
+        let offset = u32::try_from(chunk.start).unwrap_or(u32::MAX);
+        match parse_item(chunk_text, chunk.docs) {
+            Ok((item, errors)) => {
+                parsed.errors.extend(errors.into_iter().map(|e| e.shifted(offset)));
+                parsed.items.push(ItemNode { offset, item });
+            }
+            Err(error) => parsed.errors.push(error.shifted(offset)),
+        }
+    }
+    parsed
+}
+
+/// Parses the text of one item. Spans in the result are relative to the start of `text`.
+/// Lowering problems that still leave a usable item come back beside it.
+pub fn parse_item(text: &str, docs: String) -> Result<(Item, Vec<Diagnostic>), Diagnostic> {
+    if let Some(error) = check_nesting(text) {
+        return Err(error);
+    }
+    if text.starts_with("test") && text.get(4..5).is_none_or(|c| !c.chars().all(|c| c.is_alphanumeric() || c == '_')) {
+        return Err(Diagnostic::error(codes::UNSUPPORTED_ITEM, "`test` items are not supported yet", Span::new(0, 4))
+            .with_label("reserved for policy tests")
+            .with_help("remove the test block; `tenet test` arrives in a later version"));
+    }
+    let mut pairs = TenetParser::parse(Rule::item_eoi, text).map_err(syntax_error)?;
+    let item_pair = pairs
+        .next()
+        .and_then(|p| p.into_inner().next())
+        .ok_or_else(|| Diagnostic::error(codes::SYNTAX, "expected an item", Span::new(0, 0)))?;
+    let mut lower = Lower { text, errors: Vec::new() };
+    let item = lower.item(item_pair, docs);
+    Ok((item, lower.errors))
+}
+
+/// The prefix `parse_path` puts before a message hole so it parses as a rule body.
+const HOLE_PREFIX: &str = "rule __hole = ";
+
+/// Parses a message hole such as `vendor.name`; spans come back relative to `text`.
+fn parse_path(text: &str) -> Option<Expr> {
+    let wrapped = format!("{HOLE_PREFIX}{text}");
+    let (item, errors) = parse_item(&wrapped, String::new()).ok()?;
+    match item {
+        Item::Rule(rule) if errors.is_empty() && rule.body.as_path().is_some() => {
+            Some(rebase(rule.body, -i64::try_from(HOLE_PREFIX.len()).unwrap_or(0)))
+        }
+        _ => None,
+    }
+}
+
+/// Rejects nesting the recursive-descent parser would choke on, before pest sees it.
+fn check_nesting(text: &str) -> Option<Diagnostic> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in text.char_indices() {
+        if in_string {
+            match (escaped, c) {
+                (false, '\\') => escaped = true,
+                (false, '"') | (_, '\n') => in_string = false,
+                _ => escaped = false,
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '(' | '[' | '{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    let at = u32::try_from(i).unwrap_or(u32::MAX);
+                    return Some(
+                        Diagnostic::error(codes::TOO_DEEP, format!("brackets nest more than {MAX_NESTING} levels deep"), Span::new(at, at + 1))
+                            .with_label("too deep here")
+                            .with_help("split the condition into named rules"),
+                    );
+                }
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn syntax_error(error: pest::error::Error<Rule>) -> Diagnostic {
+    let (start, end) = match error.location {
+        pest::error::InputLocation::Pos(p) => (p, p),
+        pest::error::InputLocation::Span((s, e)) => (s, e),
+    };
+    let span = Span::new(u32::try_from(start).unwrap_or(u32::MAX), u32::try_from(end).unwrap_or(u32::MAX));
+    let message = match &error.variant {
+        pest::error::ErrorVariant::ParsingError { positives, .. } => {
+            let mut expected: Vec<&str> = positives.iter().filter_map(|r| describe_rule(*r)).collect();
+            expected.sort_unstable();
+            expected.dedup();
+            match expected.as_slice() {
+                [] => "unexpected text".to_string(),
+                [one] => format!("expected {one}"),
+                many => {
+                    let (last, rest) = many.split_last().map_or((&"", &[][..]), |(l, r)| (l, r));
+                    format!("expected {} or {last}", rest.join(", "))
+                }
+            }
+        }
+        pest::error::ErrorVariant::CustomError { message } => message.clone(),
+    };
+    Diagnostic::error(codes::SYNTAX, message, span).with_label("here")
+}
+
+/// A user-facing name for a grammar rule, or `None` to leave it out of "expected …" lists.
+fn describe_rule(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::EOI => "end of item",
+        Rule::package_decl
+        | Rule::use_decl
+        | Rule::schema_decl
+        | Rule::enum_decl
+        | Rule::const_decl
+        | Rule::rule_decl
+        | Rule::deontic_decl
+        | Rule::waiver_decl
+        | Rule::modality => "an item (`schema`, `rule`, `obligation`, …)",
+        Rule::ident | Rule::name | Rule::qname => "a name",
+        Rule::type_expr | Rule::named_type | Rule::generic_type | Rule::duration_type => "a type",
+        Rule::field_decl => "a field (`name: type`)",
+        Rule::enum_variant => "a variant name",
+        Rule::area_clause
+        | Rule::severity_clause
+        | Rule::cite_clause
+        | Rule::when_clause
+        | Rule::require_clause
+        | Rule::because_clause => "a clause (`area`, `severity`, `cite`, `when`, `must`, `because`)",
+        Rule::requirement_kw | Rule::must | Rule::must_not | Rule::should | Rule::should_not => "`must` or `should`",
+        Rule::waiver_field | Rule::waiver_key => "`reason`, `approved_by` or `until`",
+        Rule::waiver_where => "`where`",
+        Rule::expr
+        | Rule::or_expr
+        | Rule::and_expr
+        | Rule::not_expr
+        | Rule::cmp_expr
+        | Rule::add_expr
+        | Rule::mul_expr
+        | Rule::unary_expr
+        | Rule::postfix_expr
+        | Rule::paren_expr
+        | Rule::quantifier
+        | Rule::aggregate
+        | Rule::call
+        | Rule::list_lit
+        | Rule::set_lit
+        | Rule::today
+        | Rule::present_call
+        | Rule::bool_lit
+        | Rule::date_lit
+        | Rule::duration_lit
+        | Rule::percent_lit
+        | Rule::decimal_lit
+        | Rule::int_lit => "an expression",
+        Rule::string => "a string",
+        Rule::cmp_op | Rule::compare_tail => "a comparison",
+        Rule::add_op | Rule::mul_op => "an operator",
+        Rule::kw_and | Rule::kw_or => "`and` or `or`",
+        Rule::field_access => "`.`",
+        Rule::quant_where => "`where`",
+        Rule::agg_value => "`:`",
+        Rule::params => "`(`",
+        Rule::rule_on => "`on`",
+        Rule::optional_mark => "`?`",
+        _ => return None,
+    })
+}
+
+struct Lower<'t> {
+    text: &'t str,
+    errors: Vec<Diagnostic>,
+}
+
+fn span_of(pair: &Pair<'_, Rule>) -> Span {
+    let s = pair.as_span();
+    Span::new(u32::try_from(s.start()).unwrap_or(u32::MAX), u32::try_from(s.end()).unwrap_or(u32::MAX))
+}
+
+impl<'t> Lower<'t> {
+    fn item(&mut self, pair: Pair<'_, Rule>, docs: String) -> Item {
+        let rule = pair.as_rule();
+        let mut inner = pair.into_inner();
+        match rule {
+            Rule::package_decl => Item::Package(self.qname_opt(inner.next())),
+            Rule::use_decl => Item::Use(self.qname_opt(inner.next())),
+            Rule::schema_decl => {
+                let name = self.ident_opt(inner.next());
+                let fields = inner.map(|f| self.field(f)).collect();
+                Item::Schema(SchemaDecl { docs, name, fields })
+            }
+            Rule::enum_decl => {
+                let name = self.ident_opt(inner.next());
+                let variants = inner
+                    .filter_map(|v| {
+                        let start = v.as_span().start();
+                        let docs = docs_above(self.text, start);
+                        v.into_inner().next().map(|id| (self.ident(id), docs))
+                    })
+                    .collect();
+                Item::Enum(EnumDecl { docs, name, variants })
+            }
+            Rule::const_decl => {
+                let name = self.ident_opt(inner.next());
+                let ty = self.type_opt(inner.next());
+                let value = self.expr_opt(inner.next());
+                Item::Const(ConstDecl { docs, name, ty, value })
+            }
+            Rule::rule_decl => {
+                let name = self.ident_opt(inner.next());
+                let mut params = Vec::new();
+                let mut on = None;
+                let mut body = None;
+                for p in inner {
+                    match p.as_rule() {
+                        Rule::params => {
+                            for param in p.into_inner() {
+                                let mut parts = param.into_inner();
+                                let name = self.ident_opt(parts.next());
+                                let ty = self.type_opt(parts.next());
+                                params.push(Param { name, ty });
+                            }
+                        }
+                        Rule::rule_on => on = Some(self.qname_opt(p.into_inner().next())),
+                        _ => body = Some(self.expr(p)),
+                    }
+                }
+                let body = body.unwrap_or_else(error_expr);
+                Item::Rule(RuleDecl { docs, name, params, on, body })
+            }
+            Rule::deontic_decl => self.deontic(inner, docs),
+            Rule::waiver_decl => self.waiver(inner),
+            _ => Item::Use(QName { parts: Vec::new(), span: Span::default() }),
+        }
+    }
+
+    fn deontic(&mut self, mut inner: pest::iterators::Pairs<'_, Rule>, docs: String) -> Item {
+        let modality_pair = inner.next();
+        let keyword_span = modality_pair.as_ref().map(span_of).unwrap_or_default();
+        let modality = match modality_pair.and_then(|p| p.into_inner().next()).map(|p| p.as_rule()) {
+            Some(Rule::kw_prohibition) => Modality::Prohibition,
+            Some(Rule::kw_recommendation) => Modality::Recommendation,
+            _ => Modality::Obligation,
+        };
+        let name = self.ident_opt(inner.next());
+        let on = self.qname_opt(inner.next());
+        let mut clauses = Vec::new();
+        let mut body_span: Option<Span> = None;
+        for clause in inner {
+            let span = span_of(&clause);
+            body_span = Some(body_span.map_or(span, |b| b.to(span)));
+            let rule = clause.as_rule();
+            let mut parts = clause.into_inner();
+            let lowered = match rule {
+                Rule::area_clause => Clause::Area(self.ident_opt(parts.next())),
+                Rule::severity_clause => Clause::Severity(self.ident_opt(parts.next())),
+                Rule::cite_clause => Clause::Cite(parts.map(|s| self.string(s)).collect()),
+                Rule::when_clause => Clause::When(self.expr_opt(parts.next())),
+                Rule::require_clause => {
+                    let kw_pair = parts.next();
+                    let kw_span = kw_pair.as_ref().map(span_of).unwrap_or_default();
+                    let kw = match kw_pair.and_then(|p| p.into_inner().next()).map(|p| p.as_rule()) {
+                        Some(Rule::must_not) => RequirementKw::MustNot,
+                        Some(Rule::should) => RequirementKw::Should,
+                        Some(Rule::should_not) => RequirementKw::ShouldNot,
+                        _ => RequirementKw::Must,
+                    };
+                    Clause::Require { kw, kw_span, condition: self.expr_opt(parts.next()) }
+                }
+                _ => match parts.next() {
+                    Some(s) => Clause::Because(self.message(s)),
+                    None => continue,
+                },
+            };
+            clauses.push(lowered);
+        }
+        let body_span = body_span.unwrap_or(name.span);
+        Item::Deontic(DeonticDecl { docs, modality, keyword_span, name, on, clauses, body_span })
+    }
+
+    fn waiver(&mut self, mut inner: pest::iterators::Pairs<'_, Rule>) -> Item {
+        let target = self.qname_opt(inner.next());
+        let mut waiver = WaiverDecl {
+            target,
+            selector: None,
+            reason: None,
+            approved_by: None,
+            until: None,
+            body_span: Span::default(),
+            field_errors: Vec::new(),
+        };
+        for p in inner {
+            match p.as_rule() {
+                Rule::waiver_where => waiver.selector = p.into_inner().next().map(|e| self.expr(e)),
+                _ => {
+                    let span = span_of(&p);
+                    waiver.body_span = if waiver.body_span == Span::default() { span } else { waiver.body_span.to(span) };
+                    let mut parts = p.into_inner();
+                    let key = parts.next().map(|k| k.as_str().to_string()).unwrap_or_default();
+                    let Some(value) = parts.next() else { continue };
+                    let is_date = value.as_rule() == Rule::date_lit;
+                    let already = match key.as_str() {
+                        "until" => waiver.until.is_some(),
+                        "reason" => waiver.reason.is_some(),
+                        _ => waiver.approved_by.is_some(),
+                    };
+                    if already {
+                        waiver.field_errors.push((span, format!("`{key}` is given twice")));
+                        continue;
+                    }
+                    match (key.as_str(), is_date) {
+                        ("until", true) => {
+                            let value_span = span_of(&value);
+                            if let Some(date) = self.date(&value) {
+                                waiver.until = Some((date, value_span));
+                            }
+                        }
+                        ("until", false) => waiver
+                            .field_errors
+                            .push((span_of(&value), "`until` takes a date such as `2027-03-31`, not a string".into())),
+                        (_, true) => waiver.field_errors.push((span_of(&value), format!("`{key}` takes a string"))),
+                        ("reason", false) => waiver.reason = Some(self.string(value)),
+                        _ => waiver.approved_by = Some(self.string(value)),
+                    }
+                }
+            }
+        }
+        Item::Waiver(waiver)
+    }
+
+    fn field(&mut self, pair: Pair<'_, Rule>) -> FieldDecl {
+        let docs = docs_above(self.text, pair.as_span().start());
+        let mut inner = pair.into_inner();
+        let name = self.ident_opt(inner.next());
+        let ty = self.type_opt(inner.next());
+        FieldDecl { docs, name, ty }
+    }
+
+    fn type_opt(&mut self, pair: Option<Pair<'_, Rule>>) -> TypeExpr {
+        match pair {
+            Some(p) => self.type_expr(p),
+            None => TypeExpr {
+                kind: TypeKind::Named(QName { parts: Vec::new(), span: Span::default() }),
+                optional: false,
+                span: Span::default(),
+            },
+        }
+    }
+
+    fn type_expr(&mut self, pair: Pair<'_, Rule>) -> TypeExpr {
+        let span = span_of(&pair);
+        let mut inner = pair.into_inner();
+        let base = inner.next();
+        let optional = inner.next().is_some();
+        let kind = match base {
+            Some(b) if b.as_rule() == Rule::generic_type => {
+                let mut parts = b.into_inner();
+                let which = parts.next().map(|p| p.as_str().to_string()).unwrap_or_default();
+                let arg = Box::new(self.type_opt(parts.next()));
+                match which.as_str() {
+                    "set" => TypeKind::Set(arg),
+                    "map" => TypeKind::Map(arg),
+                    _ => TypeKind::List(arg),
+                }
+            }
+            Some(b) if b.as_rule() == Rule::duration_type => {
+                let unit = b.into_inner().next().map(|u| u.as_str().to_string()).unwrap_or_default();
+                TypeKind::Duration(if unit == "days" { DurationUnit::Days } else { DurationUnit::Hours })
+            }
+            Some(b) => TypeKind::Named(self.qname_opt(b.into_inner().next())),
+            None => TypeKind::Named(QName { parts: Vec::new(), span }),
+        };
+        TypeExpr { kind, optional, span }
+    }
+
+    fn ident(&mut self, pair: Pair<'_, Rule>) -> Ident {
+        Ident { name: pair.as_str().to_string(), span: span_of(&pair) }
+    }
+
+    fn ident_opt(&mut self, pair: Option<Pair<'_, Rule>>) -> Ident {
+        pair.map_or_else(|| Ident { name: String::new(), span: Span::default() }, |p| self.ident(p))
+    }
+
+    fn qname_opt(&mut self, pair: Option<Pair<'_, Rule>>) -> QName {
+        match pair {
+            Some(p) => {
+                let span = span_of(&p);
+                let parts = p.into_inner().map(|i| self.ident(i)).collect();
+                QName { parts, span }
+            }
+            None => QName { parts: Vec::new(), span: Span::default() },
+        }
+    }
+
+    fn string(&mut self, pair: Pair<'_, Rule>) -> StringLit {
+        let span = span_of(&pair);
+        let mut value = String::new();
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::escape => value.push(unescape(part.as_str())),
+                _ => value.push_str(part.as_str()),
+            }
+        }
+        StringLit { value, span }
+    }
+
+    /// A `because` message: `{path}` holes become expressions, `\{` is a literal brace.
+    fn message(&mut self, pair: Pair<'_, Rule>) -> Message {
+        let span = span_of(&pair);
+        let mut parts = Vec::new();
+        let mut text = String::new();
+        for part in pair.into_inner() {
+            let part_span = span_of(&part);
+            if part.as_rule() == Rule::escape {
+                text.push(unescape(part.as_str()));
+                continue;
+            }
+            let raw = part.as_str();
+            let mut rest = raw;
+            let mut base = part_span.start;
+            while let Some(open) = rest.find('{') {
+                text.push_str(rest.get(..open).unwrap_or(""));
+                let after = rest.get(open + 1..).unwrap_or("");
+                let Some(close) = after.find('}') else {
+                    let at = base + u32::try_from(open).unwrap_or(0);
+                    self.errors.push(
+                        Diagnostic::error(codes::SYNTAX, "unclosed `{` in message", Span::new(at, at + 1))
+                            .with_label("this `{` starts a value")
+                            .with_help("close it with `}`, or write `\\{` for a literal brace"),
+                    );
+                    text.push_str(after);
+                    rest = "";
+                    break;
+                };
+                let hole_text = after.get(..close).unwrap_or("");
+                let hole_start = base + u32::try_from(open + 1).unwrap_or(0);
+                if !text.is_empty() {
+                    parts.push(MessagePart::Text(std::mem::take(&mut text)));
+                }
+                match parse_path(hole_text.trim()) {
+                    Some(expr) => {
+                        let lead = u32::try_from(hole_text.len() - hole_text.trim_start().len()).unwrap_or(0);
+                        parts.push(MessagePart::Hole(rebase(expr, i64::from(hole_start + lead))));
+                    }
+                    None => {
+                        let end = hole_start + u32::try_from(hole_text.len()).unwrap_or(0);
+                        self.errors.push(
+                            Diagnostic::error(codes::SYNTAX, format!("`{{{hole_text}}}` is not a field path"), Span::new(hole_start, end))
+                                .with_label("expected a path such as `vendor.name`")
+                                .with_help("messages can show document values by path; write `\\{` for a literal brace"),
+                        );
+                    }
+                }
+                let consumed = open + 1 + close + 1;
+                base += u32::try_from(consumed).unwrap_or(0);
+                rest = rest.get(consumed..).unwrap_or("");
+            }
+            text.push_str(rest);
+        }
+        if !text.is_empty() {
+            parts.push(MessagePart::Text(text));
+        }
+        Message { parts, span }
+    }
+
+    fn date(&mut self, pair: &Pair<'_, Rule>) -> Option<DateLit> {
+        let s = pair.as_str();
+        let parsed = parse_date(s);
+        if parsed.is_none() {
+            self.errors.push(
+                Diagnostic::error(codes::BAD_LITERAL, format!("`{s}` is not a calendar date"), span_of(pair))
+                    .with_label("no such day")
+                    .with_help("dates are written YYYY-MM-DD"),
+            );
+        }
+        parsed
+    }
+
+    fn expr_opt(&mut self, pair: Option<Pair<'_, Rule>>) -> Expr {
+        pair.map_or_else(error_expr, |p| self.expr(p))
+    }
+
+    fn expr(&mut self, pair: Pair<'_, Rule>) -> Expr {
+        let span = span_of(&pair);
+        let rule = pair.as_rule();
+        match rule {
+            Rule::expr => {
+                let inner = pair.into_inner().next();
+                self.expr_opt(inner)
+            }
+            Rule::paren_expr => {
+                let inner = self.expr_opt(pair.into_inner().next());
+                Expr { kind: ExprKind::Paren(Box::new(inner)), span }
+            }
+            Rule::quantifier => {
+                let mut inner = pair.into_inner();
+                let quant = match inner.next().and_then(|q| q.into_inner().next()).map(|q| q.as_rule()) {
+                    Some(Rule::kw_any) => Quant::Any,
+                    _ => Quant::All,
+                };
+                let var = self.ident_opt(inner.next());
+                let _in = inner.next();
+                let collection = Box::new(self.expr_opt(inner.next()));
+                let mut filter = None;
+                let mut body = None;
+                for p in inner {
+                    if p.as_rule() == Rule::quant_where {
+                        filter = Some(Box::new(self.expr_opt(p.into_inner().next())));
+                    } else {
+                        body = Some(self.expr(p));
+                    }
+                }
+                let body = Box::new(body.unwrap_or_else(error_expr));
+                Expr { kind: ExprKind::Quantified(quant, Binding { var, collection, filter }, body), span }
+            }
+            Rule::or_expr | Rule::and_expr => {
+                let op = if rule == Rule::or_expr { BinOp::Or } else { BinOp::And };
+                let mut inner = pair.into_inner().filter(|p| !matches!(p.as_rule(), Rule::kw_and | Rule::kw_or));
+                let mut acc = self.expr_opt(inner.next());
+                for rhs in inner {
+                    let rhs = self.expr(rhs);
+                    let span = acc.span.to(rhs.span);
+                    acc = Expr { kind: ExprKind::Binary(op, Box::new(acc), Box::new(rhs)), span };
+                }
+                acc
+            }
+            Rule::not_expr => {
+                let mut inner = pair.into_inner();
+                match inner.next() {
+                    Some(p) if p.as_rule() == Rule::kw_not => {
+                        let operand = self.expr_opt(inner.next());
+                        Expr { kind: ExprKind::Not(Box::new(operand)), span }
+                    }
+                    other => self.expr_opt(other),
+                }
+            }
+            Rule::cmp_expr => {
+                let mut inner = pair.into_inner();
+                let lhs = self.expr_opt(inner.next());
+                match inner.next() {
+                    None => lhs,
+                    Some(tail) => self.comparison(lhs, tail, span),
+                }
+            }
+            Rule::add_expr | Rule::mul_expr => {
+                let mut inner = pair.into_inner();
+                let mut acc = self.expr_opt(inner.next());
+                while let (Some(op), Some(rhs)) = (inner.next(), inner.next()) {
+                    let op = match op.as_str() {
+                        "+" => BinOp::Add,
+                        "-" => BinOp::Sub,
+                        "*" => BinOp::Mul,
+                        "/" => BinOp::Div,
+                        "union" => BinOp::Union,
+                        "intersect" => BinOp::Intersect,
+                        _ => BinOp::Except,
+                    };
+                    let rhs = self.expr(rhs);
+                    let span = acc.span.to(rhs.span);
+                    acc = Expr { kind: ExprKind::Binary(op, Box::new(acc), Box::new(rhs)), span };
+                }
+                acc
+            }
+            Rule::unary_expr => {
+                let parts: Vec<_> = pair.into_inner().collect();
+                let mut negs = Vec::new();
+                let mut operand = None;
+                for p in parts {
+                    if p.as_rule() == Rule::neg_op {
+                        negs.push(span_of(&p));
+                    } else {
+                        operand = Some(self.expr(p));
+                    }
+                }
+                let mut acc = operand.unwrap_or_else(error_expr);
+                for neg in negs.into_iter().rev() {
+                    let span = neg.to(acc.span);
+                    acc = Expr { kind: ExprKind::Neg(Box::new(acc)), span };
+                }
+                acc
+            }
+            Rule::postfix_expr => {
+                let mut inner = pair.into_inner();
+                let mut acc = self.expr_opt(inner.next());
+                for access in inner {
+                    let field = self.ident_opt(access.into_inner().next());
+                    let span = acc.span.to(field.span);
+                    acc = Expr { kind: ExprKind::Field(Box::new(acc), field), span };
+                }
+                acc
+            }
+            Rule::today => Expr { kind: ExprKind::Today, span },
+            Rule::name => {
+                let id = self.ident_opt(pair.into_inner().next());
+                Expr { kind: ExprKind::Name(id), span }
+            }
+            Rule::present_call => {
+                let operand = self.expr_opt(pair.into_inner().nth(1));
+                Expr { kind: ExprKind::Is(IsTest::Present, Box::new(operand)), span }
+            }
+            Rule::call => {
+                let mut inner = pair.into_inner();
+                let name = self.ident_opt(inner.next());
+                let args = inner.map(|a| self.expr(a)).collect();
+                Expr { kind: ExprKind::Call(name, args), span }
+            }
+            Rule::list_lit => Expr { kind: ExprKind::List(pair.into_inner().map(|e| self.expr(e)).collect()), span },
+            Rule::set_lit => Expr { kind: ExprKind::Set(pair.into_inner().map(|e| self.expr(e)).collect()), span },
+            Rule::aggregate => self.aggregate(pair, span),
+            Rule::bool_lit => Expr { kind: ExprKind::Literal(Literal::Bool(pair.as_str() == "true")), span },
+            Rule::int_lit => match pair.as_str().replace('_', "").parse::<i64>() {
+                Ok(n) => Expr { kind: ExprKind::Literal(Literal::Int(n)), span },
+                Err(_) => self.bad_literal(span, format!("`{}` is too large for an integer", pair.as_str())),
+            },
+            Rule::decimal_lit => {
+                Expr { kind: ExprKind::Literal(Literal::Decimal(pair.as_str().replace('_', ""))), span }
+            }
+            Rule::percent_lit => {
+                let number = pair.as_str().trim_end_matches('%').replace('_', "");
+                Expr { kind: ExprKind::Literal(Literal::Percent(number)), span }
+            }
+            Rule::duration_lit => {
+                let written = pair.as_str().to_string();
+                let mut inner = pair.into_inner();
+                let digits = inner.next().map(|d| d.as_str().replace('_', "")).unwrap_or_default();
+                let unit = match inner.next().map(|u| u.as_str()) {
+                    Some("h") => DurationLitUnit::Hours,
+                    Some("bd") => DurationLitUnit::BusinessDays,
+                    _ => DurationLitUnit::Days,
+                };
+                match digits.parse::<i64>() {
+                    Ok(n) if n <= 1_000_000 => Expr { kind: ExprKind::Literal(Literal::Duration(n, unit)), span },
+                    _ => self.bad_literal(span, format!("`{written}` is too long a duration")),
+                }
+            }
+            Rule::date_lit => match self.date(&pair) {
+                Some(d) => Expr { kind: ExprKind::Literal(Literal::Date(d)), span },
+                None => Expr { kind: ExprKind::Error, span },
+            },
+            Rule::string => {
+                let s = self.string(pair);
+                Expr { kind: ExprKind::Literal(Literal::String(s.value)), span }
+            }
+            _ => {
+                let inner = pair.into_inner().next();
+                self.expr_opt(inner)
+            }
+        }
+    }
+
+    fn bad_literal(&mut self, span: Span, message: String) -> Expr {
+        self.errors.push(Diagnostic::error(codes::BAD_LITERAL, message, span).with_label("here"));
+        Expr { kind: ExprKind::Error, span }
+    }
+
+    fn comparison(&mut self, lhs: Expr, tail: Pair<'_, Rule>, span: Span) -> Expr {
+        let rule = tail.as_rule();
+        let mut inner = tail.into_inner();
+        let binary = |op: BinOp, rhs: Expr, lhs: Expr| Expr { kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)), span };
+        match rule {
+            Rule::compare_tail => {
+                let op = match inner.next().map(|o| o.as_str()) {
+                    Some("==") => BinOp::Eq,
+                    Some("!=") => BinOp::Ne,
+                    Some("<=") => BinOp::Le,
+                    Some(">=") => BinOp::Ge,
+                    Some("<") => BinOp::Lt,
+                    _ => BinOp::Gt,
+                };
+                let rhs = self.expr_opt(inner.next());
+                binary(op, rhs, lhs)
+            }
+            Rule::membership_tail => {
+                let first = inner.next();
+                let op = if first.as_ref().map(|p| p.as_rule()) == Some(Rule::not_in) { BinOp::NotIn } else { BinOp::In };
+                let rhs = self.expr_opt(inner.next());
+                binary(op, rhs, lhs)
+            }
+            Rule::contains_tail => {
+                let _kw = inner.next();
+                let mut op = BinOp::Contains;
+                let mut rhs = None;
+                for p in inner {
+                    if p.as_rule() == Rule::contains_mode {
+                        op = if p.as_str().starts_with("all") { BinOp::ContainsAll } else { BinOp::ContainsAny };
+                    } else {
+                        rhs = Some(self.expr(p));
+                    }
+                }
+                binary(op, rhs.unwrap_or_else(error_expr), lhs)
+            }
+            Rule::is_tail => {
+                let mut negated = false;
+                let mut what = IsTest::Present;
+                for p in inner {
+                    match p.as_rule() {
+                        Rule::is_negated => negated = true,
+                        Rule::is_what => {
+                            what = match p.as_str() {
+                                "absent" => IsTest::Absent,
+                                "empty" => IsTest::Empty,
+                                _ => IsTest::Present,
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                let test = match (what, negated) {
+                    (IsTest::Present, true) => IsTest::Absent,
+                    (IsTest::Absent, true) => IsTest::Present,
+                    (IsTest::Empty, true) => IsTest::NotEmpty,
+                    (other, _) => other,
+                };
+                Expr { kind: ExprKind::Is(test, Box::new(lhs)), span }
+            }
+            _ => {
+                let _within = inner.next();
+                let window = self.expr_opt(inner.next());
+                let _before = inner.next();
+                let anchor = self.expr_opt(inner.next());
+                Expr { kind: ExprKind::Within { subject: Box::new(lhs), window: Box::new(window), anchor: Box::new(anchor) }, span }
+            }
+        }
+    }
+
+    fn aggregate(&mut self, pair: Pair<'_, Rule>, span: Span) -> Expr {
+        let mut inner = pair.into_inner();
+        let func = match inner.next().and_then(|k| k.into_inner().next()).map(|k| k.as_rule()) {
+            Some(Rule::kw_sum) => AggFn::Sum,
+            Some(Rule::kw_min) => AggFn::Min,
+            Some(Rule::kw_max) => AggFn::Max,
+            Some(Rule::kw_avg) => AggFn::Avg,
+            _ => AggFn::Count,
+        };
+        let Some(arg) = inner.next() else {
+            return Expr { kind: ExprKind::Error, span };
+        };
+        if arg.as_rule() != Rule::agg_binding {
+            let value = Some(Box::new(self.expr(arg)));
+            return Expr { kind: ExprKind::Aggregate { func, binding: None, value }, span };
+        }
+        let mut parts = arg.into_inner();
+        let var = self.ident_opt(parts.next());
+        let _in = parts.next();
+        let collection = Box::new(self.expr_opt(parts.next()));
+        let mut filter = None;
+        let mut value = None;
+        for p in parts {
+            match p.as_rule() {
+                Rule::quant_where => filter = Some(Box::new(self.expr_opt(p.into_inner().next()))),
+                _ => value = Some(Box::new(self.expr_opt(p.into_inner().next()))),
+            }
+        }
+        Expr { kind: ExprKind::Aggregate { func, binding: Some(Binding { var, collection, filter }), value }, span }
+    }
+}
+
+fn error_expr() -> Expr {
+    Expr { kind: ExprKind::Error, span: Span::default() }
+}
+
+fn unescape(escape: &str) -> char {
+    match escape.chars().nth(1) {
+        Some('n') => '\n',
+        Some('t') => '\t',
+        Some(c) => c,
+        None => '\\',
+    }
+}
+
+/// Parses `YYYY-MM-DD` into a real calendar date.
+pub fn parse_date(s: &str) -> Option<DateLit> {
+    let mut parts = s.splitn(3, '-');
+    let year: i16 = parts.next()?.parse().ok()?;
+    let month: i8 = parts.next()?.parse().ok()?;
+    let day: i8 = parts.next()?.parse().ok()?;
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    (1..=days_in_month).contains(&day).then_some(DateLit { year, month, day })
+}
+
+/// Moves every span of a path expression by `delta` bytes.
+fn rebase(mut expr: Expr, delta: i64) -> Expr {
+    fn shift(span: &mut Span, delta: i64) {
+        let moved = |x: u32| u32::try_from((i64::from(x) + delta).max(0)).unwrap_or(u32::MAX);
+        *span = Span::new(moved(span.start), moved(span.end));
+    }
+    fn walk(e: &mut Expr, delta: i64) {
+        shift(&mut e.span, delta);
+        match &mut e.kind {
+            ExprKind::Name(id) => shift(&mut id.span, delta),
+            ExprKind::Field(base, id) => {
+                shift(&mut id.span, delta);
+                walk(base, delta);
+            }
+            _ => {}
+        }
+    }
+    walk(&mut expr, delta);
+    expr
+}

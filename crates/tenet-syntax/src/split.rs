@@ -1,0 +1,209 @@
+//! Splits a file into item chunks before parsing, which is what gives item-level error
+//! recovery: each chunk is parsed on its own, so a broken item yields one diagnostic and the
+//! items around it still parse.
+//!
+//! An item starts at a line whose first word is an item keyword, either at column 0 (whatever
+//! the bracket depth, so an unclosed brace cannot swallow the rest of the file) or at bracket
+//! depth 0. Strings and comments are skipped while counting brackets.
+
+/// Keywords that begin a top-level item.
+pub const ITEM_KEYWORDS: &[&str] = &[
+    "package",
+    "use",
+    "schema",
+    "enum",
+    "const",
+    "rule",
+    "obligation",
+    "prohibition",
+    "recommendation",
+    "waiver",
+    "test",
+];
+
+/// One item's text: `start..end` in the file, and the `///` lines directly above it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chunk {
+    /// Byte offset of the item's first keyword.
+    pub start: usize,
+    /// One past the item's last byte (the next item's doc comments belong to the next item).
+    pub end: usize,
+    /// The doc comment above the item, `///` markers and one following space removed.
+    pub docs: String,
+}
+
+/// Splits `text` into item chunks. Text before the first item becomes a chunk of its own
+/// when it holds anything but whitespace and comments.
+pub fn split_items(text: &str) -> Vec<Chunk> {
+    let starts = item_starts(text);
+    let mut chunks = Vec::with_capacity(starts.len() + 1);
+    let first = starts.first().copied().unwrap_or(text.len());
+    let lead = text.get(..first).unwrap_or("");
+    if let Some(start) = first_code(lead) {
+        chunks.push(Chunk { start, end: doc_block_start(text, first), docs: String::new() });
+    }
+    for (i, &start) in starts.iter().enumerate() {
+        let next = starts.get(i + 1).copied().unwrap_or(text.len());
+        let end = doc_block_start(text, next);
+        chunks.push(Chunk { start, end: end.max(start), docs: docs_above(text, start) });
+    }
+    chunks
+}
+
+/// Where the first thing other than whitespace and comments in `text` is.
+fn first_code(text: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if !trimmed.trim().is_empty() && !trimmed.starts_with("//") {
+            return Some(offset + line.len() - trimmed.len());
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Byte offsets of item keywords that begin items.
+fn item_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts = Vec::new();
+    let mut depth: i64 = 0;
+    let mut i = 0;
+    let mut line_start = true;
+    let mut column = 0usize;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'\n' => {
+                line_start = true;
+                column = 0;
+                i += 1;
+                continue;
+            }
+            b' ' | b'\t' | b'\r' => {
+                i += 1;
+                column += 1;
+                continue;
+            }
+            _ => {}
+        }
+        if line_start {
+            line_start = false;
+            if let Some(word) = word_at(text, i) {
+                if ITEM_KEYWORDS.contains(&word) && (column == 0 || depth <= 0) {
+                    starts.push(i);
+                    depth = 0;
+                }
+            }
+        }
+        match b {
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while bytes.get(i).is_some_and(|&c| c != b'\n') {
+                    i += 1;
+                }
+                continue;
+            }
+            b'"' => {
+                i += 1;
+                while let Some(&c) = bytes.get(i) {
+                    if c == b'\\' {
+                        i += 2;
+                        continue;
+                    }
+                    if c == b'"' || c == b'\n' {
+                        break;
+                    }
+                    i += 1;
+                }
+            }
+            b'{' | b'(' | b'[' => depth += 1,
+            b'}' | b')' | b']' => depth -= 1,
+            _ => {}
+        }
+        i += 1;
+        column += 1;
+    }
+    starts
+}
+
+/// The identifier-like word starting at byte `i`, if any.
+fn word_at(text: &str, i: usize) -> Option<&str> {
+    let rest = text.get(i..)?;
+    let len = rest
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        .count();
+    rest.get(..len).filter(|w| !w.is_empty())
+}
+
+/// Where the run of `///` lines directly above the line holding `pos` begins (or `pos`'s line
+/// start if there is none). Positions at end of text stay put.
+fn doc_block_start(text: &str, pos: usize) -> usize {
+    if pos >= text.len() {
+        return text.len();
+    }
+    let mut start = line_start_of(text, pos);
+    loop {
+        if start == 0 {
+            return start;
+        }
+        let prev = line_start_of(text, start - 1);
+        let line = text.get(prev..start).unwrap_or("").trim();
+        if line.starts_with("///") {
+            start = prev;
+        } else {
+            return start;
+        }
+    }
+}
+
+fn line_start_of(text: &str, pos: usize) -> usize {
+    text.get(..pos).and_then(|t| t.rfind('\n')).map_or(0, |n| n + 1)
+}
+
+/// The doc comment directly above the line holding `pos`.
+pub fn docs_above(text: &str, pos: usize) -> String {
+    let from = doc_block_start(text, pos);
+    let until = line_start_of(text, pos);
+    text.get(from..until)
+        .unwrap_or("")
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("///"))
+        .map(|l| l.strip_prefix(' ').unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts<'a>(text: &'a str, chunks: &[Chunk]) -> Vec<&'a str> {
+        chunks.iter().map(|c| text.get(c.start..c.end).unwrap_or("?").trim_end()).collect()
+    }
+
+    #[test]
+    fn splits_at_item_keywords_and_keeps_docs() {
+        let text = "package a\n\n/// Doc one.\n/// Doc two.\nrule r = true\nrule s =\n  true\n";
+        let chunks = split_items(text);
+        assert_eq!(texts(text, &chunks), ["package a", "rule r = true", "rule s =\n  true"]);
+        assert_eq!(chunks.get(1).map(|c| c.docs.as_str()), Some("Doc one.\nDoc two."));
+    }
+
+    #[test]
+    fn an_unclosed_brace_does_not_swallow_the_next_item() {
+        let text = "schema A {\n  x: int\nrule r = true\n";
+        assert_eq!(texts(text, &split_items(text)), ["schema A {\n  x: int", "rule r = true"]);
+    }
+
+    #[test]
+    fn indented_keywords_inside_braces_do_not_split() {
+        let text = "schema A {\n  use: int\n}\n";
+        assert_eq!(split_items(text).len(), 1);
+    }
+
+    #[test]
+    fn leading_garbage_is_its_own_chunk() {
+        let text = "// c\nfoo bar\npackage a\n";
+        assert_eq!(texts(text, &split_items(text)), ["foo bar", "package a"]);
+    }
+}

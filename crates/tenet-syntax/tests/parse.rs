@@ -1,0 +1,112 @@
+//! Parser behaviour on whole files.
+
+use tenet_syntax::ast::{Clause, ExprKind, Item};
+use tenet_syntax::parse_file;
+
+const EXAMPLE: &str = r#"package acme.outsourcing
+
+use std.privacy
+
+/// What a vendor contract says.
+schema Contract {
+  vendor: Vendor,
+  /// Transfers outside the EEA.
+  transfers: list<Transfer>,
+  workforce: Workforce?,
+  breach_hours: duration(hours)?,
+}
+
+enum Mechanism { adequacy, scc_2021_914, bcr, none }
+
+const EEA: set<string> = {"AT", "BE"}
+
+rule transfers_outside_eea on Contract = count(t in transfers where not t.to in EEA) > 0
+
+/// GDPR Art. 33(2).
+obligation breach_notice_to_controller on Contract {
+  area: privacy
+  severity: high
+  cite: "GDPR Art. 33(2)"
+  when vendor.role == processor
+  must dpa.breach_notice_hours <= 48h
+  because "{vendor.name} must report breaches within 48 hours"
+}
+
+prohibition no_emotion_recognition_at_work on AiSystem {
+  area: workers
+  severity: critical
+  cite: "EU AI Act Art. 5(1)(f)"
+  when workplace
+  must not features contains emotion_recognition
+}
+
+obligation annual_bias_audit on AiSystem {
+  area: bias
+  cite: "NYC Local Law 144, §20-871(a)(1)"
+  when purposes contains candidate_screening
+  must bias_audit.date within 365d before today
+   and all c in bias_audit.categories where c.share >= 2%: c.impact_ratio >= 0.8
+}
+
+waiver annual_bias_audit where id == "acme-screening" {
+  until: 2027-03-31
+  approved_by: "Chief Ethics Officer"
+  reason: "Independent audit booked for March 2027."
+}
+"#;
+
+#[test]
+fn the_brief_example_parses_without_errors() {
+    let parsed = parse_file(EXAMPLE);
+    assert_eq!(parsed.errors, vec![]);
+    let kinds: Vec<&str> = parsed.items.iter().map(|i| i.item.describe()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "package declaration",
+            "use declaration",
+            "schema",
+            "enum",
+            "constant",
+            "rule",
+            "obligation",
+            "prohibition",
+            "obligation",
+            "waiver"
+        ]
+    );
+    let Some(Item::Schema(schema)) = parsed.items.get(2).map(|i| &i.item) else { unreachable!() };
+    assert_eq!(schema.docs, "What a vendor contract says.");
+    assert_eq!(schema.fields.get(1).map(|f| f.docs.as_str()), Some("Transfers outside the EEA."));
+}
+
+#[test]
+fn message_holes_point_at_their_paths() {
+    let parsed = parse_file(EXAMPLE);
+    let node = parsed.items.get(6).unwrap_or_else(|| unreachable!());
+    let Item::Deontic(ob) = &node.item else { unreachable!() };
+    let message = ob.clauses.iter().find_map(|c| match c {
+        Clause::Because(m) => Some(m),
+        _ => None,
+    });
+    let hole = message.and_then(|m| m.parts.first()).unwrap_or_else(|| unreachable!());
+    let tenet_syntax::ast::MessagePart::Hole(expr) = hole else { unreachable!() };
+    let at = (node.offset + expr.span.start) as usize..(node.offset + expr.span.end) as usize;
+    assert_eq!(EXAMPLE.get(at), Some("vendor.name"));
+    assert!(matches!(expr.kind, ExprKind::Field(..)));
+}
+
+#[test]
+fn one_broken_item_leaves_the_others() {
+    let text = "package a\nrule broken on X = (a and\nrule fine = true\nschema S { x: int }\n";
+    let parsed = parse_file(text);
+    assert_eq!(parsed.errors.len(), 1, "{:?}", parsed.errors);
+    assert_eq!(parsed.items.len(), 3);
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_crash() {
+    let text = format!("package a\nrule r = {}true{}\n", "(".repeat(100_000), ")".repeat(100_000));
+    let parsed = parse_file(&text);
+    assert_eq!(parsed.errors.first().map(|e| e.code), Some("tenet::E0004"));
+}
