@@ -1,0 +1,607 @@
+//! Type-checking and compiling expressions.
+
+use crate::codes;
+use crate::ir::{ConstValue, Ir, IrKind, QualName, SchemaDef, Ty};
+use crate::items::{const_def, enum_def, rule_signature, schema_def};
+use crate::scope::{Lookup, lookup, qualified, visible_names};
+use crate::{Db, ItemKind, SourceFile, Workspace};
+use std::sync::Arc;
+use tenet_syntax::ast::{AggFn, BinOp, Binding, Expr, ExprKind, Ident, IsTest, Literal, Quant, Span};
+use tenet_syntax::{Diagnostic, did_you_mean};
+
+/// How deeply expressions may nest before the checker refuses them (the parser's bracket
+/// limit keeps real programs far below this).
+const MAX_DEPTH: usize = 200;
+
+/// Checks expressions of one item.
+pub(crate) struct Checker<'db> {
+    pub db: &'db dyn Db,
+    pub workspace: Workspace,
+    pub file: SourceFile,
+    /// The schema of the document the expressions read, if any.
+    pub root: Option<Arc<SchemaDef>>,
+    locals: Vec<(Arc<str>, Ty, u32)>,
+    next_slot: u32,
+    depth: usize,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Rules called, directly.
+    pub calls: Vec<QualName>,
+}
+
+impl<'db> Checker<'db> {
+    pub fn new(db: &'db dyn Db, workspace: Workspace, file: SourceFile, root: Option<Arc<SchemaDef>>) -> Self {
+        Checker { db, workspace, file, root, locals: Vec::new(), next_slot: 0, depth: 0, diagnostics: Vec::new(), calls: Vec::new() }
+    }
+
+    /// Binds a new local (a parameter or an element variable) and returns its slot.
+    pub fn bind(&mut self, name: &str, ty: Ty) -> u32 {
+        let slot = self.next_slot;
+        self.next_slot += 1;
+        self.locals.push((Arc::from(name), ty, slot));
+        slot
+    }
+
+    /// How many local slots the item needs.
+    pub fn slots(&self) -> u32 {
+        self.next_slot
+    }
+
+    fn error(&mut self, d: Diagnostic) -> Ir {
+        let span = d.span;
+        self.diagnostics.push(d);
+        Ir { kind: IrKind::Const(ConstValue::Bool(false)), ty: Ty::Error, span }
+    }
+
+    /// Checks a condition: an expression of type `bool`.
+    pub fn condition(&mut self, expr: &Expr) -> Ir {
+        let ir = self.check(expr, Some(&Ty::Bool));
+        if !Ty::Bool.compatible(&ir.ty) {
+            let ty = ir.ty.clone();
+            return self.error(
+                Diagnostic::error(codes::TYPE_MISMATCH, format!("expected a condition, found a `{ty}`"), expr.span)
+                    .with_label(format!("this is a `{ty}`"))
+                    .with_help("compare it with something, for example `… > 0` or `… is present`"),
+            );
+        }
+        ir
+    }
+
+    /// Checks an expression, using `expected` to resolve bare enum variants.
+    pub fn check(&mut self, expr: &Expr, expected: Option<&Ty>) -> Ir {
+        self.depth += 1;
+        let ir = if self.depth > MAX_DEPTH {
+            self.error(Diagnostic::error(tenet_syntax::codes::TOO_DEEP, "expression nests too deeply", expr.span).with_help("split it into named rules"))
+        } else {
+            self.check_inner(expr, expected)
+        };
+        self.depth -= 1;
+        ir
+    }
+
+    fn check_inner(&mut self, expr: &Expr, expected: Option<&Ty>) -> Ir {
+        let span = expr.span;
+        let ir = |kind, ty| Ir { kind, ty, span };
+        match &expr.kind {
+            ExprKind::Error => Ir { kind: IrKind::Const(ConstValue::Bool(false)), ty: Ty::Error, span },
+            ExprKind::Paren(inner) => self.check(inner, expected),
+            ExprKind::Literal(lit) => {
+                let (value, ty) = literal(lit);
+                ir(IrKind::Const(value), ty)
+            }
+            ExprKind::Today => ir(IrKind::Today, Ty::Date),
+            ExprKind::Name(id) => self.name(id, expected),
+            ExprKind::Field(base, field) => self.field(base, field, span),
+            ExprKind::Call(name, args) => self.call(name, args, span),
+            ExprKind::List(items) | ExprKind::Set(items) => {
+                let is_set = matches!(expr.kind, ExprKind::Set(_));
+                let elem_expected = expected.and_then(Ty::element).filter(|t| **t != Ty::Error).cloned();
+                let mut elem: Option<Ty> = None;
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    let want = elem.clone().or_else(|| elem_expected.clone());
+                    let checked = self.check(item, want.as_ref());
+                    match &elem {
+                        Some(t) if !t.compatible(&checked.ty) => {
+                            self.diagnostics.push(
+                                Diagnostic::error(codes::TYPE_MISMATCH, format!("a collection of `{t}` cannot hold a `{}`", checked.ty), item.span)
+                                    .with_label(format!("this is a `{}`", checked.ty))
+                                    .with_help("every element of a list or set has the same type"),
+                            );
+                        }
+                        None if checked.ty != Ty::Error => elem = Some(checked.ty.clone()),
+                        _ => {}
+                    }
+                    out.push(checked);
+                }
+                match (elem, is_set) {
+                    (None, _) => ir(if is_set { IrKind::Set(out) } else { IrKind::List(out) }, Ty::EmptyCollection),
+                    (Some(t), true) => ir(IrKind::Set(out), Ty::Set(Box::new(t))),
+                    (Some(t), false) => ir(IrKind::List(out), Ty::List(Box::new(t))),
+                }
+            }
+            ExprKind::Not(inner) => {
+                let operand = self.condition(inner);
+                ir(IrKind::Not(Box::new(operand)), Ty::Bool)
+            }
+            ExprKind::Neg(inner) => {
+                let operand = self.check(inner, None);
+                if !(operand.ty.is_numeric() || matches!(operand.ty, Ty::Duration | Ty::Percent)) {
+                    let ty = operand.ty.clone();
+                    return self.error(
+                        Diagnostic::error(codes::TYPE_MISMATCH, format!("cannot negate a `{ty}`"), inner.span).with_label(format!("this is a `{ty}`")),
+                    );
+                }
+                let ty = operand.ty.clone();
+                ir(IrKind::Neg(Box::new(operand)), ty)
+            }
+            ExprKind::Binary(op, lhs, rhs) => self.binary(*op, lhs, rhs, span),
+            ExprKind::Is(test, inner) => {
+                let operand = self.check(inner, None);
+                if matches!(test, IsTest::Empty | IsTest::NotEmpty)
+                    && !matches!(operand.ty, Ty::List(_) | Ty::Set(_) | Ty::Map(_) | Ty::String | Ty::EmptyCollection | Ty::Error)
+                {
+                    let ty = operand.ty.clone();
+                    return self.error(
+                        Diagnostic::error(codes::TYPE_MISMATCH, format!("a `{ty}` is never empty"), inner.span)
+                            .with_label(format!("this is a `{ty}`"))
+                            .with_help("`is empty` applies to lists, sets, maps and strings; use `is absent` to test for a missing value"),
+                    );
+                }
+                ir(IrKind::Is(*test, Box::new(operand)), Ty::Bool)
+            }
+            ExprKind::Within { subject, window, anchor } => {
+                let subject = self.expect(subject, &Ty::Date, "the value tested by `within`");
+                let window = self.expect(window, &Ty::Duration, "a `within` window");
+                let anchor = self.expect(anchor, &Ty::Date, "the end of a `within` window");
+                ir(IrKind::Within { subject: Box::new(subject), window: Box::new(window), anchor: Box::new(anchor) }, Ty::Bool)
+            }
+            ExprKind::Quantified(quant, binding, body) => self.quantified(*quant, binding, body, span),
+            ExprKind::Aggregate { func, binding, value } => self.aggregate(*func, binding.as_ref(), value.as_deref(), span),
+        }
+    }
+
+    /// Checks that `expr` has type `want`.
+    fn expect(&mut self, expr: &Expr, want: &Ty, what: &str) -> Ir {
+        let checked = self.check(expr, Some(want));
+        if !want.compatible(&checked.ty) {
+            let found = checked.ty.clone();
+            let mut d = Diagnostic::error(codes::TYPE_MISMATCH, format!("{what} must be a `{want}`, found a `{found}`"), expr.span)
+                .with_label(format!("this is a `{found}`"));
+            if *want == Ty::Duration && found.is_numeric() {
+                d = d.with_help("write a duration with its unit, such as `365d`, `48h` or `10bd`");
+            }
+            return self.error(d);
+        }
+        checked
+    }
+
+    fn name(&mut self, id: &Ident, expected: Option<&Ty>) -> Ir {
+        let span = id.span;
+        if let Some((_, ty, slot)) = self.locals.iter().rev().find(|(n, _, _)| **n == *id.name) {
+            return Ir { kind: IrKind::Local(*slot), ty: ty.clone(), span };
+        }
+        if let Some(root) = self.root.clone() {
+            if let Some((slot, field)) = root.field(&id.name) {
+                let base = Ir { kind: IrKind::Root, ty: Ty::Record(root.name.clone()), span: Span::new(span.start, span.start) };
+                return Ir {
+                    kind: IrKind::Field { base: Box::new(base), slot: u32::try_from(slot).unwrap_or(u32::MAX), name: field.name.clone() },
+                    ty: field.ty.clone(),
+                    span,
+                };
+            }
+        }
+        if let Some(Ty::Enum(enum_name)) = expected {
+            if let Some(def) = self.enum_named(enum_name) {
+                if def.variants.iter().any(|v| **v == *id.name) {
+                    return Ir { kind: IrKind::Const(ConstValue::Variant(Arc::from(id.name.as_str()))), ty: Ty::Enum(enum_name.clone()), span };
+                }
+            }
+        }
+        match lookup(self.db, self.workspace, self.file, &id.name, &[ItemKind::Rule, ItemKind::Const]) {
+            Lookup::Found(entry) => self.item_ref(&entry, &[], span),
+            Lookup::Ambiguous(entries) => {
+                let names: Vec<String> = entries.iter().map(|e| format!("`{}`", qualified(self.db, e))).collect();
+                self.error(
+                    Diagnostic::error(codes::AMBIGUOUS_NAME, format!("`{}` could mean any of {}", id.name, names.join(", ")), span)
+                        .with_label("ambiguous")
+                        .with_help("write the qualified name, or import only one of them"),
+                )
+            }
+            Lookup::None => self.unknown_name(id, expected),
+        }
+    }
+
+    fn unknown_name(&mut self, id: &Ident, expected: Option<&Ty>) -> Ir {
+        let mut candidates: Vec<Arc<str>> = self.locals.iter().map(|(n, _, _)| n.clone()).collect();
+        if let Some(root) = &self.root {
+            candidates.extend(root.fields.iter().map(|f| f.name.clone()));
+        }
+        candidates.extend(visible_names(self.db, self.workspace, self.file, &[ItemKind::Rule, ItemKind::Const]));
+        let mut variant_of = None;
+        if let Some(Ty::Enum(enum_name)) = expected {
+            if let Some(def) = self.enum_named(enum_name) {
+                candidates.extend(def.variants.iter().cloned());
+                variant_of = Some((enum_name.clone(), def.variants.clone()));
+            }
+        }
+        let suggestion = did_you_mean(&id.name, candidates.iter().map(|c| &**c)).map(str::to_string);
+        let (code, message) = match &variant_of {
+            Some((enum_name, _)) => (
+                codes::UNKNOWN_VARIANT,
+                format!("`{}` is not a variant of `{}`", id.name, Ty::Enum(enum_name.clone())),
+            ),
+            None => (codes::UNKNOWN_NAME, format!("unknown name `{}`", id.name)),
+        };
+        let mut d = Diagnostic::error(code, message, id.span).with_label("not found");
+        d = match (suggestion, &variant_of) {
+            (Some(s), _) => d.with_help(format!("did you mean `{s}`?")),
+            (None, Some((_, variants))) => {
+                let list: Vec<&str> = variants.iter().map(|v| &**v).collect();
+                d.with_help(format!("the variants are {}", list.join(", ")))
+            }
+            (None, None) if self.root.is_none() => d.with_help("if this is a document field, say which document the rule reads with `on KIND`"),
+            (None, None) => d,
+        };
+        self.error(d)
+    }
+
+    fn enum_named(&self, name: &QualName) -> Option<Arc<crate::ir::EnumDef>> {
+        let entry = lookup(self.db, self.workspace, self.file, name, &[ItemKind::Enum]).first()?;
+        Some(Arc::new(enum_def(self.db, entry.id).clone()))
+    }
+
+    /// A reference to a rule or constant by name, with call arguments.
+    fn item_ref(&mut self, entry: &crate::scope::ItemEntry, args: &[Expr], span: Span) -> Ir {
+        match entry.kind {
+            ItemKind::Const => {
+                let def = const_def(self.db, entry.id);
+                if !args.is_empty() {
+                    return self.error(Diagnostic::error(codes::WRONG_ARITY, format!("`{}` is a constant, not a rule", entry.name), span).with_label("called here"));
+                }
+                match &def.value {
+                    Some(v) => Ir { kind: IrKind::Const(v.clone()), ty: def.ty.clone(), span },
+                    None => Ir { kind: IrKind::Const(ConstValue::Bool(false)), ty: Ty::Error, span },
+                }
+            }
+            _ => {
+                let sig = rule_signature(self.db, entry.id);
+                let rule = qualified(self.db, entry);
+                if sig.params.len() != args.len() {
+                    let expected = sig.params.len();
+                    let plural = if expected == 1 { "" } else { "s" };
+                    let params: Vec<String> = sig.params.iter().map(|(n, t)| format!("{n}: {t}")).collect();
+                    return self.error(
+                        Diagnostic::error(codes::WRONG_ARITY, format!("rule `{}` takes {expected} argument{plural}, given {}", entry.name, args.len()), span)
+                            .with_label("wrong number of arguments")
+                            .with_help(format!("call it as `{}({})`", entry.name, params.join(", "))),
+                    );
+                }
+                if let (Some(kind), Some(root)) = (&sig.on, &self.root) {
+                    if *kind != root.name {
+                        return self.error(
+                            Diagnostic::error(codes::TYPE_MISMATCH, format!("rule `{}` reads a `{}` document, not a `{}`", entry.name, short(kind), short(&root.name)), span)
+                                .with_label("called on the wrong kind of document"),
+                        );
+                    }
+                } else if sig.on.is_some() && self.root.is_none() {
+                    return self.error(
+                        Diagnostic::error(codes::RULE_WITHOUT_KIND, format!("rule `{}` reads a `{}` document, but this item reads none", entry.name, sig.on.as_deref().map(short).unwrap_or_default()), span)
+                            .with_label("no document here")
+                            .with_help("add `on KIND` to the calling rule"),
+                    );
+                }
+                let mut compiled = Vec::with_capacity(args.len());
+                for (arg, (pname, pty)) in args.iter().zip(sig.params.clone()) {
+                    compiled.push(self.expect(arg, &pty, &format!("argument `{pname}`")));
+                }
+                self.calls.push(rule.clone());
+                Ir { kind: IrKind::Call { rule, args: compiled }, ty: Ty::Bool, span }
+            }
+        }
+    }
+
+    fn call(&mut self, name: &Ident, args: &[Expr], span: Span) -> Ir {
+        match lookup(self.db, self.workspace, self.file, &name.name, &[ItemKind::Rule, ItemKind::Const]).first() {
+            Some(entry) => self.item_ref(&entry, args, span),
+            None => {
+                let rules = visible_names(self.db, self.workspace, self.file, &[ItemKind::Rule]);
+                let mut d = Diagnostic::error(codes::UNKNOWN_NAME, format!("unknown rule `{}`", name.name), name.span).with_label("not found");
+                if let Some(s) = did_you_mean(&name.name, rules.iter().map(|r| &**r)) {
+                    d = d.with_help(format!("did you mean `{s}`?"));
+                }
+                self.error(d)
+            }
+        }
+    }
+
+    fn field(&mut self, base: &Expr, field: &Ident, span: Span) -> Ir {
+        // `Enum.variant`
+        if let ExprKind::Name(id) = &base.unparen().kind {
+            let shadowed = self.locals.iter().any(|(n, _, _)| **n == *id.name) || self.root.as_ref().is_some_and(|r| r.field(&id.name).is_some());
+            if !shadowed {
+                if let Some(entry) = lookup(self.db, self.workspace, self.file, &id.name, &[ItemKind::Enum]).first() {
+                    let def = enum_def(self.db, entry.id);
+                    let ty = Ty::Enum(def.name.clone());
+                    if def.variants.iter().any(|v| **v == *field.name) {
+                        return Ir { kind: IrKind::Const(ConstValue::Variant(Arc::from(field.name.as_str()))), ty, span };
+                    }
+                    let mut d = Diagnostic::error(codes::UNKNOWN_VARIANT, format!("`{}` is not a variant of `{}`", field.name, id.name), field.span).with_label("no such variant");
+                    if let Some(s) = did_you_mean(&field.name, def.variants.iter().map(|v| &**v)) {
+                        d = d.with_help(format!("did you mean `{s}`?"));
+                    }
+                    return self.error(d);
+                }
+            }
+        }
+        let base_ir = self.check(base, None);
+        match base_ir.ty.clone() {
+            Ty::Error => Ir { kind: IrKind::Const(ConstValue::Bool(false)), ty: Ty::Error, span },
+            Ty::Record(schema_name) => {
+                let Some(schema) = self.schema_named(&schema_name) else {
+                    return Ir { kind: IrKind::Const(ConstValue::Bool(false)), ty: Ty::Error, span };
+                };
+                match schema.field(&field.name) {
+                    Some((slot, def)) => Ir {
+                        kind: IrKind::Field { base: Box::new(base_ir), slot: u32::try_from(slot).unwrap_or(u32::MAX), name: def.name.clone() },
+                        ty: def.ty.clone(),
+                        span,
+                    },
+                    None => {
+                        let mut d = Diagnostic::error(codes::UNKNOWN_FIELD, format!("`{}` has no field `{}`", short(&schema_name), field.name), field.span)
+                            .with_label("unknown field");
+                        d = match did_you_mean(&field.name, schema.fields.iter().map(|f| &*f.name)) {
+                            Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                            None => {
+                                let names: Vec<&str> = schema.fields.iter().map(|f| &*f.name).collect();
+                                d.with_help(format!("`{}` has fields {}", short(&schema_name), names.join(", ")))
+                            }
+                        };
+                        self.error(d)
+                    }
+                }
+            }
+            Ty::Map(value) => Ir { kind: IrKind::MapGet(Box::new(base_ir), Arc::from(field.name.as_str())), ty: *value, span },
+            ty @ (Ty::List(_) | Ty::Set(_)) => self.error(
+                Diagnostic::error(codes::TYPE_MISMATCH, format!("cannot read field `{}` of a `{ty}`", field.name), field.span)
+                    .with_label("the value before `.` is a collection")
+                    .with_help(format!("test every element with `all x in …: x.{}` or some element with `any`", field.name)),
+            ),
+            ty => self.error(
+                Diagnostic::error(codes::TYPE_MISMATCH, format!("a `{ty}` has no fields"), field.span).with_label(format!("`{}` is read from a `{ty}`", field.name)),
+            ),
+        }
+    }
+
+    pub fn schema_named(&self, name: &QualName) -> Option<Arc<SchemaDef>> {
+        let entry = lookup(self.db, self.workspace, self.file, name, &[ItemKind::Schema]).first()?;
+        Some(Arc::new(schema_def(self.db, entry.id).def.clone()))
+    }
+
+    fn binary(&mut self, op: BinOp, lhs: &Expr, rhs: &Expr, span: Span) -> Ir {
+        let ir = |kind, ty| Ir { kind, ty, span };
+        match op {
+            BinOp::And | BinOp::Or => {
+                let l = self.condition(lhs);
+                let r = self.condition(rhs);
+                ir(IrKind::Binary(op, Box::new(l), Box::new(r)), Ty::Bool)
+            }
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                let l = self.check(lhs, None);
+                let r = self.check(rhs, Some(&l.ty));
+                let ordered = !matches!(op, BinOp::Eq | BinOp::Ne);
+                if !l.ty.compatible(&r.ty) {
+                    return self.mismatch(format!("cannot compare `{}` with `{}`", l.ty, r.ty), lhs, &l.ty, rhs, &r.ty);
+                }
+                if ordered && !(l.ty.is_ordered() && r.ty.is_ordered()) {
+                    let ty = if l.ty.is_ordered() { r.ty.clone() } else { l.ty.clone() };
+                    return self.error(
+                        Diagnostic::error(codes::TYPE_MISMATCH, format!("`{}` does not apply to `{ty}` values", op.text()), span)
+                            .with_label("not ordered")
+                            .with_help("order comparisons apply to numbers, dates, durations, percentages and strings"),
+                    );
+                }
+                ir(IrKind::Binary(op, Box::new(l), Box::new(r)), Ty::Bool)
+            }
+            BinOp::In | BinOp::NotIn => {
+                let l = self.check(lhs, None);
+                let r = self.check(rhs, Some(&Ty::Set(Box::new(l.ty.clone()))));
+                match r.ty.element() {
+                    Some(elem) if elem.compatible(&l.ty) => ir(IrKind::Binary(op, Box::new(l), Box::new(r)), Ty::Bool),
+                    Some(elem) => {
+                        let elem = elem.clone();
+                        self.mismatch(format!("a `{}` is never in a collection of `{elem}`", l.ty), lhs, &l.ty, rhs, &r.ty)
+                    }
+                    None => self.not_a_collection(rhs, &r.ty, op),
+                }
+            }
+            BinOp::Contains => {
+                let l = self.check(lhs, None);
+                if l.ty == Ty::String {
+                    let r = self.expect(rhs, &Ty::String, "the text searched for");
+                    return ir(IrKind::Binary(op, Box::new(l), Box::new(r)), Ty::Bool);
+                }
+                let Some(elem) = l.ty.element().cloned() else {
+                    return self.not_a_collection(lhs, &l.ty, op);
+                };
+                let r = self.check(rhs, Some(&elem));
+                if !elem.compatible(&r.ty) {
+                    return self.mismatch(format!("a collection of `{elem}` never contains a `{}`", r.ty), lhs, &l.ty, rhs, &r.ty);
+                }
+                ir(IrKind::Binary(op, Box::new(l), Box::new(r)), Ty::Bool)
+            }
+            BinOp::ContainsAny | BinOp::ContainsAll | BinOp::Union | BinOp::Intersect | BinOp::Except => {
+                let l = self.check(lhs, None);
+                let Some(elem) = l.ty.element().cloned() else {
+                    return self.not_a_collection(lhs, &l.ty, op);
+                };
+                let r = self.check(rhs, Some(&Ty::Set(Box::new(elem.clone()))));
+                let Some(relem) = r.ty.element().cloned() else {
+                    return self.not_a_collection(rhs, &r.ty, op);
+                };
+                if !elem.compatible(&relem) {
+                    return self.mismatch(format!("cannot combine collections of `{elem}` and `{relem}`"), lhs, &l.ty, rhs, &r.ty);
+                }
+                let ty = if matches!(op, BinOp::ContainsAny | BinOp::ContainsAll) {
+                    Ty::Bool
+                } else {
+                    let e = if elem == Ty::Error { relem } else { elem };
+                    if e == Ty::Error { Ty::EmptyCollection } else { Ty::Set(Box::new(e)) }
+                };
+                ir(IrKind::Binary(op, Box::new(l), Box::new(r)), ty)
+            }
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => {
+                let l = self.check(lhs, None);
+                let r = self.check(rhs, Some(&l.ty));
+                match arithmetic(op, &l.ty, &r.ty) {
+                    Some(ty) => ir(IrKind::Binary(op, Box::new(l), Box::new(r)), ty),
+                    None => self.mismatch(format!("cannot apply `{}` to `{}` and `{}`", op.text(), l.ty, r.ty), lhs, &l.ty, rhs, &r.ty),
+                }
+            }
+        }
+    }
+
+    fn mismatch(&mut self, message: String, lhs: &Expr, lty: &Ty, rhs: &Expr, rty: &Ty) -> Ir {
+        let mut d = Diagnostic::error(codes::TYPE_MISMATCH, message, rhs.span)
+            .with_label(format!("this is a `{rty}`"))
+            .with_note(lhs.span, format!("this is a `{lty}`"));
+        if let Some(help) = mismatch_help(lty, rty) {
+            d = d.with_help(help);
+        }
+        self.error(d)
+    }
+
+    fn not_a_collection(&mut self, expr: &Expr, ty: &Ty, op: BinOp) -> Ir {
+        self.error(
+            Diagnostic::error(codes::TYPE_MISMATCH, format!("`{}` needs a list or set, found a `{ty}`", op.text()), expr.span).with_label(format!("this is a `{ty}`")),
+        )
+    }
+
+    fn bind_collection(&mut self, binding: &Binding) -> (Ir, u32, Option<Box<Ir>>) {
+        let collection = self.check(&binding.collection, None);
+        let elem = match collection.ty.element() {
+            Some(e) => e.clone(),
+            None => {
+                let ty = collection.ty.clone();
+                self.diagnostics.push(
+                    Diagnostic::error(codes::TYPE_MISMATCH, format!("cannot range over a `{ty}`"), binding.collection.span)
+                        .with_label(format!("this is a `{ty}`, not a list or set")),
+                );
+                Ty::Error
+            }
+        };
+        let slot = self.bind(&binding.var.name, elem);
+        let filter = binding.filter.as_ref().map(|f| Box::new(self.condition(f)));
+        (collection, slot, filter)
+    }
+
+    fn quantified(&mut self, quant: Quant, binding: &Binding, body: &Expr, span: Span) -> Ir {
+        let depth = self.locals.len();
+        let (collection, slot, filter) = self.bind_collection(binding);
+        let body = self.condition(body);
+        self.locals.truncate(depth);
+        Ir { kind: IrKind::Quantified { quant, slot, collection: Box::new(collection), filter, body: Box::new(body) }, ty: Ty::Bool, span }
+    }
+
+    fn aggregate(&mut self, func: AggFn, binding: Option<&Binding>, value: Option<&Expr>, span: Span) -> Ir {
+        let depth = self.locals.len();
+        let (collection, slot, filter, value_ir) = match binding {
+            Some(b) => {
+                let (collection, slot, filter) = self.bind_collection(b);
+                let value_ir = value.map(|v| Box::new(self.check(v, None)));
+                (collection, Some(slot), filter, value_ir)
+            }
+            None => match value {
+                Some(v) => (self.check(v, None), None, None, None),
+                None => return self.error(Diagnostic::error(codes::WRONG_ARITY, format!("`{}` needs a collection", func.text()), span)),
+            },
+        };
+        self.locals.truncate(depth);
+        let elem_ty = match &value_ir {
+            Some(v) => Some(v.ty.clone()),
+            None => collection.ty.element().cloned(),
+        };
+        let Some(elem_ty) = elem_ty else {
+            let ty = collection.ty.clone();
+            return self.error(
+                Diagnostic::error(codes::TYPE_MISMATCH, format!("`{}` needs a list or set, found a `{ty}`", func.text()), span).with_label(format!("this ranges over a `{ty}`")),
+            );
+        };
+        let ty = match func {
+            AggFn::Count => {
+                if let Some(v) = &value_ir {
+                    return self.error(
+                        Diagnostic::error(codes::TYPE_MISMATCH, "`count` takes a condition after `where`, not a value after `:`", v.span)
+                            .with_label("value not used by count")
+                            .with_help("write `count(x in xs where condition)`"),
+                    );
+                }
+                Ty::Int
+            }
+            AggFn::Sum | AggFn::Avg if !(elem_ty.is_numeric() || matches!(elem_ty, Ty::Duration | Ty::Percent)) => {
+                return self.error(
+                    Diagnostic::error(codes::TYPE_MISMATCH, format!("cannot {} `{elem_ty}` values", if func == AggFn::Sum { "add up" } else { "average" }), span)
+                        .with_label(format!("the values are `{elem_ty}`"))
+                        .with_help("give a number per element with `: value`, as in `sum(x in xs: x.amount)`"),
+                );
+            }
+            AggFn::Avg if elem_ty == Ty::Int => Ty::Decimal,
+            AggFn::Min | AggFn::Max if !elem_ty.is_ordered() => {
+                return self.error(
+                    Diagnostic::error(codes::TYPE_MISMATCH, format!("`{}` values have no order", elem_ty), span).with_label("not ordered"),
+                );
+            }
+            _ => elem_ty,
+        };
+        Ir { kind: IrKind::Aggregate { func, slot, collection: Box::new(collection), filter, value: value_ir }, ty, span }
+    }
+}
+
+fn short(name: &str) -> &str {
+    name.rsplit('.').next().unwrap_or(name)
+}
+
+/// The compile-time value and type of a literal.
+pub(crate) fn literal(lit: &Literal) -> (ConstValue, Ty) {
+    match lit {
+        Literal::Bool(b) => (ConstValue::Bool(*b), Ty::Bool),
+        Literal::Int(n) => (ConstValue::Int(*n), Ty::Int),
+        Literal::Decimal(d) => (ConstValue::Decimal(Arc::from(d.as_str())), Ty::Decimal),
+        Literal::String(s) => (ConstValue::String(Arc::from(s.as_str())), Ty::String),
+        Literal::Date(d) => (ConstValue::Date(*d), Ty::Date),
+        Literal::Duration(n, unit) => (ConstValue::Duration(*n, *unit), Ty::Duration),
+        Literal::Percent(p) => (ConstValue::Percent(Arc::from(p.as_str())), Ty::Percent),
+    }
+}
+
+/// The result type of arithmetic, or `None` when the operands do not mix.
+fn arithmetic(op: BinOp, l: &Ty, r: &Ty) -> Option<Ty> {
+    use Ty::*;
+    Some(match (op, l, r) {
+        (_, Error, _) | (_, _, Error) => Error,
+        (BinOp::Add | BinOp::Sub | BinOp::Mul, Int, Int) => Int,
+        (BinOp::Div, Int | Decimal, Int | Decimal) => Decimal,
+        (_, Int | Decimal, Int | Decimal) => Decimal,
+        (BinOp::Add | BinOp::Sub, Percent, Percent) => Percent,
+        (BinOp::Mul, Percent, Int | Decimal) | (BinOp::Mul, Int | Decimal, Percent) => Percent,
+        (BinOp::Add | BinOp::Sub, Duration, Duration) => Duration,
+        (BinOp::Mul, Duration, Int) | (BinOp::Mul, Int, Duration) => Duration,
+        (BinOp::Add | BinOp::Sub, Date, Duration) => Date,
+        (BinOp::Add, Duration, Date) => Date,
+        (BinOp::Sub, Date, Date) => Duration,
+        _ => return None,
+    })
+}
+
+fn mismatch_help(l: &Ty, r: &Ty) -> Option<String> {
+    use Ty::*;
+    match (l, r) {
+        (Date, Int | Decimal) | (Int | Decimal, Date) => Some("dates compare with dates; to test an age, write `x within 365d before today`".into()),
+        (Duration, Int | Decimal) | (Int | Decimal, Duration) => {
+            Some("write the number with a unit (`48h`, `30d`), or declare the field as `duration(hours)` so documents give bare numbers".into())
+        }
+        (Percent, Int | Decimal) | (Int | Decimal, Percent) => Some("write percentages with `%`, such as `80%`, and declare the field as `percent`".into()),
+        (Duration, Percent) | (Percent, Duration) => Some("a duration is a length of time and a percentage a share; they never compare".into()),
+        (String, Enum(_)) | (Enum(_), String) => Some("write the variant without quotes".into()),
+        _ => None,
+    }
+}

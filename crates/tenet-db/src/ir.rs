@@ -1,0 +1,362 @@
+//! What the checker produces: resolved types, schema definitions, and the compiled,
+//! slot-resolved expression tree that `tenet-eval` interprets.
+//!
+//! Spans in compiled items are relative to the item's start, like the syntax tree's.
+
+use std::fmt;
+use std::sync::Arc;
+use tenet_syntax::ast::{AggFn, BinOp, DateLit, DurationLitUnit, DurationUnit, IsTest, Modality, Quant, Span};
+
+/// A fully qualified item name such as `acme.outsourcing.Contract`.
+pub type QualName = Arc<str>;
+
+/// A resolved type.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Ty {
+    /// `bool`
+    Bool,
+    /// `int`
+    Int,
+    /// `decimal`
+    Decimal,
+    /// `string`
+    String,
+    /// `date`
+    Date,
+    /// `duration`
+    Duration,
+    /// `percent`
+    Percent,
+    /// An enum, by qualified name.
+    Enum(QualName),
+    /// A schema (record), by qualified name.
+    Record(QualName),
+    /// `list<T>`
+    List(Box<Ty>),
+    /// `set<T>`
+    Set(Box<Ty>),
+    /// `map<T>`
+    Map(Box<Ty>),
+    /// `[]` or `{}`: a collection of no known element type.
+    EmptyCollection,
+    /// The type of something already reported as wrong; compatible with everything.
+    Error,
+}
+
+impl Ty {
+    /// The element type, for lists and sets.
+    pub fn element(&self) -> Option<&Ty> {
+        match self {
+            Ty::List(t) | Ty::Set(t) => Some(t),
+            Ty::EmptyCollection | Ty::Error => Some(&Ty::Error),
+            _ => None,
+        }
+    }
+
+    /// Whether values of this type are numbers (`int`, `decimal`).
+    pub fn is_numeric(&self) -> bool {
+        matches!(self, Ty::Int | Ty::Decimal | Ty::Error)
+    }
+
+    /// Whether two types can be compared with `==` (numbers mix; errors match anything).
+    pub fn compatible(&self, other: &Ty) -> bool {
+        match (self, other) {
+            (Ty::Error, _) | (_, Ty::Error) => true,
+            (a, b) if a.is_numeric() && b.is_numeric() => true,
+            (Ty::EmptyCollection, b) | (b, Ty::EmptyCollection) => matches!(b, Ty::List(_) | Ty::Set(_) | Ty::EmptyCollection),
+            (Ty::List(a) | Ty::Set(a), Ty::List(b) | Ty::Set(b)) => a.compatible(b),
+            (Ty::Map(a), Ty::Map(b)) => a.compatible(b),
+            (a, b) => a == b,
+        }
+    }
+
+    /// Whether `<`, `>` and friends apply.
+    pub fn is_ordered(&self) -> bool {
+        matches!(self, Ty::Int | Ty::Decimal | Ty::String | Ty::Date | Ty::Duration | Ty::Percent | Ty::Error)
+    }
+}
+
+impl fmt::Display for Ty {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Ty::Bool => f.write_str("bool"),
+            Ty::Int => f.write_str("int"),
+            Ty::Decimal => f.write_str("decimal"),
+            Ty::String => f.write_str("string"),
+            Ty::Date => f.write_str("date"),
+            Ty::Duration => f.write_str("duration"),
+            Ty::Percent => f.write_str("percent"),
+            Ty::Enum(n) | Ty::Record(n) => f.write_str(n.rsplit('.').next().unwrap_or(n)),
+            Ty::List(t) => write!(f, "list<{t}>"),
+            Ty::Set(t) => write!(f, "set<{t}>"),
+            Ty::Map(t) => write!(f, "map<{t}>"),
+            Ty::EmptyCollection => f.write_str("empty collection"),
+            Ty::Error => f.write_str("unknown type"),
+        }
+    }
+}
+
+/// A field of a schema, resolved.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct FieldDef {
+    /// The field's name.
+    pub name: Arc<str>,
+    /// Its type.
+    pub ty: Ty,
+    /// Whether the schema marks it optional (`T?`).
+    pub optional: bool,
+    /// For `duration(hours|days)`: the unit of bare numbers in documents.
+    pub unit: Option<DurationUnit>,
+    /// Its doc comment.
+    pub docs: String,
+    /// Where it is declared, relative to the schema item.
+    pub span: Span,
+}
+
+/// A schema, resolved.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SchemaDef {
+    /// Its qualified name.
+    pub name: QualName,
+    /// Fields in declaration order; a field's position is its slot.
+    pub fields: Vec<FieldDef>,
+}
+
+impl SchemaDef {
+    /// The slot and definition of a field.
+    pub fn field(&self, name: &str) -> Option<(usize, &FieldDef)> {
+        self.fields.iter().enumerate().find(|(_, f)| &*f.name == name)
+    }
+}
+
+/// An enum, resolved.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct EnumDef {
+    /// Its qualified name.
+    pub name: QualName,
+    /// Variant names in order.
+    pub variants: Vec<Arc<str>>,
+}
+
+/// A constant value computed at compile time.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ConstValue {
+    /// `true` / `false`
+    Bool(bool),
+    /// An integer.
+    Int(i64),
+    /// An exact decimal, as written.
+    Decimal(Arc<str>),
+    /// A string.
+    String(Arc<str>),
+    /// A date.
+    Date(DateLit),
+    /// A duration.
+    Duration(i64, DurationLitUnit),
+    /// A percentage, as written without `%`.
+    Percent(Arc<str>),
+    /// An enum variant.
+    Variant(Arc<str>),
+    /// A list.
+    List(Vec<ConstValue>),
+    /// A set (duplicates removed at evaluation).
+    Set(Vec<ConstValue>),
+}
+
+/// A compiled expression node.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Ir {
+    /// What to compute.
+    pub kind: IrKind,
+    /// The static type.
+    pub ty: Ty,
+    /// Where it came from, relative to its item.
+    pub span: Span,
+}
+
+/// The operations of the compiled tree.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum IrKind {
+    /// A constant.
+    Const(ConstValue),
+    /// The evaluation date.
+    Today,
+    /// The document being checked.
+    Root,
+    /// A variable: a rule parameter or a quantifier's element, by slot.
+    Local(u32),
+    /// A field by slot, with its name for explanations.
+    Field {
+        /// The record.
+        base: Box<Ir>,
+        /// The field's slot in its schema.
+        slot: u32,
+        /// The field's name.
+        name: Arc<str>,
+    },
+    /// A map lookup by key.
+    MapGet(Box<Ir>, Arc<str>),
+    /// A call of a rule.
+    Call {
+        /// The rule.
+        rule: QualName,
+        /// The arguments, one per parameter.
+        args: Vec<Ir>,
+    },
+    /// `[…]`
+    List(Vec<Ir>),
+    /// `{…}`
+    Set(Vec<Ir>),
+    /// `not`
+    Not(Box<Ir>),
+    /// unary `-`
+    Neg(Box<Ir>),
+    /// A binary operator.
+    Binary(BinOp, Box<Ir>, Box<Ir>),
+    /// `is present`, `is empty`, …
+    Is(IsTest, Box<Ir>),
+    /// `subject within window before anchor`
+    Within {
+        /// The date tested.
+        subject: Box<Ir>,
+        /// The window length.
+        window: Box<Ir>,
+        /// The window's end.
+        anchor: Box<Ir>,
+    },
+    /// `all`/`any x in coll where filter: body`
+    Quantified {
+        /// Which quantifier.
+        quant: Quant,
+        /// The element's slot.
+        slot: u32,
+        /// The collection.
+        collection: Box<Ir>,
+        /// The filter.
+        filter: Option<Box<Ir>>,
+        /// The condition per element.
+        body: Box<Ir>,
+    },
+    /// `count`, `sum`, `min`, `max`, `avg`
+    Aggregate {
+        /// Which function.
+        func: AggFn,
+        /// The element's slot when there is a binding.
+        slot: Option<u32>,
+        /// The collection.
+        collection: Box<Ir>,
+        /// The filter.
+        filter: Option<Box<Ir>>,
+        /// The value per element (the element itself when absent).
+        value: Option<Box<Ir>>,
+    },
+}
+
+/// A compiled rule.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CompiledRule {
+    /// Its qualified name.
+    pub name: QualName,
+    /// Parameter names, in slot order.
+    pub params: Vec<Arc<str>>,
+    /// How many local slots the body needs (parameters first).
+    pub locals: u32,
+    /// The condition.
+    pub body: Ir,
+}
+
+/// One piece of a compiled message.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CompiledMessagePart {
+    /// Literal text.
+    Text(Arc<str>),
+    /// A document value.
+    Value(Ir),
+}
+
+/// A compiled obligation, prohibition or recommendation.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CompiledObligation {
+    /// Its qualified name.
+    pub name: QualName,
+    /// Which form.
+    pub modality: Modality,
+    /// The document kind (schema) it applies to.
+    pub kind: QualName,
+    /// `area`.
+    pub area: Arc<str>,
+    /// `severity`.
+    pub severity: Severity,
+    /// `cite`s.
+    pub cite: Vec<Arc<str>>,
+    /// Doc comment.
+    pub docs: String,
+    /// `when`.
+    pub when: Option<Ir>,
+    /// The required condition as written (before negation for `must not`).
+    pub requirement: Ir,
+    /// Whether the condition is forbidden (`must not`, `should not`).
+    pub negated: bool,
+    /// `because`.
+    pub message: Vec<CompiledMessagePart>,
+    /// Local slots needed.
+    pub locals: u32,
+    /// Rules it calls, directly.
+    pub calls: Vec<QualName>,
+}
+
+/// A compiled waiver.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CompiledWaiver {
+    /// The obligation it waives.
+    pub target: QualName,
+    /// The selector over the target's document kind.
+    pub selector: Ir,
+    /// Local slots needed.
+    pub locals: u32,
+    /// Why.
+    pub reason: Arc<str>,
+    /// Who approved it.
+    pub approved_by: Arc<str>,
+    /// Until when (inclusive).
+    pub until: DateLit,
+}
+
+/// Severities, ordered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    /// `info`
+    Info,
+    /// `low`
+    Low,
+    /// `medium`
+    Medium,
+    /// `high`
+    High,
+    /// `critical`
+    Critical,
+}
+
+impl Severity {
+    /// All severities, lowest first.
+    pub const ALL: [Severity; 5] = [Severity::Info, Severity::Low, Severity::Medium, Severity::High, Severity::Critical];
+
+    /// As written in policies and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    /// Parses a severity name.
+    pub fn parse(name: &str) -> Option<Severity> {
+        Severity::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+}
+
+/// The five areas of concern.
+pub const AREAS: [&str; 5] = ["privacy", "bias", "transparency", "workers", "accountability"];

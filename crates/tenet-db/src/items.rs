@@ -1,0 +1,536 @@
+//! Per-item queries: signatures (what other items may depend on) and full checks.
+
+use crate::check::Checker;
+use crate::codes;
+use crate::ir::*;
+use crate::scope::{lookup, qualified, visible_names};
+use crate::{Db, ItemId, ItemKind, SourceFile, Workspace, file_outline, item_syntax};
+use std::collections::HashSet;
+use std::sync::Arc;
+use tenet_syntax::ast::*;
+use tenet_syntax::{Diagnostic, did_you_mean};
+
+const BUILTIN_TYPES: [&str; 7] = ["bool", "int", "decimal", "string", "date", "duration", "percent"];
+
+/// The qualified name of an item.
+fn item_name(db: &dyn Db, id: ItemId) -> QualName {
+    let package = file_outline(db, id.file(db)).package.clone().unwrap_or_default();
+    Arc::from(format!("{package}.{}", id.key(db).name))
+}
+
+/// Resolves a written type.
+pub(crate) fn resolve_type(db: &dyn Db, workspace: Workspace, file: SourceFile, ty: &TypeExpr, diagnostics: &mut Vec<Diagnostic>) -> Ty {
+    match &ty.kind {
+        TypeKind::List(t) => Ty::List(Box::new(resolve_type(db, workspace, file, t, diagnostics))),
+        TypeKind::Set(t) => Ty::Set(Box::new(resolve_type(db, workspace, file, t, diagnostics))),
+        TypeKind::Map(t) => Ty::Map(Box::new(resolve_type(db, workspace, file, t, diagnostics))),
+        TypeKind::Duration(_) => Ty::Duration,
+        TypeKind::Named(q) => {
+            let name = q.text();
+            match name.as_str() {
+                "bool" => return Ty::Bool,
+                "int" => return Ty::Int,
+                "decimal" => return Ty::Decimal,
+                "string" => return Ty::String,
+                "date" => return Ty::Date,
+                "duration" => return Ty::Duration,
+                "percent" => return Ty::Percent,
+                "" => return Ty::Error,
+                _ => {}
+            }
+            match lookup(db, workspace, file, &name, &[ItemKind::Schema, ItemKind::Enum]).first() {
+                Some(entry) if entry.kind == ItemKind::Enum => Ty::Enum(qualified(db, &entry)),
+                Some(entry) => Ty::Record(qualified(db, &entry)),
+                None => {
+                    let declared = visible_names(db, workspace, file, &[ItemKind::Schema, ItemKind::Enum]);
+                    let candidates = BUILTIN_TYPES.iter().copied().chain(declared.iter().map(|d| &**d));
+                    let mut d = Diagnostic::error(codes::UNKNOWN_TYPE, format!("unknown type `{name}`"), q.span).with_label("not a type");
+                    d = match did_you_mean(&name, candidates) {
+                        Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                        None => d.with_help("built-in types are bool, int, decimal, string, date, duration, percent; or declare a `schema` or `enum`"),
+                    };
+                    diagnostics.push(d);
+                    Ty::Error
+                }
+            }
+        }
+    }
+}
+
+/// A schema with the problems found while resolving it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SchemaLowered {
+    /// The resolved schema.
+    pub def: SchemaDef,
+    /// Unknown types, duplicate fields.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Resolves a schema's field types.
+#[salsa::tracked(returns(ref))]
+pub fn schema_def(db: &dyn Db, id: ItemId) -> SchemaLowered {
+    let name = item_name(db, id);
+    let mut out = SchemaLowered { def: SchemaDef { name, fields: Vec::new() }, diagnostics: Vec::new() };
+    let Some(Item::Schema(schema)) = item_syntax(db, id) else { return out };
+    let mut seen = HashSet::new();
+    for field in &schema.fields {
+        if !seen.insert(field.name.name.as_str()) {
+            out.diagnostics.push(
+                Diagnostic::error(codes::DUPLICATE_NAME, format!("field `{}` is declared twice", field.name.name), field.name.span)
+                    .with_label("second declaration"),
+            );
+            continue;
+        }
+        let ty = resolve_type(db, id.workspace(db), id.file(db), &field.ty, &mut out.diagnostics);
+        let unit = match field.ty.kind {
+            TypeKind::Duration(u) => Some(u),
+            _ => None,
+        };
+        out.def.fields.push(FieldDef {
+            name: Arc::from(field.name.name.as_str()),
+            ty,
+            optional: field.ty.optional,
+            unit,
+            docs: field.docs.clone(),
+            span: field.name.span,
+        });
+    }
+    out
+}
+
+/// An enum's variants.
+#[salsa::tracked(returns(ref))]
+pub fn enum_def(db: &dyn Db, id: ItemId) -> EnumDef {
+    let name = item_name(db, id);
+    let variants = match item_syntax(db, id) {
+        Some(Item::Enum(e)) => e.variants.iter().map(|(v, _)| Arc::from(v.name.as_str())).collect(),
+        _ => Vec::new(),
+    };
+    EnumDef { name, variants }
+}
+
+/// What callers of a rule need: parameter types and the document kind.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RuleSig {
+    /// Parameters in order.
+    pub params: Vec<(Arc<str>, Ty)>,
+    /// The document kind the rule reads, if any.
+    pub on: Option<QualName>,
+    /// Problems in the signature.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Resolves a rule's signature (not its body).
+#[salsa::tracked(returns(ref))]
+pub fn rule_signature(db: &dyn Db, id: ItemId) -> RuleSig {
+    let mut sig = RuleSig { params: Vec::new(), on: None, diagnostics: Vec::new() };
+    let Some(Item::Rule(rule)) = item_syntax(db, id) else { return sig };
+    let (workspace, file) = (id.workspace(db), id.file(db));
+    let mut seen = HashSet::new();
+    for p in &rule.params {
+        if !seen.insert(p.name.name.as_str()) {
+            sig.diagnostics.push(Diagnostic::error(codes::DUPLICATE_NAME, format!("parameter `{}` is declared twice", p.name.name), p.name.span).with_label("second declaration"));
+        }
+        let ty = resolve_type(db, workspace, file, &p.ty, &mut sig.diagnostics);
+        sig.params.push((Arc::from(p.name.name.as_str()), ty));
+    }
+    if let Some(on) = &rule.on {
+        sig.on = resolve_kind(db, workspace, file, on, &mut sig.diagnostics);
+    }
+    sig
+}
+
+/// Resolves `on KIND` to a schema.
+fn resolve_kind(db: &dyn Db, workspace: Workspace, file: SourceFile, on: &QName, diagnostics: &mut Vec<Diagnostic>) -> Option<QualName> {
+    let name = on.text();
+    match lookup(db, workspace, file, &name, &[ItemKind::Schema]).first() {
+        Some(entry) => Some(qualified(db, &entry)),
+        None => {
+            let schemas = visible_names(db, workspace, file, &[ItemKind::Schema]);
+            let mut d = Diagnostic::error(codes::UNKNOWN_KIND, format!("no schema named `{name}` for the document kind"), on.span).with_label("unknown document kind");
+            d = match did_you_mean(&name, schemas.iter().map(|s| &**s)) {
+                Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                None => d.with_help("declare it with `schema NAME { … }` or import the package that does"),
+            };
+            diagnostics.push(d);
+            None
+        }
+    }
+}
+
+/// A constant's type and value.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ConstLowered {
+    /// Its declared type.
+    pub ty: Ty,
+    /// Its value, if it checked.
+    pub value: Option<ConstValue>,
+    /// Problems found.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Checks and computes a constant.
+#[salsa::tracked(returns(ref))]
+pub fn const_def(db: &dyn Db, id: ItemId) -> ConstLowered {
+    let mut out = ConstLowered { ty: Ty::Error, value: None, diagnostics: Vec::new() };
+    let Some(Item::Const(c)) = item_syntax(db, id) else { return out };
+    let (workspace, file) = (id.workspace(db), id.file(db));
+    out.ty = resolve_type(db, workspace, file, &c.ty, &mut out.diagnostics);
+    let mut checker = Checker::new(db, workspace, file, None);
+    let ir = checker.check(&c.value, Some(&out.ty));
+    out.diagnostics.append(&mut checker.diagnostics);
+    if !out.ty.compatible(&ir.ty) {
+        out.diagnostics.push(
+            Diagnostic::error(codes::TYPE_MISMATCH, format!("constant `{}` is declared `{}` but its value is a `{}`", c.name.name, out.ty, ir.ty), c.value.span)
+                .with_label(format!("this is a `{}`", ir.ty))
+                .with_note(c.ty.span, "declared here"),
+        );
+        return out;
+    }
+    match const_value(&ir) {
+        Some(v) => out.value = Some(v),
+        None if out.diagnostics.is_empty() => out.diagnostics.push(
+            Diagnostic::error(codes::CONST_NOT_LITERAL, format!("constant `{}` must be made of literal values", c.name.name), c.value.span)
+                .with_label("computed at evaluation time")
+                .with_help("use literals, lists and sets of literals, and enum variants; write a `rule` for conditions"),
+        ),
+        None => {}
+    }
+    out
+}
+
+fn const_value(ir: &Ir) -> Option<ConstValue> {
+    match &ir.kind {
+        IrKind::Const(v) => Some(v.clone()),
+        IrKind::List(items) => items.iter().map(const_value).collect::<Option<_>>().map(ConstValue::List),
+        IrKind::Set(items) => items.iter().map(const_value).collect::<Option<_>>().map(ConstValue::Set),
+        _ => None,
+    }
+}
+
+/// The document kind an obligation applies to (for waivers).
+#[salsa::tracked]
+pub fn deontic_kind(db: &dyn Db, id: ItemId) -> Option<QualName> {
+    let Some(Item::Deontic(d)) = item_syntax(db, id) else { return None };
+    resolve_kind(db, id.workspace(db), id.file(db), &d.on, &mut Vec::new())
+}
+
+/// What an item compiles to.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Compiled {
+    /// A schema.
+    Schema(SchemaDef),
+    /// An enum.
+    Enum(EnumDef),
+    /// A rule.
+    Rule(CompiledRule),
+    /// An obligation, prohibition or recommendation.
+    Obligation(CompiledObligation),
+    /// A waiver.
+    Waiver(CompiledWaiver),
+}
+
+/// The result of checking one item: diagnostics with item-relative spans, and what it
+/// compiled to when it has no errors.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct CheckedItem {
+    /// Problems found, spans relative to the item.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The compiled item, when it has no errors and compiles to something.
+    pub compiled: Option<Compiled>,
+}
+
+/// Type-checks and compiles one item.
+#[salsa::tracked(returns(ref))]
+pub fn check_item(db: &dyn Db, id: ItemId) -> CheckedItem {
+    let Some(item) = item_syntax(db, id) else { return CheckedItem::default() };
+    let (workspace, file) = (id.workspace(db), id.file(db));
+    let mut out = CheckedItem::default();
+    let compiled = match item {
+        Item::Package(_) | Item::Use(_) => None,
+        Item::Schema(_) => {
+            let lowered = schema_def(db, id);
+            out.diagnostics.extend(lowered.diagnostics.iter().cloned());
+            Some(Compiled::Schema(lowered.def.clone()))
+        }
+        Item::Enum(e) => {
+            let mut seen = HashSet::new();
+            for (v, _) in &e.variants {
+                if !seen.insert(v.name.as_str()) {
+                    out.diagnostics.push(Diagnostic::error(codes::DUPLICATE_NAME, format!("variant `{}` is declared twice", v.name), v.span).with_label("second declaration"));
+                }
+            }
+            Some(Compiled::Enum(enum_def(db, id).clone()))
+        }
+        Item::Const(_) => {
+            out.diagnostics.extend(const_def(db, id).diagnostics.iter().cloned());
+            None
+        }
+        Item::Rule(rule) => check_rule(db, id, rule, &mut out.diagnostics),
+        Item::Deontic(d) => check_deontic(db, id, d, &mut out.diagnostics),
+        Item::Waiver(w) => check_waiver(db, workspace, file, w, &mut out.diagnostics),
+    };
+    if !out.diagnostics.iter().any(Diagnostic::is_error) {
+        out.compiled = compiled;
+    }
+    out
+}
+
+fn root_schema(checker: &Checker<'_>, kind: Option<&QualName>) -> Option<Arc<SchemaDef>> {
+    kind.and_then(|k| checker.schema_named(k))
+}
+
+fn check_rule(db: &dyn Db, id: ItemId, rule: &RuleDecl, diagnostics: &mut Vec<Diagnostic>) -> Option<Compiled> {
+    let sig = rule_signature(db, id);
+    diagnostics.extend(sig.diagnostics.iter().cloned());
+    let mut checker = Checker::new(db, id.workspace(db), id.file(db), None);
+    checker.root = root_schema(&checker, sig.on.as_ref());
+    for (name, ty) in &sig.params {
+        checker.bind(name, ty.clone());
+    }
+    let body = checker.condition(&rule.body);
+    diagnostics.append(&mut checker.diagnostics);
+    let params = sig.params.iter().map(|(n, _)| n.clone()).collect();
+    Some(Compiled::Rule(CompiledRule { name: item_name(db, id), params, locals: checker.slots(), body }))
+}
+
+fn check_deontic(db: &dyn Db, id: ItemId, d: &DeonticDecl, diagnostics: &mut Vec<Diagnostic>) -> Option<Compiled> {
+    let (workspace, file) = (id.workspace(db), id.file(db));
+    let kind = resolve_kind(db, workspace, file, &d.on, diagnostics);
+    let mut checker = Checker::new(db, workspace, file, None);
+    checker.root = root_schema(&checker, kind.as_ref());
+
+    let mut area: Option<Arc<str>> = None;
+    let mut severity: Option<Severity> = None;
+    let mut cite: Vec<Arc<str>> = Vec::new();
+    let mut when = None;
+    let mut requirement = None;
+    let mut message = Vec::new();
+    let mut seen: Vec<(&'static str, Span)> = Vec::new();
+
+    for clause in &d.clauses {
+        let (kw, span) = clause_head(clause);
+        let group = if matches!(clause, Clause::Require { .. }) { "requirement" } else { kw };
+        if let Some((_, first)) = seen.iter().find(|(g, _)| *g == group) {
+            if !matches!(clause, Clause::Cite(_)) {
+                diagnostics.push(
+                    Diagnostic::error(codes::DUPLICATE_CLAUSE, format!("`{kw}` is given twice"), span)
+                        .with_label("second clause")
+                        .with_note(*first, "first given here")
+                        .with_help(if group == "requirement" { "join the conditions with `and`" } else { "keep one of them" }),
+                );
+                continue;
+            }
+        }
+        seen.push((group, span));
+        match clause {
+            Clause::Area(a) => {
+                if AREAS.contains(&a.name.as_str()) {
+                    area = Some(Arc::from(a.name.as_str()));
+                } else {
+                    let mut diag = Diagnostic::error(codes::UNKNOWN_AREA, format!("unknown area `{}`", a.name), a.span).with_label("not an area");
+                    diag = match did_you_mean(&a.name, AREAS) {
+                        Some(s) => diag.with_help(format!("did you mean `{s}`?")),
+                        None => diag.with_help(format!("the areas are {}", AREAS.join(", "))),
+                    };
+                    diagnostics.push(diag);
+                }
+            }
+            Clause::Severity(s) => match Severity::parse(&s.name) {
+                Some(level) => severity = Some(level),
+                None => {
+                    let names = Severity::ALL.map(Severity::as_str);
+                    let mut diag = Diagnostic::error(codes::UNKNOWN_SEVERITY, format!("unknown severity `{}`", s.name), s.span).with_label("not a severity");
+                    diag = match did_you_mean(&s.name, names) {
+                        Some(n) => diag.with_help(format!("did you mean `{n}`?")),
+                        None => diag.with_help("severities are info, low, medium, high, critical"),
+                    };
+                    diagnostics.push(diag);
+                }
+            },
+            Clause::Cite(list) => cite.extend(list.iter().map(|s| Arc::from(s.value.as_str()))),
+            Clause::When(cond) => when = Some(checker.condition(cond)),
+            Clause::Require { kw, kw_span, condition } => {
+                let expected = d.modality.expected_requirement();
+                if *kw != expected {
+                    let help = match (d.modality, kw) {
+                        (Modality::Obligation, RequirementKw::MustNot) => "to forbid something, declare a `prohibition … { must not … }`".to_string(),
+                        (Modality::Prohibition, RequirementKw::Must) => "a prohibition says what `must not` happen; to require something, declare an `obligation`".to_string(),
+                        (Modality::Recommendation, RequirementKw::Must | RequirementKw::MustNot) => "a recommendation is advisory: write `should`, or declare an `obligation`".to_string(),
+                        _ => format!("write `{}`", expected.text()),
+                    };
+                    diagnostics.push(
+                        Diagnostic::error(codes::MODALITY_MISMATCH, format!("a {} says `{}`, not `{}`", d.modality.keyword(), expected.text(), kw.text()), *kw_span)
+                            .with_label(format!("`{}` here", kw.text()))
+                            .with_note(d.keyword_span, format!("declared as a {}", d.modality.keyword()))
+                            .with_help(help),
+                    );
+                }
+                requirement = Some(checker.condition(condition));
+            }
+            Clause::Because(m) => {
+                for part in &m.parts {
+                    message.push(match part {
+                        MessagePart::Text(t) => CompiledMessagePart::Text(Arc::from(t.as_str())),
+                        MessagePart::Hole(e) => CompiledMessagePart::Value(checker.check(e, None)),
+                    });
+                }
+            }
+        }
+    }
+    diagnostics.append(&mut checker.diagnostics);
+    let head = d.name.span;
+    if area.is_none() && !seen.iter().any(|(g, _)| *g == "area") {
+        diagnostics.push(
+            Diagnostic::error(codes::MISSING_AREA, format!("{} `{}` has no `area`", d.modality.keyword(), d.name.name), head)
+                .with_label("area missing")
+                .with_help(format!("add a line `area: …` with one of {}", AREAS.join(", "))),
+        );
+    }
+    if cite.is_empty() {
+        diagnostics.push(
+            Diagnostic::warning(codes::MISSING_CITE, format!("{} `{}` cites no source", d.modality.keyword(), d.name.name), head)
+                .with_label("no `cite`")
+                .with_help("add `cite: \"…\"` naming the law, contract clause or policy it encodes"),
+        );
+    }
+    let Some(requirement) = requirement else {
+        let kw = d.modality.expected_requirement().text();
+        diagnostics.push(
+            Diagnostic::error(codes::MISSING_REQUIREMENT, format!("{} `{}` has no `{kw}` clause", d.modality.keyword(), d.name.name), head)
+                .with_label("says nothing is required")
+                .with_help(format!("add `{kw} CONDITION`")),
+        );
+        return None;
+    };
+    let (kind, area) = (kind?, area?);
+    Some(Compiled::Obligation(CompiledObligation {
+        name: item_name(db, id),
+        modality: d.modality,
+        kind,
+        area,
+        severity: severity.unwrap_or(Severity::Medium),
+        cite,
+        docs: d.docs.clone(),
+        when,
+        negated: d.modality.expected_requirement().is_negated(),
+        requirement,
+        message,
+        locals: checker.slots(),
+        calls: std::mem::take(&mut checker.calls),
+    }))
+}
+
+fn clause_head(clause: &Clause) -> (&'static str, Span) {
+    let span = match clause {
+        Clause::Area(i) | Clause::Severity(i) => i.span,
+        Clause::Cite(list) => list.first().map(|s| s.span).unwrap_or_default(),
+        Clause::When(e) => e.span,
+        Clause::Require { kw_span, .. } => *kw_span,
+        Clause::Because(m) => m.span,
+    };
+    (clause.keyword(), span)
+}
+
+fn check_waiver(db: &dyn Db, workspace: Workspace, file: SourceFile, w: &WaiverDecl, diagnostics: &mut Vec<Diagnostic>) -> Option<Compiled> {
+    for (span, message) in &w.field_errors {
+        diagnostics.push(Diagnostic::error(tenet_syntax::codes::BAD_CLAUSE, message.clone(), *span).with_label("here"));
+    }
+    let target_name = w.target.text();
+    let target = match lookup(db, workspace, file, &target_name, &[ItemKind::Deontic]).first() {
+        Some(entry) => Some(entry),
+        None => {
+            let names = visible_names(db, workspace, file, &[ItemKind::Deontic]);
+            let mut d = Diagnostic::error(codes::UNKNOWN_WAIVER_TARGET, format!("no obligation named `{target_name}` to waive"), w.target.span).with_label("unknown obligation");
+            if let Some(s) = did_you_mean(&target_name, names.iter().map(|n| &**n)) {
+                d = d.with_help(format!("did you mean `{s}`?"));
+            }
+            diagnostics.push(d);
+            None
+        }
+    };
+    let missing: Vec<&str> = [("reason", w.reason.is_none()), ("approved_by", w.approved_by.is_none()), ("until", w.until.is_none())]
+        .into_iter()
+        .filter(|(_, m)| *m)
+        .map(|(n, _)| n)
+        .collect();
+    if !missing.is_empty() && w.field_errors.is_empty() {
+        let list: Vec<String> = missing.iter().map(|m| format!("`{m}`")).collect();
+        diagnostics.push(
+            Diagnostic::error(codes::INCOMPLETE_WAIVER, format!("waiver of `{target_name}` lacks {}", list.join(" and ")), w.target.span)
+                .with_label("incomplete waiver")
+                .with_help("every waiver needs a `reason`, an `approved_by` and an `until` date"),
+        );
+    }
+    let Some(selector) = &w.selector else {
+        diagnostics.push(
+            Diagnostic::error(codes::WAIVER_WITHOUT_SELECTOR, format!("waiver of `{target_name}` does not say which documents it covers"), w.target.span)
+                .with_label("no `where`")
+                .with_help("add `where id == \"…\"` after the obligation's name"),
+        );
+        return None;
+    };
+    let target = target?;
+    let kind = deontic_kind(db, target.id);
+    let mut checker = Checker::new(db, workspace, file, None);
+    checker.root = root_schema(&checker, kind.as_ref());
+    let selector = checker.condition(selector);
+    diagnostics.append(&mut checker.diagnostics);
+    let (reason, approved_by, (until, _)) = (w.reason.as_ref()?, w.approved_by.as_ref()?, w.until?);
+    Some(Compiled::Waiver(CompiledWaiver {
+        target: qualified(db, &target),
+        selector,
+        locals: checker.slots(),
+        reason: Arc::from(reason.value.as_str()),
+        approved_by: Arc::from(approved_by.value.as_str()),
+        until,
+    }))
+}
+
+/// The qualified name of an item, for other modules.
+pub(crate) fn qualified_item_name(db: &dyn Db, id: ItemId) -> QualName {
+    item_name(db, id)
+}
+
+/// The rules a rule's body names, found syntactically (used when the body has errors, so
+/// cycles are still reported).
+pub(crate) fn rule_calls(db: &dyn Db, id: ItemId) -> Vec<QualName> {
+    let Some(Item::Rule(rule)) = item_syntax(db, id) else { return Vec::new() };
+    let mut names = Vec::new();
+    collect_names(&rule.body, &mut names);
+    names
+        .into_iter()
+        .filter_map(|n| lookup(db, id.workspace(db), id.file(db), &n, &[ItemKind::Rule]).first())
+        .map(|e| qualified(db, &e))
+        .collect()
+}
+
+fn collect_names(expr: &Expr, out: &mut Vec<String>) {
+    match &expr.kind {
+        ExprKind::Name(id) => out.push(id.name.clone()),
+        ExprKind::Call(id, args) => {
+            out.push(id.name.clone());
+            args.iter().for_each(|a| collect_names(a, out));
+        }
+        ExprKind::Field(base, _) | ExprKind::Not(base) | ExprKind::Neg(base) | ExprKind::Is(_, base) | ExprKind::Paren(base) => collect_names(base, out),
+        ExprKind::List(items) | ExprKind::Set(items) => items.iter().for_each(|a| collect_names(a, out)),
+        ExprKind::Binary(_, a, b) => {
+            collect_names(a, out);
+            collect_names(b, out);
+        }
+        ExprKind::Within { subject, window, anchor } => [subject, window, anchor].into_iter().for_each(|a| collect_names(a, out)),
+        ExprKind::Quantified(_, binding, body) => {
+            collect_names(&binding.collection, out);
+            binding.filter.iter().for_each(|f| collect_names(f, out));
+            collect_names(body, out);
+        }
+        ExprKind::Aggregate { binding, value, .. } => {
+            if let Some(b) = binding {
+                collect_names(&b.collection, out);
+                b.filter.iter().for_each(|f| collect_names(f, out));
+            }
+            value.iter().for_each(|v| collect_names(v, out));
+        }
+        ExprKind::Literal(_) | ExprKind::Today | ExprKind::Error => {}
+    }
+}

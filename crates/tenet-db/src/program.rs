@@ -1,0 +1,235 @@
+//! Workspace-wide results: duplicate names, rule cycles, and the compiled program.
+
+use crate::ir::{CompiledObligation, CompiledRule, CompiledWaiver, EnumDef, QualName, SchemaDef};
+use crate::{Compiled, Db, ItemId, ItemKind, SourceFile, Workspace, check_item, codes, item_keys, package_index, parse};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use tenet_syntax::Diagnostic;
+use tenet_syntax::ast::Span;
+
+/// A compiled item with where it came from, so explanations can quote the policy.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ProgramItem<T> {
+    /// The compiled item.
+    pub item: T,
+    /// The policy file's path.
+    pub path: Arc<str>,
+    /// The policy file's text.
+    pub text: Arc<str>,
+    /// The item's offset in that text (its spans are relative to it).
+    pub offset: u32,
+}
+
+impl<T> ProgramItem<T> {
+    fn new(item: T, (path, text, offset): &(Arc<str>, Arc<str>, u32)) -> Self {
+        ProgramItem { item, path: path.clone(), text: text.clone(), offset: *offset }
+    }
+}
+
+/// Everything evaluation needs, from items that checked without errors.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Program {
+    /// Schemas by qualified name.
+    pub schemas: BTreeMap<QualName, SchemaDef>,
+    /// Enums by qualified name.
+    pub enums: BTreeMap<QualName, EnumDef>,
+    /// Rules by qualified name.
+    pub rules: BTreeMap<QualName, ProgramItem<CompiledRule>>,
+    /// Obligations in workspace order.
+    pub obligations: Vec<ProgramItem<CompiledObligation>>,
+    /// Waivers in workspace order.
+    pub waivers: Vec<ProgramItem<CompiledWaiver>>,
+    /// Obligations left out because they, or rules they call, have errors.
+    pub skipped: Vec<QualName>,
+}
+
+/// Compiles the workspace into a program. Items with errors are left out, and so are
+/// obligations that call (directly or not) a rule with errors or in a cycle.
+#[salsa::tracked(returns(ref))]
+pub fn program(db: &dyn Db, workspace: Workspace) -> Program {
+    let mut program = Program::default();
+    let mut all_rules: BTreeSet<QualName> = BTreeSet::new();
+    let mut obligations = Vec::new();
+    for &file in workspace.files(db) {
+        let parsed = parse(db, file);
+        let text: Arc<str> = Arc::from(file.text(db).as_str());
+        let path: Arc<str> = Arc::from(file.path(db).as_str());
+        for (key, node) in item_keys(&parsed.items).into_iter().zip(&parsed.items) {
+            let is_rule = key.kind == ItemKind::Rule;
+            let is_deontic = key.kind == ItemKind::Deontic;
+            let id = ItemId::new(db, workspace, file, key);
+            if is_rule {
+                all_rules.insert(crate::items::qualified_item_name(db, id));
+            }
+            let checked = check_item(db, id);
+            let origin = (path.clone(), text.clone(), node.offset);
+            match checked.compiled.clone() {
+                Some(Compiled::Schema(s)) => {
+                    program.schemas.entry(s.name.clone()).or_insert(s);
+                }
+                Some(Compiled::Enum(e)) => {
+                    program.enums.entry(e.name.clone()).or_insert(e);
+                }
+                Some(Compiled::Rule(r)) => {
+                    program.rules.entry(r.name.clone()).or_insert_with(|| ProgramItem::new(r, &origin));
+                }
+                Some(Compiled::Obligation(o)) => obligations.push(ProgramItem::new(o, &origin)),
+                Some(Compiled::Waiver(w)) => program.waivers.push(ProgramItem::new(w, &origin)),
+                None if is_deontic => program.skipped.push(crate::items::qualified_item_name(db, id)),
+                None => {}
+            }
+        }
+    }
+    let cyclic: BTreeSet<QualName> = rule_cycles(db, workspace).iter().flatten().cloned().collect();
+    for rule in &cyclic {
+        program.rules.remove(rule);
+    }
+    for ob in obligations {
+        if calls_are_sound(&program.rules, &ob.item.calls) {
+            program.obligations.push(ob);
+        } else {
+            program.skipped.push(ob.item.name.clone());
+        }
+    }
+    program
+}
+
+/// Whether every rule reachable from `calls` compiled.
+fn calls_are_sound(rules: &BTreeMap<QualName, ProgramItem<CompiledRule>>, calls: &[QualName]) -> bool {
+    let mut stack: Vec<QualName> = calls.to_vec();
+    let mut seen = BTreeSet::new();
+    while let Some(rule) = stack.pop() {
+        if !seen.insert(rule.clone()) {
+            continue;
+        }
+        let Some(compiled) = rules.get(&rule) else { return false };
+        let mut callees = Vec::new();
+        collect_calls(&compiled.item.body, &mut callees);
+        stack.extend(callees);
+    }
+    true
+}
+
+fn collect_calls(ir: &crate::ir::Ir, out: &mut Vec<QualName>) {
+    use crate::ir::IrKind::*;
+    match &ir.kind {
+        Call { rule, args } => {
+            out.push(rule.clone());
+            args.iter().for_each(|a| collect_calls(a, out));
+        }
+        Const(_) | Today | Root | Local(_) => {}
+        Field { base, .. } | MapGet(base, _) | Not(base) | Neg(base) | Is(_, base) => collect_calls(base, out),
+        List(items) | Set(items) => items.iter().for_each(|a| collect_calls(a, out)),
+        Binary(_, a, b) => {
+            collect_calls(a, out);
+            collect_calls(b, out);
+        }
+        Within { subject, window, anchor } => [subject, window, anchor].into_iter().for_each(|a| collect_calls(a, out)),
+        Quantified { collection, filter, body, .. } => {
+            collect_calls(collection, out);
+            filter.iter().for_each(|f| collect_calls(f, out));
+            collect_calls(body, out);
+        }
+        Aggregate { collection, filter, value, .. } => {
+            collect_calls(collection, out);
+            filter.iter().for_each(|f| collect_calls(f, out));
+            value.iter().for_each(|v| collect_calls(v, out));
+        }
+    }
+}
+
+/// Every cycle among rules, each as the list of rules on it (sorted, deduplicated).
+#[salsa::tracked(returns(ref))]
+pub fn rule_cycles(db: &dyn Db, workspace: Workspace) -> Vec<Vec<QualName>> {
+    let mut graph: BTreeMap<QualName, Vec<QualName>> = BTreeMap::new();
+    for entries in package_index(db, workspace).packages.values() {
+        for entry in entries.iter().filter(|e| e.kind == ItemKind::Rule) {
+            let name = crate::items::qualified_item_name(db, entry.id);
+            let checked = check_item(db, entry.id);
+            let mut calls = Vec::new();
+            if let Some(Compiled::Rule(r)) = &checked.compiled {
+                collect_calls(&r.body, &mut calls);
+            } else {
+                calls.extend(crate::items::rule_calls(db, entry.id));
+            }
+            graph.entry(name).or_default().extend(calls);
+        }
+    }
+    // Tarjan-free approach: a rule is on a cycle when it can reach itself; group by reach.
+    let mut cycles: BTreeSet<Vec<QualName>> = BTreeSet::new();
+    for start in graph.keys() {
+        let reach = reachable(&graph, start);
+        if reach.contains(start) {
+            let mut members: Vec<QualName> = reach.iter().filter(|r| reachable(&graph, r).contains(start)).cloned().collect();
+            members.sort();
+            cycles.insert(members);
+        }
+    }
+    cycles.into_iter().collect()
+}
+
+fn reachable(graph: &BTreeMap<QualName, Vec<QualName>>, start: &QualName) -> BTreeSet<QualName> {
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<&QualName> = graph.get(start).into_iter().flatten().collect();
+    while let Some(next) = stack.pop() {
+        if seen.insert(next.clone()) {
+            stack.extend(graph.get(next).into_iter().flatten());
+        }
+    }
+    seen
+}
+
+/// Diagnostics that need the whole workspace: duplicate item names and rule cycles.
+/// Spans are absolute in the file they are paired with.
+#[salsa::tracked(returns(ref))]
+pub fn package_diagnostics(db: &dyn Db, workspace: Workspace) -> Vec<(SourceFile, Diagnostic)> {
+    let mut out = Vec::new();
+    let index = package_index(db, workspace);
+    let cycles = rule_cycles(db, workspace);
+    for (package, entries) in &index.packages {
+        let mut first: BTreeMap<&str, &crate::ItemEntry> = BTreeMap::new();
+        for entry in entries {
+            let name_span = name_span(db, entry.id);
+            match first.get(&*entry.name) {
+                Some(prev) => {
+                    let mut d = Diagnostic::error(codes::DUPLICATE_NAME, format!("`{}` is declared twice in package `{package}`", entry.name), name_span)
+                        .with_label("second declaration")
+                        .with_help("rename one of them");
+                    if prev.id.file(db) == entry.id.file(db) {
+                        d = d.with_note(self::name_span(db, prev.id), "first declared here");
+                    }
+                    out.push((entry.id.file(db), d));
+                }
+                None => {
+                    first.insert(&entry.name, entry);
+                }
+            }
+            if entry.kind == ItemKind::Rule {
+                let qualified = crate::items::qualified_item_name(db, entry.id);
+                if let Some(cycle) = cycles.iter().find(|c| c.contains(&qualified)) {
+                    let others: Vec<String> = cycle.iter().filter(|r| **r != qualified).map(|r| format!("`{}`", r.rsplit('.').next().unwrap_or(r))).collect();
+                    let how = if others.is_empty() { "itself".to_string() } else { format!("itself through {}", others.join(", ")) };
+                    out.push((
+                        entry.id.file(db),
+                        Diagnostic::error(codes::RULE_CYCLE, format!("rule `{}` calls {how}", entry.name), name_span)
+                            .with_label("on a cycle")
+                            .with_help("rules may call rules but never in a circle, so evaluation always ends; inline one of them"),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The absolute span of an item's name.
+fn name_span(db: &dyn Db, id: ItemId) -> Span {
+    let parsed = parse(db, id.file(db));
+    let key = id.key(db);
+    item_keys(&parsed.items)
+        .iter()
+        .zip(&parsed.items)
+        .find(|(k, _)| *k == key)
+        .and_then(|(_, n)| n.item.name().map(|name| name.span.shifted(n.offset)))
+        .unwrap_or_default()
+}

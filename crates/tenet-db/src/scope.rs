@@ -1,0 +1,205 @@
+//! Packages and name lookup: which items a file can see by name.
+
+use crate::ir::QualName;
+use crate::{Db, ItemId, ItemKind, SourceFile, Workspace, codes, file_outline, parse};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use tenet_syntax::Diagnostic;
+use tenet_syntax::ast::{Item, Span};
+
+/// An item as the package index lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ItemEntry {
+    /// The item.
+    pub id: ItemId,
+    /// Its kind.
+    pub kind: ItemKind,
+    /// Its name.
+    pub name: Arc<str>,
+}
+
+/// Every package in the workspace and the named items each declares.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct PackageIndex {
+    /// Package name → its named items, in file order.
+    pub packages: BTreeMap<Arc<str>, Vec<ItemEntry>>,
+}
+
+impl PackageIndex {
+    /// The items a package declares under `name`.
+    pub fn lookup<'a>(&'a self, package: &str, name: &'a str) -> impl Iterator<Item = &'a ItemEntry> + 'a {
+        self.packages.get(package).into_iter().flatten().filter(move |e| &*e.name == name)
+    }
+}
+
+/// Builds the package index from every file's outline.
+#[salsa::tracked(returns(ref))]
+pub fn package_index(db: &dyn Db, workspace: Workspace) -> PackageIndex {
+    let mut index = PackageIndex::default();
+    for &file in workspace.files(db) {
+        let outline = file_outline(db, file);
+        let Some(package) = &outline.package else { continue };
+        let entries = index.packages.entry(package.clone()).or_default();
+        for key in &outline.items {
+            if key.name.is_empty() || key.kind == ItemKind::Waiver {
+                continue;
+            }
+            let id = ItemId::new(db, workspace, file, key.clone());
+            entries.push(ItemEntry { id, kind: key.kind, name: key.name.clone() });
+        }
+    }
+    index
+}
+
+/// What a file can see: its own package and its imports.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct FileScope {
+    /// The file's package.
+    pub package: Option<Arc<str>>,
+    /// Whole packages imported with `use pkg`.
+    pub packages: Vec<Arc<str>>,
+    /// Single items imported with `use pkg.item`.
+    pub items: Vec<ItemEntry>,
+}
+
+/// Resolves a file's `use` declarations.
+#[salsa::tracked(returns(ref))]
+pub fn file_scope(db: &dyn Db, workspace: Workspace, file: SourceFile) -> FileScope {
+    let outline = file_outline(db, file);
+    let index = package_index(db, workspace);
+    let mut scope = FileScope { package: outline.package.clone(), packages: Vec::new(), items: Vec::new() };
+    for path in &outline.uses {
+        if index.packages.contains_key(path) {
+            scope.packages.push(path.clone());
+        } else if let Some((package, name)) = path.rsplit_once('.') {
+            scope.items.extend(index.lookup(package, name).cloned());
+        }
+    }
+    scope
+}
+
+/// The qualified name of an item.
+pub fn qualified(db: &dyn Db, entry: &ItemEntry) -> QualName {
+    let package = file_outline(db, entry.id.file(db)).package.clone().unwrap_or_default();
+    Arc::from(format!("{package}.{}", entry.name))
+}
+
+/// Looks `name` up as written (`Name` or `pkg.Name`) among items of the given kinds:
+/// the file's package first, then its imports. Several matches from imports are ambiguous.
+pub fn lookup(db: &dyn Db, workspace: Workspace, file: SourceFile, name: &str, kinds: &[ItemKind]) -> Lookup {
+    let index = package_index(db, workspace);
+    let scope = file_scope(db, workspace, file);
+    let wanted = |e: &&ItemEntry| kinds.contains(&e.kind);
+    if let Some((package, last)) = name.rsplit_once('.') {
+        let found: Vec<ItemEntry> = index.lookup(package, last).filter(wanted).cloned().collect();
+        return Lookup::from_candidates(found);
+    }
+    if let Some(package) = &scope.package {
+        let local: Vec<ItemEntry> = index.lookup(package, name).filter(wanted).cloned().collect();
+        if !local.is_empty() {
+            return Lookup::from_candidates(local);
+        }
+    }
+    let mut found: Vec<ItemEntry> = scope.items.iter().filter(|e| &*e.name == name).filter(wanted).cloned().collect();
+    for package in &scope.packages {
+        found.extend(index.lookup(package, name).filter(wanted).cloned());
+    }
+    found.dedup();
+    Lookup::from_candidates(found)
+}
+
+/// The outcome of a name lookup.
+#[derive(Debug)]
+pub enum Lookup {
+    /// No such item.
+    None,
+    /// Exactly one.
+    Found(ItemEntry),
+    /// More than one (from different imports, or a duplicate).
+    Ambiguous(Vec<ItemEntry>),
+}
+
+impl Lookup {
+    fn from_candidates(mut found: Vec<ItemEntry>) -> Lookup {
+        match found.len() {
+            0 => Lookup::None,
+            1 => found.pop().map_or(Lookup::None, Lookup::Found),
+            _ => Lookup::Ambiguous(found),
+        }
+    }
+
+    /// The item, taking the first of duplicates (duplicates are reported where declared).
+    pub fn first(self) -> Option<ItemEntry> {
+        match self {
+            Lookup::None => None,
+            Lookup::Found(e) => Some(e),
+            Lookup::Ambiguous(mut v) => (!v.is_empty()).then(|| v.swap_remove(0)),
+        }
+    }
+}
+
+/// Names of items of the given kinds that the file can see (for "did you mean").
+pub fn visible_names(db: &dyn Db, workspace: Workspace, file: SourceFile, kinds: &[ItemKind]) -> Vec<Arc<str>> {
+    let index = package_index(db, workspace);
+    let scope = file_scope(db, workspace, file);
+    let mut names: Vec<Arc<str>> = scope
+        .package
+        .iter()
+        .chain(&scope.packages)
+        .flat_map(|p| index.packages.get(p).into_iter().flatten())
+        .chain(&scope.items)
+        .filter(|e| kinds.contains(&e.kind))
+        .map(|e| e.name.clone())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Problems with a file's `package` and `use` declarations, with absolute spans.
+pub fn file_level_diagnostics(db: &dyn Db, workspace: Workspace, file: SourceFile) -> Vec<Diagnostic> {
+    let parsed = parse(db, file);
+    let index = package_index(db, workspace);
+    let mut out = Vec::new();
+    let mut package_seen = false;
+    for node in &parsed.items {
+        match &node.item {
+            Item::Package(q) => {
+                if package_seen {
+                    out.push(
+                        Diagnostic::error(codes::SECOND_PACKAGE, "a file declares its package once", q.span.shifted(node.offset))
+                            .with_label("second `package` declaration")
+                            .with_help("split the file in two, one per package"),
+                    );
+                }
+                package_seen = true;
+            }
+            Item::Use(q) => {
+                let path = q.text();
+                let known = index.packages.contains_key(path.as_str())
+                    || path.rsplit_once('.').is_some_and(|(p, n)| index.lookup(p, n).next().is_some());
+                if !known {
+                    let packages: Vec<&str> = index.packages.keys().map(|k| &**k).collect();
+                    let mut d = Diagnostic::error(codes::UNKNOWN_IMPORT, format!("no package or item named `{path}`"), q.span.shifted(node.offset))
+                        .with_label("not found in the workspace");
+                    d = match tenet_syntax::did_you_mean(&path, packages) {
+                        Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                        None if path.starts_with("std") => d.with_help("the standard library is not bundled in this version; declare the schemas and rules in your own package"),
+                        None => d.with_help("pass the file that declares it with `--policy`"),
+                    };
+                    out.push(d);
+                }
+            }
+            _ => {}
+        }
+    }
+    if !package_seen && !parsed.items.is_empty() {
+        let at = parsed.items.first().map_or(0, |n| n.offset);
+        out.push(
+            Diagnostic::error(codes::MISSING_PACKAGE, "this file does not declare its package", Span::new(at, at))
+                .with_label("expected `package NAME` before the first item")
+                .with_help("start the file with a line such as `package acme.policies`"),
+        );
+    }
+    out
+}

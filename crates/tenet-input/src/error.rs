@@ -1,0 +1,205 @@
+//! Errors from reading and loading inputs.
+
+use std::sync::Arc;
+
+use miette::{Diagnostic, NamedSource, SourceSpan};
+
+use crate::source::line_col;
+use crate::{Source, Span};
+
+/// Why an input could not be read or loaded.
+///
+/// Each kind has a stable code (`tenet::input::...`); errors about a place in a text carry that
+/// text and a label on the exact span.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+pub enum LoadError {
+    /// The text is not well-formed YAML, JSON or TOML, or uses a feature Tenet does not read.
+    #[error("{message}")]
+    #[diagnostic(code(tenet::input::syntax))]
+    Syntax {
+        /// What is wrong.
+        message: String,
+        /// The text.
+        #[source_code]
+        src: Arc<NamedSource<Arc<str>>>,
+        /// Where.
+        #[label("{label}")]
+        span: SourceSpan,
+        /// The label on the span.
+        label: String,
+        /// How to fix it, where known.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// The file is not UTF-8.
+    #[error("`{file}` is not valid utf-8: invalid byte at {line}:{column}")]
+    #[diagnostic(code(tenet::input::utf8), help("save the file as utf-8"))]
+    Utf8 {
+        /// The file name as given.
+        file: String,
+        /// 1-based line of the first invalid byte.
+        line: usize,
+        /// 1-based column (in chars) of the first invalid byte.
+        column: usize,
+        /// The text, with invalid bytes replaced.
+        #[source_code]
+        src: Arc<NamedSource<Arc<str>>>,
+        /// The first invalid byte.
+        #[label("first invalid byte")]
+        span: SourceSpan,
+    },
+
+    /// The input is larger than [`crate::Limits::max_bytes`].
+    #[error("`{file}` is {size}, over the limit of {limit} bytes")]
+    #[diagnostic(
+        code(tenet::input::too_large),
+        help("split the document into smaller files")
+    )]
+    TooLarge {
+        /// The file name as given.
+        file: String,
+        /// The size, as text (`52428800 bytes`, or `more than 16777216 bytes` for a stream).
+        size: String,
+        /// The limit in bytes.
+        limit: usize,
+    },
+
+    /// The document nests lists and maps deeper than the limit.
+    #[error("document nests deeper than {limit} levels")]
+    #[diagnostic(
+        code(tenet::input::too_deep),
+        help("flatten the document: Tenet reads at most {limit} nested lists and maps")
+    )]
+    TooDeep {
+        /// The nesting limit.
+        limit: usize,
+        /// The text.
+        #[source_code]
+        src: Arc<NamedSource<Arc<str>>>,
+        /// The collection that passes the limit.
+        #[label("this passes the nesting limit")]
+        span: SourceSpan,
+    },
+
+    /// A map has the same key twice.
+    #[error("duplicate key `{key}`")]
+    #[diagnostic(
+        code(tenet::input::duplicate_key),
+        help("remove or rename one of the two entries")
+    )]
+    DuplicateKey {
+        /// The key.
+        key: String,
+        /// The text.
+        #[source_code]
+        src: Arc<NamedSource<Arc<str>>>,
+        /// The second occurrence.
+        #[label("duplicate key")]
+        span: SourceSpan,
+        /// The first occurrence, where known.
+        #[label("first defined here")]
+        first: Option<SourceSpan>,
+    },
+
+    /// The file or directory could not be read.
+    #[error("cannot read `{file}`: {error}")]
+    #[diagnostic(code(tenet::input::io))]
+    Io {
+        /// The path as given.
+        file: String,
+        /// The operating system's error.
+        error: std::io::Error,
+    },
+
+    /// The format of an input cannot be determined.
+    #[error("{message}")]
+    #[diagnostic(code(tenet::input::format))]
+    Format {
+        /// The path as given.
+        file: String,
+        /// What is wrong.
+        message: String,
+        /// How to fix it.
+        #[help]
+        help: Option<String>,
+    },
+}
+
+impl LoadError {
+    /// The file (or `<stdin>`) the error is about, as given.
+    pub fn file(&self) -> &str {
+        match self {
+            Self::Syntax { src, .. }
+            | Self::TooDeep { src, .. }
+            | Self::DuplicateKey { src, .. } => src.name(),
+            Self::Utf8 { file, .. }
+            | Self::TooLarge { file, .. }
+            | Self::Io { file, .. }
+            | Self::Format { file, .. } => file,
+        }
+    }
+
+    /// The byte span the error points at, if it is about a place in a text.
+    pub fn span(&self) -> Option<Span> {
+        match self {
+            Self::Syntax { span, .. }
+            | Self::TooDeep { span, .. }
+            | Self::DuplicateKey { span, .. }
+            | Self::Utf8 { span, .. } => Some(span.offset()..span.offset() + span.len()),
+            Self::TooLarge { .. } | Self::Io { .. } | Self::Format { .. } => None,
+        }
+    }
+
+    /// The 1-based line and column (in chars) the error points at, if any.
+    pub fn line_col(&self) -> Option<(usize, usize)> {
+        match self {
+            Self::Utf8 { line, column, .. } => Some((*line, *column)),
+            Self::Syntax { src, span, .. }
+            | Self::TooDeep { src, span, .. }
+            | Self::DuplicateKey { src, span, .. } => Some(line_col(src.inner(), span.offset())),
+            Self::TooLarge { .. } | Self::Io { .. } | Self::Format { .. } => None,
+        }
+    }
+
+    /// A syntax error at `span` of `source`.
+    pub(crate) fn syntax(
+        source: &Source,
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<String>,
+        help: Option<&str>,
+    ) -> Self {
+        Self::Syntax {
+            message: message.into(),
+            src: source.named(),
+            span: span.into(),
+            label: label.into(),
+            help: help.map(str::to_owned),
+        }
+    }
+
+    /// A nesting error at `span` of `source`.
+    pub(crate) fn too_deep(source: &Source, span: Span, limit: usize) -> Self {
+        Self::TooDeep {
+            limit,
+            src: source.named(),
+            span: span.into(),
+        }
+    }
+
+    /// A duplicate key at `span`, first written at `first`.
+    pub(crate) fn duplicate_key(
+        source: &Source,
+        key: &str,
+        span: Span,
+        first: Option<Span>,
+    ) -> Self {
+        Self::DuplicateKey {
+            key: key.to_owned(),
+            src: source.named(),
+            span: span.into(),
+            first: first.map(SourceSpan::from),
+        }
+    }
+}

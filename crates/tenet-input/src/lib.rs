@@ -1,0 +1,89 @@
+//! Loads the documents Tenet checks — vendor contracts, AI-system configurations — from YAML,
+//! JSON and TOML into one tree of [`Node`]s that keep byte spans into their [`Source`], and
+//! expands command-line input paths.
+//!
+//! This crate knows nothing about policies, schemas or evaluation. It guarantees that no input
+//! makes it panic or overflow the stack: nesting deeper than [`Limits::max_depth`] and files
+//! larger than [`Limits::max_bytes`] are reported as [`LoadError`]s.
+
+mod collect;
+mod error;
+mod json;
+mod node;
+mod read;
+mod source;
+mod toml;
+mod yaml;
+
+use std::sync::Arc;
+
+pub use collect::{InputPath, collect_inputs};
+pub use error::LoadError;
+pub use node::{Document, Entry, Node, NodeValue};
+pub use read::{read_input, read_source, read_source_as};
+pub use source::{Format, Source};
+
+/// A byte range into [`Source::text`].
+pub type Span = std::ops::Range<usize>;
+
+/// Resource limits applied while reading and loading documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest accepted input, in bytes (default 16 MiB).
+    pub max_bytes: usize,
+    /// Deepest accepted nesting of lists and maps; the root collection is level 1 (default 128).
+    ///
+    /// Loading never recurses, but dropping, cloning or comparing a [`Node`] does, so keep this
+    /// in the hundreds. TOML is further capped by its parser at 80 levels and YAML flow
+    /// collections (`[`, `{`) at 255.
+    pub max_depth: usize,
+}
+
+impl Limits {
+    /// The default largest input: 16 MiB.
+    pub const DEFAULT_MAX_BYTES: usize = 16 * 1024 * 1024;
+    /// The default deepest nesting: 128 levels.
+    pub const DEFAULT_MAX_DEPTH: usize = 128;
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_bytes: Self::DEFAULT_MAX_BYTES,
+            max_depth: Self::DEFAULT_MAX_DEPTH,
+        }
+    }
+}
+
+/// Load every document in one source, in the format recorded on it.
+///
+/// A YAML stream with `---` separators yields several documents (an empty stream yields none);
+/// JSON and TOML always yield exactly one, with index 0.
+pub fn load(source: Arc<Source>, limits: &Limits) -> Result<Vec<Document>, LoadError> {
+    if source.text.len() > limits.max_bytes {
+        return Err(LoadError::TooLarge {
+            file: source.name.clone(),
+            size: format!("{} bytes", source.text.len()),
+            limit: limits.max_bytes,
+        });
+    }
+    match source.format {
+        Format::Yaml => yaml::load(&source, limits),
+        Format::Json => {
+            let root = json::parse(&source, limits)?;
+            Ok(vec![Document {
+                source,
+                index: 0,
+                root,
+            }])
+        }
+        Format::Toml => {
+            let root = toml::parse(&source, limits)?;
+            Ok(vec![Document {
+                source,
+                index: 0,
+                root,
+            }])
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! Reading files and standard input into [`Source`]s.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::source::{BOM, line_col};
+use crate::{Format, InputPath, Limits, LoadError, Source};
+
+/// Read a file, or standard input for `-`, into a [`Source`].
+///
+/// The format comes from the file's extension (an unknown extension is an error) or, for
+/// standard input, from [`Format::sniff`]. Enforces [`Limits::max_bytes`], rejects invalid
+/// UTF-8 with the line and column of the first bad byte, and drops a leading byte-order mark.
+pub fn read_source(path: &Path, limits: &Limits) -> Result<Source, LoadError> {
+    read_source_as(path, None, limits)
+}
+
+/// Like [`read_source`], but with the format given by the caller when it is `Some`.
+pub fn read_source_as(
+    path: &Path,
+    format: Option<Format>,
+    limits: &Limits,
+) -> Result<Source, LoadError> {
+    if path.as_os_str() == "-" {
+        return read_stdin(format, limits);
+    }
+    let name = path.display().to_string();
+    let format = match format.or_else(|| Format::from_path(path)) {
+        Some(format) => format,
+        None => return Err(unknown_extension(&name)),
+    };
+    let io_error = |error| LoadError::Io {
+        file: name.clone(),
+        error,
+    };
+    let file = File::open(path).map_err(io_error)?;
+    let size = file.metadata().map_err(io_error)?.len();
+    if size > limits.max_bytes as u64 {
+        return Err(LoadError::TooLarge {
+            file: name,
+            size: format!("{size} bytes"),
+            limit: limits.max_bytes,
+        });
+    }
+    let bytes = read_at_most(file, limits.max_bytes).map_err(io_error)?;
+    if bytes.len() > limits.max_bytes {
+        // The file grew while we read it.
+        return Err(LoadError::TooLarge {
+            file: name,
+            size: format!("more than {} bytes", limits.max_bytes),
+            limit: limits.max_bytes,
+        });
+    }
+    decode(name, bytes, |_| format)
+}
+
+/// Read one collected input.
+pub fn read_input(input: &InputPath, limits: &Limits) -> Result<Source, LoadError> {
+    match input {
+        InputPath::Stdin => read_stdin(None, limits),
+        InputPath::File { path, format } => read_source_as(path, Some(*format), limits),
+    }
+}
+
+fn read_stdin(format: Option<Format>, limits: &Limits) -> Result<Source, LoadError> {
+    let name = Source::STDIN_NAME.to_owned();
+    let bytes =
+        read_at_most(std::io::stdin().lock(), limits.max_bytes).map_err(|error| LoadError::Io {
+            file: name.clone(),
+            error,
+        })?;
+    if bytes.len() > limits.max_bytes {
+        return Err(LoadError::TooLarge {
+            file: name,
+            size: format!("more than {} bytes", limits.max_bytes),
+            limit: limits.max_bytes,
+        });
+    }
+    decode(name, bytes, |text| {
+        format.unwrap_or_else(|| Format::sniff(text))
+    })
+}
+
+/// Read up to `limit + 1` bytes, so that a too-large input is noticed without reading it all.
+fn read_at_most(reader: impl Read, limit: usize) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    reader
+        .take(u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// Turn bytes into a source, checking UTF-8 and dropping a byte-order mark.
+pub(crate) fn decode(
+    name: String,
+    mut bytes: Vec<u8>,
+    format: impl FnOnce(&str) -> Format,
+) -> Result<Source, LoadError> {
+    if bytes.starts_with(BOM.as_bytes()) {
+        bytes.drain(..BOM.len());
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            let format = format(&text);
+            Ok(Source {
+                name,
+                text: Arc::from(text),
+                format,
+            })
+        }
+        Err(error) => {
+            let bad = error.utf8_error().valid_up_to();
+            // Everything before the first bad byte is unchanged by the lossy conversion, and
+            // the bad sequence becomes one replacement char there.
+            let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
+            let (line, column) = line_col(&text, bad);
+            Err(LoadError::Utf8 {
+                src: Arc::new(miette::NamedSource::new(&name, Arc::from(text))),
+                file: name,
+                line,
+                column,
+                span: (bad..bad + '\u{fffd}'.len_utf8()).into(),
+            })
+        }
+    }
+}
+
+/// The error for a named file whose extension is not one Tenet reads.
+pub(crate) fn unknown_extension(name: &str) -> LoadError {
+    LoadError::Format {
+        file: name.to_owned(),
+        message: format!("cannot tell the format of `{name}` from its extension"),
+        help: Some("name the file with a `.yaml`, `.yml`, `.json` or `.toml` extension".to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_utf8_names_line_and_column() {
+        let bytes = b"a: 1\nb: \"x\xff\"\n".to_vec();
+        let error = decode("t.yaml".into(), bytes, |_| Format::Yaml).err();
+        assert_eq!(error.as_ref().and_then(LoadError::line_col), Some((2, 6)));
+        assert_eq!(
+            error.map(|error| error.to_string()).as_deref(),
+            Some("`t.yaml` is not valid utf-8: invalid byte at 2:6")
+        );
+    }
+
+    #[test]
+    fn bom_is_dropped() -> Result<(), LoadError> {
+        let source = decode("t.json".into(), b"\xef\xbb\xbf{}".to_vec(), |_| {
+            Format::Json
+        })?;
+        assert_eq!(&*source.text, "{}");
+        Ok(())
+    }
+}

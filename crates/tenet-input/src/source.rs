@@ -1,0 +1,188 @@
+//! Source texts and their formats.
+
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+/// The byte-order mark some editors put at the start of UTF-8 files.
+pub(crate) const BOM: &str = "\u{feff}";
+
+/// The format a source is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// YAML 1.2 (core schema), possibly several documents separated by `---`.
+    Yaml,
+    /// JSON (RFC 8259).
+    Json,
+    /// TOML 1.0.
+    Toml,
+}
+
+impl Format {
+    /// The format for a file extension (`yaml`, `yml`, `json`, `toml`; any case).
+    pub fn from_extension(extension: &str) -> Option<Self> {
+        match extension.to_ascii_lowercase().as_str() {
+            "yaml" | "yml" => Some(Self::Yaml),
+            "json" => Some(Self::Json),
+            "toml" => Some(Self::Toml),
+            _ => None,
+        }
+    }
+
+    /// The format for a path, from its extension.
+    pub fn from_path(path: &Path) -> Option<Self> {
+        path.extension()
+            .and_then(|extension| extension.to_str())
+            .and_then(Self::from_extension)
+    }
+
+    /// Guess the format of text whose name says nothing (standard input).
+    ///
+    /// `{` starts JSON; `[` starts JSON unless the line is a TOML table header; a first line of
+    /// the form `key = ...` is TOML; anything else is YAML.
+    pub fn sniff(text: &str) -> Self {
+        let text = text.strip_prefix(BOM).unwrap_or(text);
+        let first_line = text
+            .lines()
+            .map(str::trim)
+            .find(|line| !line.is_empty() && !line.starts_with('#'))
+            .unwrap_or("");
+        if first_line.starts_with('{') {
+            return Self::Json;
+        }
+        if let Some(rest) = first_line.strip_prefix('[') {
+            let header = rest.strip_prefix('[').unwrap_or(rest);
+            let name_end = header.find(']').unwrap_or(header.len());
+            let name = header.get(..name_end).unwrap_or("");
+            let looks_like_header = !name.trim().is_empty()
+                && name
+                    .trim()
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ' '));
+            return if looks_like_header {
+                Self::Toml
+            } else {
+                Self::Json
+            };
+        }
+        if let Some((key, _)) = first_line.split_once('=') {
+            let key = key.trim();
+            if !key.is_empty()
+                && key.chars().all(|c| {
+                    c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '"' | '\'' | ' ')
+                })
+            {
+                return Self::Toml;
+            }
+        }
+        Self::Yaml
+    }
+
+    /// The lowercase name of the format (`yaml`, `json`, `toml`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Yaml => "yaml",
+            Self::Json => "json",
+            Self::Toml => "toml",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The text of one input, with the name it was given by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// The path as given on the command line, or `<stdin>`.
+    pub name: String,
+    /// The full text; every [`crate::Span`] is a byte range into it.
+    pub text: Arc<str>,
+    /// The format the text is parsed as.
+    pub format: Format,
+}
+
+impl Source {
+    /// The name used for standard input.
+    pub const STDIN_NAME: &'static str = "<stdin>";
+
+    /// A source from in-memory text; a leading byte-order mark is dropped.
+    pub fn new(name: impl Into<String>, text: &str, format: Format) -> Self {
+        let text = text.strip_prefix(BOM).unwrap_or(text);
+        Self {
+            name: name.into(),
+            text: Arc::from(text),
+            format,
+        }
+    }
+
+    /// The 1-based line and 1-based column (counted in chars) of a byte offset; offsets past
+    /// the end or inside a char are moved back to the nearest char boundary.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        line_col(&self.text, offset)
+    }
+
+    /// The source as miette wants it for diagnostics.
+    pub(crate) fn named(&self) -> Arc<miette::NamedSource<Arc<str>>> {
+        Arc::new(miette::NamedSource::new(&self.name, Arc::clone(&self.text)))
+    }
+}
+
+/// 1-based line and char column of `offset` in `text`.
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = text.get(..offset).unwrap_or("");
+    let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
+    let line = before.bytes().filter(|&byte| byte == b'\n').count() + 1;
+    let column = before.get(line_start..).unwrap_or("").chars().count() + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_chars_not_bytes() {
+        let source = Source::new("t", "ab\né: x\n", Format::Yaml);
+        assert_eq!(source.line_col(0), (1, 1));
+        assert_eq!(source.line_col(3), (2, 1));
+        // `:` comes after the two-byte `é`.
+        assert_eq!(source.line_col(5), (2, 2));
+        assert_eq!(source.line_col(4), (2, 1), "inside a char moves back");
+        assert_eq!(source.line_col(999), (3, 1));
+    }
+
+    #[test]
+    fn new_drops_bom() {
+        let source = Source::new("t", "\u{feff}a: 1", Format::Yaml);
+        assert_eq!(&*source.text, "a: 1");
+    }
+
+    #[test]
+    fn formats_from_extensions() {
+        assert_eq!(Format::from_path(Path::new("a/b.YML")), Some(Format::Yaml));
+        assert_eq!(Format::from_path(Path::new("b.json")), Some(Format::Json));
+        assert_eq!(Format::from_path(Path::new("b.toml")), Some(Format::Toml));
+        assert_eq!(Format::from_path(Path::new("b.txt")), None);
+        assert_eq!(Format::from_path(Path::new("yaml")), None);
+    }
+
+    #[test]
+    fn sniffing() {
+        assert_eq!(Format::sniff("  {\"a\": 1}"), Format::Json);
+        assert_eq!(Format::sniff("[1, 2]"), Format::Json);
+        assert_eq!(Format::sniff("[vendor]\nname = 1"), Format::Toml);
+        assert_eq!(Format::sniff("[[items]]\nname = 1"), Format::Toml);
+        assert_eq!(Format::sniff("# c\nname = \"x\""), Format::Toml);
+        assert_eq!(Format::sniff("name: x"), Format::Yaml);
+        assert_eq!(Format::sniff("- a"), Format::Yaml);
+        assert_eq!(Format::sniff(""), Format::Yaml);
+    }
+}

@@ -1,0 +1,410 @@
+//! TOML through `toml_edit`, converted into [`Node`]s on an explicit stack.
+
+use toml_edit::{ArrayOfTables, InlineTable, Item, Key, Table, Value};
+
+use crate::source::BOM;
+use crate::{Entry, Limits, LoadError, Node, NodeValue, Source, Span};
+
+/// The nesting `toml_edit` itself accepts before it reports a recursion error.
+const PARSER_DEPTH_LIMIT: usize = 80;
+
+/// Parse `source` as one TOML document.
+pub(crate) fn parse(source: &Source, limits: &Limits) -> Result<Node, LoadError> {
+    let text: &str = &source.text;
+    let base = if text.starts_with(BOM) { BOM.len() } else { 0 };
+    let body = text.get(base..).unwrap_or("");
+    check_bracket_depth(source, body, base, limits.max_depth)?;
+    let document = toml_edit::Document::parse(body).map_err(|error| {
+        let span = error
+            .span()
+            .map_or(0..0, |span| span.start + base..span.end + base);
+        let message = error.message().trim();
+        if message.contains("recurs") {
+            LoadError::too_deep(source, span, PARSER_DEPTH_LIMIT.min(limits.max_depth))
+        } else if message == "duplicate key" {
+            let key = text.get(span.clone()).unwrap_or("").trim().to_owned();
+            LoadError::duplicate_key(source, &key, span, None)
+        } else {
+            let first_line = message.lines().next().unwrap_or("");
+            LoadError::syntax(
+                source,
+                span,
+                format!("invalid toml: {first_line}"),
+                "here",
+                None,
+            )
+        }
+    })?;
+    Converter {
+        source,
+        base,
+        max_depth: limits.max_depth,
+    }
+    .convert(document.as_table(), 0..text.len())
+}
+
+/// Reject nesting of `[`/`{` deeper than the limit before `toml_edit` sees the text, so the
+/// error names our limit and points at the exact bracket.
+fn check_bracket_depth(
+    source: &Source,
+    body: &str,
+    base: usize,
+    max_depth: usize,
+) -> Result<(), LoadError> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        Code,
+        Comment,
+        Basic,
+        Literal,
+        MultiBasic,
+        MultiLiteral,
+    }
+    let bytes = body.as_bytes();
+    let mut state = State::Code;
+    // The root table is level 1.
+    let mut depth = 1usize;
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        let starts = |pattern: &[u8]| bytes.get(at..at + pattern.len()) == Some(pattern);
+        match state {
+            State::Code => match byte {
+                b'[' | b'{' => {
+                    depth += 1;
+                    if depth > max_depth {
+                        return Err(LoadError::too_deep(
+                            source,
+                            base + at..base + at + 1,
+                            max_depth,
+                        ));
+                    }
+                }
+                b']' | b'}' => depth = depth.saturating_sub(1).max(1),
+                b'#' => state = State::Comment,
+                b'"' if starts(b"\"\"\"") => {
+                    state = State::MultiBasic;
+                    at += 2;
+                }
+                b'"' => state = State::Basic,
+                b'\'' if starts(b"'''") => {
+                    state = State::MultiLiteral;
+                    at += 2;
+                }
+                b'\'' => state = State::Literal,
+                _ => {}
+            },
+            State::Comment => {
+                if byte == b'\n' {
+                    state = State::Code;
+                }
+            }
+            State::Basic | State::MultiBasic if byte == b'\\' => at += 1,
+            State::Basic | State::Literal if byte == b'\n' => state = State::Code,
+            State::Basic if byte == b'"' => state = State::Code,
+            State::Literal if byte == b'\'' => state = State::Code,
+            State::MultiBasic if starts(b"\"\"\"") => {
+                state = State::Code;
+                at += 2;
+            }
+            State::MultiLiteral if starts(b"'''") => {
+                state = State::Code;
+                at += 2;
+            }
+            State::Basic | State::Literal | State::MultiBasic | State::MultiLiteral => {}
+        }
+        at += 1;
+    }
+    Ok(())
+}
+
+/// A TOML value that may become a container.
+#[derive(Clone, Copy)]
+enum Part<'a> {
+    Item(&'a Item),
+    Value(&'a Value),
+    Table(&'a Table),
+}
+
+/// A child of an open container: its key (in maps) and value.
+type Child<'a> = (Option<(String, Span)>, Part<'a>, Span);
+
+/// An open table or array being converted.
+struct Frame<'a> {
+    span: Span,
+    is_map: bool,
+    /// The key this container is stored under in its parent map.
+    key: Option<(String, Span)>,
+    children: std::vec::IntoIter<Child<'a>>,
+    items: Vec<Node>,
+    entries: Vec<Entry>,
+}
+
+impl Frame<'_> {
+    fn attach(&mut self, key: Option<(String, Span)>, value: Node) {
+        match key {
+            Some((key, key_span)) => self.entries.push(Entry {
+                key,
+                key_span,
+                value,
+            }),
+            None => self.items.push(value),
+        }
+    }
+
+    fn finish(self) -> (Option<(String, Span)>, Node) {
+        let value = if self.is_map {
+            NodeValue::Map(self.entries)
+        } else {
+            NodeValue::List(self.items)
+        };
+        (
+            self.key,
+            Node {
+                span: self.span,
+                value,
+            },
+        )
+    }
+}
+
+struct Converter<'s> {
+    source: &'s Source,
+    base: usize,
+    max_depth: usize,
+}
+
+impl Converter<'_> {
+    fn convert(&self, root: &Table, span: Span) -> Result<Node, LoadError> {
+        let mut stack = vec![Frame {
+            span,
+            is_map: true,
+            key: None,
+            children: self.table_children(root).into_iter(),
+            items: Vec::new(),
+            entries: Vec::new(),
+        }];
+        loop {
+            let Some(top) = stack.last_mut() else {
+                return Err(LoadError::syntax(
+                    self.source,
+                    0..0,
+                    "invalid toml: empty document tree",
+                    "here",
+                    None,
+                ));
+            };
+            if let Some((key, part, fallback)) = top.children.next() {
+                match self.open(part, fallback)? {
+                    Opened::Leaf(node) => top.attach(key, node),
+                    Opened::Container(mut frame) => {
+                        if stack.len() >= self.max_depth {
+                            return Err(LoadError::too_deep(
+                                self.source,
+                                frame.span,
+                                self.max_depth,
+                            ));
+                        }
+                        frame.key = key;
+                        stack.push(frame);
+                    }
+                }
+            } else if let Some(frame) = stack.pop() {
+                let (key, node) = frame.finish();
+                match stack.last_mut() {
+                    Some(parent) => parent.attach(key, node),
+                    None => return Ok(node),
+                }
+            }
+        }
+    }
+
+    /// Turn a part into a finished scalar or an open container; `fallback` is the span to use
+    /// when `toml_edit` has none (implicit tables), normally the key's.
+    fn open<'a>(&self, part: Part<'a>, fallback: Span) -> Result<Opened<'a>, LoadError> {
+        let container = |span: Option<Span>, is_map, children: Vec<Child<'a>>| {
+            Opened::Container(Frame {
+                span: span.map_or(fallback.clone(), |span| self.shift(span)),
+                is_map,
+                key: None,
+                children: children.into_iter(),
+                items: Vec::new(),
+                entries: Vec::new(),
+            })
+        };
+        Ok(match part {
+            Part::Item(Item::Value(value)) | Part::Value(value) => match value {
+                Value::Array(array) => container(
+                    array.span(),
+                    false,
+                    array
+                        .iter()
+                        .map(|value| {
+                            (
+                                None,
+                                Part::Value(value),
+                                self.span_or(value.span(), &fallback),
+                            )
+                        })
+                        .collect(),
+                ),
+                Value::InlineTable(table) => {
+                    container(table.span(), true, self.inline_children(table))
+                }
+                scalar => Opened::Leaf(self.scalar(scalar, &fallback)?),
+            },
+            Part::Item(Item::Table(table)) | Part::Table(table) => {
+                container(table.span(), true, self.table_children(table))
+            }
+            Part::Item(Item::ArrayOfTables(tables)) => {
+                container(tables.span(), false, self.array_of_tables_children(tables))
+            }
+            Part::Item(Item::None) => Opened::Leaf(Node {
+                span: fallback,
+                value: NodeValue::Null,
+            }),
+        })
+    }
+
+    fn scalar(&self, value: &Value, fallback: &Span) -> Result<Node, LoadError> {
+        let span = self.span_or(value.span(), fallback);
+        let raw_text = self
+            .source
+            .text
+            .get(span.clone())
+            .map_or_else(|| value.to_string().trim().to_owned(), str::to_owned);
+        let value = match value {
+            Value::String(text) => NodeValue::String(text.value().clone()),
+            Value::Integer(_) => NodeValue::Number(raw_text.clone()),
+            Value::Float(float) => {
+                if !float.value().is_finite() {
+                    return Err(LoadError::syntax(
+                        self.source,
+                        span,
+                        format!("`{}` is not a finite number", raw_text.clone()),
+                        "not a finite number",
+                        Some("quote it to make it a string"),
+                    ));
+                }
+                NodeValue::Number(raw_text.clone())
+            }
+            Value::Boolean(flag) => NodeValue::Bool(*flag.value()),
+            Value::Datetime(datetime) => {
+                let datetime = datetime.value();
+                if datetime.date.is_some() && datetime.time.is_none() && datetime.offset.is_none() {
+                    NodeValue::Date(raw_text.clone())
+                } else {
+                    NodeValue::String(raw_text.clone())
+                }
+            }
+            Value::Array(_) | Value::InlineTable(_) => NodeValue::Null,
+        };
+        Ok(Node { span, value })
+    }
+
+    fn table_children<'a>(&self, table: &'a Table) -> Vec<Child<'a>> {
+        table
+            .iter()
+            .filter_map(|(name, _)| table.get_key_value(name))
+            .filter(|(_, item)| !item.is_none())
+            .map(|(key, item)| self.keyed(key, Part::Item(item)))
+            .collect()
+    }
+
+    fn inline_children<'a>(&self, table: &'a InlineTable) -> Vec<Child<'a>> {
+        table
+            .iter()
+            .filter_map(|(name, _)| table.get_key_value(name))
+            .filter(|(_, item)| !item.is_none())
+            .map(|(key, item)| self.keyed(key, Part::Item(item)))
+            .collect()
+    }
+
+    fn array_of_tables_children<'a>(&self, tables: &'a ArrayOfTables) -> Vec<Child<'a>> {
+        let fallback = tables.span().map_or(0..0, |span| self.shift(span));
+        tables
+            .iter()
+            .map(|table| {
+                (
+                    None,
+                    Part::Table(table),
+                    self.span_or(table.span(), &fallback),
+                )
+            })
+            .collect()
+    }
+
+    fn keyed<'a>(&self, key: &Key, part: Part<'a>) -> Child<'a> {
+        let key_span = key.span().map_or(0..0, |span| self.shift(span));
+        (
+            Some((key.get().to_owned(), key_span.clone())),
+            part,
+            key_span,
+        )
+    }
+
+    fn span_or(&self, span: Option<Span>, fallback: &Span) -> Span {
+        span.map_or_else(|| fallback.clone(), |span| self.shift(span))
+    }
+
+    /// Move a span of the parsed body (after any BOM) into the source text.
+    fn shift(&self, span: Span) -> Span {
+        span.start + self.base..span.end + self.base
+    }
+}
+
+enum Opened<'a> {
+    Leaf(Node),
+    Container(Frame<'a>),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Format;
+
+    fn load(text: &str) -> Result<Node, LoadError> {
+        parse(
+            &Source::new("t.toml", text, Format::Toml),
+            &Limits::default(),
+        )
+    }
+
+    #[test]
+    fn bracket_scan_ignores_strings_and_comments() -> Result<(), LoadError> {
+        let limits = Limits {
+            max_bytes: 1000,
+            max_depth: 3,
+        };
+        let text = "a = \"[[[[\" # [[[[\nb = '''\n[[[[''' \nc = [[1]]\n";
+        let source = Source::new("t.toml", text, Format::Toml);
+        parse(&source, &limits)?;
+        let source = Source::new("t.toml", "c = [[[1]]]", Format::Toml);
+        let error = parse(&source, &limits).err().and_then(|error| error.span());
+        assert_eq!(error, Some(6..7));
+        Ok(())
+    }
+
+    #[test]
+    fn values() -> Result<(), LoadError> {
+        let root = load(
+            "a = 1_000\nb = 0.48\nc = 2026-03-31\nd = 2026-03-31T10:00:00Z\ne = true\nf = \"x\\u00e9\"\n",
+        )?;
+        let value = |key: &str| root.get(key).map(|node| node.value.clone());
+        assert_eq!(value("a"), Some(NodeValue::Number("1_000".into())));
+        assert_eq!(value("b"), Some(NodeValue::Number("0.48".into())));
+        assert_eq!(value("c"), Some(NodeValue::Date("2026-03-31".into())));
+        assert_eq!(
+            value("d"),
+            Some(NodeValue::String("2026-03-31T10:00:00Z".into()))
+        );
+        assert_eq!(value("e"), Some(NodeValue::Bool(true)));
+        assert_eq!(value("f"), Some(NodeValue::String("xé".into())));
+        Ok(())
+    }
+
+    #[test]
+    fn not_finite_is_an_error() {
+        let error = load("a = nan").err().map(|error| error.to_string());
+        assert_eq!(error.as_deref(), Some("`nan` is not a finite number"));
+    }
+}
