@@ -1,1 +1,94 @@
-fn main() {}
+//! `tenet`: check policies and evaluate contracts and AI-system configs against them.
+//!
+//! Exit codes: 0 clean, 1 findings at or above `--fail-on`, 2 usage or input errors,
+//! 3 policy errors.
+
+mod check;
+mod eval;
+mod policy;
+mod render;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Policy-as-code for the ethical obligations of outsourced, AI-driven work.
+#[derive(Parser, Debug)]
+#[command(name = "tenet", version, about, long_about = None, propagate_version = true)]
+struct Cli {
+    /// When to use colours: auto (when the output is a terminal and NO_COLOR is unset), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Type-check policy files and report every problem with its location.
+    Check(check::CheckArgs),
+    /// Evaluate documents (contracts, AI-system configs) against policies.
+    Eval(eval::EvalArgs),
+}
+
+/// Colour output choice.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ColorChoice {
+    /// Colours when writing to a terminal and NO_COLOR is unset.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// Output formats.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    /// Readable text with source snippets.
+    Human,
+    /// One JSON object (see docs/json-output.md).
+    Json,
+}
+
+/// Exit statuses, in increasing precedence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Exit {
+    /// Nothing to report.
+    Clean = 0,
+    /// Findings at or above the `--fail-on` severity.
+    Findings = 1,
+    /// Bad usage or unreadable input documents.
+    Input = 2,
+    /// Errors in the policies.
+    Policy = 3,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let color = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout())
+        }
+    };
+    let renderer = render::Renderer::new(color);
+    let exit = match cli.command {
+        Command::Check(args) => check::run(&args, &renderer),
+        Command::Eval(args) => eval::run(&args, &renderer),
+    };
+    ExitCode::from(exit as u8)
+}
+
+/// Paths given on the command line, defaulting to the current directory.
+pub fn paths_or_cwd(paths: &[PathBuf]) -> Vec<PathBuf> {
+    if paths.is_empty() { vec![PathBuf::from(".")] } else { paths.to_vec() }
+}

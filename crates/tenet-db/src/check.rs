@@ -30,7 +30,17 @@ pub(crate) struct Checker<'db> {
 
 impl<'db> Checker<'db> {
     pub fn new(db: &'db dyn Db, workspace: Workspace, file: SourceFile, root: Option<Arc<SchemaDef>>) -> Self {
-        Checker { db, workspace, file, root, locals: Vec::new(), next_slot: 0, depth: 0, diagnostics: Vec::new(), calls: Vec::new() }
+        Checker {
+            db,
+            workspace,
+            file,
+            root,
+            locals: Vec::new(),
+            next_slot: 0,
+            depth: 0,
+            diagnostics: Vec::new(),
+            calls: Vec::new(),
+        }
     }
 
     /// Binds a new local (a parameter or an element variable) and returns its slot.
@@ -70,7 +80,10 @@ impl<'db> Checker<'db> {
     pub fn check(&mut self, expr: &Expr, expected: Option<&Ty>) -> Ir {
         self.depth += 1;
         let ir = if self.depth > MAX_DEPTH {
-            self.error(Diagnostic::error(tenet_syntax::codes::TOO_DEEP, "expression nests too deeply", expr.span).with_help("split it into named rules"))
+            self.error(
+                Diagnostic::error(tenet_syntax::codes::TOO_DEEP, "expression nests too deeply", expr.span)
+                    .with_help("split it into named rules"),
+            )
         } else {
             self.check_inner(expr, expected)
         };
@@ -103,9 +116,13 @@ impl<'db> Checker<'db> {
                     match &elem {
                         Some(t) if !t.compatible(&checked.ty) => {
                             self.diagnostics.push(
-                                Diagnostic::error(codes::TYPE_MISMATCH, format!("a collection of `{t}` cannot hold a `{}`", checked.ty), item.span)
-                                    .with_label(format!("this is a `{}`", checked.ty))
-                                    .with_help("every element of a list or set has the same type"),
+                                Diagnostic::error(
+                                    codes::TYPE_MISMATCH,
+                                    format!("a collection of `{t}` cannot hold a `{}`", checked.ty),
+                                    item.span,
+                                )
+                                .with_label(format!("this is a `{}`", checked.ty))
+                                .with_help("every element of a list or set has the same type"),
                             );
                         }
                         None if checked.ty != Ty::Error => elem = Some(checked.ty.clone()),
@@ -128,7 +145,8 @@ impl<'db> Checker<'db> {
                 if !(operand.ty.is_numeric() || matches!(operand.ty, Ty::Duration | Ty::Percent)) {
                     let ty = operand.ty.clone();
                     return self.error(
-                        Diagnostic::error(codes::TYPE_MISMATCH, format!("cannot negate a `{ty}`"), inner.span).with_label(format!("this is a `{ty}`")),
+                        Diagnostic::error(codes::TYPE_MISMATCH, format!("cannot negate a `{ty}`"), inner.span)
+                            .with_label(format!("this is a `{ty}`")),
                     );
                 }
                 let ty = operand.ty.clone();
@@ -138,7 +156,10 @@ impl<'db> Checker<'db> {
             ExprKind::Is(test, inner) => {
                 let operand = self.check(inner, None);
                 if matches!(test, IsTest::Empty | IsTest::NotEmpty)
-                    && !matches!(operand.ty, Ty::List(_) | Ty::Set(_) | Ty::Map(_) | Ty::String | Ty::EmptyCollection | Ty::Error)
+                    && !matches!(
+                        operand.ty,
+                        Ty::List(_) | Ty::Set(_) | Ty::Map(_) | Ty::String | Ty::EmptyCollection | Ty::Error
+                    )
                 {
                     let ty = operand.ty.clone();
                     return self.error(
@@ -153,10 +174,15 @@ impl<'db> Checker<'db> {
                 let subject = self.expect(subject, &Ty::Date, "the value tested by `within`");
                 let window = self.expect(window, &Ty::Duration, "a `within` window");
                 let anchor = self.expect(anchor, &Ty::Date, "the end of a `within` window");
-                ir(IrKind::Within { subject: Box::new(subject), window: Box::new(window), anchor: Box::new(anchor) }, Ty::Bool)
+                ir(
+                    IrKind::Within { subject: Box::new(subject), window: Box::new(window), anchor: Box::new(anchor) },
+                    Ty::Bool,
+                )
             }
             ExprKind::Quantified(quant, binding, body) => self.quantified(*quant, binding, body, span),
-            ExprKind::Aggregate { func, binding, value } => self.aggregate(*func, binding.as_ref(), value.as_deref(), span),
+            ExprKind::Aggregate { func, binding, value } => {
+                self.aggregate(*func, binding.as_ref(), value.as_deref(), span)
+            }
         }
     }
 
@@ -165,8 +191,12 @@ impl<'db> Checker<'db> {
         let checked = self.check(expr, Some(want));
         if !want.compatible(&checked.ty) {
             let found = checked.ty.clone();
-            let mut d = Diagnostic::error(codes::TYPE_MISMATCH, format!("{what} must be a `{want}`, found a `{found}`"), expr.span)
-                .with_label(format!("this is a `{found}`"));
+            let mut d = Diagnostic::error(
+                codes::TYPE_MISMATCH,
+                format!("{what} must be a `{want}`, found a `{found}`"),
+                expr.span,
+            )
+            .with_label(format!("this is a `{found}`"));
             if *want == Ty::Duration && found.is_numeric() {
                 d = d.with_help("write a duration with its unit, such as `365d`, `48h` or `10bd`");
             }
@@ -182,9 +212,17 @@ impl<'db> Checker<'db> {
         }
         if let Some(root) = self.root.clone() {
             if let Some((slot, field)) = root.field(&id.name) {
-                let base = Ir { kind: IrKind::Root, ty: Ty::Record(root.name.clone()), span: Span::new(span.start, span.start) };
+                let base = Ir {
+                    kind: IrKind::Root,
+                    ty: Ty::Record(root.name.clone()),
+                    span: Span::new(span.start, span.start),
+                };
                 return Ir {
-                    kind: IrKind::Field { base: Box::new(base), slot: u32::try_from(slot).unwrap_or(u32::MAX), name: field.name.clone() },
+                    kind: IrKind::Field {
+                        base: Box::new(base),
+                        slot: u32::try_from(slot).unwrap_or(u32::MAX),
+                        name: field.name.clone(),
+                    },
                     ty: field.ty.clone(),
                     span,
                 };
@@ -193,7 +231,11 @@ impl<'db> Checker<'db> {
         if let Some(Ty::Enum(enum_name)) = expected {
             if let Some(def) = self.enum_named(enum_name) {
                 if def.variants.iter().any(|v| **v == *id.name) {
-                    return Ir { kind: IrKind::Const(ConstValue::Variant(Arc::from(id.name.as_str()))), ty: Ty::Enum(enum_name.clone()), span };
+                    return Ir {
+                        kind: IrKind::Const(ConstValue::Variant(Arc::from(id.name.as_str()))),
+                        ty: Ty::Enum(enum_name.clone()),
+                        span,
+                    };
                 }
             }
         }
@@ -202,9 +244,13 @@ impl<'db> Checker<'db> {
             Lookup::Ambiguous(entries) => {
                 let names: Vec<String> = entries.iter().map(|e| format!("`{}`", qualified(self.db, e))).collect();
                 self.error(
-                    Diagnostic::error(codes::AMBIGUOUS_NAME, format!("`{}` could mean any of {}", id.name, names.join(", ")), span)
-                        .with_label("ambiguous")
-                        .with_help("write the qualified name, or import only one of them"),
+                    Diagnostic::error(
+                        codes::AMBIGUOUS_NAME,
+                        format!("`{}` could mean any of {}", id.name, names.join(", ")),
+                        span,
+                    )
+                    .with_label("ambiguous")
+                    .with_help("write the qualified name, or import only one of them"),
                 )
             }
             Lookup::None => self.unknown_name(id, expected),
@@ -226,10 +272,9 @@ impl<'db> Checker<'db> {
         }
         let suggestion = did_you_mean(&id.name, candidates.iter().map(|c| &**c)).map(str::to_string);
         let (code, message) = match &variant_of {
-            Some((enum_name, _)) => (
-                codes::UNKNOWN_VARIANT,
-                format!("`{}` is not a variant of `{}`", id.name, Ty::Enum(enum_name.clone())),
-            ),
+            Some((enum_name, _)) => {
+                (codes::UNKNOWN_VARIANT, format!("`{}` is not a variant of `{}`", id.name, Ty::Enum(enum_name.clone())))
+            }
             None => (codes::UNKNOWN_NAME, format!("unknown name `{}`", id.name)),
         };
         let mut d = Diagnostic::error(code, message, id.span).with_label("not found");
@@ -239,7 +284,9 @@ impl<'db> Checker<'db> {
                 let list: Vec<&str> = variants.iter().map(|v| &**v).collect();
                 d.with_help(format!("the variants are {}", list.join(", ")))
             }
-            (None, None) if self.root.is_none() => d.with_help("if this is a document field, say which document the rule reads with `on KIND`"),
+            (None, None) if self.root.is_none() => {
+                d.with_help("if this is a document field, say which document the rule reads with `on KIND`")
+            }
             (None, None) => d,
         };
         self.error(d)
@@ -256,7 +303,14 @@ impl<'db> Checker<'db> {
             ItemKind::Const => {
                 let def = const_def(self.db, entry.id);
                 if !args.is_empty() {
-                    return self.error(Diagnostic::error(codes::WRONG_ARITY, format!("`{}` is a constant, not a rule", entry.name), span).with_label("called here"));
+                    return self.error(
+                        Diagnostic::error(
+                            codes::WRONG_ARITY,
+                            format!("`{}` is a constant, not a rule", entry.name),
+                            span,
+                        )
+                        .with_label("called here"),
+                    );
                 }
                 match &def.value {
                     Some(v) => Ir { kind: IrKind::Const(v.clone()), ty: def.ty.clone(), span },
@@ -271,23 +325,48 @@ impl<'db> Checker<'db> {
                     let plural = if expected == 1 { "" } else { "s" };
                     let params: Vec<String> = sig.params.iter().map(|(n, t)| format!("{n}: {t}")).collect();
                     return self.error(
-                        Diagnostic::error(codes::WRONG_ARITY, format!("rule `{}` takes {expected} argument{plural}, given {}", entry.name, args.len()), span)
-                            .with_label("wrong number of arguments")
-                            .with_help(format!("call it as `{}({})`", entry.name, params.join(", "))),
+                        Diagnostic::error(
+                            codes::WRONG_ARITY,
+                            format!("rule `{}` takes {expected} argument{plural}, given {}", entry.name, args.len()),
+                            span,
+                        )
+                        .with_label("wrong number of arguments")
+                        .with_help(format!(
+                            "call it as `{}({})`",
+                            entry.name,
+                            params.join(", ")
+                        )),
                     );
                 }
                 if let (Some(kind), Some(root)) = (&sig.on, &self.root) {
                     if *kind != root.name {
                         return self.error(
-                            Diagnostic::error(codes::TYPE_MISMATCH, format!("rule `{}` reads a `{}` document, not a `{}`", entry.name, short(kind), short(&root.name)), span)
-                                .with_label("called on the wrong kind of document"),
+                            Diagnostic::error(
+                                codes::TYPE_MISMATCH,
+                                format!(
+                                    "rule `{}` reads a `{}` document, not a `{}`",
+                                    entry.name,
+                                    short(kind),
+                                    short(&root.name)
+                                ),
+                                span,
+                            )
+                            .with_label("called on the wrong kind of document"),
                         );
                     }
                 } else if sig.on.is_some() && self.root.is_none() {
                     return self.error(
-                        Diagnostic::error(codes::RULE_WITHOUT_KIND, format!("rule `{}` reads a `{}` document, but this item reads none", entry.name, sig.on.as_deref().map(short).unwrap_or_default()), span)
-                            .with_label("no document here")
-                            .with_help("add `on KIND` to the calling rule"),
+                        Diagnostic::error(
+                            codes::RULE_WITHOUT_KIND,
+                            format!(
+                                "rule `{}` reads a `{}` document, but this item reads none",
+                                entry.name,
+                                sig.on.as_deref().map(short).unwrap_or_default()
+                            ),
+                            span,
+                        )
+                        .with_label("no document here")
+                        .with_help("add `on KIND` to the calling rule"),
                     );
                 }
                 let mut compiled = Vec::with_capacity(args.len());
@@ -305,7 +384,8 @@ impl<'db> Checker<'db> {
             Some(entry) => self.item_ref(&entry, args, span),
             None => {
                 let rules = visible_names(self.db, self.workspace, self.file, &[ItemKind::Rule]);
-                let mut d = Diagnostic::error(codes::UNKNOWN_NAME, format!("unknown rule `{}`", name.name), name.span).with_label("not found");
+                let mut d = Diagnostic::error(codes::UNKNOWN_NAME, format!("unknown rule `{}`", name.name), name.span)
+                    .with_label("not found");
                 if let Some(s) = did_you_mean(&name.name, rules.iter().map(|r| &**r)) {
                     d = d.with_help(format!("did you mean `{s}`?"));
                 }
@@ -317,15 +397,25 @@ impl<'db> Checker<'db> {
     fn field(&mut self, base: &Expr, field: &Ident, span: Span) -> Ir {
         // `Enum.variant`
         if let ExprKind::Name(id) = &base.unparen().kind {
-            let shadowed = self.locals.iter().any(|(n, _, _)| **n == *id.name) || self.root.as_ref().is_some_and(|r| r.field(&id.name).is_some());
+            let shadowed = self.locals.iter().any(|(n, _, _)| **n == *id.name)
+                || self.root.as_ref().is_some_and(|r| r.field(&id.name).is_some());
             if !shadowed {
                 if let Some(entry) = lookup(self.db, self.workspace, self.file, &id.name, &[ItemKind::Enum]).first() {
                     let def = enum_def(self.db, entry.id);
                     let ty = Ty::Enum(def.name.clone());
                     if def.variants.iter().any(|v| **v == *field.name) {
-                        return Ir { kind: IrKind::Const(ConstValue::Variant(Arc::from(field.name.as_str()))), ty, span };
+                        return Ir {
+                            kind: IrKind::Const(ConstValue::Variant(Arc::from(field.name.as_str()))),
+                            ty,
+                            span,
+                        };
                     }
-                    let mut d = Diagnostic::error(codes::UNKNOWN_VARIANT, format!("`{}` is not a variant of `{}`", field.name, id.name), field.span).with_label("no such variant");
+                    let mut d = Diagnostic::error(
+                        codes::UNKNOWN_VARIANT,
+                        format!("`{}` is not a variant of `{}`", field.name, id.name),
+                        field.span,
+                    )
+                    .with_label("no such variant");
                     if let Some(s) = did_you_mean(&field.name, def.variants.iter().map(|v| &**v)) {
                         d = d.with_help(format!("did you mean `{s}`?"));
                     }
@@ -342,13 +432,21 @@ impl<'db> Checker<'db> {
                 };
                 match schema.field(&field.name) {
                     Some((slot, def)) => Ir {
-                        kind: IrKind::Field { base: Box::new(base_ir), slot: u32::try_from(slot).unwrap_or(u32::MAX), name: def.name.clone() },
+                        kind: IrKind::Field {
+                            base: Box::new(base_ir),
+                            slot: u32::try_from(slot).unwrap_or(u32::MAX),
+                            name: def.name.clone(),
+                        },
                         ty: def.ty.clone(),
                         span,
                     },
                     None => {
-                        let mut d = Diagnostic::error(codes::UNKNOWN_FIELD, format!("`{}` has no field `{}`", short(&schema_name), field.name), field.span)
-                            .with_label("unknown field");
+                        let mut d = Diagnostic::error(
+                            codes::UNKNOWN_FIELD,
+                            format!("`{}` has no field `{}`", short(&schema_name), field.name),
+                            field.span,
+                        )
+                        .with_label("unknown field");
                         d = match did_you_mean(&field.name, schema.fields.iter().map(|f| &*f.name)) {
                             Some(s) => d.with_help(format!("did you mean `{s}`?")),
                             None => {
@@ -360,14 +458,24 @@ impl<'db> Checker<'db> {
                     }
                 }
             }
-            Ty::Map(value) => Ir { kind: IrKind::MapGet(Box::new(base_ir), Arc::from(field.name.as_str())), ty: *value, span },
+            Ty::Map(value) => {
+                Ir { kind: IrKind::MapGet(Box::new(base_ir), Arc::from(field.name.as_str())), ty: *value, span }
+            }
             ty @ (Ty::List(_) | Ty::Set(_)) => self.error(
-                Diagnostic::error(codes::TYPE_MISMATCH, format!("cannot read field `{}` of a `{ty}`", field.name), field.span)
-                    .with_label("the value before `.` is a collection")
-                    .with_help(format!("test every element with `all x in …: x.{}` or some element with `any`", field.name)),
+                Diagnostic::error(
+                    codes::TYPE_MISMATCH,
+                    format!("cannot read field `{}` of a `{ty}`", field.name),
+                    field.span,
+                )
+                .with_label("the value before `.` is a collection")
+                .with_help(format!(
+                    "test every element with `all x in …: x.{}` or some element with `any`",
+                    field.name
+                )),
             ),
             ty => self.error(
-                Diagnostic::error(codes::TYPE_MISMATCH, format!("a `{ty}` has no fields"), field.span).with_label(format!("`{}` is read from a `{ty}`", field.name)),
+                Diagnostic::error(codes::TYPE_MISMATCH, format!("a `{ty}` has no fields"), field.span)
+                    .with_label(format!("`{}` is read from a `{ty}`", field.name)),
             ),
         }
     }
@@ -395,9 +503,13 @@ impl<'db> Checker<'db> {
                 if ordered && !(l.ty.is_ordered() && r.ty.is_ordered()) {
                     let ty = if l.ty.is_ordered() { r.ty.clone() } else { l.ty.clone() };
                     return self.error(
-                        Diagnostic::error(codes::TYPE_MISMATCH, format!("`{}` does not apply to `{ty}` values", op.text()), span)
-                            .with_label("not ordered")
-                            .with_help("order comparisons apply to numbers, dates, durations, percentages and strings"),
+                        Diagnostic::error(
+                            codes::TYPE_MISMATCH,
+                            format!("`{}` does not apply to `{ty}` values", op.text()),
+                            span,
+                        )
+                        .with_label("not ordered")
+                        .with_help("order comparisons apply to numbers, dates, durations, percentages and strings"),
                     );
                 }
                 ir(IrKind::Binary(op, Box::new(l), Box::new(r)), Ty::Bool)
@@ -409,7 +521,13 @@ impl<'db> Checker<'db> {
                     Some(elem) if elem.compatible(&l.ty) => ir(IrKind::Binary(op, Box::new(l), Box::new(r)), Ty::Bool),
                     Some(elem) => {
                         let elem = elem.clone();
-                        self.mismatch(format!("a `{}` is never in a collection of `{elem}`", l.ty), lhs, &l.ty, rhs, &r.ty)
+                        self.mismatch(
+                            format!("a `{}` is never in a collection of `{elem}`", l.ty),
+                            lhs,
+                            &l.ty,
+                            rhs,
+                            &r.ty,
+                        )
                     }
                     None => self.not_a_collection(rhs, &r.ty, op),
                 }
@@ -425,7 +543,13 @@ impl<'db> Checker<'db> {
                 };
                 let r = self.check(rhs, Some(&elem));
                 if !elem.compatible(&r.ty) {
-                    return self.mismatch(format!("a collection of `{elem}` never contains a `{}`", r.ty), lhs, &l.ty, rhs, &r.ty);
+                    return self.mismatch(
+                        format!("a collection of `{elem}` never contains a `{}`", r.ty),
+                        lhs,
+                        &l.ty,
+                        rhs,
+                        &r.ty,
+                    );
                 }
                 ir(IrKind::Binary(op, Box::new(l), Box::new(r)), Ty::Bool)
             }
@@ -439,7 +563,13 @@ impl<'db> Checker<'db> {
                     return self.not_a_collection(rhs, &r.ty, op);
                 };
                 if !elem.compatible(&relem) {
-                    return self.mismatch(format!("cannot combine collections of `{elem}` and `{relem}`"), lhs, &l.ty, rhs, &r.ty);
+                    return self.mismatch(
+                        format!("cannot combine collections of `{elem}` and `{relem}`"),
+                        lhs,
+                        &l.ty,
+                        rhs,
+                        &r.ty,
+                    );
                 }
                 let ty = if matches!(op, BinOp::ContainsAny | BinOp::ContainsAll) {
                     Ty::Bool
@@ -454,7 +584,13 @@ impl<'db> Checker<'db> {
                 let r = self.check(rhs, Some(&l.ty));
                 match arithmetic(op, &l.ty, &r.ty) {
                     Some(ty) => ir(IrKind::Binary(op, Box::new(l), Box::new(r)), ty),
-                    None => self.mismatch(format!("cannot apply `{}` to `{}` and `{}`", op.text(), l.ty, r.ty), lhs, &l.ty, rhs, &r.ty),
+                    None => self.mismatch(
+                        format!("cannot apply `{}` to `{}` and `{}`", op.text(), l.ty, r.ty),
+                        lhs,
+                        &l.ty,
+                        rhs,
+                        &r.ty,
+                    ),
                 }
             }
         }
@@ -472,7 +608,12 @@ impl<'db> Checker<'db> {
 
     fn not_a_collection(&mut self, expr: &Expr, ty: &Ty, op: BinOp) -> Ir {
         self.error(
-            Diagnostic::error(codes::TYPE_MISMATCH, format!("`{}` needs a list or set, found a `{ty}`", op.text()), expr.span).with_label(format!("this is a `{ty}`")),
+            Diagnostic::error(
+                codes::TYPE_MISMATCH,
+                format!("`{}` needs a list or set, found a `{ty}`", op.text()),
+                expr.span,
+            )
+            .with_label(format!("this is a `{ty}`")),
         )
     }
 
@@ -483,8 +624,12 @@ impl<'db> Checker<'db> {
             None => {
                 let ty = collection.ty.clone();
                 self.diagnostics.push(
-                    Diagnostic::error(codes::TYPE_MISMATCH, format!("cannot range over a `{ty}`"), binding.collection.span)
-                        .with_label(format!("this is a `{ty}`, not a list or set")),
+                    Diagnostic::error(
+                        codes::TYPE_MISMATCH,
+                        format!("cannot range over a `{ty}`"),
+                        binding.collection.span,
+                    )
+                    .with_label(format!("this is a `{ty}`, not a list or set")),
                 );
                 Ty::Error
             }
@@ -499,7 +644,11 @@ impl<'db> Checker<'db> {
         let (collection, slot, filter) = self.bind_collection(binding);
         let body = self.condition(body);
         self.locals.truncate(depth);
-        Ir { kind: IrKind::Quantified { quant, slot, collection: Box::new(collection), filter, body: Box::new(body) }, ty: Ty::Bool, span }
+        Ir {
+            kind: IrKind::Quantified { quant, slot, collection: Box::new(collection), filter, body: Box::new(body) },
+            ty: Ty::Bool,
+            span,
+        }
     }
 
     fn aggregate(&mut self, func: AggFn, binding: Option<&Binding>, value: Option<&Expr>, span: Span) -> Ir {
@@ -512,7 +661,13 @@ impl<'db> Checker<'db> {
             }
             None => match value {
                 Some(v) => (self.check(v, None), None, None, None),
-                None => return self.error(Diagnostic::error(codes::WRONG_ARITY, format!("`{}` needs a collection", func.text()), span)),
+                None => {
+                    return self.error(Diagnostic::error(
+                        codes::WRONG_ARITY,
+                        format!("`{}` needs a collection", func.text()),
+                        span,
+                    ));
+                }
             },
         };
         self.locals.truncate(depth);
@@ -523,36 +678,54 @@ impl<'db> Checker<'db> {
         let Some(elem_ty) = elem_ty else {
             let ty = collection.ty.clone();
             return self.error(
-                Diagnostic::error(codes::TYPE_MISMATCH, format!("`{}` needs a list or set, found a `{ty}`", func.text()), span).with_label(format!("this ranges over a `{ty}`")),
+                Diagnostic::error(
+                    codes::TYPE_MISMATCH,
+                    format!("`{}` needs a list or set, found a `{ty}`", func.text()),
+                    span,
+                )
+                .with_label(format!("this ranges over a `{ty}`")),
             );
         };
         let ty = match func {
             AggFn::Count => {
                 if let Some(v) = &value_ir {
                     return self.error(
-                        Diagnostic::error(codes::TYPE_MISMATCH, "`count` takes a condition after `where`, not a value after `:`", v.span)
-                            .with_label("value not used by count")
-                            .with_help("write `count(x in xs where condition)`"),
+                        Diagnostic::error(
+                            codes::TYPE_MISMATCH,
+                            "`count` takes a condition after `where`, not a value after `:`",
+                            v.span,
+                        )
+                        .with_label("value not used by count")
+                        .with_help("write `count(x in xs where condition)`"),
                     );
                 }
                 Ty::Int
             }
             AggFn::Sum | AggFn::Avg if !(elem_ty.is_numeric() || matches!(elem_ty, Ty::Duration | Ty::Percent)) => {
                 return self.error(
-                    Diagnostic::error(codes::TYPE_MISMATCH, format!("cannot {} `{elem_ty}` values", if func == AggFn::Sum { "add up" } else { "average" }), span)
-                        .with_label(format!("the values are `{elem_ty}`"))
-                        .with_help("give a number per element with `: value`, as in `sum(x in xs: x.amount)`"),
+                    Diagnostic::error(
+                        codes::TYPE_MISMATCH,
+                        format!("cannot {} `{elem_ty}` values", if func == AggFn::Sum { "add up" } else { "average" }),
+                        span,
+                    )
+                    .with_label(format!("the values are `{elem_ty}`"))
+                    .with_help("give a number per element with `: value`, as in `sum(x in xs: x.amount)`"),
                 );
             }
             AggFn::Avg if elem_ty == Ty::Int => Ty::Decimal,
             AggFn::Min | AggFn::Max if !elem_ty.is_ordered() => {
                 return self.error(
-                    Diagnostic::error(codes::TYPE_MISMATCH, format!("`{}` values have no order", elem_ty), span).with_label("not ordered"),
+                    Diagnostic::error(codes::TYPE_MISMATCH, format!("`{}` values have no order", elem_ty), span)
+                        .with_label("not ordered"),
                 );
             }
             _ => elem_ty,
         };
-        Ir { kind: IrKind::Aggregate { func, slot, collection: Box::new(collection), filter, value: value_ir }, ty, span }
+        Ir {
+            kind: IrKind::Aggregate { func, slot, collection: Box::new(collection), filter, value: value_ir },
+            ty,
+            span,
+        }
     }
 }
 

@@ -63,7 +63,9 @@ impl Ty {
         match (self, other) {
             (Ty::Error, _) | (_, Ty::Error) => true,
             (a, b) if a.is_numeric() && b.is_numeric() => true,
-            (Ty::EmptyCollection, b) | (b, Ty::EmptyCollection) => matches!(b, Ty::List(_) | Ty::Set(_) | Ty::EmptyCollection),
+            (Ty::EmptyCollection, b) | (b, Ty::EmptyCollection) => {
+                matches!(b, Ty::List(_) | Ty::Set(_) | Ty::EmptyCollection)
+            }
             (Ty::List(a) | Ty::Set(a), Ty::List(b) | Ty::Set(b)) => a.compatible(b),
             (Ty::Map(a), Ty::Map(b)) => a.compatible(b),
             (a, b) => a == b,
@@ -339,7 +341,8 @@ pub enum Severity {
 
 impl Severity {
     /// All severities, lowest first.
-    pub const ALL: [Severity; 5] = [Severity::Info, Severity::Low, Severity::Medium, Severity::High, Severity::Critical];
+    pub const ALL: [Severity; 5] =
+        [Severity::Info, Severity::Low, Severity::Medium, Severity::High, Severity::Critical];
 
     /// As written in policies and output.
     pub fn as_str(self) -> &'static str {

@@ -19,7 +19,13 @@ fn item_name(db: &dyn Db, id: ItemId) -> QualName {
 }
 
 /// Resolves a written type.
-pub(crate) fn resolve_type(db: &dyn Db, workspace: Workspace, file: SourceFile, ty: &TypeExpr, diagnostics: &mut Vec<Diagnostic>) -> Ty {
+pub(crate) fn resolve_type(
+    db: &dyn Db,
+    workspace: Workspace,
+    file: SourceFile,
+    ty: &TypeExpr,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Ty {
     match &ty.kind {
         TypeKind::List(t) => Ty::List(Box::new(resolve_type(db, workspace, file, t, diagnostics))),
         TypeKind::Set(t) => Ty::Set(Box::new(resolve_type(db, workspace, file, t, diagnostics))),
@@ -44,7 +50,8 @@ pub(crate) fn resolve_type(db: &dyn Db, workspace: Workspace, file: SourceFile, 
                 None => {
                     let declared = visible_names(db, workspace, file, &[ItemKind::Schema, ItemKind::Enum]);
                     let candidates = BUILTIN_TYPES.iter().copied().chain(declared.iter().map(|d| &**d));
-                    let mut d = Diagnostic::error(codes::UNKNOWN_TYPE, format!("unknown type `{name}`"), q.span).with_label("not a type");
+                    let mut d = Diagnostic::error(codes::UNKNOWN_TYPE, format!("unknown type `{name}`"), q.span)
+                        .with_label("not a type");
                     d = match did_you_mean(&name, candidates) {
                         Some(s) => d.with_help(format!("did you mean `{s}`?")),
                         None => d.with_help("built-in types are bool, int, decimal, string, date, duration, percent; or declare a `schema` or `enum`"),
@@ -76,8 +83,12 @@ pub fn schema_def(db: &dyn Db, id: ItemId) -> SchemaLowered {
     for field in &schema.fields {
         if !seen.insert(field.name.name.as_str()) {
             out.diagnostics.push(
-                Diagnostic::error(codes::DUPLICATE_NAME, format!("field `{}` is declared twice", field.name.name), field.name.span)
-                    .with_label("second declaration"),
+                Diagnostic::error(
+                    codes::DUPLICATE_NAME,
+                    format!("field `{}` is declared twice", field.name.name),
+                    field.name.span,
+                )
+                .with_label("second declaration"),
             );
             continue;
         }
@@ -129,7 +140,14 @@ pub fn rule_signature(db: &dyn Db, id: ItemId) -> RuleSig {
     let mut seen = HashSet::new();
     for p in &rule.params {
         if !seen.insert(p.name.name.as_str()) {
-            sig.diagnostics.push(Diagnostic::error(codes::DUPLICATE_NAME, format!("parameter `{}` is declared twice", p.name.name), p.name.span).with_label("second declaration"));
+            sig.diagnostics.push(
+                Diagnostic::error(
+                    codes::DUPLICATE_NAME,
+                    format!("parameter `{}` is declared twice", p.name.name),
+                    p.name.span,
+                )
+                .with_label("second declaration"),
+            );
         }
         let ty = resolve_type(db, workspace, file, &p.ty, &mut sig.diagnostics);
         sig.params.push((Arc::from(p.name.name.as_str()), ty));
@@ -141,13 +159,24 @@ pub fn rule_signature(db: &dyn Db, id: ItemId) -> RuleSig {
 }
 
 /// Resolves `on KIND` to a schema.
-fn resolve_kind(db: &dyn Db, workspace: Workspace, file: SourceFile, on: &QName, diagnostics: &mut Vec<Diagnostic>) -> Option<QualName> {
+fn resolve_kind(
+    db: &dyn Db,
+    workspace: Workspace,
+    file: SourceFile,
+    on: &QName,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<QualName> {
     let name = on.text();
     match lookup(db, workspace, file, &name, &[ItemKind::Schema]).first() {
         Some(entry) => Some(qualified(db, &entry)),
         None => {
             let schemas = visible_names(db, workspace, file, &[ItemKind::Schema]);
-            let mut d = Diagnostic::error(codes::UNKNOWN_KIND, format!("no schema named `{name}` for the document kind"), on.span).with_label("unknown document kind");
+            let mut d = Diagnostic::error(
+                codes::UNKNOWN_KIND,
+                format!("no schema named `{name}` for the document kind"),
+                on.span,
+            )
+            .with_label("unknown document kind");
             d = match did_you_mean(&name, schemas.iter().map(|s| &**s)) {
                 Some(s) => d.with_help(format!("did you mean `{s}`?")),
                 None => d.with_help("declare it with `schema NAME { … }` or import the package that does"),
@@ -181,18 +210,26 @@ pub fn const_def(db: &dyn Db, id: ItemId) -> ConstLowered {
     out.diagnostics.append(&mut checker.diagnostics);
     if !out.ty.compatible(&ir.ty) {
         out.diagnostics.push(
-            Diagnostic::error(codes::TYPE_MISMATCH, format!("constant `{}` is declared `{}` but its value is a `{}`", c.name.name, out.ty, ir.ty), c.value.span)
-                .with_label(format!("this is a `{}`", ir.ty))
-                .with_note(c.ty.span, "declared here"),
+            Diagnostic::error(
+                codes::TYPE_MISMATCH,
+                format!("constant `{}` is declared `{}` but its value is a `{}`", c.name.name, out.ty, ir.ty),
+                c.value.span,
+            )
+            .with_label(format!("this is a `{}`", ir.ty))
+            .with_note(c.ty.span, "declared here"),
         );
         return out;
     }
     match const_value(&ir) {
         Some(v) => out.value = Some(v),
         None if out.diagnostics.is_empty() => out.diagnostics.push(
-            Diagnostic::error(codes::CONST_NOT_LITERAL, format!("constant `{}` must be made of literal values", c.name.name), c.value.span)
-                .with_label("computed at evaluation time")
-                .with_help("use literals, lists and sets of literals, and enum variants; write a `rule` for conditions"),
+            Diagnostic::error(
+                codes::CONST_NOT_LITERAL,
+                format!("constant `{}` must be made of literal values", c.name.name),
+                c.value.span,
+            )
+            .with_label("computed at evaluation time")
+            .with_help("use literals, lists and sets of literals, and enum variants; write a `rule` for conditions"),
         ),
         None => {}
     }
@@ -257,7 +294,14 @@ pub fn check_item(db: &dyn Db, id: ItemId) -> CheckedItem {
             let mut seen = HashSet::new();
             for (v, _) in &e.variants {
                 if !seen.insert(v.name.as_str()) {
-                    out.diagnostics.push(Diagnostic::error(codes::DUPLICATE_NAME, format!("variant `{}` is declared twice", v.name), v.span).with_label("second declaration"));
+                    out.diagnostics.push(
+                        Diagnostic::error(
+                            codes::DUPLICATE_NAME,
+                            format!("variant `{}` is declared twice", v.name),
+                            v.span,
+                        )
+                        .with_label("second declaration"),
+                    );
                 }
             }
             Some(Compiled::Enum(enum_def(db, id).clone()))
@@ -307,6 +351,7 @@ fn check_deontic(db: &dyn Db, id: ItemId, d: &DeonticDecl, diagnostics: &mut Vec
     let mut requirement = None;
     let mut message = Vec::new();
     let mut seen: Vec<(&'static str, Span)> = Vec::new();
+    let mut negated = d.modality.expected_requirement().is_negated();
 
     for clause in &d.clauses {
         let (kw, span) = clause_head(clause);
@@ -317,7 +362,11 @@ fn check_deontic(db: &dyn Db, id: ItemId, d: &DeonticDecl, diagnostics: &mut Vec
                     Diagnostic::error(codes::DUPLICATE_CLAUSE, format!("`{kw}` is given twice"), span)
                         .with_label("second clause")
                         .with_note(*first, "first given here")
-                        .with_help(if group == "requirement" { "join the conditions with `and`" } else { "keep one of them" }),
+                        .with_help(if group == "requirement" {
+                            "join the conditions with `and`"
+                        } else {
+                            "keep one of them"
+                        }),
                 );
                 continue;
             }
@@ -328,7 +377,8 @@ fn check_deontic(db: &dyn Db, id: ItemId, d: &DeonticDecl, diagnostics: &mut Vec
                 if AREAS.contains(&a.name.as_str()) {
                     area = Some(Arc::from(a.name.as_str()));
                 } else {
-                    let mut diag = Diagnostic::error(codes::UNKNOWN_AREA, format!("unknown area `{}`", a.name), a.span).with_label("not an area");
+                    let mut diag = Diagnostic::error(codes::UNKNOWN_AREA, format!("unknown area `{}`", a.name), a.span)
+                        .with_label("not an area");
                     diag = match did_you_mean(&a.name, AREAS) {
                         Some(s) => diag.with_help(format!("did you mean `{s}`?")),
                         None => diag.with_help(format!("the areas are {}", AREAS.join(", "))),
@@ -340,7 +390,9 @@ fn check_deontic(db: &dyn Db, id: ItemId, d: &DeonticDecl, diagnostics: &mut Vec
                 Some(level) => severity = Some(level),
                 None => {
                     let names = Severity::ALL.map(Severity::as_str);
-                    let mut diag = Diagnostic::error(codes::UNKNOWN_SEVERITY, format!("unknown severity `{}`", s.name), s.span).with_label("not a severity");
+                    let mut diag =
+                        Diagnostic::error(codes::UNKNOWN_SEVERITY, format!("unknown severity `{}`", s.name), s.span)
+                            .with_label("not a severity");
                     diag = match did_you_mean(&s.name, names) {
                         Some(n) => diag.with_help(format!("did you mean `{n}`?")),
                         None => diag.with_help("severities are info, low, medium, high, critical"),
@@ -352,18 +404,39 @@ fn check_deontic(db: &dyn Db, id: ItemId, d: &DeonticDecl, diagnostics: &mut Vec
             Clause::When(cond) => when = Some(checker.condition(cond)),
             Clause::Require { kw, kw_span, condition } => {
                 let expected = d.modality.expected_requirement();
-                if *kw != expected {
+                let allowed =
+                    *kw == expected || (d.modality == Modality::Recommendation && *kw == RequirementKw::ShouldNot);
+                if allowed {
+                    negated = kw.is_negated();
+                } else {
                     let help = match (d.modality, kw) {
-                        (Modality::Obligation, RequirementKw::MustNot) => "to forbid something, declare a `prohibition … { must not … }`".to_string(),
-                        (Modality::Prohibition, RequirementKw::Must) => "a prohibition says what `must not` happen; to require something, declare an `obligation`".to_string(),
-                        (Modality::Recommendation, RequirementKw::Must | RequirementKw::MustNot) => "a recommendation is advisory: write `should`, or declare an `obligation`".to_string(),
+                        (Modality::Obligation, RequirementKw::MustNot) => {
+                            "to forbid something, declare a `prohibition … { must not … }`".to_string()
+                        }
+                        (Modality::Prohibition, RequirementKw::Must) => {
+                            "a prohibition says what `must not` happen; to require something, declare an `obligation`"
+                                .to_string()
+                        }
+                        (Modality::Recommendation, RequirementKw::Must | RequirementKw::MustNot) => {
+                            "a recommendation is advisory: write `should`, or declare an `obligation`".to_string()
+                        }
                         _ => format!("write `{}`", expected.text()),
                     };
                     diagnostics.push(
-                        Diagnostic::error(codes::MODALITY_MISMATCH, format!("a {} says `{}`, not `{}`", d.modality.keyword(), expected.text(), kw.text()), *kw_span)
-                            .with_label(format!("`{}` here", kw.text()))
-                            .with_note(d.keyword_span, format!("declared as a {}", d.modality.keyword()))
-                            .with_help(help),
+                        Diagnostic::error(
+                            codes::MODALITY_MISMATCH,
+                            format!(
+                                "{} {} says `{}`, not `{}`",
+                                article(d.modality.keyword()),
+                                d.modality.keyword(),
+                                expected.text(),
+                                kw.text()
+                            ),
+                            *kw_span,
+                        )
+                        .with_label(format!("`{}` here", kw.text()))
+                        .with_note(d.keyword_span, format!("declared as a {}", d.modality.keyword()))
+                        .with_help(help),
                     );
                 }
                 requirement = Some(checker.condition(condition));
@@ -382,24 +455,36 @@ fn check_deontic(db: &dyn Db, id: ItemId, d: &DeonticDecl, diagnostics: &mut Vec
     let head = d.name.span;
     if area.is_none() && !seen.iter().any(|(g, _)| *g == "area") {
         diagnostics.push(
-            Diagnostic::error(codes::MISSING_AREA, format!("{} `{}` has no `area`", d.modality.keyword(), d.name.name), head)
-                .with_label("area missing")
-                .with_help(format!("add a line `area: …` with one of {}", AREAS.join(", "))),
+            Diagnostic::error(
+                codes::MISSING_AREA,
+                format!("{} `{}` has no `area`", d.modality.keyword(), d.name.name),
+                head,
+            )
+            .with_label("area missing")
+            .with_help(format!("add a line `area: …` with one of {}", AREAS.join(", "))),
         );
     }
     if cite.is_empty() {
         diagnostics.push(
-            Diagnostic::warning(codes::MISSING_CITE, format!("{} `{}` cites no source", d.modality.keyword(), d.name.name), head)
-                .with_label("no `cite`")
-                .with_help("add `cite: \"…\"` naming the law, contract clause or policy it encodes"),
+            Diagnostic::warning(
+                codes::MISSING_CITE,
+                format!("{} `{}` cites no source", d.modality.keyword(), d.name.name),
+                head,
+            )
+            .with_label("no `cite`")
+            .with_help("add `cite: \"…\"` naming the law, contract clause or policy it encodes"),
         );
     }
     let Some(requirement) = requirement else {
         let kw = d.modality.expected_requirement().text();
         diagnostics.push(
-            Diagnostic::error(codes::MISSING_REQUIREMENT, format!("{} `{}` has no `{kw}` clause", d.modality.keyword(), d.name.name), head)
-                .with_label("says nothing is required")
-                .with_help(format!("add `{kw} CONDITION`")),
+            Diagnostic::error(
+                codes::MISSING_REQUIREMENT,
+                format!("{} `{}` has no `{kw}` clause", d.modality.keyword(), d.name.name),
+                head,
+            )
+            .with_label("says nothing is required")
+            .with_help(format!("add `{kw} CONDITION`")),
         );
         return None;
     };
@@ -413,12 +498,17 @@ fn check_deontic(db: &dyn Db, id: ItemId, d: &DeonticDecl, diagnostics: &mut Vec
         cite,
         docs: d.docs.clone(),
         when,
-        negated: d.modality.expected_requirement().is_negated(),
+        negated,
         requirement,
         message,
         locals: checker.slots(),
         calls: std::mem::take(&mut checker.calls),
     }))
+}
+
+/// "a" or "an" for a word.
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
 }
 
 fn clause_head(clause: &Clause) -> (&'static str, Span) {
@@ -432,7 +522,13 @@ fn clause_head(clause: &Clause) -> (&'static str, Span) {
     (clause.keyword(), span)
 }
 
-fn check_waiver(db: &dyn Db, workspace: Workspace, file: SourceFile, w: &WaiverDecl, diagnostics: &mut Vec<Diagnostic>) -> Option<Compiled> {
+fn check_waiver(
+    db: &dyn Db,
+    workspace: Workspace,
+    file: SourceFile,
+    w: &WaiverDecl,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Compiled> {
     for (span, message) in &w.field_errors {
         diagnostics.push(Diagnostic::error(tenet_syntax::codes::BAD_CLAUSE, message.clone(), *span).with_label("here"));
     }
@@ -441,7 +537,12 @@ fn check_waiver(db: &dyn Db, workspace: Workspace, file: SourceFile, w: &WaiverD
         Some(entry) => Some(entry),
         None => {
             let names = visible_names(db, workspace, file, &[ItemKind::Deontic]);
-            let mut d = Diagnostic::error(codes::UNKNOWN_WAIVER_TARGET, format!("no obligation named `{target_name}` to waive"), w.target.span).with_label("unknown obligation");
+            let mut d = Diagnostic::error(
+                codes::UNKNOWN_WAIVER_TARGET,
+                format!("no obligation named `{target_name}` to waive"),
+                w.target.span,
+            )
+            .with_label("unknown obligation");
             if let Some(s) = did_you_mean(&target_name, names.iter().map(|n| &**n)) {
                 d = d.with_help(format!("did you mean `{s}`?"));
             }
@@ -449,24 +550,33 @@ fn check_waiver(db: &dyn Db, workspace: Workspace, file: SourceFile, w: &WaiverD
             None
         }
     };
-    let missing: Vec<&str> = [("reason", w.reason.is_none()), ("approved_by", w.approved_by.is_none()), ("until", w.until.is_none())]
-        .into_iter()
-        .filter(|(_, m)| *m)
-        .map(|(n, _)| n)
-        .collect();
+    let missing: Vec<&str> =
+        [("reason", w.reason.is_none()), ("approved_by", w.approved_by.is_none()), ("until", w.until.is_none())]
+            .into_iter()
+            .filter(|(_, m)| *m)
+            .map(|(n, _)| n)
+            .collect();
     if !missing.is_empty() && w.field_errors.is_empty() {
         let list: Vec<String> = missing.iter().map(|m| format!("`{m}`")).collect();
         diagnostics.push(
-            Diagnostic::error(codes::INCOMPLETE_WAIVER, format!("waiver of `{target_name}` lacks {}", list.join(" and ")), w.target.span)
-                .with_label("incomplete waiver")
-                .with_help("every waiver needs a `reason`, an `approved_by` and an `until` date"),
+            Diagnostic::error(
+                codes::INCOMPLETE_WAIVER,
+                format!("waiver of `{target_name}` lacks {}", list.join(" and ")),
+                w.target.span,
+            )
+            .with_label("incomplete waiver")
+            .with_help("every waiver needs a `reason`, an `approved_by` and an `until` date"),
         );
     }
     let Some(selector) = &w.selector else {
         diagnostics.push(
-            Diagnostic::error(codes::WAIVER_WITHOUT_SELECTOR, format!("waiver of `{target_name}` does not say which documents it covers"), w.target.span)
-                .with_label("no `where`")
-                .with_help("add `where id == \"…\"` after the obligation's name"),
+            Diagnostic::error(
+                codes::WAIVER_WITHOUT_SELECTOR,
+                format!("waiver of `{target_name}` does not say which documents it covers"),
+                w.target.span,
+            )
+            .with_label("no `where`")
+            .with_help("add `where id == \"…\"` after the obligation's name"),
         );
         return None;
     };
@@ -512,13 +622,19 @@ fn collect_names(expr: &Expr, out: &mut Vec<String>) {
             out.push(id.name.clone());
             args.iter().for_each(|a| collect_names(a, out));
         }
-        ExprKind::Field(base, _) | ExprKind::Not(base) | ExprKind::Neg(base) | ExprKind::Is(_, base) | ExprKind::Paren(base) => collect_names(base, out),
+        ExprKind::Field(base, _)
+        | ExprKind::Not(base)
+        | ExprKind::Neg(base)
+        | ExprKind::Is(_, base)
+        | ExprKind::Paren(base) => collect_names(base, out),
         ExprKind::List(items) | ExprKind::Set(items) => items.iter().for_each(|a| collect_names(a, out)),
         ExprKind::Binary(_, a, b) => {
             collect_names(a, out);
             collect_names(b, out);
         }
-        ExprKind::Within { subject, window, anchor } => [subject, window, anchor].into_iter().for_each(|a| collect_names(a, out)),
+        ExprKind::Within { subject, window, anchor } => {
+            [subject, window, anchor].into_iter().for_each(|a| collect_names(a, out))
+        }
         ExprKind::Quantified(_, binding, body) => {
             collect_names(&binding.collection, out);
             binding.filter.iter().for_each(|f| collect_names(f, out));

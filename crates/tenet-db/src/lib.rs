@@ -8,8 +8,8 @@
 //!
 //! This crate never prints, reads files, or knows about documents being evaluated.
 
-pub mod codes;
 mod check;
+pub mod codes;
 pub mod ir;
 mod items;
 mod program;
@@ -20,8 +20,8 @@ use tenet_syntax::ast::{Item, ItemNode};
 use tenet_syntax::{Diagnostic, ParsedFile};
 
 pub use items::{CheckedItem, Compiled};
-pub use program::{Program, ProgramItem};
 pub use program::program as compile_program;
+pub use program::{Program, ProgramItem};
 pub use scope::{ItemEntry, PackageIndex, package_index};
 
 /// The database trait every Tenet query runs against.
@@ -180,7 +180,8 @@ pub fn file_diagnostics(db: &dyn Db, workspace: Workspace, file: SourceFile) -> 
         let checked = items::check_item(db, id);
         diagnostics.extend(checked.diagnostics.iter().cloned().map(|d| d.shifted(node.offset)));
     }
-    diagnostics.extend(program::package_diagnostics(db, workspace).iter().filter(|(f, _)| *f == file).map(|(_, d)| d.clone()));
+    diagnostics
+        .extend(program::package_diagnostics(db, workspace).iter().filter(|(f, _)| *f == file).map(|(_, d)| d.clone()));
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
     diagnostics.dedup();
     diagnostics

@@ -1,7 +1,9 @@
 //! Workspace-wide results: duplicate names, rule cycles, and the compiled program.
 
 use crate::ir::{CompiledObligation, CompiledRule, CompiledWaiver, EnumDef, QualName, SchemaDef};
-use crate::{Compiled, Db, ItemId, ItemKind, SourceFile, Workspace, check_item, codes, item_keys, package_index, parse};
+use crate::{
+    Compiled, Db, ItemId, ItemKind, SourceFile, Workspace, check_item, codes, item_keys, package_index, parse,
+};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use tenet_syntax::Diagnostic;
@@ -160,7 +162,8 @@ pub fn rule_cycles(db: &dyn Db, workspace: Workspace) -> Vec<Vec<QualName>> {
     for start in graph.keys() {
         let reach = reachable(&graph, start);
         if reach.contains(start) {
-            let mut members: Vec<QualName> = reach.iter().filter(|r| reachable(&graph, r).contains(start)).cloned().collect();
+            let mut members: Vec<QualName> =
+                reach.iter().filter(|r| reachable(&graph, r).contains(start)).cloned().collect();
             members.sort();
             cycles.insert(members);
         }
@@ -192,9 +195,13 @@ pub fn package_diagnostics(db: &dyn Db, workspace: Workspace) -> Vec<(SourceFile
             let name_span = name_span(db, entry.id);
             match first.get(&*entry.name) {
                 Some(prev) => {
-                    let mut d = Diagnostic::error(codes::DUPLICATE_NAME, format!("`{}` is declared twice in package `{package}`", entry.name), name_span)
-                        .with_label("second declaration")
-                        .with_help("rename one of them");
+                    let mut d = Diagnostic::error(
+                        codes::DUPLICATE_NAME,
+                        format!("`{}` is declared twice in package `{package}`", entry.name),
+                        name_span,
+                    )
+                    .with_label("second declaration")
+                    .with_help("rename one of them");
                     if prev.id.file(db) == entry.id.file(db) {
                         d = d.with_note(self::name_span(db, prev.id), "first declared here");
                     }
@@ -207,8 +214,16 @@ pub fn package_diagnostics(db: &dyn Db, workspace: Workspace) -> Vec<(SourceFile
             if entry.kind == ItemKind::Rule {
                 let qualified = crate::items::qualified_item_name(db, entry.id);
                 if let Some(cycle) = cycles.iter().find(|c| c.contains(&qualified)) {
-                    let others: Vec<String> = cycle.iter().filter(|r| **r != qualified).map(|r| format!("`{}`", r.rsplit('.').next().unwrap_or(r))).collect();
-                    let how = if others.is_empty() { "itself".to_string() } else { format!("itself through {}", others.join(", ")) };
+                    let others: Vec<String> = cycle
+                        .iter()
+                        .filter(|r| **r != qualified)
+                        .map(|r| format!("`{}`", r.rsplit('.').next().unwrap_or(r)))
+                        .collect();
+                    let how = if others.is_empty() {
+                        "itself".to_string()
+                    } else {
+                        format!("itself through {}", others.join(", "))
+                    };
                     out.push((
                         entry.id.file(db),
                         Diagnostic::error(codes::RULE_CYCLE, format!("rule `{}` calls {how}", entry.name), name_span)

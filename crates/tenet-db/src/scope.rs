@@ -167,9 +167,13 @@ pub fn file_level_diagnostics(db: &dyn Db, workspace: Workspace, file: SourceFil
             Item::Package(q) => {
                 if package_seen {
                     out.push(
-                        Diagnostic::error(codes::SECOND_PACKAGE, "a file declares its package once", q.span.shifted(node.offset))
-                            .with_label("second `package` declaration")
-                            .with_help("split the file in two, one per package"),
+                        Diagnostic::error(
+                            codes::SECOND_PACKAGE,
+                            "a file declares its package once",
+                            q.span.shifted(node.offset),
+                        )
+                        .with_label("second `package` declaration")
+                        .with_help("split the file in two, one per package"),
                     );
                 }
                 package_seen = true;
@@ -180,8 +184,12 @@ pub fn file_level_diagnostics(db: &dyn Db, workspace: Workspace, file: SourceFil
                     || path.rsplit_once('.').is_some_and(|(p, n)| index.lookup(p, n).next().is_some());
                 if !known {
                     let packages: Vec<&str> = index.packages.keys().map(|k| &**k).collect();
-                    let mut d = Diagnostic::error(codes::UNKNOWN_IMPORT, format!("no package or item named `{path}`"), q.span.shifted(node.offset))
-                        .with_label("not found in the workspace");
+                    let mut d = Diagnostic::error(
+                        codes::UNKNOWN_IMPORT,
+                        format!("no package or item named `{path}`"),
+                        q.span.shifted(node.offset),
+                    )
+                    .with_label("not found in the workspace");
                     d = match tenet_syntax::did_you_mean(&path, packages) {
                         Some(s) => d.with_help(format!("did you mean `{s}`?")),
                         None if path.starts_with("std") => d.with_help("the standard library is not bundled in this version; declare the schemas and rules in your own package"),

@@ -56,7 +56,12 @@ fn editing_one_obligation_rechecks_only_that_obligation() {
     file.set_text(&mut db).to(edited);
     let after = file_diagnostics(&db, workspace, file).clone();
     assert_eq!(after, vec![]);
-    assert_eq!(check_item_runs(&log), 1, "only the edited obligation is re-checked: {:?}", log.lock().map(|l| l.clone()));
+    assert_eq!(
+        check_item_runs(&log),
+        1,
+        "only the edited obligation is re-checked: {:?}",
+        log.lock().map(|l| l.clone())
+    );
 }
 
 #[test]

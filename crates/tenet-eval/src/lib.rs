@@ -1,1 +1,347 @@
-//! tenet-eval
+//! Evaluation: validates documents against the schemas of a compiled [`Program`] and decides
+//! every applicable obligation with three-valued logic, explaining each outcome with the
+//! conditions that decided it and the document values (with line:column) they read.
+//!
+//! Evaluation is total and deterministic: `today` is an input, rule calls cannot recurse,
+//! and nothing here reads files, prints, or looks at the clock.
+
+mod eval;
+pub mod report;
+pub mod validate;
+pub mod value;
+
+pub use eval::{Atom, Evaluator, Read, Tri};
+pub use report::*;
+
+use jiff::civil::Date;
+use std::sync::Arc;
+use tenet_db::Program;
+use tenet_db::ProgramItem;
+use tenet_db::ir::{CompiledMessagePart, CompiledObligation};
+use tenet_input::{Document, NodeValue, Source};
+use tenet_syntax::Diagnostic;
+
+/// Evaluates documents against one program and keeps track of which waivers were used.
+pub struct Session<'p> {
+    program: &'p Program,
+    today: Date,
+    waiver_used: Vec<bool>,
+    reports: Vec<DocumentReport>,
+    /// Validation diagnostics per report (same order as the reports), with spans into the
+    /// document's source, for rendering.
+    diagnostics: Vec<(Arc<Source>, Vec<Diagnostic>)>,
+}
+
+impl<'p> Session<'p> {
+    /// A session evaluating against `program` as of `today`.
+    pub fn new(program: &'p Program, today: Date) -> Self {
+        Session {
+            program,
+            today,
+            waiver_used: vec![false; program.waivers.len()],
+            reports: Vec::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// Records an input that could not be loaded at all (the caller renders the load error).
+    pub fn load_failed(&mut self, source: &str, problem: InputProblem) {
+        self.reports.push(DocumentReport {
+            source: source.to_string(),
+            index: 0,
+            id: None,
+            kind: None,
+            findings: Vec::new(),
+            problems: vec![problem],
+            evaluated: false,
+        });
+        self.diagnostics.push((Arc::new(Source::new(source, "", tenet_input::Format::Yaml)), Vec::new()));
+    }
+
+    /// Validates and evaluates one document. `kind` overrides the document's `kind:` field.
+    pub fn evaluate(&mut self, doc: &Document, kind: Option<&str>) {
+        let source = doc.source.clone();
+        let id = doc.root.get("id").and_then(|n| n.as_str()).map(str::to_string);
+        let written_kind = doc.root.get("kind");
+        let kind_name = kind.map(str::to_string).or_else(|| written_kind.and_then(|k| k.as_str()).map(str::to_string));
+        let mut report = DocumentReport {
+            source: source.name.clone(),
+            index: doc.index,
+            id,
+            kind: kind_name.clone(),
+            findings: Vec::new(),
+            problems: Vec::new(),
+            evaluated: false,
+        };
+        let mut diagnostics = Vec::new();
+        match self.schemas_for(kind_name.as_deref()) {
+            Ok(schemas) => {
+                let mut ok = true;
+                let mut roots = Vec::new();
+                for schema in &schemas {
+                    let mut validator = validate::Validator::new(self.program, &source);
+                    let root = validator.root(&doc.root, schema);
+                    ok &= !validator.diagnostics.iter().any(Diagnostic::is_error);
+                    diagnostics.extend(validator.diagnostics);
+                    roots.push((schema.name.clone(), root));
+                }
+                if ok {
+                    report.evaluated = true;
+                    for ob in &self.program.obligations {
+                        if let Some((_, root)) = roots.iter().find(|(name, _)| *name == ob.item.kind) {
+                            let finding = self.finding(ob, root);
+                            report.findings.push(finding);
+                        }
+                    }
+                }
+            }
+            Err(d) => {
+                let span = written_kind.map_or(doc.root.span.clone(), |k| k.span.clone());
+                let span = tenet_syntax::ast::Span::new(
+                    u32::try_from(span.start).unwrap_or(0),
+                    u32::try_from(span.end).unwrap_or(0),
+                );
+                diagnostics.push(Diagnostic { span, ..d });
+            }
+        }
+        diagnostics.dedup();
+        report.problems = diagnostics.iter().map(|d| problem(&source, d)).collect();
+        self.reports.push(report);
+        self.diagnostics.push((source, diagnostics));
+    }
+
+    /// The schemas a document of `kind` is checked against.
+    fn schemas_for(&self, kind: Option<&str>) -> Result<Vec<&'p tenet_db::ir::SchemaDef>, Diagnostic> {
+        let Some(kind) = kind else {
+            return Err(Diagnostic::error(
+                validate::codes::UNKNOWN_KIND,
+                "the document does not say what kind it is",
+                Default::default(),
+            )
+            .with_label("no `kind` field")
+            .with_help(format!("add a top-level `kind:` field ({}), or pass `--kind`", self.kind_names().join(", "))));
+        };
+        let found: Vec<_> = self
+            .program
+            .schemas
+            .values()
+            .filter(|s| &*s.name == kind || s.name.rsplit('.').next() == Some(kind))
+            .collect();
+        if found.is_empty() {
+            let names = self.kind_names();
+            let mut d = Diagnostic::error(
+                validate::codes::UNKNOWN_KIND,
+                format!("no schema for documents of kind `{kind}`"),
+                Default::default(),
+            )
+            .with_label("unknown kind");
+            d = match tenet_syntax::did_you_mean(kind, names.iter().map(String::as_str)) {
+                Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                None if names.is_empty() => {
+                    d.with_help("the policies declare no schemas; pass the policy files with `--policy`")
+                }
+                None => d.with_help(format!("the policies know {}", names.join(", "))),
+            };
+            return Err(d);
+        }
+        // Prefer schemas that obligations apply to; fall back to all that match.
+        let used: Vec<_> =
+            found.iter().copied().filter(|s| self.program.obligations.iter().any(|o| o.item.kind == s.name)).collect();
+        Ok(if used.is_empty() { found } else { used })
+    }
+
+    fn kind_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .program
+            .schemas
+            .keys()
+            .filter(|k| self.program.obligations.iter().any(|o| o.item.kind == **k))
+            .map(|k| k.rsplit('.').next().unwrap_or(k).to_string())
+            .collect();
+        names.dedup();
+        names
+    }
+
+    fn finding(&mut self, ob: &ProgramItem<CompiledObligation>, root: &value::Node) -> Finding {
+        let item = &ob.item;
+        let mut ev = Evaluator::new(self.program, root.clone(), self.today);
+        let (applies, when_atoms) = match &item.when {
+            Some(w) => ev.condition_in(w, &ob.text, ob.offset, item.locals),
+            None => (Tri::True, Vec::new()),
+        };
+        let (holds, req_atoms) = if applies == Tri::False {
+            (Tri::Unknown, Vec::new())
+        } else {
+            let (r, atoms) = ev.condition_in(&item.requirement, &ob.text, ob.offset, item.locals);
+            (if item.negated { r.not() } else { r }, atoms)
+        };
+        let status = match (applies, holds) {
+            (Tri::False, _) => Outcome::NotApplicable,
+            (_, Tri::True) => Outcome::Satisfied,
+            (Tri::True, Tri::False) => Outcome::Violated,
+            _ => Outcome::Undetermined,
+        };
+        let mut explanation: Vec<Condition> = Vec::new();
+        let requirement_clause = if item.negated { "forbidden" } else { "requirement" };
+        for (clause, atoms) in [("when", when_atoms), (requirement_clause, req_atoms)] {
+            for atom in atoms {
+                explanation.push(Condition {
+                    clause,
+                    text: atom.text,
+                    result: atom.result.as_str(),
+                    note: atom.note,
+                    evidence: atom.reads.into_iter().map(evidence).collect(),
+                });
+            }
+        }
+        let mut all_evidence: Vec<Evidence> = Vec::new();
+        for e in explanation.iter().flat_map(|c| c.evidence.iter()) {
+            if !all_evidence.iter().any(|x| x.path == e.path) {
+                all_evidence.push(e.clone());
+            }
+        }
+        let message = self.message(item, &mut ev, ob);
+        let (line, column) = line_col(&ob.text, ob.offset as usize);
+        let mut finding = Finding {
+            obligation: item.name.to_string(),
+            modality: item.modality.keyword(),
+            area: item.area.to_string(),
+            severity: item.severity.as_str(),
+            status,
+            message,
+            cite: item.cite.iter().map(|c| c.to_string()).collect(),
+            evidence: all_evidence,
+            explanation,
+            waiver: None,
+            defined_at: format!("{}:{line}:{column}", ob.path),
+        };
+        if matches!(status, Outcome::Violated | Outcome::Undetermined) {
+            self.apply_waivers(&mut finding, root);
+        }
+        finding
+    }
+
+    fn apply_waivers(&mut self, finding: &mut Finding, root: &value::Node) {
+        for (i, w) in self.program.waivers.iter().enumerate() {
+            if *w.item.target != *finding.obligation {
+                continue;
+            }
+            let mut ev = Evaluator::new(self.program, root.clone(), self.today);
+            let (selected, _) = ev.condition_in(&w.item.selector, &w.text, w.offset, w.item.locals);
+            if selected != Tri::True {
+                continue;
+            }
+            let until = value::civil_date(w.item.until);
+            let expired = until.is_none_or(|u| u < self.today);
+            let note = WaiverNote {
+                reason: w.item.reason.to_string(),
+                approved_by: w.item.approved_by.to_string(),
+                until: w.item.until.to_string(),
+                expired,
+                original_status: finding.status,
+            };
+            if !expired {
+                if let Some(used) = self.waiver_used.get_mut(i) {
+                    *used = true;
+                }
+                finding.status = Outcome::Waived;
+                finding.waiver = Some(note);
+                return;
+            }
+            finding.waiver = Some(note);
+        }
+    }
+
+    fn message(
+        &self,
+        item: &CompiledObligation,
+        ev: &mut Evaluator<'_>,
+        ob: &ProgramItem<CompiledObligation>,
+    ) -> String {
+        if item.message.is_empty() {
+            let short = item.name.rsplit('.').next().unwrap_or(&item.name);
+            return match item.docs.lines().next().filter(|l| !l.trim().is_empty()) {
+                Some(first) => first.trim().to_string(),
+                None => format!("`{short}` requires this"),
+            };
+        }
+        let mut out = String::new();
+        for part in &item.message {
+            match part {
+                CompiledMessagePart::Text(t) => out.push_str(t),
+                CompiledMessagePart::Value(ir) => {
+                    out.push_str(&ev.value_in(ir, &ob.text, ob.offset, item.locals).value.text())
+                }
+            }
+        }
+        out
+    }
+
+    /// Finishes the run: the reports, unused and expired waivers, and totals.
+    pub fn finish(self) -> (RunReport, Vec<(Arc<Source>, Vec<Diagnostic>)>) {
+        let mut waivers = Vec::new();
+        for (w, used) in self.program.waivers.iter().zip(&self.waiver_used) {
+            let (line, column) = line_col(&w.text, w.offset as usize);
+            let expired = value::civil_date(w.item.until).is_none_or(|u| u < self.today);
+            let status = if expired {
+                "expired"
+            } else if !used {
+                "unused"
+            } else {
+                continue;
+            };
+            waivers.push(WaiverReport {
+                obligation: w.item.target.to_string(),
+                status,
+                until: w.item.until.to_string(),
+                defined_at: format!("{}:{line}:{column}", w.path),
+            });
+        }
+        let mut report =
+            RunReport { today: self.today.to_string(), documents: self.reports, waivers, summary: Summary::default() };
+        report.summarise(self.program.skipped.iter().map(|s| s.to_string()).collect());
+        (report, self.diagnostics)
+    }
+}
+
+fn evidence(read: Read) -> Evidence {
+    let (line, column, span) = match &read.origin {
+        Some(o) => (Some(o.line), Some(o.column), Some(o.span)),
+        None => (None, None, None),
+    };
+    Evidence {
+        path: read.path.to_string(),
+        value: read.value.to_json(),
+        absent: read.absent,
+        line,
+        column,
+        span,
+        shown: read.value.display(),
+    }
+}
+
+/// Converts a document diagnostic into its report form.
+pub fn problem(source: &Source, d: &Diagnostic) -> InputProblem {
+    let (line, column) = if source.text.is_empty() { (0, 0) } else { source.line_col(d.span.start as usize) };
+    InputProblem {
+        code: d.code.to_string(),
+        severity: if d.is_error() { "error" } else { "warning" },
+        message: d.message.clone(),
+        help: d.help.clone(),
+        line: (line > 0).then(|| u32::try_from(line).unwrap_or(u32::MAX)),
+        column: (column > 0).then(|| u32::try_from(column).unwrap_or(u32::MAX)),
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset.min(text.len())).unwrap_or("");
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// Whether a loaded value is a mapping (documents must be).
+pub fn is_mapping(doc: &Document) -> bool {
+    matches!(doc.root.value, NodeValue::Map(_))
+}

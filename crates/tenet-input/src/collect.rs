@@ -42,17 +42,10 @@ pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<InputPath>, Vec<LoadError>) {
                 let mut found = Vec::new();
                 walk(path, &mut found, &mut errors);
                 found.sort_by(|a, b| a.0.cmp(&b.0));
-                inputs.extend(
-                    found
-                        .into_iter()
-                        .map(|(path, format)| InputPath::File { path, format }),
-                );
+                inputs.extend(found.into_iter().map(|(path, format)| InputPath::File { path, format }));
             }
             Ok(_) => match Format::from_path(path) {
-                Some(format) => inputs.push(InputPath::File {
-                    path: path.clone(),
-                    format,
-                }),
+                Some(format) => inputs.push(InputPath::File { path: path.clone(), format }),
                 None => errors.push(unknown_extension(&name)),
             },
         }
@@ -67,10 +60,7 @@ fn walk(root: &Path, found: &mut Vec<(PathBuf, Format)>, errors: &mut Vec<LoadEr
         let entries = match fs::read_dir(&directory) {
             Ok(entries) => entries,
             Err(error) => {
-                errors.push(LoadError::Io {
-                    file: directory.display().to_string(),
-                    error,
-                });
+                errors.push(LoadError::Io { file: directory.display().to_string(), error });
                 continue;
             }
         };
@@ -78,10 +68,7 @@ fn walk(root: &Path, found: &mut Vec<(PathBuf, Format)>, errors: &mut Vec<LoadEr
             let entry = match entry {
                 Ok(entry) => entry,
                 Err(error) => {
-                    errors.push(LoadError::Io {
-                        file: directory.display().to_string(),
-                        error,
-                    });
+                    errors.push(LoadError::Io { file: directory.display().to_string(), error });
                     continue;
                 }
             };

@@ -52,10 +52,7 @@ pub enum LoadError {
 
     /// The input is larger than [`crate::Limits::max_bytes`].
     #[error("`{file}` is {size}, over the limit of {limit} bytes")]
-    #[diagnostic(
-        code(tenet::input::too_large),
-        help("split the document into smaller files")
-    )]
+    #[diagnostic(code(tenet::input::too_large), help("split the document into smaller files"))]
     TooLarge {
         /// The file name as given.
         file: String,
@@ -84,10 +81,7 @@ pub enum LoadError {
 
     /// A map has the same key twice.
     #[error("duplicate key `{key}`")]
-    #[diagnostic(
-        code(tenet::input::duplicate_key),
-        help("remove or rename one of the two entries")
-    )]
+    #[diagnostic(code(tenet::input::duplicate_key), help("remove or rename one of the two entries"))]
     DuplicateKey {
         /// The key.
         key: String,
@@ -130,9 +124,7 @@ impl LoadError {
     /// The file (or `<stdin>`) the error is about, as given.
     pub fn file(&self) -> &str {
         match self {
-            Self::Syntax { src, .. }
-            | Self::TooDeep { src, .. }
-            | Self::DuplicateKey { src, .. } => src.name(),
+            Self::Syntax { src, .. } | Self::TooDeep { src, .. } | Self::DuplicateKey { src, .. } => src.name(),
             Self::Utf8 { file, .. }
             | Self::TooLarge { file, .. }
             | Self::Io { file, .. }
@@ -155,9 +147,9 @@ impl LoadError {
     pub fn line_col(&self) -> Option<(usize, usize)> {
         match self {
             Self::Utf8 { line, column, .. } => Some((*line, *column)),
-            Self::Syntax { src, span, .. }
-            | Self::TooDeep { src, span, .. }
-            | Self::DuplicateKey { src, span, .. } => Some(line_col(src.inner(), span.offset())),
+            Self::Syntax { src, span, .. } | Self::TooDeep { src, span, .. } | Self::DuplicateKey { src, span, .. } => {
+                Some(line_col(src.inner(), span.offset()))
+            }
             Self::TooLarge { .. } | Self::Io { .. } | Self::Format { .. } => None,
         }
     }
@@ -181,20 +173,11 @@ impl LoadError {
 
     /// A nesting error at `span` of `source`.
     pub(crate) fn too_deep(source: &Source, span: Span, limit: usize) -> Self {
-        Self::TooDeep {
-            limit,
-            src: source.named(),
-            span: span.into(),
-        }
+        Self::TooDeep { limit, src: source.named(), span: span.into() }
     }
 
     /// A duplicate key at `span`, first written at `first`.
-    pub(crate) fn duplicate_key(
-        source: &Source,
-        key: &str,
-        span: Span,
-        first: Option<Span>,
-    ) -> Self {
+    pub(crate) fn duplicate_key(source: &Source, key: &str, span: Span, first: Option<Span>) -> Self {
         Self::DuplicateKey {
             key: key.to_owned(),
             src: source.named(),

@@ -12,13 +12,7 @@ use crate::{Entry, Limits, LoadError, Node, NodeValue, Source, Span};
 pub(crate) fn parse(source: &Source, limits: &Limits) -> Result<Node, LoadError> {
     let text: &str = &source.text;
     let start = if text.starts_with(BOM) { BOM.len() } else { 0 };
-    Parser {
-        source,
-        text,
-        bytes: text.as_bytes(),
-        pos: start,
-    }
-    .document(limits.max_depth)
+    Parser { source, text, bytes: text.as_bytes(), pos: start }.document(limits.max_depth)
 }
 
 /// An open array or object.
@@ -52,52 +46,31 @@ impl Parser<'_> {
             let mut node = match self.peek() {
                 Some(open @ (b'{' | b'[')) => {
                     if stack.len() >= max_depth {
-                        return Err(LoadError::too_deep(
-                            self.source,
-                            start..start + 1,
-                            max_depth,
-                        ));
+                        return Err(LoadError::too_deep(self.source, start..start + 1, max_depth));
                     }
                     self.pos += 1;
                     self.skip_whitespace();
                     if open == b'[' {
                         if self.peek() == Some(b']') {
                             self.pos += 1;
-                            Node {
-                                span: start..self.pos,
-                                value: NodeValue::List(Vec::new()),
-                            }
+                            Node { span: start..self.pos, value: NodeValue::List(Vec::new()) }
                         } else {
-                            stack.push(Frame::Array {
-                                start,
-                                items: Vec::new(),
-                            });
+                            stack.push(Frame::Array { start, items: Vec::new() });
                             continue 'value;
                         }
                     } else if self.peek() == Some(b'}') {
                         self.pos += 1;
-                        Node {
-                            span: start..self.pos,
-                            value: NodeValue::Map(Vec::new()),
-                        }
+                        Node { span: start..self.pos, value: NodeValue::Map(Vec::new()) }
                     } else {
                         let mut seen = HashMap::new();
                         let key = self.member_key(&mut seen)?;
-                        stack.push(Frame::Object {
-                            start,
-                            entries: Vec::new(),
-                            seen,
-                            key: Some(key),
-                        });
+                        stack.push(Frame::Object { start, entries: Vec::new(), seen, key: Some(key) });
                         continue 'value;
                     }
                 }
                 Some(b'"') => {
                     let text = self.string()?;
-                    Node {
-                        span: start..self.pos,
-                        value: NodeValue::String(text),
-                    }
+                    Node { span: start..self.pos, value: NodeValue::String(text) }
                 }
                 Some(b't') => self.literal("true", NodeValue::Bool(true))?,
                 Some(b'f') => self.literal("false", NodeValue::Bool(false))?,
@@ -105,10 +78,7 @@ impl Parser<'_> {
                 Some(b'-' | b'0'..=b'9') => self.number()?,
                 Some(_) => return Err(self.unexpected("expected a value", "expected a value")),
                 None => {
-                    return Err(self.unexpected(
-                        "unexpected end of input, expected a value",
-                        "expected a value",
-                    ));
+                    return Err(self.unexpected("unexpected end of input, expected a value", "expected a value"));
                 }
             };
 
@@ -117,10 +87,9 @@ impl Parser<'_> {
                 let Some(mut frame) = stack.pop() else {
                     self.skip_whitespace();
                     if self.pos < self.bytes.len() {
-                        return Err(self.unexpected(
-                            "unexpected content after the json value",
-                            "expected the end of input",
-                        ));
+                        return Err(
+                            self.unexpected("unexpected content after the json value", "expected the end of input")
+                        );
                     }
                     return Ok(node);
                 };
@@ -141,31 +110,18 @@ impl Parser<'_> {
                             }
                             Some(b']') => {
                                 self.pos += 1;
-                                node = Node {
-                                    span: *start..self.pos,
-                                    value: NodeValue::List(std::mem::take(items)),
-                                };
+                                node = Node { span: *start..self.pos, value: NodeValue::List(std::mem::take(items)) };
                             }
                             _ => {
-                                return Err(self.unexpected(
-                                    "expected `,` or `]` after array element",
-                                    "expected `,` or `]`",
-                                ));
+                                return Err(
+                                    self.unexpected("expected `,` or `]` after array element", "expected `,` or `]`")
+                                );
                             }
                         }
                     }
-                    Frame::Object {
-                        start,
-                        entries,
-                        seen,
-                        key,
-                    } => {
+                    Frame::Object { start, entries, seen, key } => {
                         if let Some((key, key_span)) = key.take() {
-                            entries.push(Entry {
-                                key,
-                                key_span,
-                                value: node,
-                            });
+                            entries.push(Entry { key, key_span, value: node });
                         }
                         self.skip_whitespace();
                         match self.peek() {
@@ -182,16 +138,12 @@ impl Parser<'_> {
                             }
                             Some(b'}') => {
                                 self.pos += 1;
-                                node = Node {
-                                    span: *start..self.pos,
-                                    value: NodeValue::Map(std::mem::take(entries)),
-                                };
+                                node = Node { span: *start..self.pos, value: NodeValue::Map(std::mem::take(entries)) };
                             }
                             _ => {
-                                return Err(self.unexpected(
-                                    "expected `,` or `}` after object member",
-                                    "expected `,` or `}`",
-                                ));
+                                return Err(
+                                    self.unexpected("expected `,` or `}` after object member", "expected `,` or `}`")
+                                );
                             }
                         }
                     }
@@ -201,10 +153,7 @@ impl Parser<'_> {
     }
 
     /// Parse `"key":`, rejecting a key already in `seen`.
-    fn member_key(
-        &mut self,
-        seen: &mut HashMap<String, Span>,
-    ) -> Result<(String, Span), LoadError> {
+    fn member_key(&mut self, seen: &mut HashMap<String, Span>) -> Result<(String, Span), LoadError> {
         self.skip_whitespace();
         if self.peek() != Some(b'"') {
             return Err(self.unexpected("expected a string key in object", "expected a string key"));
@@ -213,12 +162,7 @@ impl Parser<'_> {
         let key = self.string()?;
         let span = start..self.pos;
         if let Some(first) = seen.get(&key) {
-            return Err(LoadError::duplicate_key(
-                self.source,
-                &key,
-                span,
-                Some(first.clone()),
-            ));
+            return Err(LoadError::duplicate_key(self.source, &key, span, Some(first.clone())));
         }
         seen.insert(key.clone(), span.clone());
         self.skip_whitespace();
@@ -273,10 +217,7 @@ impl Parser<'_> {
                             return Err(LoadError::syntax(
                                 self.source,
                                 escape..end,
-                                format!(
-                                    "invalid escape `{}` in string",
-                                    self.text.get(escape..end).unwrap_or("\\")
-                                ),
+                                format!("invalid escape `{}` in string", self.text.get(escape..end).unwrap_or("\\")),
                                 "invalid escape",
                                 Some(
                                     "valid escapes are `\\\"`, `\\\\`, `\\/`, `\\b`, `\\f`, `\\n`, `\\r`, `\\t` and `\\uXXXX`",
@@ -309,9 +250,7 @@ impl Parser<'_> {
         let high = self.hex4(escape)?;
         let code = if (0xD800..0xDC00).contains(&high) {
             let low_start = self.pos;
-            if self.bytes.get(self.pos) == Some(&b'\\')
-                && self.bytes.get(self.pos + 1) == Some(&b'u')
-            {
+            if self.bytes.get(self.pos) == Some(&b'\\') && self.bytes.get(self.pos + 1) == Some(&b'u') {
                 self.pos += 2;
                 let low = self.hex4(low_start)?;
                 if !(0xDC00..0xE000).contains(&low) {
@@ -333,19 +272,16 @@ impl Parser<'_> {
     fn hex4(&mut self, escape: usize) -> Result<u32, LoadError> {
         let mut value = 0u32;
         for _ in 0..4 {
-            let digit = self
-                .peek()
-                .and_then(|byte| char::from(byte).to_digit(16))
-                .ok_or_else(|| {
-                    let end = self.char_end(self.pos);
-                    LoadError::syntax(
-                        self.source,
-                        escape..end,
-                        "invalid `\\u` escape: expected four hex digits",
-                        "invalid escape",
-                        Some("write a char as `\\u` followed by four hex digits, like `\\u00e9`"),
-                    )
-                })?;
+            let digit = self.peek().and_then(|byte| char::from(byte).to_digit(16)).ok_or_else(|| {
+                let end = self.char_end(self.pos);
+                LoadError::syntax(
+                    self.source,
+                    escape..end,
+                    "invalid `\\u` escape: expected four hex digits",
+                    "invalid escape",
+                    Some("write a char as `\\u` followed by four hex digits, like `\\u00e9`"),
+                )
+            })?;
             value = value * 16 + digit;
             self.pos += 1;
         }
@@ -387,9 +323,7 @@ impl Parser<'_> {
         if self.peek() == Some(b'.') {
             self.pos += 1;
             if !matches!(self.peek(), Some(b'0'..=b'9')) {
-                return Err(
-                    self.unexpected("expected a digit after `.` in number", "expected a digit")
-                );
+                return Err(self.unexpected("expected a digit after `.` in number", "expected a digit"));
             }
             self.digits();
         }
@@ -399,10 +333,7 @@ impl Parser<'_> {
                 self.pos += 1;
             }
             if !matches!(self.peek(), Some(b'0'..=b'9')) {
-                return Err(self.unexpected(
-                    "expected a digit in the exponent of number",
-                    "expected a digit",
-                ));
+                return Err(self.unexpected("expected a digit in the exponent of number", "expected a digit"));
             }
             self.digits();
         }
@@ -422,10 +353,7 @@ impl Parser<'_> {
         let start = self.pos;
         if self.text.get(start..start + word.len()) == Some(word) {
             self.pos += word.len();
-            Ok(Node {
-                span: start..self.pos,
-                value,
-            })
+            Ok(Node { span: start..self.pos, value })
         } else {
             let end = self
                 .text
@@ -436,10 +364,7 @@ impl Parser<'_> {
             Err(LoadError::syntax(
                 self.source,
                 start..end,
-                format!(
-                    "expected a value, found `{}`",
-                    self.text.get(start..end).unwrap_or("")
-                ),
+                format!("expected a value, found `{}`", self.text.get(start..end).unwrap_or("")),
                 "expected a value",
                 Some("strings must be quoted: write `\"...\"`"),
             ))
@@ -504,10 +429,7 @@ mod tests {
     use crate::Format;
 
     fn load(text: &str) -> Result<Node, LoadError> {
-        parse(
-            &Source::new("t.json", text, Format::Json),
-            &Limits::default(),
-        )
+        parse(&Source::new("t.json", text, Format::Json), &Limits::default())
     }
 
     fn error(text: &str) -> String {
@@ -522,18 +444,11 @@ mod tests {
 
     #[test]
     fn values_and_spans() -> Result<(), LoadError> {
-        let root =
-            load(r#" {"a": [1, -2.5e3, true, null], "b": {"c": "x\u00e9\ud83d\ude00\n"}} "#)?;
+        let root = load(r#" {"a": [1, -2.5e3, true, null], "b": {"c": "x\u00e9\ud83d\ude00\n"}} "#)?;
         assert_eq!(root.span, 1..68);
         let a = root.get("a").map(|node| &node.value);
         let Some(NodeValue::List(items)) = a else {
-            return Err(LoadError::syntax(
-                &Source::new("", "", Format::Json),
-                0..0,
-                "not a list",
-                "",
-                None,
-            ));
+            return Err(LoadError::syntax(&Source::new("", "", Format::Json), 0..0, "not a list", "", None));
         };
         let values: Vec<_> = items.iter().map(|node| node.value.clone()).collect();
         assert_eq!(
@@ -562,71 +477,32 @@ mod tests {
 
     #[test]
     fn errors_point_at_the_problem() {
-        assert_eq!(
-            error("{\"a\": 1 \"b\": 2}"),
-            "1:9: expected `,` or `}` after object member, found `\"`"
-        );
-        assert_eq!(
-            error("[1 2]"),
-            "1:4: expected `,` or `]` after array element, found `2`"
-        );
+        assert_eq!(error("{\"a\": 1 \"b\": 2}"), "1:9: expected `,` or `}` after object member, found `\"`");
+        assert_eq!(error("[1 2]"), "1:4: expected `,` or `]` after array element, found `2`");
         assert_eq!(error("[1,]"), "1:3: trailing comma is not allowed in json");
-        assert_eq!(
-            error("{\"a\" 1}"),
-            "1:6: expected `:` after object key, found `1`"
-        );
-        assert_eq!(
-            error("{1: 2}"),
-            "1:2: expected a string key in object, found `1`"
-        );
-        assert_eq!(
-            error("[01]"),
-            "1:2: leading zeros are not allowed in json numbers"
-        );
-        assert_eq!(
-            error("[1.]"),
-            "1:4: expected a digit after `.` in number, found `]`"
-        );
+        assert_eq!(error("{\"a\" 1}"), "1:6: expected `:` after object key, found `1`");
+        assert_eq!(error("{1: 2}"), "1:2: expected a string key in object, found `1`");
+        assert_eq!(error("[01]"), "1:2: leading zeros are not allowed in json numbers");
+        assert_eq!(error("[1.]"), "1:4: expected a digit after `.` in number, found `]`");
         assert_eq!(error("[-]"), "1:3: expected a digit in number, found `]`");
         assert_eq!(error("[tru]"), "1:2: expected a value, found `tru`");
         assert_eq!(error("\"abc"), "1:1: unterminated string");
         assert_eq!(error("\"\\x\""), "1:2: invalid escape `\\x` in string");
-        assert_eq!(
-            error("\"\\ud800\""),
-            "1:2: invalid `\\u` escape: unpaired surrogate"
-        );
-        assert_eq!(
-            error("\"\\udc00\""),
-            "1:2: invalid `\\u` escape: unpaired surrogate"
-        );
-        assert_eq!(
-            error("\"\\u12\""),
-            "1:2: invalid `\\u` escape: expected four hex digits"
-        );
+        assert_eq!(error("\"\\ud800\""), "1:2: invalid `\\u` escape: unpaired surrogate");
+        assert_eq!(error("\"\\udc00\""), "1:2: invalid `\\u` escape: unpaired surrogate");
+        assert_eq!(error("\"\\u12\""), "1:2: invalid `\\u` escape: expected four hex digits");
         assert_eq!(error("\"a\nb\""), "1:3: control character in string");
-        assert_eq!(
-            error("1 2"),
-            "1:3: unexpected content after the json value, found `2`"
-        );
+        assert_eq!(error("1 2"), "1:3: unexpected content after the json value, found `2`");
         assert_eq!(error(""), "1:1: unexpected end of input, expected a value");
-        assert_eq!(
-            error("[1,"),
-            "1:4: unexpected end of input, expected a value"
-        );
-        assert_eq!(
-            error("{\"a\":1"),
-            "1:7: expected `,` or `}` after object member, found end of input"
-        );
+        assert_eq!(error("[1,"), "1:4: unexpected end of input, expected a value");
+        assert_eq!(error("{\"a\":1"), "1:7: expected `,` or `}` after object member, found end of input");
         assert_eq!(error("\n  é"), "2:3: expected a value, found `é`");
         assert_eq!(error("{\"a\":1,\"a\":2}"), "1:8: duplicate key `a`");
     }
 
     #[test]
     fn depth_limit() {
-        let limits = Limits {
-            max_bytes: 1000,
-            max_depth: 3,
-        };
+        let limits = Limits { max_bytes: 1000, max_depth: 3 };
         let source = Source::new("t.json", "[[[]]]", Format::Json);
         assert!(parse(&source, &limits).is_ok());
         let source = Source::new("t.json", "[[[[]]]]", Format::Json);

@@ -48,10 +48,7 @@ impl Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Self {
-            max_bytes: Self::DEFAULT_MAX_BYTES,
-            max_depth: Self::DEFAULT_MAX_DEPTH,
-        }
+        Self { max_bytes: Self::DEFAULT_MAX_BYTES, max_depth: Self::DEFAULT_MAX_DEPTH }
     }
 }
 
@@ -71,19 +68,11 @@ pub fn load(source: Arc<Source>, limits: &Limits) -> Result<Vec<Document>, LoadE
         Format::Yaml => yaml::load(&source, limits),
         Format::Json => {
             let root = json::parse(&source, limits)?;
-            Ok(vec![Document {
-                source,
-                index: 0,
-                root,
-            }])
+            Ok(vec![Document { source, index: 0, root }])
         }
         Format::Toml => {
             let root = toml::parse(&source, limits)?;
-            Ok(vec![Document {
-                source,
-                index: 0,
-                root,
-            }])
+            Ok(vec![Document { source, index: 0, root }])
         }
     }
 }

@@ -74,10 +74,7 @@ impl Node {
     /// The value under `key` if this is a map that has it.
     pub fn get(&self, key: &str) -> Option<&Node> {
         match &self.value {
-            NodeValue::Map(entries) => entries
-                .iter()
-                .find(|entry| entry.key == key)
-                .map(|entry| &entry.value),
+            NodeValue::Map(entries) => entries.iter().find(|entry| entry.key == key).map(|entry| &entry.value),
             _ => None,
         }
     }

@@ -18,11 +18,7 @@ pub fn read_source(path: &Path, limits: &Limits) -> Result<Source, LoadError> {
 }
 
 /// Like [`read_source`], but with the format given by the caller when it is `Some`.
-pub fn read_source_as(
-    path: &Path,
-    format: Option<Format>,
-    limits: &Limits,
-) -> Result<Source, LoadError> {
+pub fn read_source_as(path: &Path, format: Option<Format>, limits: &Limits) -> Result<Source, LoadError> {
     if path.as_os_str() == "-" {
         return read_stdin(format, limits);
     }
@@ -31,18 +27,11 @@ pub fn read_source_as(
         Some(format) => format,
         None => return Err(unknown_extension(&name)),
     };
-    let io_error = |error| LoadError::Io {
-        file: name.clone(),
-        error,
-    };
+    let io_error = |error| LoadError::Io { file: name.clone(), error };
     let file = File::open(path).map_err(io_error)?;
     let size = file.metadata().map_err(io_error)?.len();
     if size > limits.max_bytes as u64 {
-        return Err(LoadError::TooLarge {
-            file: name,
-            size: format!("{size} bytes"),
-            limit: limits.max_bytes,
-        });
+        return Err(LoadError::TooLarge { file: name, size: format!("{size} bytes"), limit: limits.max_bytes });
     }
     let bytes = read_at_most(file, limits.max_bytes).map_err(io_error)?;
     if bytes.len() > limits.max_bytes {
@@ -66,11 +55,8 @@ pub fn read_input(input: &InputPath, limits: &Limits) -> Result<Source, LoadErro
 
 fn read_stdin(format: Option<Format>, limits: &Limits) -> Result<Source, LoadError> {
     let name = Source::STDIN_NAME.to_owned();
-    let bytes =
-        read_at_most(std::io::stdin().lock(), limits.max_bytes).map_err(|error| LoadError::Io {
-            file: name.clone(),
-            error,
-        })?;
+    let bytes = read_at_most(std::io::stdin().lock(), limits.max_bytes)
+        .map_err(|error| LoadError::Io { file: name.clone(), error })?;
     if bytes.len() > limits.max_bytes {
         return Err(LoadError::TooLarge {
             file: name,
@@ -78,17 +64,13 @@ fn read_stdin(format: Option<Format>, limits: &Limits) -> Result<Source, LoadErr
             limit: limits.max_bytes,
         });
     }
-    decode(name, bytes, |text| {
-        format.unwrap_or_else(|| Format::sniff(text))
-    })
+    decode(name, bytes, |text| format.unwrap_or_else(|| Format::sniff(text)))
 }
 
 /// Read up to `limit + 1` bytes, so that a too-large input is noticed without reading it all.
 fn read_at_most(reader: impl Read, limit: usize) -> std::io::Result<Vec<u8>> {
     let mut bytes = Vec::new();
-    reader
-        .take(u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1))
-        .read_to_end(&mut bytes)?;
+    reader.take(u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1)).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 
@@ -104,11 +86,7 @@ pub(crate) fn decode(
     match String::from_utf8(bytes) {
         Ok(text) => {
             let format = format(&text);
-            Ok(Source {
-                name,
-                text: Arc::from(text),
-                format,
-            })
+            Ok(Source { name, text: Arc::from(text), format })
         }
         Err(error) => {
             let bad = error.utf8_error().valid_up_to();
@@ -153,9 +131,7 @@ mod tests {
 
     #[test]
     fn bom_is_dropped() -> Result<(), LoadError> {
-        let source = decode("t.json".into(), b"\xef\xbb\xbf{}".to_vec(), |_| {
-            Format::Json
-        })?;
+        let source = decode("t.json".into(), b"\xef\xbb\xbf{}".to_vec(), |_| Format::Json)?;
         assert_eq!(&*source.text, "{}");
         Ok(())
     }

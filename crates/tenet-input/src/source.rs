@@ -31,9 +31,7 @@ impl Format {
 
     /// The format for a path, from its extension.
     pub fn from_path(path: &Path) -> Option<Self> {
-        path.extension()
-            .and_then(|extension| extension.to_str())
-            .and_then(Self::from_extension)
+        path.extension().and_then(|extension| extension.to_str()).and_then(Self::from_extension)
     }
 
     /// Guess the format of text whose name says nothing (standard input).
@@ -42,11 +40,8 @@ impl Format {
     /// the form `key = ...` is TOML; anything else is YAML.
     pub fn sniff(text: &str) -> Self {
         let text = text.strip_prefix(BOM).unwrap_or(text);
-        let first_line = text
-            .lines()
-            .map(str::trim)
-            .find(|line| !line.is_empty() && !line.starts_with('#'))
-            .unwrap_or("");
+        let first_line =
+            text.lines().map(str::trim).find(|line| !line.is_empty() && !line.starts_with('#')).unwrap_or("");
         if first_line.starts_with('{') {
             return Self::Json;
         }
@@ -55,22 +50,13 @@ impl Format {
             let name_end = header.find(']').unwrap_or(header.len());
             let name = header.get(..name_end).unwrap_or("");
             let looks_like_header = !name.trim().is_empty()
-                && name
-                    .trim()
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ' '));
-            return if looks_like_header {
-                Self::Toml
-            } else {
-                Self::Json
-            };
+                && name.trim().chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ' '));
+            return if looks_like_header { Self::Toml } else { Self::Json };
         }
         if let Some((key, _)) = first_line.split_once('=') {
             let key = key.trim();
             if !key.is_empty()
-                && key.chars().all(|c| {
-                    c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '"' | '\'' | ' ')
-                })
+                && key.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '"' | '\'' | ' '))
             {
                 return Self::Toml;
             }
@@ -112,11 +98,7 @@ impl Source {
     /// A source from in-memory text; a leading byte-order mark is dropped.
     pub fn new(name: impl Into<String>, text: &str, format: Format) -> Self {
         let text = text.strip_prefix(BOM).unwrap_or(text);
-        Self {
-            name: name.into(),
-            text: Arc::from(text),
-            format,
-        }
+        Self { name: name.into(), text: Arc::from(text), format }
     }
 
     /// The 1-based line and 1-based column (counted in chars) of a byte offset; offsets past

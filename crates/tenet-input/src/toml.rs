@@ -15,9 +15,7 @@ pub(crate) fn parse(source: &Source, limits: &Limits) -> Result<Node, LoadError>
     let body = text.get(base..).unwrap_or("");
     check_bracket_depth(source, body, base, limits.max_depth)?;
     let document = toml_edit::Document::parse(body).map_err(|error| {
-        let span = error
-            .span()
-            .map_or(0..0, |span| span.start + base..span.end + base);
+        let span = error.span().map_or(0..0, |span| span.start + base..span.end + base);
         let message = error.message().trim();
         if message.contains("recurs") {
             LoadError::too_deep(source, span, PARSER_DEPTH_LIMIT.min(limits.max_depth))
@@ -26,31 +24,15 @@ pub(crate) fn parse(source: &Source, limits: &Limits) -> Result<Node, LoadError>
             LoadError::duplicate_key(source, &key, span, None)
         } else {
             let first_line = message.lines().next().unwrap_or("");
-            LoadError::syntax(
-                source,
-                span,
-                format!("invalid toml: {first_line}"),
-                "here",
-                None,
-            )
+            LoadError::syntax(source, span, format!("invalid toml: {first_line}"), "here", None)
         }
     })?;
-    Converter {
-        source,
-        base,
-        max_depth: limits.max_depth,
-    }
-    .convert(document.as_table(), 0..text.len())
+    Converter { source, base, max_depth: limits.max_depth }.convert(document.as_table(), 0..text.len())
 }
 
 /// Reject nesting of `[`/`{` deeper than the limit before `toml_edit` sees the text, so the
 /// error names our limit and points at the exact bracket.
-fn check_bracket_depth(
-    source: &Source,
-    body: &str,
-    base: usize,
-    max_depth: usize,
-) -> Result<(), LoadError> {
+fn check_bracket_depth(source: &Source, body: &str, base: usize, max_depth: usize) -> Result<(), LoadError> {
     #[derive(Clone, Copy, PartialEq)]
     enum State {
         Code,
@@ -72,11 +54,7 @@ fn check_bracket_depth(
                 b'[' | b'{' => {
                     depth += 1;
                     if depth > max_depth {
-                        return Err(LoadError::too_deep(
-                            source,
-                            base + at..base + at + 1,
-                            max_depth,
-                        ));
+                        return Err(LoadError::too_deep(source, base + at..base + at + 1, max_depth));
                     }
                 }
                 b']' | b'}' => depth = depth.saturating_sub(1).max(1),
@@ -142,28 +120,14 @@ struct Frame<'a> {
 impl Frame<'_> {
     fn attach(&mut self, key: Option<(String, Span)>, value: Node) {
         match key {
-            Some((key, key_span)) => self.entries.push(Entry {
-                key,
-                key_span,
-                value,
-            }),
+            Some((key, key_span)) => self.entries.push(Entry { key, key_span, value }),
             None => self.items.push(value),
         }
     }
 
     fn finish(self) -> (Option<(String, Span)>, Node) {
-        let value = if self.is_map {
-            NodeValue::Map(self.entries)
-        } else {
-            NodeValue::List(self.items)
-        };
-        (
-            self.key,
-            Node {
-                span: self.span,
-                value,
-            },
-        )
+        let value = if self.is_map { NodeValue::Map(self.entries) } else { NodeValue::List(self.items) };
+        (self.key, Node { span: self.span, value })
     }
 }
 
@@ -185,24 +149,14 @@ impl Converter<'_> {
         }];
         loop {
             let Some(top) = stack.last_mut() else {
-                return Err(LoadError::syntax(
-                    self.source,
-                    0..0,
-                    "invalid toml: empty document tree",
-                    "here",
-                    None,
-                ));
+                return Err(LoadError::syntax(self.source, 0..0, "invalid toml: empty document tree", "here", None));
             };
             if let Some((key, part, fallback)) = top.children.next() {
                 match self.open(part, fallback)? {
                     Opened::Leaf(node) => top.attach(key, node),
                     Opened::Container(mut frame) => {
                         if stack.len() >= self.max_depth {
-                            return Err(LoadError::too_deep(
-                                self.source,
-                                frame.span,
-                                self.max_depth,
-                            ));
+                            return Err(LoadError::too_deep(self.source, frame.span, self.max_depth));
                         }
                         frame.key = key;
                         stack.push(frame);
@@ -238,18 +192,10 @@ impl Converter<'_> {
                     false,
                     array
                         .iter()
-                        .map(|value| {
-                            (
-                                None,
-                                Part::Value(value),
-                                self.span_or(value.span(), &fallback),
-                            )
-                        })
+                        .map(|value| (None, Part::Value(value), self.span_or(value.span(), &fallback)))
                         .collect(),
                 ),
-                Value::InlineTable(table) => {
-                    container(table.span(), true, self.inline_children(table))
-                }
+                Value::InlineTable(table) => container(table.span(), true, self.inline_children(table)),
                 scalar => Opened::Leaf(self.scalar(scalar, &fallback)?),
             },
             Part::Item(Item::Table(table)) | Part::Table(table) => {
@@ -258,20 +204,14 @@ impl Converter<'_> {
             Part::Item(Item::ArrayOfTables(tables)) => {
                 container(tables.span(), false, self.array_of_tables_children(tables))
             }
-            Part::Item(Item::None) => Opened::Leaf(Node {
-                span: fallback,
-                value: NodeValue::Null,
-            }),
+            Part::Item(Item::None) => Opened::Leaf(Node { span: fallback, value: NodeValue::Null }),
         })
     }
 
     fn scalar(&self, value: &Value, fallback: &Span) -> Result<Node, LoadError> {
         let span = self.span_or(value.span(), fallback);
-        let raw_text = self
-            .source
-            .text
-            .get(span.clone())
-            .map_or_else(|| value.to_string().trim().to_owned(), str::to_owned);
+        let raw_text =
+            self.source.text.get(span.clone()).map_or_else(|| value.to_string().trim().to_owned(), str::to_owned);
         let value = match value {
             Value::String(text) => NodeValue::String(text.value().clone()),
             Value::Integer(_) => NodeValue::Number(raw_text.clone()),
@@ -321,25 +261,12 @@ impl Converter<'_> {
 
     fn array_of_tables_children<'a>(&self, tables: &'a ArrayOfTables) -> Vec<Child<'a>> {
         let fallback = tables.span().map_or(0..0, |span| self.shift(span));
-        tables
-            .iter()
-            .map(|table| {
-                (
-                    None,
-                    Part::Table(table),
-                    self.span_or(table.span(), &fallback),
-                )
-            })
-            .collect()
+        tables.iter().map(|table| (None, Part::Table(table), self.span_or(table.span(), &fallback))).collect()
     }
 
     fn keyed<'a>(&self, key: &Key, part: Part<'a>) -> Child<'a> {
         let key_span = key.span().map_or(0..0, |span| self.shift(span));
-        (
-            Some((key.get().to_owned(), key_span.clone())),
-            part,
-            key_span,
-        )
+        (Some((key.get().to_owned(), key_span.clone())), part, key_span)
     }
 
     fn span_or(&self, span: Option<Span>, fallback: &Span) -> Span {
@@ -363,18 +290,12 @@ mod tests {
     use crate::Format;
 
     fn load(text: &str) -> Result<Node, LoadError> {
-        parse(
-            &Source::new("t.toml", text, Format::Toml),
-            &Limits::default(),
-        )
+        parse(&Source::new("t.toml", text, Format::Toml), &Limits::default())
     }
 
     #[test]
     fn bracket_scan_ignores_strings_and_comments() -> Result<(), LoadError> {
-        let limits = Limits {
-            max_bytes: 1000,
-            max_depth: 3,
-        };
+        let limits = Limits { max_bytes: 1000, max_depth: 3 };
         let text = "a = \"[[[[\" # [[[[\nb = '''\n[[[[''' \nc = [[1]]\n";
         let source = Source::new("t.toml", text, Format::Toml);
         parse(&source, &limits)?;
@@ -386,17 +307,12 @@ mod tests {
 
     #[test]
     fn values() -> Result<(), LoadError> {
-        let root = load(
-            "a = 1_000\nb = 0.48\nc = 2026-03-31\nd = 2026-03-31T10:00:00Z\ne = true\nf = \"x\\u00e9\"\n",
-        )?;
+        let root = load("a = 1_000\nb = 0.48\nc = 2026-03-31\nd = 2026-03-31T10:00:00Z\ne = true\nf = \"x\\u00e9\"\n")?;
         let value = |key: &str| root.get(key).map(|node| node.value.clone());
         assert_eq!(value("a"), Some(NodeValue::Number("1_000".into())));
         assert_eq!(value("b"), Some(NodeValue::Number("0.48".into())));
         assert_eq!(value("c"), Some(NodeValue::Date("2026-03-31".into())));
-        assert_eq!(
-            value("d"),
-            Some(NodeValue::String("2026-03-31T10:00:00Z".into()))
-        );
+        assert_eq!(value("d"), Some(NodeValue::String("2026-03-31T10:00:00Z".into())));
         assert_eq!(value("e"), Some(NodeValue::Bool(true)));
         assert_eq!(value("f"), Some(NodeValue::String("xé".into())));
         Ok(())

@@ -23,13 +23,7 @@ pub(crate) fn load(source: &Arc<Source>, limits: &Limits) -> Result<Vec<Document
             if error.info().contains("recursion limit") {
                 return flow_too_deep(source, &stack, at, limits.max_depth);
             }
-            LoadError::syntax(
-                source,
-                at..end,
-                format!("invalid yaml: {}", error.info()),
-                "here",
-                None,
-            )
+            LoadError::syntax(source, at..end, format!("invalid yaml: {}", error.info()), "here", None)
         })?;
         let range = offsets.byte(span.start.index())..offsets.byte(span.end.index());
         let is_map = matches!(event, Event::MappingStart(..));
@@ -42,11 +36,7 @@ pub(crate) fn load(source: &Arc<Source>, limits: &Limits) -> Result<Vec<Document
             }
             Event::DocumentEnd => {
                 if let Some(root) = root.take() {
-                    documents.push(Document {
-                        source: Arc::clone(source),
-                        index: documents.len(),
-                        root,
-                    });
+                    documents.push(Document { source: Arc::clone(source), index: documents.len(), root });
                 }
             }
             Event::Alias(_) => {
@@ -64,12 +54,7 @@ pub(crate) fn load(source: &Arc<Source>, limits: &Limits) -> Result<Vec<Document
                 {
                     let text = mapping_key(source, &value, style, tag.as_deref(), &range)?;
                     if let Some(first) = seen.get(&text) {
-                        return Err(LoadError::duplicate_key(
-                            source,
-                            &text,
-                            range,
-                            Some(first.clone()),
-                        ));
+                        return Err(LoadError::duplicate_key(source, &text, range, Some(first.clone())));
                     }
                     seen.insert(text.clone(), range.clone());
                     *key = Some((text, range));
@@ -91,24 +76,12 @@ pub(crate) fn load(source: &Arc<Source>, limits: &Limits) -> Result<Vec<Document
                 check_collection_tag(source, tag.as_deref(), is_map, &range)?;
                 if stack.len() >= limits.max_depth {
                     let end = range.end.max(char_end(text, range.start));
-                    return Err(LoadError::too_deep(
-                        source,
-                        range.start..end,
-                        limits.max_depth,
-                    ));
+                    return Err(LoadError::too_deep(source, range.start..end, limits.max_depth));
                 }
                 stack.push(if is_map {
-                    Frame::Map {
-                        start: range,
-                        entries: Vec::new(),
-                        seen: HashMap::new(),
-                        key: None,
-                    }
+                    Frame::Map { start: range, entries: Vec::new(), seen: HashMap::new(), key: None }
                 } else {
-                    Frame::Seq {
-                        start: range,
-                        items: Vec::new(),
-                    }
+                    Frame::Seq { start: range, items: Vec::new() }
                 });
             }
             Event::SequenceEnd | Event::MappingEnd => {
@@ -129,12 +102,7 @@ const SCANNER_FLOW_LIMIT: usize = 256;
 /// The scanner reads ahead and stops at 256 nested flow collections, possibly before we have
 /// seen the collection that passes our limit; find that collection's bracket by walking back
 /// from where the scanner stopped.
-fn flow_too_deep(
-    source: &Source,
-    stack: &[Frame],
-    scanner_at: usize,
-    max_depth: usize,
-) -> LoadError {
+fn flow_too_deep(source: &Source, stack: &[Frame], scanner_at: usize, max_depth: usize) -> LoadError {
     let limit = max_depth.min(SCANNER_FLOW_LIMIT - 1);
     let text: &str = &source.text;
     let is_flow = |frame: &Frame| {
@@ -158,11 +126,7 @@ fn flow_too_deep(
             _ => {}
         }
     }
-    let at = if level == wanted_level {
-        at
-    } else {
-        scanner_at
-    };
+    let at = if level == wanted_level { at } else { scanner_at };
     LoadError::too_deep(source, at..char_end(text, at), limit)
 }
 
@@ -194,15 +158,8 @@ impl Frame {
                 (start, last, NodeValue::Map(entries))
             }
         };
-        let end = if end.is_empty() {
-            last.unwrap_or(start.end)
-        } else {
-            end.end
-        };
-        Node {
-            span: start.start..end.max(start.end),
-            value,
-        }
+        let end = if end.is_empty() { last.unwrap_or(start.end) } else { end.end };
+        Node { span: start.start..end.max(start.end), value }
     }
 }
 
@@ -212,11 +169,7 @@ fn attach(stack: &mut [Frame], root: &mut Option<Node>, node: Node) {
         Some(Frame::Seq { items, .. }) => items.push(node),
         Some(Frame::Map { entries, key, .. }) => {
             if let Some((key, key_span)) = key.take() {
-                entries.push(Entry {
-                    key,
-                    key_span,
-                    value: node,
-                });
+                entries.push(Entry { key, key_span, value: node });
             }
         }
     }
@@ -281,29 +234,16 @@ fn mapping_key(
     Ok(text.to_string())
 }
 
-fn check_collection_tag(
-    source: &Source,
-    tag: Option<&Tag>,
-    is_map: bool,
-    span: &Span,
-) -> Result<(), LoadError> {
+fn check_collection_tag(source: &Source, tag: Option<&Tag>, is_map: bool, span: &Span) -> Result<(), LoadError> {
     match tag {
         None => Ok(()),
-        Some(tag)
-            if tag.is_yaml_core_schema() && tag.suffix == if is_map { "map" } else { "seq" } =>
-        {
-            Ok(())
-        }
+        Some(tag) if tag.is_yaml_core_schema() && tag.suffix == if is_map { "map" } else { "seq" } => Ok(()),
         Some(tag) => Err(unsupported_tag(source, tag, span)),
     }
 }
 
 fn unsupported_tag(source: &Source, tag: &Tag, span: &Span) -> LoadError {
-    let shown = if tag.is_yaml_core_schema() {
-        format!("!!{}", tag.suffix)
-    } else {
-        tag.to_string()
-    };
+    let shown = if tag.is_yaml_core_schema() { format!("!!{}", tag.suffix) } else { tag.to_string() };
     LoadError::syntax(
         source,
         span.clone(),
@@ -379,9 +319,7 @@ fn is_core_float(text: &str) -> bool {
 
 /// The end of the char starting at `at`, or `at` at the end of the text.
 fn char_end(text: &str, at: usize) -> usize {
-    text.get(at..)
-        .and_then(|rest| rest.chars().next())
-        .map_or(at, |c| at + c.len_utf8())
+    text.get(at..).and_then(|rest| rest.chars().next()).map_or(at, |c| at + c.len_utf8())
 }
 
 /// Converts the parser's char indices into byte offsets.
@@ -397,12 +335,8 @@ const CHECKPOINT_EVERY: usize = 64;
 
 impl<'a> CharOffsets<'a> {
     fn new(text: &'a str) -> Self {
-        let checkpoints = (!text.is_ascii()).then(|| {
-            text.char_indices()
-                .step_by(CHECKPOINT_EVERY)
-                .map(|(offset, _)| offset)
-                .collect()
-        });
+        let checkpoints = (!text.is_ascii())
+            .then(|| text.char_indices().step_by(CHECKPOINT_EVERY).map(|(offset, _)| offset).collect());
         Self { text, checkpoints }
     }
 
@@ -431,24 +365,10 @@ mod tests {
         }
         assert_eq!(resolve_plain("TRUE"), Plain::Bool(true));
         assert_eq!(resolve_plain("False"), Plain::Bool(false));
-        for number in [
-            "0", "-3", "+4", "0.48", ".5", "1.", "1e3", "-2.5E-3", "0x1F", "0o17",
-        ] {
+        for number in ["0", "-3", "+4", "0.48", ".5", "1.", "1e3", "-2.5E-3", "0x1F", "0o17"] {
             assert_eq!(resolve_plain(number), Plain::Number, "{number}");
         }
-        for string in [
-            "yes",
-            "no",
-            "1.2.3",
-            "0x",
-            "e3",
-            ".",
-            "-",
-            "1e",
-            "24h",
-            "2026-01-01",
-            "0b1",
-        ] {
+        for string in ["yes", "no", "1.2.3", "0x", "e3", ".", "-", "1e", "24h", "2026-01-01", "0b1"] {
             assert_eq!(resolve_plain(string), Plain::String, "{string}");
         }
         for not_finite in [".inf", "-.inf", "+.INF", ".nan"] {

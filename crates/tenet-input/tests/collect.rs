@@ -42,10 +42,7 @@ fn directories_are_searched_recursively_and_sorted() -> TestResult {
         root.join("missing.yaml"),
     ];
     let (inputs, errors) = collect_inputs(&paths);
-    let file = |relative: &str, format| InputPath::File {
-        path: root.join(relative),
-        format,
-    };
+    let file = |relative: &str, format| InputPath::File { path: root.join(relative), format };
     assert_eq!(
         inputs,
         vec![
@@ -58,27 +55,11 @@ fn directories_are_searched_recursively_and_sorted() -> TestResult {
             InputPath::Stdin,
         ]
     );
-    let codes: Vec<_> = errors
-        .iter()
-        .map(|error| {
-            error
-                .code()
-                .map(|code| code.to_string())
-                .unwrap_or_default()
-        })
-        .collect();
+    let codes: Vec<_> =
+        errors.iter().map(|error| error.code().map(|code| code.to_string()).unwrap_or_default()).collect();
     assert_eq!(codes, ["tenet::input::format", "tenet::input::io"]);
-    let first = errors
-        .first()
-        .map(|error| error.to_string())
-        .unwrap_or_default();
-    assert_eq!(
-        first,
-        format!(
-            "cannot tell the format of `{}` from its extension",
-            root.join("single.txt").display()
-        )
-    );
+    let first = errors.first().map(|error| error.to_string()).unwrap_or_default();
+    assert_eq!(first, format!("cannot tell the format of `{}` from its extension", root.join("single.txt").display()));
     assert_eq!(
         errors.get(1).map(|error| error.file().to_owned()),
         Some(root.join("missing.yaml").display().to_string())

@@ -4,9 +4,7 @@ use std::io::Write;
 use std::sync::Arc;
 
 use miette::Diagnostic;
-use tenet_input::{
-    Document, Format, Limits, LoadError, Node, NodeValue, Source, load, read_source,
-};
+use tenet_input::{Document, Format, Limits, LoadError, Node, NodeValue, Source, load, read_source};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -14,11 +12,7 @@ fn source(name: &str, text: &str, format: Format) -> Arc<Source> {
     Arc::new(Source::new(name, text, format))
 }
 
-fn load_one(
-    name: &str,
-    text: &str,
-    format: Format,
-) -> Result<Document, Box<dyn std::error::Error>> {
+fn load_one(name: &str, text: &str, format: Format) -> Result<Document, Box<dyn std::error::Error>> {
     let mut documents = load(source(name, text, format), &Limits::default())?;
     assert_eq!(documents.len(), 1);
     documents.pop().ok_or_else(|| "no document".into())
@@ -30,10 +24,7 @@ fn at<'a>(document: &'a Document, path: &[&str]) -> Result<&'a Node, String> {
     for step in path {
         node = match &node.value {
             NodeValue::Map(_) => node.get(step),
-            NodeValue::List(items) => step
-                .parse::<usize>()
-                .ok()
-                .and_then(|index| items.get(index)),
+            NodeValue::List(items) => step.parse::<usize>().ok().and_then(|index| items.get(index)),
             _ => None,
         }
         .ok_or_else(|| format!("no `{step}` in {path:?}"))?;
@@ -44,19 +35,12 @@ fn at<'a>(document: &'a Document, path: &[&str]) -> Result<&'a Node, String> {
 /// The line:column where `node` starts, and its text.
 fn located(document: &Document, node: &Node) -> String {
     let (line, column) = document.source.line_col(node.span.start);
-    let text = document
-        .source
-        .text
-        .get(node.span.clone())
-        .unwrap_or("<bad span>");
+    let text = document.source.text.get(node.span.clone()).unwrap_or("<bad span>");
     format!("{line}:{column} {text}")
 }
 
 fn code(error: &LoadError) -> String {
-    error
-        .code()
-        .map(|code| code.to_string())
-        .unwrap_or_default()
+    error.code().map(|code| code.to_string()).unwrap_or_default()
 }
 
 const YAML: &str = "\
@@ -86,18 +70,9 @@ fn yaml_values_and_spans() -> TestResult {
     let to = at(&document, &["transfers", "1", "to"])?;
     assert_eq!(to.value, NodeValue::String("IN".into()));
     assert_eq!(located(&document, to), "11:10 \"IN\"");
-    assert_eq!(
-        at(&document, &["transfers", "1", "audited"])?.value,
-        NodeValue::Bool(true)
-    );
-    assert_eq!(
-        at(&document, &["transfers", "1", "notes"])?.value,
-        NodeValue::Null
-    );
-    assert_eq!(
-        at(&document, &["transfers", "1", "rate"])?.value,
-        NodeValue::Number("1e3".into())
-    );
+    assert_eq!(at(&document, &["transfers", "1", "audited"])?.value, NodeValue::Bool(true));
+    assert_eq!(at(&document, &["transfers", "1", "notes"])?.value, NodeValue::Null);
+    assert_eq!(at(&document, &["transfers", "1", "rate"])?.value, NodeValue::Number("1e3".into()));
     assert_eq!(
         at(&document, &["dpa", "retention"])?.value,
         NodeValue::String("30".into()),
@@ -112,9 +87,7 @@ fn yaml_values_and_spans() -> TestResult {
     };
     let keys: Vec<_> = entries.iter().map(|entry| entry.key.as_str()).collect();
     assert_eq!(keys, ["name", "role"]);
-    let name_key = entries
-        .first()
-        .map(|entry| document.source.line_col(entry.key_span.start));
+    let name_key = entries.first().map(|entry| document.source.line_col(entry.key_span.start));
     assert_eq!(name_key, Some((3, 3)));
     // A flow collection spans its brackets.
     let flow = at(&document, &["transfers", "1"])?;
@@ -126,23 +99,14 @@ fn yaml_values_and_spans() -> TestResult {
 #[test]
 fn yaml_stream_yields_one_document_per_part() -> TestResult {
     let text = "a: 1\n---\n- x\n- y\n---\nb: 'z'\n...\n";
-    let documents = load(
-        source("stream.yaml", text, Format::Yaml),
-        &Limits::default(),
-    )?;
+    let documents = load(source("stream.yaml", text, Format::Yaml), &Limits::default())?;
     let indices: Vec<_> = documents.iter().map(|document| document.index).collect();
     assert_eq!(indices, [0, 1, 2]);
     let b = documents.get(2).ok_or("missing document")?;
     assert_eq!(located(b, at(b, &["b"])?), "6:4 'z'");
     let list = documents.get(1).ok_or("missing document")?;
     assert!(matches!(&list.root.value, NodeValue::List(items) if items.len() == 2));
-    assert!(
-        load(
-            source("empty.yaml", "# nothing\n", Format::Yaml),
-            &Limits::default()
-        )?
-        .is_empty()
-    );
+    assert!(load(source("empty.yaml", "# nothing\n", Format::Yaml), &Limits::default())?.is_empty());
     Ok(())
 }
 
@@ -157,11 +121,7 @@ fn yaml_tags() -> TestResult {
 #[test]
 fn yaml_with_bom_keeps_spans_in_the_text() -> TestResult {
     let text = "\u{feff}a:\n  b: [1, é]\n";
-    let source = Arc::new(Source {
-        name: "bom.yaml".into(),
-        text: Arc::from(text),
-        format: Format::Yaml,
-    });
+    let source = Arc::new(Source { name: "bom.yaml".into(), text: Arc::from(text), format: Format::Yaml });
     let mut documents = load(source, &Limits::default())?;
     let document = documents.pop().ok_or("no document")?;
     let item = at(&document, &["a", "b", "1"])?;
@@ -181,10 +141,7 @@ fn json_values_and_spans() -> TestResult {
         NodeValue::Number("1E+400".into()),
         "number text is kept exactly, whatever its size"
     );
-    assert_eq!(
-        at(&document, &["vendor", "name"])?.value,
-        NodeValue::String("Acmé".into())
-    );
+    assert_eq!(at(&document, &["vendor", "name"])?.value, NodeValue::String("Acmé".into()));
     let transfers = at(&document, &["transfers"])?;
     assert_eq!(document.source.line_col(transfers.span.start), (3, 16));
     assert_eq!(document.source.line_col(transfers.span.end), (5, 4));
@@ -222,14 +179,8 @@ share = 1_000
     let hours = at(&document, &["dpa", "limits", "hours", "1"])?;
     assert_eq!(hours.value, NodeValue::Number("48.5".into()));
     assert_eq!(located(&document, hours), "11:25 48.5");
-    assert_eq!(
-        at(&document, &["dpa", "signed"])?.value,
-        NodeValue::Date("2025-06-30".into())
-    );
-    assert_eq!(
-        at(&document, &["dpa", "reviewed"])?.value,
-        NodeValue::String("2025-06-30T10:00:00Z".into())
-    );
+    assert_eq!(at(&document, &["dpa", "signed"])?.value, NodeValue::Date("2025-06-30".into()));
+    assert_eq!(at(&document, &["dpa", "reviewed"])?.value, NodeValue::String("2025-06-30T10:00:00Z".into()));
     let vendor = at(&document, &["vendor"])?;
     assert_eq!(located(&document, vendor), "3:1 [vendor]");
     let NodeValue::Map(entries) = &document.root.value else {
@@ -241,9 +192,7 @@ share = 1_000
     let NodeValue::Map(vendor_entries) = role_key else {
         return Err("vendor is not a map".into());
     };
-    let role = vendor_entries
-        .get(1)
-        .map(|entry| document.source.line_col(entry.key_span.start));
+    let role = vendor_entries.get(1).map(|entry| document.source.line_col(entry.key_span.start));
     assert_eq!(role, Some((5, 1)));
     Ok(())
 }
@@ -257,9 +206,7 @@ fn equality_ignores_spans() -> TestResult {
 }
 
 /// Run `work` on a thread with a normal 2 MiB stack, proving it needs no deep recursion.
-fn on_small_stack<T: Send + 'static>(
-    work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, String> {
+fn on_small_stack<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, String> {
     std::thread::Builder::new()
         .stack_size(2 * 1024 * 1024)
         .spawn(work)
@@ -278,10 +225,7 @@ fn assert_too_deep(result: Result<Vec<Document>, LoadError>, text: &str, expecte
             assert_eq!(error.to_string(), "document nests deeper than 128 levels");
             let span = error.span().unwrap_or(0..0);
             assert_eq!(span.start, expected_offset, "{error}");
-            assert!(
-                text.get(span)
-                    .is_some_and(|found| found.starts_with('[') || found.starts_with('-'))
-            );
+            assert!(text.get(span).is_some_and(|found| found.starts_with('[') || found.starts_with('-')));
         }
     }
 }
@@ -339,10 +283,7 @@ fn deep_toml_is_too_deep_not_a_stack_overflow() -> TestResult {
     // With a huge limit, toml_edit's own recursion limit still stops it, as too_deep.
     let unlimited = on_small_stack(|| {
         let text = "a = ".to_owned() + &"[".repeat(DEEP) + "1" + &"]".repeat(DEEP);
-        let limits = Limits {
-            max_depth: usize::MAX,
-            ..Limits::default()
-        };
+        let limits = Limits { max_depth: usize::MAX, ..Limits::default() };
         load(source("deep.toml", &text, Format::Toml), &limits).map(|documents| documents.len())
     })?;
     let error = unlimited.err().ok_or("loaded")?;
@@ -352,35 +293,18 @@ fn deep_toml_is_too_deep_not_a_stack_overflow() -> TestResult {
 
 #[test]
 fn depth_limit_is_exact_in_every_format() -> TestResult {
-    let limits = Limits {
-        max_depth: 3,
-        ..Limits::default()
-    };
+    let limits = Limits { max_depth: 3, ..Limits::default() };
     for (name, format, ok, deep) in [
         ("a.json", Format::Json, "[[[1]]]", "[[[[1]]]]"),
         ("a.yaml", Format::Yaml, "[[[1]]]", "[[[[1]]]]"),
-        (
-            "a.yaml",
-            Format::Yaml,
-            "a:\n  b:\n    c: 1\n",
-            "a:\n  b:\n    c:\n      d: 1\n",
-        ),
+        ("a.yaml", Format::Yaml, "a:\n  b:\n    c: 1\n", "a:\n  b:\n    c:\n      d: 1\n"),
         ("a.toml", Format::Toml, "a = [[1]]", "a = [[[1]]]"),
-        (
-            "a.toml",
-            Format::Toml,
-            "[a]\nb = {c = 1}",
-            "[a]\nb = {c = {d = 1}}",
-        ),
+        ("a.toml", Format::Toml, "[a]\nb = {c = 1}", "[a]\nb = {c = {d = 1}}"),
         ("a.toml", Format::Toml, "[a.b]\nc = 1", "[a.b.c]\nd = 1"),
     ] {
         assert!(load(source(name, ok, format), &limits).is_ok(), "{ok}");
         let error = load(source(name, deep, format), &limits).err();
-        assert_eq!(
-            error.as_ref().map(code).as_deref(),
-            Some("tenet::input::too_deep"),
-            "{deep}"
-        );
+        assert_eq!(error.as_ref().map(code).as_deref(), Some("tenet::input::too_deep"), "{deep}");
     }
     Ok(())
 }
@@ -396,27 +320,13 @@ fn fifty_megabytes_is_too_large() -> TestResult {
     }
     drop(file);
     let size = std::fs::metadata(&path)?.len();
-    let error = read_source(&path, &Limits::default())
-        .err()
-        .ok_or("read a 50 MB file")?;
+    let error = read_source(&path, &Limits::default()).err().ok_or("read a 50 MB file")?;
     assert_eq!(code(&error), "tenet::input::too_large");
-    assert_eq!(
-        error.to_string(),
-        format!(
-            "`{}` is {size} bytes, over the limit of 16777216 bytes",
-            path.display()
-        )
-    );
+    assert_eq!(error.to_string(), format!("`{}` is {size} bytes, over the limit of 16777216 bytes", path.display()));
     // `load` enforces the limit too, for sources built in memory.
-    let limits = Limits {
-        max_bytes: 4,
-        ..Limits::default()
-    };
+    let limits = Limits { max_bytes: 4, ..Limits::default() };
     let error = load(source("small.json", "[1, 2]", Format::Json), &limits).err();
-    assert_eq!(
-        error.as_ref().map(code).as_deref(),
-        Some("tenet::input::too_large")
-    );
+    assert_eq!(error.as_ref().map(code).as_deref(), Some("tenet::input::too_large"));
     Ok(())
 }
 
@@ -425,18 +335,10 @@ fn invalid_utf8_is_reported_with_line_and_column() -> TestResult {
     let directory = tempfile::tempdir()?;
     let path = directory.path().join("latin1.yaml");
     std::fs::write(&path, b"vendor:\n  name: Caf\xe9\n")?;
-    let error = read_source(&path, &Limits::default())
-        .err()
-        .ok_or("read invalid utf-8")?;
+    let error = read_source(&path, &Limits::default()).err().ok_or("read invalid utf-8")?;
     assert_eq!(code(&error), "tenet::input::utf8");
     assert_eq!(error.line_col(), Some((2, 12)));
-    assert_eq!(
-        error.to_string(),
-        format!(
-            "`{}` is not valid utf-8: invalid byte at 2:12",
-            path.display()
-        )
-    );
+    assert_eq!(error.to_string(), format!("`{}` is not valid utf-8: invalid byte at 2:12", path.display()));
     Ok(())
 }
 
@@ -450,15 +352,10 @@ fn read_source_takes_format_from_extension_and_drops_bom() -> TestResult {
     assert_eq!(&*source.text, "a = 1\n");
     let other = directory.path().join("c.txt");
     std::fs::write(&other, "a = 1\n")?;
-    let error = read_source(&other, &Limits::default())
-        .err()
-        .ok_or("read .txt")?;
+    let error = read_source(&other, &Limits::default()).err().ok_or("read .txt")?;
     assert_eq!(code(&error), "tenet::input::format");
     let missing = read_source(&directory.path().join("none.yaml"), &Limits::default()).err();
-    assert_eq!(
-        missing.as_ref().map(code).as_deref(),
-        Some("tenet::input::io")
-    );
+    assert_eq!(missing.as_ref().map(code).as_deref(), Some("tenet::input::io"));
     Ok(())
 }
 
@@ -466,17 +363,10 @@ fn read_source_takes_format_from_extension_and_drops_bom() -> TestResult {
 fn duplicate_keys_in_every_format() -> TestResult {
     for (name, format, text, line_col) in [
         ("d.yaml", Format::Yaml, "a: 1\nb:\n  c: 1\n  c: 2\n", (4, 3)),
-        (
-            "d.json",
-            Format::Json,
-            "{\"a\": {\"c\": 1,\n \"c\": 2}}",
-            (2, 2),
-        ),
+        ("d.json", Format::Json, "{\"a\": {\"c\": 1,\n \"c\": 2}}", (2, 2)),
         ("d.toml", Format::Toml, "[a]\nc = 1\nc = 2\n", (3, 1)),
     ] {
-        let error = load(source(name, text, format), &Limits::default())
-            .err()
-            .ok_or("loaded")?;
+        let error = load(source(name, text, format), &Limits::default()).err().ok_or("loaded")?;
         assert_eq!(code(&error), "tenet::input::duplicate_key");
         assert_eq!(error.to_string(), "duplicate key `c`");
         assert_eq!(error.line_col(), Some(line_col), "{name}");

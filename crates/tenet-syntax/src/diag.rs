@@ -115,10 +115,8 @@ impl miette::Diagnostic for Diagnostic {
             (!self.label.is_empty()).then(|| self.label.clone()),
             self.span.range(),
         );
-        let notes = self
-            .notes
-            .iter()
-            .map(|n| miette::LabeledSpan::new_with_span(Some(n.message.clone()), n.span.range()));
+        let notes =
+            self.notes.iter().map(|n| miette::LabeledSpan::new_with_span(Some(n.message.clone()), n.span.range()));
         Some(Box::new(std::iter::once(primary).chain(notes)))
     }
 }

@@ -110,9 +110,13 @@ fn check_nesting(text: &str) -> Option<Diagnostic> {
                 if depth > MAX_NESTING {
                     let at = u32::try_from(i).unwrap_or(u32::MAX);
                     return Some(
-                        Diagnostic::error(codes::TOO_DEEP, format!("brackets nest more than {MAX_NESTING} levels deep"), Span::new(at, at + 1))
-                            .with_label("too deep here")
-                            .with_help("split the condition into named rules"),
+                        Diagnostic::error(
+                            codes::TOO_DEEP,
+                            format!("brackets nest more than {MAX_NESTING} levels deep"),
+                            Span::new(at, at + 1),
+                        )
+                        .with_label("too deep here")
+                        .with_help("split the condition into named rules"),
                     );
                 }
             }
@@ -338,7 +342,8 @@ impl<'t> Lower<'t> {
                 Rule::waiver_where => waiver.selector = p.into_inner().next().map(|e| self.expr(e)),
                 _ => {
                     let span = span_of(&p);
-                    waiver.body_span = if waiver.body_span == Span::default() { span } else { waiver.body_span.to(span) };
+                    waiver.body_span =
+                        if waiver.body_span == Span::default() { span } else { waiver.body_span.to(span) };
                     let mut parts = p.into_inner();
                     let key = parts.next().map(|k| k.as_str().to_string()).unwrap_or_default();
                     let Some(value) = parts.next() else { continue };
@@ -489,9 +494,13 @@ impl<'t> Lower<'t> {
                     None => {
                         let end = hole_start + u32::try_from(hole_text.len()).unwrap_or(0);
                         self.errors.push(
-                            Diagnostic::error(codes::SYNTAX, format!("`{{{hole_text}}}` is not a field path"), Span::new(hole_start, end))
-                                .with_label("expected a path such as `vendor.name`")
-                                .with_help("messages can show document values by path; write `\\{` for a literal brace"),
+                            Diagnostic::error(
+                                codes::SYNTAX,
+                                format!("`{{{hole_text}}}` is not a field path"),
+                                Span::new(hole_start, end),
+                            )
+                            .with_label("expected a path such as `vendor.name`")
+                            .with_help("messages can show document values by path; write `\\{` for a literal brace"),
                         );
                     }
                 }
@@ -700,7 +709,8 @@ impl<'t> Lower<'t> {
     fn comparison(&mut self, lhs: Expr, tail: Pair<'_, Rule>, span: Span) -> Expr {
         let rule = tail.as_rule();
         let mut inner = tail.into_inner();
-        let binary = |op: BinOp, rhs: Expr, lhs: Expr| Expr { kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)), span };
+        let binary =
+            |op: BinOp, rhs: Expr, lhs: Expr| Expr { kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)), span };
         match rule {
             Rule::compare_tail => {
                 let op = match inner.next().map(|o| o.as_str()) {
@@ -716,7 +726,8 @@ impl<'t> Lower<'t> {
             }
             Rule::membership_tail => {
                 let first = inner.next();
-                let op = if first.as_ref().map(|p| p.as_rule()) == Some(Rule::not_in) { BinOp::NotIn } else { BinOp::In };
+                let op =
+                    if first.as_ref().map(|p| p.as_rule()) == Some(Rule::not_in) { BinOp::NotIn } else { BinOp::In };
                 let rhs = self.expr_opt(inner.next());
                 binary(op, rhs, lhs)
             }
@@ -762,7 +773,14 @@ impl<'t> Lower<'t> {
                 let window = self.expr_opt(inner.next());
                 let _before = inner.next();
                 let anchor = self.expr_opt(inner.next());
-                Expr { kind: ExprKind::Within { subject: Box::new(lhs), window: Box::new(window), anchor: Box::new(anchor) }, span }
+                Expr {
+                    kind: ExprKind::Within {
+                        subject: Box::new(lhs),
+                        window: Box::new(window),
+                        anchor: Box::new(anchor),
+                    },
+                    span,
+                }
             }
         }
     }

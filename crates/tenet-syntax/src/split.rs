@@ -128,10 +128,7 @@ fn item_starts(text: &str) -> Vec<usize> {
 /// The identifier-like word starting at byte `i`, if any.
 fn word_at(text: &str, i: usize) -> Option<&str> {
     let rest = text.get(i..)?;
-    let len = rest
-        .bytes()
-        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
-        .count();
+    let len = rest.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_').count();
     rest.get(..len).filter(|w| !w.is_empty())
 }
 

@@ -1,0 +1,100 @@
+//! `tenet check`: type-check policy files.
+
+use crate::render::Renderer;
+use crate::{Exit, Format, paths_or_cwd, policy};
+use serde::Serialize;
+use std::path::PathBuf;
+use tenet_syntax::Diagnostic;
+
+/// Arguments of `tenet check`.
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// Policy files or directories (searched recursively for `.tenet` files); default `.`.
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    file: &'a str,
+    code: &'a str,
+    severity: &'static str,
+    message: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<&'a str>,
+}
+
+/// Runs `tenet check`.
+pub fn run(args: &CheckArgs, renderer: &Renderer) -> Exit {
+    let loaded = policy::load(&paths_or_cwd(&args.paths));
+    let mut out = String::new();
+    let mut errors = loaded.errors.len();
+    let mut warnings = 0;
+    let mut json = Vec::new();
+    for error in &loaded.errors {
+        out.push_str(&renderer.report(error));
+    }
+    let all: Vec<(String, String, Vec<Diagnostic>)> = loaded
+        .files
+        .iter()
+        .map(|&f| {
+            let diags = tenet_db::file_diagnostics(&loaded.db, loaded.workspace, f).clone();
+            (f.path(&loaded.db).clone(), f.text(&loaded.db).clone(), diags)
+        })
+        .collect();
+    for (path, text, diags) in &all {
+        for d in diags {
+            if d.is_error() {
+                errors += 1;
+            } else {
+                warnings += 1;
+            }
+            match args.format {
+                Format::Human => out.push_str(&renderer.diagnostic(d, path, text)),
+                Format::Json => {
+                    let (line, column) = tenet_eval::line_col(text, d.span.start as usize);
+                    let (end_line, end_column) = tenet_eval::line_col(text, d.span.end as usize);
+                    json.push(JsonDiagnostic {
+                        file: path,
+                        code: d.code,
+                        severity: if d.is_error() { "error" } else { "warning" },
+                        message: &d.message,
+                        line,
+                        column,
+                        end_line,
+                        end_column,
+                        help: d.help.as_deref(),
+                    });
+                }
+            }
+        }
+    }
+    match args.format {
+        Format::Human => {
+            let files = loaded.files.len();
+            out.push_str(&format!(
+                "checked {files} policy file{}: {errors} error{}, {warnings} warning{}\n",
+                plural(files),
+                plural(errors),
+                plural(warnings)
+            ));
+            print!("{out}");
+        }
+        Format::Json => {
+            let body = serde_json::json!({ "files": loaded.files.len(), "errors": errors, "warnings": warnings, "diagnostics": json });
+            println!("{}", serde_json::to_string_pretty(&body).unwrap_or_default());
+        }
+    }
+    if errors > 0 { Exit::Policy } else { Exit::Clean }
+}
+
+/// "s" unless there is exactly one.
+pub fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

@@ -1,0 +1,165 @@
+//! Terminal rendering with miette: diagnostics and findings as snippets into their files.
+//! This is the only place that turns on miette's `fancy` output.
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use std::fmt;
+use tenet_eval::{Finding, Outcome};
+use tenet_syntax::Diagnostic;
+
+/// Renders diagnostics and findings, with or without colour, at a fixed width.
+pub struct Renderer {
+    handler: GraphicalReportHandler,
+}
+
+impl Renderer {
+    /// A renderer; without colour it uses a fixed-width theme, so output is stable for tests.
+    pub fn new(color: bool) -> Self {
+        let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+        Renderer { handler: GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false) }
+    }
+
+    /// Renders any miette diagnostic.
+    pub fn report(&self, diagnostic: &dyn miette::Diagnostic) -> String {
+        let mut out = String::new();
+        if self.handler.render_report(&mut out, diagnostic).is_err() {
+            out = format!("{diagnostic}\n");
+        }
+        out
+    }
+
+    /// Renders a Tenet diagnostic with a snippet of the file it points into.
+    pub fn diagnostic(&self, diagnostic: &Diagnostic, path: &str, text: &str) -> String {
+        self.report(&WithSource { inner: diagnostic, source: NamedSource::new(path, text.to_string()) })
+    }
+
+    /// Renders a violated or undetermined finding with snippets of the document values it read.
+    pub fn finding(&self, finding: &Finding, path: &str, text: &str) -> String {
+        self.report(&FindingReport::new(finding, NamedSource::new(path, text.to_string()), text.len()))
+    }
+}
+
+/// A diagnostic paired with its source file.
+struct WithSource<'a> {
+    inner: &'a Diagnostic,
+    source: NamedSource<String>,
+}
+
+impl fmt::Debug for WithSource<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.inner, f)
+    }
+}
+
+impl fmt::Display for WithSource<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.inner, f)
+    }
+}
+
+impl std::error::Error for WithSource<'_> {}
+
+impl miette::Diagnostic for WithSource<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.inner.code()
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        self.inner.severity()
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.inner.help()
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.inner.labels()
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+}
+
+/// A finding as a miette report: its labels point at the evidence in the document.
+struct FindingReport {
+    title: String,
+    severity: miette::Severity,
+    labels: Vec<LabeledSpan>,
+    help: String,
+    source: NamedSource<String>,
+}
+
+impl FindingReport {
+    fn new(finding: &Finding, source: NamedSource<String>, len: usize) -> Self {
+        let status = match finding.status {
+            Outcome::Violated => "violated",
+            Outcome::Undetermined => "undetermined",
+            Outcome::Waived => "waived",
+            Outcome::Satisfied => "satisfied",
+            Outcome::NotApplicable => "not applicable",
+        };
+        let title = format!("{status} [{}] {}\n{}", finding.severity, finding.obligation, finding.message);
+        let mut labels = Vec::new();
+        for e in &finding.evidence {
+            let Some((start, end)) = e.span else { continue };
+            let (start, end) = (start as usize, end as usize);
+            let (start, end, label) = if e.absent {
+                (start, start.saturating_add(1).min(len.max(1)), format!("`{}` is absent here", e.path))
+            } else {
+                (start, end, format!("{} = {}", e.path, e.shown))
+            };
+            if start <= len {
+                labels.push(LabeledSpan::new_with_span(Some(label), start..end.min(len).max(start)));
+            }
+        }
+        let mut help = Vec::new();
+        if !finding.cite.is_empty() {
+            help.push(format!("cite: {}", finding.cite.join("; ")));
+        }
+        for c in &finding.explanation {
+            let note = c.note.as_deref().map(|n| format!(" ({n})")).unwrap_or_default();
+            let clause = match c.clause {
+                "when" => "applies when",
+                "forbidden" => "forbidden",
+                _ => "requires",
+            };
+            help.push(format!("{clause}: `{}` is {}{note}", c.text, c.result));
+        }
+        if let Some(w) = &finding.waiver {
+            let state = if w.expired { "expired" } else { "applies" };
+            help.push(format!("waiver {state}: until {} approved by {} ({})", w.until, w.approved_by, w.reason));
+        }
+        help.push(format!("defined at {}", finding.defined_at));
+        let severity = match finding.status {
+            Outcome::Violated => miette::Severity::Error,
+            Outcome::Undetermined => miette::Severity::Warning,
+            _ => miette::Severity::Advice,
+        };
+        FindingReport { title, severity, labels, help: help.join("\n"), source }
+    }
+}
+
+impl fmt::Debug for FindingReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.title)
+    }
+}
+
+impl fmt::Display for FindingReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.title)
+    }
+}
+
+impl std::error::Error for FindingReport {}
+
+impl miette::Diagnostic for FindingReport {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(&self.help))
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.labels.is_empty() { None } else { Some(Box::new(self.labels.iter().cloned())) }
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        if self.labels.is_empty() { None } else { Some(&self.source) }
+    }
+}

@@ -1,0 +1,738 @@
+//! The interpreter: Kleene three-valued logic over compiled IR, recording which document
+//! values each condition read so that every outcome can be explained.
+
+use crate::value::{Duration, Node, Origin, Value, civil_date, shift_date};
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use std::cmp::Ordering;
+use std::str::FromStr;
+use std::sync::Arc;
+use tenet_db::Program;
+use tenet_db::ir::{ConstValue, Ir, IrKind};
+use tenet_syntax::ast::{AggFn, BinOp, DurationLitUnit, IsTest, Quant, Span};
+
+/// How deeply rule calls may nest (cycles are rejected by the checker; this is a backstop).
+const MAX_CALL_DEPTH: usize = 64;
+
+/// Kleene's three truth values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Tri {
+    /// Holds.
+    True,
+    /// Does not hold.
+    False,
+    /// Cannot be decided from the document.
+    Unknown,
+}
+
+impl Tri {
+    /// From a known boolean.
+    pub fn from_bool(b: bool) -> Tri {
+        if b { Tri::True } else { Tri::False }
+    }
+
+    /// Kleene negation.
+    pub fn not(self) -> Tri {
+        match self {
+            Tri::True => Tri::False,
+            Tri::False => Tri::True,
+            Tri::Unknown => Tri::Unknown,
+        }
+    }
+
+    /// Kleene conjunction.
+    pub fn and(self, other: Tri) -> Tri {
+        match (self, other) {
+            (Tri::False, _) | (_, Tri::False) => Tri::False,
+            (Tri::True, Tri::True) => Tri::True,
+            _ => Tri::Unknown,
+        }
+    }
+
+    /// Kleene disjunction.
+    pub fn or(self, other: Tri) -> Tri {
+        self.not().and(other.not()).not()
+    }
+
+    /// As written in explanations.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tri::True => "true",
+            Tri::False => "false",
+            Tri::Unknown => "unknown",
+        }
+    }
+
+    fn of(value: &Value) -> Tri {
+        match value {
+            Value::Bool(b) => Tri::from_bool(*b),
+            _ => Tri::Unknown,
+        }
+    }
+}
+
+/// A document value an evaluation read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Read {
+    /// The document path.
+    pub path: Arc<str>,
+    /// The value (`Unknown` when absent).
+    pub value: Value,
+    /// Where the value is, or for absent values where its nearest present parent is.
+    pub origin: Option<Arc<Origin>>,
+    /// Whether the value was absent.
+    pub absent: bool,
+}
+
+/// A condition that helped decide an outcome: the policy text, its truth value, what it read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Atom {
+    /// The condition as written in the policy.
+    pub text: String,
+    /// Its truth value.
+    pub result: Tri,
+    /// The document values it read.
+    pub reads: Vec<Read>,
+    /// Extra detail (which element failed, why it is unknown).
+    pub note: Option<String>,
+}
+
+/// Where the IR being evaluated came from, so atoms can quote it.
+#[derive(Clone)]
+struct SourceRef {
+    text: Arc<str>,
+    offset: u32,
+}
+
+impl SourceRef {
+    fn quote(&self, span: Span) -> String {
+        let start = (self.offset + span.start) as usize;
+        let end = (self.offset + span.end) as usize;
+        let raw = self.text.get(start..end).unwrap_or("?");
+        raw.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+}
+
+/// Evaluates compiled conditions against one document.
+pub struct Evaluator<'p> {
+    program: &'p Program,
+    root: Node,
+    today: Date,
+    locals: Vec<Node>,
+    reads: Vec<Read>,
+    source: SourceRef,
+    depth: usize,
+}
+
+impl<'p> Evaluator<'p> {
+    /// An evaluator over `root` (a validated document) with the evaluation date `today`.
+    pub fn new(program: &'p Program, root: Node, today: Date) -> Self {
+        Evaluator {
+            program,
+            root,
+            today,
+            locals: Vec::new(),
+            reads: Vec::new(),
+            source: SourceRef { text: Arc::from(""), offset: 0 },
+            depth: 0,
+        }
+    }
+
+    /// Evaluates a condition of an item whose source is `text` at `offset`, with `locals`
+    /// free slots; returns its truth value and the atoms that decided it.
+    pub fn condition_in(&mut self, ir: &Ir, text: &Arc<str>, offset: u32, locals: u32) -> (Tri, Vec<Atom>) {
+        self.source = SourceRef { text: text.clone(), offset };
+        self.locals = vec![Node::unknown(); locals as usize];
+        self.reads.clear();
+        self.cond(ir)
+    }
+
+    /// Evaluates a value expression (for message holes) of an item.
+    pub fn value_in(&mut self, ir: &Ir, text: &Arc<str>, offset: u32, locals: u32) -> Node {
+        self.source = SourceRef { text: text.clone(), offset };
+        self.locals = vec![Node::unknown(); locals as usize];
+        self.reads.clear();
+        self.eval(ir)
+    }
+
+    /// A condition with its explanation: boolean connectives pass on the atoms of the
+    /// operands that decided them; anything else is an atom of its own.
+    fn cond(&mut self, ir: &Ir) -> (Tri, Vec<Atom>) {
+        match &ir.kind {
+            IrKind::Binary(BinOp::And, a, b) => {
+                let (ra, ea) = self.cond(a);
+                let (rb, eb) = self.cond(b);
+                let result = ra.and(rb);
+                (result, decisive(result, ra, ea, rb, eb, Tri::False))
+            }
+            IrKind::Binary(BinOp::Or, a, b) => {
+                let (ra, ea) = self.cond(a);
+                let (rb, eb) = self.cond(b);
+                let result = ra.or(rb);
+                (result, decisive(result, ra, ea, rb, eb, Tri::True))
+            }
+            IrKind::Not(inner) => {
+                let (r, atoms) = self.cond(inner);
+                (r.not(), atoms)
+            }
+            IrKind::Call { rule, args } => {
+                let Some(compiled) = self.program.rules.get(rule) else { return (Tri::Unknown, Vec::new()) };
+                if self.depth >= MAX_CALL_DEPTH {
+                    return (Tri::Unknown, Vec::new());
+                }
+                let arg_values: Vec<Node> = args.iter().map(|a| self.eval(a)).collect();
+                let saved_locals =
+                    std::mem::replace(&mut self.locals, vec![Node::unknown(); compiled.item.locals as usize]);
+                for (slot, v) in arg_values.into_iter().enumerate() {
+                    if let Some(l) = self.locals.get_mut(slot) {
+                        *l = v;
+                    }
+                }
+                let saved_source = std::mem::replace(
+                    &mut self.source,
+                    SourceRef { text: compiled.text.clone(), offset: compiled.offset },
+                );
+                self.depth += 1;
+                let result = self.cond(&compiled.item.body);
+                self.depth -= 1;
+                self.source = saved_source;
+                self.locals = saved_locals;
+                result
+            }
+            _ => {
+                let mark = self.reads.len();
+                let (value, note) = self.eval_noted(ir);
+                let reads = self.reads.split_off(mark.min(self.reads.len()));
+                let result = Tri::of(&value.value);
+                let atom = Atom { text: self.source.quote(ir.span), result, reads: dedup_reads(reads), note };
+                (result, vec![atom])
+            }
+        }
+    }
+
+    /// Evaluates with an optional note explaining the result (used for quantifiers).
+    fn eval_noted(&mut self, ir: &Ir) -> (Node, Option<String>) {
+        match &ir.kind {
+            IrKind::Quantified { quant, slot, collection, filter, body } => {
+                self.quantified(*quant, *slot, collection, filter.as_deref(), body)
+            }
+            _ => {
+                let v = self.eval(ir);
+                let note = match (&ir.kind, &v.value) {
+                    (
+                        IrKind::Binary(BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::Eq | BinOp::Ne, _, _),
+                        Value::Unknown,
+                    ) if self.reads.iter().all(|r| !r.absent) => {
+                        Some("the values do not compare (business days against calendar time)".to_string())
+                    }
+                    _ => None,
+                };
+                (v, note)
+            }
+        }
+    }
+
+    fn read(&mut self, path: Arc<str>, node: &Node, parent: Option<&Arc<Origin>>) {
+        let absent = matches!(node.value, Value::Unknown);
+        // Records, and lists of records, are steps on the way to the values that matter.
+        let is_structure = match &node.value {
+            Value::Record(_) | Value::Map(_) => true,
+            Value::List(items) => items.first().is_some_and(|n| matches!(n.value, Value::Record(_) | Value::Map(_))),
+            _ => false,
+        };
+        if is_structure {
+            return;
+        }
+        let origin = node.origin.clone().or_else(|| parent.cloned());
+        self.reads.push(Read { path, value: node.value.clone(), origin, absent });
+    }
+
+    /// Evaluates an expression to a value.
+    pub fn eval(&mut self, ir: &Ir) -> Node {
+        let computed = Node::computed;
+        match &ir.kind {
+            IrKind::Const(c) => computed(const_value(c)),
+            IrKind::Today => computed(Value::Date(self.today)),
+            IrKind::Root => self.root.clone(),
+            IrKind::Local(slot) => self.locals.get(*slot as usize).cloned().unwrap_or_else(Node::unknown),
+            IrKind::Field { base, slot, name } => {
+                let base = self.eval(base);
+                match &base.value {
+                    Value::Record(fields) => {
+                        let path = child_path(&base, name);
+                        let field = fields.get(*slot as usize).cloned().unwrap_or_else(Node::unknown);
+                        self.read(path, &field, base.origin.as_ref());
+                        field
+                    }
+                    _ => Node::unknown(),
+                }
+            }
+            IrKind::MapGet(base, key) => {
+                let base = self.eval(base);
+                match &base.value {
+                    Value::Map(entries) => {
+                        let found = entries
+                            .iter()
+                            .find(|(k, _)| k == key)
+                            .map(|(_, v)| v.clone())
+                            .unwrap_or_else(Node::unknown);
+                        self.read(child_path(&base, key), &found, base.origin.as_ref());
+                        found
+                    }
+                    _ => Node::unknown(),
+                }
+            }
+            IrKind::Call { .. } => {
+                let (r, atoms) = self.cond(ir);
+                self.reads.extend(atoms.into_iter().flat_map(|a| a.reads));
+                computed(tri_value(r))
+            }
+            IrKind::List(items) | IrKind::Set(items) => {
+                let mut values: Vec<Node> = Vec::with_capacity(items.len());
+                for item in items {
+                    let v = self.eval(item);
+                    if matches!(ir.kind, IrKind::Set(_))
+                        && values.iter().any(|x| x.value.equals(&v.value) == Some(true))
+                    {
+                        continue;
+                    }
+                    values.push(v);
+                }
+                computed(Value::List(values.into()))
+            }
+            IrKind::Not(inner) => {
+                let v = self.eval(inner);
+                computed(tri_value(Tri::of(&v.value).not()))
+            }
+            IrKind::Neg(inner) => {
+                let v = self.eval(inner);
+                computed(match v.value {
+                    Value::Int(n) => n.checked_neg().map_or(Value::Unknown, Value::Int),
+                    Value::Decimal(d) => Value::Decimal(-d),
+                    Value::Percent(p) => Value::Percent(-p),
+                    Value::Duration(Duration::Hours(h)) => Value::Duration(Duration::Hours(-h)),
+                    Value::Duration(Duration::BusinessDays(d)) => Value::Duration(Duration::BusinessDays(-d)),
+                    _ => Value::Unknown,
+                })
+            }
+            IrKind::Binary(op, a, b) => self.binary(*op, a, b),
+            IrKind::Is(test, inner) => {
+                let v = self.eval(inner);
+                computed(match (test, &v.value) {
+                    (IsTest::Present, value) => Value::Bool(!matches!(value, Value::Unknown)),
+                    (IsTest::Absent, value) => Value::Bool(matches!(value, Value::Unknown)),
+                    (_, Value::Unknown) => Value::Unknown,
+                    (IsTest::Empty, value) => length(value).map_or(Value::Unknown, |n| Value::Bool(n == 0)),
+                    (IsTest::NotEmpty, value) => length(value).map_or(Value::Unknown, |n| Value::Bool(n > 0)),
+                })
+            }
+            IrKind::Within { subject, window, anchor } => {
+                let (s, w, a) = (self.eval(subject), self.eval(window), self.eval(anchor));
+                computed(match (&s.value, &w.value, &a.value) {
+                    (Value::Date(s), Value::Duration(w), Value::Date(a)) => match shift_date(*a, *w, -1) {
+                        Some(start) => Value::Bool(start <= *s && s <= a),
+                        None => Value::Unknown,
+                    },
+                    _ => Value::Unknown,
+                })
+            }
+            IrKind::Quantified { quant, slot, collection, filter, body } => {
+                self.quantified(*quant, *slot, collection, filter.as_deref(), body).0
+            }
+            IrKind::Aggregate { func, slot, collection, filter, value } => {
+                self.aggregate(*func, *slot, collection, filter.as_deref(), value.as_deref())
+            }
+        }
+    }
+
+    fn binary(&mut self, op: BinOp, a: &Ir, b: &Ir) -> Node {
+        let (l, r) = (self.eval(a), self.eval(b));
+        let (l, r) = (&l.value, &r.value);
+        let unknown = matches!(l, Value::Unknown) || matches!(r, Value::Unknown);
+        let value = match op {
+            BinOp::And => tri_value(Tri::of(l).and(Tri::of(r))),
+            BinOp::Or => tri_value(Tri::of(l).or(Tri::of(r))),
+            _ if unknown => Value::Unknown,
+            BinOp::Eq => l.equals(r).map_or(Value::Unknown, Value::Bool),
+            BinOp::Ne => l.equals(r).map_or(Value::Unknown, |e| Value::Bool(!e)),
+            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => match l.compare(r) {
+                Some(o) => Value::Bool(match op {
+                    BinOp::Lt => o == Ordering::Less,
+                    BinOp::Le => o != Ordering::Greater,
+                    BinOp::Gt => o == Ordering::Greater,
+                    _ => o != Ordering::Less,
+                }),
+                None => Value::Unknown,
+            },
+            BinOp::In | BinOp::NotIn => {
+                let found = member(r, l);
+                let found = if op == BinOp::NotIn { found.not() } else { found };
+                tri_value(found)
+            }
+            BinOp::Contains => match (l, r) {
+                (Value::String(hay), Value::String(needle)) => Value::Bool(hay.contains(&**needle)),
+                _ => tri_value(member(l, r)),
+            },
+            BinOp::ContainsAny | BinOp::ContainsAll => {
+                let Value::List(wanted) = r else { return Node::unknown() };
+                let mut acc = if op == BinOp::ContainsAll { Tri::True } else { Tri::False };
+                for w in wanted.iter() {
+                    let m = member(l, &w.value);
+                    acc = if op == BinOp::ContainsAll { acc.and(m) } else { acc.or(m) };
+                }
+                tri_value(acc)
+            }
+            BinOp::Union | BinOp::Intersect | BinOp::Except => set_op(op, l, r),
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => arithmetic(op, l, r),
+        };
+        Node::computed(value)
+    }
+
+    fn elements(&mut self, collection: &Ir) -> Option<Arc<[Node]>> {
+        match self.eval(collection).value {
+            Value::List(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    fn quantified(
+        &mut self,
+        quant: Quant,
+        slot: u32,
+        collection: &Ir,
+        filter: Option<&Ir>,
+        body: &Ir,
+    ) -> (Node, Option<String>) {
+        let Some(items) = self.elements(collection) else {
+            return (Node::unknown(), Some("the list is absent".into()));
+        };
+        let mark = self.reads.len();
+        let mut acc = if quant == Quant::All { Tri::True } else { Tri::False };
+        let mut deciding: Vec<(usize, Vec<Read>)> = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            if let Some(l) = self.locals.get_mut(slot as usize) {
+                *l = item.clone();
+            }
+            let item_mark = self.reads.len();
+            let applies = filter.map_or(Tri::True, |f| Tri::of(&self.eval(f).value));
+            let holds = if applies == Tri::False { Tri::True } else { Tri::of(&self.eval(body).value) };
+            // all: each element contributes (not filter) or body; any: filter and body.
+            let element = match quant {
+                Quant::All => applies.not().or(holds),
+                Quant::Any => {
+                    if applies == Tri::False {
+                        Tri::False
+                    } else {
+                        applies.and(holds)
+                    }
+                }
+            };
+            let item_reads = self.reads.split_off(item_mark.min(self.reads.len()));
+            let decides = match quant {
+                Quant::All => element != Tri::True,
+                Quant::Any => element != Tri::False,
+            };
+            if decides && deciding.len() < 3 && deciding.iter().all(|(_, r)| !r.is_empty() || element == Tri::Unknown) {
+                deciding.push((i, item_reads));
+            }
+            acc = if quant == Quant::All { acc.and(element) } else { acc.or(element) };
+        }
+        self.reads.truncate(mark.min(self.reads.len()));
+        let note = if deciding.is_empty() {
+            Some(format!("{} element{} checked", items.len(), if items.len() == 1 { "" } else { "s" }))
+        } else {
+            let which: Vec<String> = deciding.iter().map(|(i, _)| format!("[{i}]")).collect();
+            let verb = match (quant, acc) {
+                (Quant::All, Tri::False) => "fails for element",
+                (Quant::Any, Tri::True) => "holds for element",
+                _ => "cannot be decided for element",
+            };
+            Some(format!("{verb} {}", which.join(", ")))
+        };
+        for (_, reads) in deciding {
+            self.reads.extend(reads);
+        }
+        (Node::computed(tri_value(acc)), note)
+    }
+
+    fn aggregate(
+        &mut self,
+        func: AggFn,
+        slot: Option<u32>,
+        collection: &Ir,
+        filter: Option<&Ir>,
+        value: Option<&Ir>,
+    ) -> Node {
+        let Some(items) = self.elements(collection) else { return Node::unknown() };
+        let mut values: Vec<Value> = Vec::with_capacity(items.len());
+        let mut unknown_filter = false;
+        for item in items.iter() {
+            if let Some(s) = slot {
+                if let Some(l) = self.locals.get_mut(s as usize) {
+                    *l = item.clone();
+                }
+            }
+            match filter.map_or(Tri::True, |f| Tri::of(&self.eval(f).value)) {
+                Tri::False => continue,
+                Tri::Unknown => {
+                    unknown_filter = true;
+                    continue;
+                }
+                Tri::True => {}
+            }
+            values.push(match value {
+                Some(v) => self.eval(v).value,
+                None => item.value.clone(),
+            });
+        }
+        if unknown_filter {
+            return Node::unknown();
+        }
+        Node::computed(match func {
+            AggFn::Count => Value::Int(i64::try_from(values.len()).unwrap_or(i64::MAX)),
+            _ if values.iter().any(|v| matches!(v, Value::Unknown)) => Value::Unknown,
+            AggFn::Min | AggFn::Max => {
+                let want = if func == AggFn::Min { Ordering::Less } else { Ordering::Greater };
+                let mut best: Option<Value> = None;
+                for v in values {
+                    best = match best {
+                        None => Some(v),
+                        Some(b) => match v.compare(&b) {
+                            Some(o) if o == want => Some(v),
+                            Some(_) => Some(b),
+                            None => return Node::unknown(),
+                        },
+                    };
+                }
+                best.unwrap_or(Value::Unknown)
+            }
+            AggFn::Sum | AggFn::Avg => {
+                let n = values.len();
+                let mut total: Option<Value> = None;
+                for v in values {
+                    total = Some(match total {
+                        None => v,
+                        Some(t) => arithmetic(BinOp::Add, &t, &v),
+                    });
+                }
+                let total = total.unwrap_or(Value::Int(0));
+                if func == AggFn::Sum {
+                    total
+                } else if n == 0 {
+                    Value::Unknown
+                } else {
+                    arithmetic(BinOp::Div, &total, &Value::Int(i64::try_from(n).unwrap_or(i64::MAX)))
+                }
+            }
+        })
+    }
+
+    /// Drains what has been read since the evaluator was last reset.
+    pub fn take_reads(&mut self) -> Vec<Read> {
+        dedup_reads(std::mem::take(&mut self.reads))
+    }
+}
+
+/// The atoms that decided a connective: for `and` the false operands when false; for `or`
+/// the true operands when true; otherwise the operands that are not yet decided.
+fn decisive(result: Tri, ra: Tri, ea: Vec<Atom>, rb: Tri, eb: Vec<Atom>, dominant: Tri) -> Vec<Atom> {
+    let mut out = Vec::new();
+    let wanted = |r: Tri| {
+        if result == dominant {
+            r == dominant
+        } else if result == Tri::Unknown {
+            r == Tri::Unknown
+        } else {
+            true
+        }
+    };
+    if wanted(ra) {
+        out.extend(ea);
+    }
+    if wanted(rb) {
+        out.extend(eb);
+    }
+    out
+}
+
+fn dedup_reads(reads: Vec<Read>) -> Vec<Read> {
+    let mut out: Vec<Read> = Vec::with_capacity(reads.len());
+    for r in reads {
+        if !out.iter().any(|o| o.path == r.path) {
+            out.push(r);
+        }
+    }
+    out
+}
+
+fn child_path(base: &Node, name: &str) -> Arc<str> {
+    match base.origin.as_deref().map(|o| &*o.path) {
+        Some("") | None => Arc::from(name),
+        Some(p) => Arc::from(format!("{p}.{name}")),
+    }
+}
+
+fn tri_value(t: Tri) -> Value {
+    match t {
+        Tri::True => Value::Bool(true),
+        Tri::False => Value::Bool(false),
+        Tri::Unknown => Value::Unknown,
+    }
+}
+
+fn length(value: &Value) -> Option<usize> {
+    match value {
+        Value::List(items) => Some(items.len()),
+        Value::Map(entries) => Some(entries.len()),
+        Value::String(s) => Some(s.chars().count()),
+        _ => None,
+    }
+}
+
+/// Whether `collection` holds `needle`, in three-valued logic.
+fn member(collection: &Value, needle: &Value) -> Tri {
+    let Value::List(items) = collection else { return Tri::Unknown };
+    if matches!(needle, Value::Unknown) {
+        return Tri::Unknown;
+    }
+    let mut acc = Tri::False;
+    for item in items.iter() {
+        acc = acc.or(match item.value.equals(needle) {
+            Some(b) => Tri::from_bool(b),
+            None => Tri::Unknown,
+        });
+        if acc == Tri::True {
+            break;
+        }
+    }
+    acc
+}
+
+fn set_op(op: BinOp, l: &Value, r: &Value) -> Value {
+    let (Value::List(a), Value::List(b)) = (l, r) else { return Value::Unknown };
+    let contains = |items: &[Node], v: &Value| items.iter().any(|x| x.value.equals(v) == Some(true));
+    let mut out: Vec<Node> = Vec::new();
+    let push = |n: &Node, out: &mut Vec<Node>| {
+        if !contains(out, &n.value) {
+            out.push(n.clone());
+        }
+    };
+    match op {
+        BinOp::Union => a.iter().chain(b.iter()).for_each(|n| push(n, &mut out)),
+        BinOp::Intersect => a.iter().filter(|n| contains(b, &n.value)).for_each(|n| push(n, &mut out)),
+        _ => a.iter().filter(|n| !contains(b, &n.value)).for_each(|n| push(n, &mut out)),
+    }
+    Value::List(out.into())
+}
+
+fn arithmetic(op: BinOp, l: &Value, r: &Value) -> Value {
+    use Value as V;
+    let dec = |d: Option<Decimal>| d.map_or(V::Unknown, V::Decimal);
+    match (op, l, r) {
+        (BinOp::Add, V::Int(a), V::Int(b)) => a.checked_add(*b).map_or(V::Unknown, V::Int),
+        (BinOp::Sub, V::Int(a), V::Int(b)) => a.checked_sub(*b).map_or(V::Unknown, V::Int),
+        (BinOp::Mul, V::Int(a), V::Int(b)) => a.checked_mul(*b).map_or(V::Unknown, V::Int),
+        (_, a, b) if a.as_decimal().is_some() && b.as_decimal().is_some() => {
+            let (Some(x), Some(y)) = (a.as_decimal(), b.as_decimal()) else { return V::Unknown };
+            dec(match op {
+                BinOp::Add => x.checked_add(y),
+                BinOp::Sub => x.checked_sub(y),
+                BinOp::Mul => x.checked_mul(y),
+                _ => x.checked_div(y),
+            })
+        }
+        (BinOp::Add, V::Percent(a), V::Percent(b)) => a.checked_add(*b).map_or(V::Unknown, V::Percent),
+        (BinOp::Sub, V::Percent(a), V::Percent(b)) => a.checked_sub(*b).map_or(V::Unknown, V::Percent),
+        (BinOp::Mul, V::Percent(p), n) | (BinOp::Mul, n, V::Percent(p)) => {
+            n.as_decimal().and_then(|n| p.checked_mul(n)).map_or(V::Unknown, V::Percent)
+        }
+        (BinOp::Add | BinOp::Sub, V::Duration(a), V::Duration(b)) => {
+            let sign = if op == BinOp::Add { 1 } else { -1 };
+            match (a, b) {
+                (Duration::Hours(x), Duration::Hours(y)) => {
+                    x.checked_add(sign * y).map_or(V::Unknown, |h| V::Duration(Duration::Hours(h)))
+                }
+                (Duration::BusinessDays(x), Duration::BusinessDays(y)) => {
+                    x.checked_add(sign * y).map_or(V::Unknown, |d| V::Duration(Duration::BusinessDays(d)))
+                }
+                _ => V::Unknown,
+            }
+        }
+        (BinOp::Mul, V::Duration(d), V::Int(n)) | (BinOp::Mul, V::Int(n), V::Duration(d)) => match d {
+            Duration::Hours(h) => h.checked_mul(*n).map_or(V::Unknown, |h| V::Duration(Duration::Hours(h))),
+            Duration::BusinessDays(b) => {
+                b.checked_mul(*n).map_or(V::Unknown, |b| V::Duration(Duration::BusinessDays(b)))
+            }
+        },
+        (BinOp::Add, V::Date(d), V::Duration(x)) | (BinOp::Add, V::Duration(x), V::Date(d)) => {
+            shift_date(*d, *x, 1).map_or(V::Unknown, V::Date)
+        }
+        (BinOp::Sub, V::Date(d), V::Duration(x)) => shift_date(*d, *x, -1).map_or(V::Unknown, V::Date),
+        (BinOp::Sub, V::Date(a), V::Date(b)) => match a.since(*b).ok().and_then(|s| s.total(jiff::Unit::Day).ok()) {
+            Some(days) => V::Duration(Duration::Hours(days as i64 * 24)),
+            None => V::Unknown,
+        },
+        _ => V::Unknown,
+    }
+}
+
+/// The runtime value of a compile-time constant.
+pub fn const_value(c: &ConstValue) -> Value {
+    match c {
+        ConstValue::Bool(b) => Value::Bool(*b),
+        ConstValue::Int(n) => Value::Int(*n),
+        ConstValue::Decimal(d) => Decimal::from_str(d).map_or(Value::Unknown, Value::Decimal),
+        ConstValue::String(s) => Value::String(s.clone()),
+        ConstValue::Date(d) => civil_date(*d).map_or(Value::Unknown, Value::Date),
+        ConstValue::Duration(n, unit) => Value::Duration(match unit {
+            DurationLitUnit::Hours => Duration::Hours(*n),
+            DurationLitUnit::Days => Duration::Hours(n * 24),
+            DurationLitUnit::BusinessDays => Duration::BusinessDays(*n),
+        }),
+        ConstValue::Percent(p) => {
+            Decimal::from_str(p).map_or(Value::Unknown, |d| Value::Percent(d / Decimal::ONE_HUNDRED))
+        }
+        ConstValue::Variant(v) => Value::Enum(v.clone()),
+        ConstValue::List(items) | ConstValue::Set(items) => {
+            let mut out: Vec<Node> = Vec::with_capacity(items.len());
+            for item in items {
+                let v = const_value(item);
+                if matches!(c, ConstValue::Set(_)) && out.iter().any(|o| o.value.equals(&v) == Some(true)) {
+                    continue;
+                }
+                out.push(Node::computed(v));
+            }
+            Value::List(out.into())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kleene_tables() {
+        use Tri::*;
+        assert_eq!(False.and(Unknown), False);
+        assert_eq!(True.and(Unknown), Unknown);
+        assert_eq!(True.or(Unknown), True);
+        assert_eq!(False.or(Unknown), Unknown);
+        assert_eq!(Unknown.not(), Unknown);
+    }
+
+    #[test]
+    fn membership_is_three_valued() {
+        let list = Value::List(vec![Node::computed(Value::Int(1)), Node::unknown()].into());
+        assert_eq!(member(&list, &Value::Int(1)), Tri::True);
+        assert_eq!(member(&list, &Value::Int(2)), Tri::Unknown);
+        let known = Value::List(vec![Node::computed(Value::Int(1))].into());
+        assert_eq!(member(&known, &Value::Int(2)), Tri::False);
+    }
+
+    #[test]
+    fn date_difference_is_in_days() {
+        let (Ok(a), Ok(b)) = (Date::new(2026, 3, 1), Date::new(2026, 2, 1)) else { unreachable!() };
+        assert_eq!(arithmetic(BinOp::Sub, &Value::Date(a), &Value::Date(b)), Value::Duration(Duration::Hours(28 * 24)));
+    }
+}

@@ -1,0 +1,220 @@
+//! Findings and reports: what evaluation produces, in the shape `--format json` prints.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The outcome for one (document, obligation) pair.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// The requirement holds.
+    Satisfied,
+    /// The requirement does not hold.
+    Violated,
+    /// The `when` condition is false.
+    NotApplicable,
+    /// The document lacks data needed to decide.
+    Undetermined,
+    /// Violated or undetermined, but covered by an active waiver.
+    Waived,
+}
+
+impl Outcome {
+    /// All outcomes, in report order.
+    pub const ALL: [Outcome; 5] =
+        [Outcome::Violated, Outcome::Undetermined, Outcome::Waived, Outcome::Satisfied, Outcome::NotApplicable];
+
+    /// As written in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Satisfied => "satisfied",
+            Outcome::Violated => "violated",
+            Outcome::NotApplicable => "not_applicable",
+            Outcome::Undetermined => "undetermined",
+            Outcome::Waived => "waived",
+        }
+    }
+}
+
+/// A document value that an outcome depended on, with its place in the input file.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Evidence {
+    /// The document path, such as `dpa.breach_notice_hours`.
+    pub path: String,
+    /// The value (`null` when absent).
+    pub value: serde_json::Value,
+    /// Whether the value was absent from the document.
+    pub absent: bool,
+    /// 1-based line of the value (for absent values: of its nearest present parent).
+    pub line: Option<u32>,
+    /// 1-based column.
+    pub column: Option<u32>,
+    /// Byte range in the input file, for rendering snippets.
+    #[serde(skip)]
+    pub span: Option<(u32, u32)>,
+    /// The value as shown to people.
+    #[serde(skip)]
+    pub shown: String,
+}
+
+/// A condition that decided an outcome.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Condition {
+    /// Which clause it came from: `when` or `requirement`.
+    pub clause: &'static str,
+    /// The condition as written in the policy.
+    pub text: String,
+    /// `true`, `false` or `unknown`.
+    pub result: &'static str,
+    /// Detail, such as which list element failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The document values it read.
+    pub evidence: Vec<Evidence>,
+}
+
+/// The waiver applied to a finding (or found expired).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WaiverNote {
+    /// Why the waiver was granted.
+    pub reason: String,
+    /// Who approved it.
+    pub approved_by: String,
+    /// Its last day.
+    pub until: String,
+    /// Whether it had expired on the evaluation date (and so was not applied).
+    pub expired: bool,
+    /// The outcome before the waiver.
+    pub original_status: Outcome,
+}
+
+/// The result of one obligation for one document.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Finding {
+    /// Fully qualified obligation name.
+    pub obligation: String,
+    /// `obligation`, `prohibition` or `recommendation`.
+    pub modality: &'static str,
+    /// Area of concern.
+    pub area: String,
+    /// Severity.
+    pub severity: &'static str,
+    /// The outcome.
+    pub status: Outcome,
+    /// What it means for this document, with values filled in.
+    pub message: String,
+    /// Citations.
+    pub cite: Vec<String>,
+    /// Every document value the outcome depended on.
+    pub evidence: Vec<Evidence>,
+    /// The conditions that decided it.
+    pub explanation: Vec<Condition>,
+    /// A waiver that applied, or an expired one that did not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<WaiverNote>,
+    /// Where the obligation is declared, as `path:line:column`.
+    pub defined_at: String,
+}
+
+/// A problem with an input document (load or validation), located in the input file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct InputProblem {
+    /// Stable code.
+    pub code: String,
+    /// `error` or `warning`.
+    pub severity: &'static str,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// 1-based line.
+    pub line: Option<u32>,
+    /// 1-based column.
+    pub column: Option<u32>,
+}
+
+/// Everything about one input document.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DocumentReport {
+    /// The input file as given.
+    pub source: String,
+    /// Position in a multi-document YAML stream (0 otherwise).
+    pub index: usize,
+    /// The document's `id`, if it has one.
+    pub id: Option<String>,
+    /// The document kind.
+    pub kind: Option<String>,
+    /// Findings, in policy order.
+    pub findings: Vec<Finding>,
+    /// Load and validation problems.
+    pub problems: Vec<InputProblem>,
+    /// Whether the document could be evaluated.
+    pub evaluated: bool,
+}
+
+/// A waiver that matched nothing, or that has expired.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WaiverReport {
+    /// The obligation it targets.
+    pub obligation: String,
+    /// `unused` or `expired`.
+    pub status: &'static str,
+    /// Its last day.
+    pub until: String,
+    /// Where it is declared, as `path:line:column`.
+    pub defined_at: String,
+}
+
+/// Totals for a run.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Documents seen (evaluated or not).
+    pub documents: usize,
+    /// Documents that could not be evaluated.
+    pub documents_with_errors: usize,
+    /// Findings per status.
+    pub by_status: BTreeMap<&'static str, usize>,
+    /// Violated findings per area.
+    pub violated_by_area: BTreeMap<String, usize>,
+    /// Violated findings per severity.
+    pub violated_by_severity: BTreeMap<&'static str, usize>,
+    /// Obligations left out because of policy errors.
+    pub skipped_obligations: Vec<String>,
+}
+
+/// The whole run, as `tenet eval --format json` prints it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RunReport {
+    /// The evaluation date.
+    pub today: String,
+    /// One entry per input document.
+    pub documents: Vec<DocumentReport>,
+    /// Unused and expired waivers.
+    pub waivers: Vec<WaiverReport>,
+    /// Totals.
+    pub summary: Summary,
+}
+
+impl RunReport {
+    /// Recomputes the summary from the documents.
+    pub fn summarise(&mut self, skipped: Vec<String>) {
+        let mut s = Summary { documents: self.documents.len(), skipped_obligations: skipped, ..Summary::default() };
+        for outcome in Outcome::ALL {
+            s.by_status.insert(outcome.as_str(), 0);
+        }
+        for doc in &self.documents {
+            if !doc.evaluated {
+                s.documents_with_errors += 1;
+            }
+            for f in &doc.findings {
+                *s.by_status.entry(f.status.as_str()).or_default() += 1;
+                if f.status == Outcome::Violated {
+                    *s.violated_by_area.entry(f.area.clone()).or_default() += 1;
+                    *s.violated_by_severity.entry(f.severity).or_default() += 1;
+                }
+            }
+        }
+        self.summary = s;
+    }
+}

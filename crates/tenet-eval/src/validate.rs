@@ -1,0 +1,308 @@
+//! Validating a loaded document against its schema, producing typed values with origins.
+//! A wrong-typed field is an error located in the input file; an unknown field is a warning.
+
+use crate::value::{Duration, Node, Origin, Value, parse_duration};
+use rust_decimal::Decimal;
+use std::str::FromStr;
+use std::sync::Arc;
+use tenet_db::Program;
+use tenet_db::ir::{FieldDef, SchemaDef, Ty};
+use tenet_input::{NodeValue, Source};
+use tenet_syntax::ast::{DurationUnit, Span};
+use tenet_syntax::{Diagnostic, did_you_mean};
+
+/// Codes of document diagnostics.
+pub mod codes {
+    /// A value of the wrong type.
+    pub const WRONG_TYPE: &str = "tenet::E0701";
+    /// A string that is not one of the enum's variants.
+    pub const UNKNOWN_VARIANT: &str = "tenet::E0702";
+    /// A required (non-optional) field is missing.
+    pub const MISSING_FIELD: &str = "tenet::E0703";
+    /// A field the schema does not declare.
+    pub const UNKNOWN_FIELD: &str = "tenet::W0704";
+    /// No `kind`, or a kind no schema declares.
+    pub const UNKNOWN_KIND: &str = "tenet::E0705";
+    /// A date, duration or percentage written in a form Tenet does not read.
+    pub const BAD_FORMAT: &str = "tenet::E0706";
+}
+
+/// Converts loaded documents into typed values.
+pub struct Validator<'a> {
+    program: &'a Program,
+    source: &'a Source,
+    /// Problems found, spans absolute in the input file.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+fn span_of(range: &std::ops::Range<usize>) -> Span {
+    Span::new(u32::try_from(range.start).unwrap_or(u32::MAX), u32::try_from(range.end).unwrap_or(u32::MAX))
+}
+
+impl<'a> Validator<'a> {
+    /// A validator for documents from `source`.
+    pub fn new(program: &'a Program, source: &'a Source) -> Self {
+        Validator { program, source, diagnostics: Vec::new() }
+    }
+
+    fn origin(&self, path: &str, range: &std::ops::Range<usize>) -> Arc<Origin> {
+        let (line, column) = self.source.line_col(range.start);
+        Arc::new(Origin {
+            path: Arc::from(path),
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            column: u32::try_from(column).unwrap_or(u32::MAX),
+            span: (span_of(range).start, span_of(range).end),
+        })
+    }
+
+    fn wrong_type(&mut self, node: &tenet_input::Node, path: &str, expected: &Ty, help: Option<String>) -> Node {
+        let found = node.value.kind();
+        let mut d = Diagnostic::error(
+            codes::WRONG_TYPE,
+            format!("`{path}` must be {}, found {found}", describe(expected)),
+            span_of(&node.span),
+        )
+        .with_label(format!("expected {}", describe(expected)));
+        if let Some(help) = help {
+            d = d.with_help(help);
+        }
+        self.diagnostics.push(d);
+        Node::unknown()
+    }
+
+    /// Validates the document root against `schema`.
+    pub fn root(&mut self, root: &tenet_input::Node, schema: &SchemaDef) -> Node {
+        self.record(root, schema, "", true)
+    }
+
+    fn record(&mut self, node: &tenet_input::Node, schema: &SchemaDef, path: &str, is_root: bool) -> Node {
+        let NodeValue::Map(entries) = &node.value else {
+            let what = if path.is_empty() { "the document" } else { path };
+            self.diagnostics.push(
+                Diagnostic::error(
+                    codes::WRONG_TYPE,
+                    format!("{what} must be a mapping of fields, found {}", node.value.kind()),
+                    span_of(&node.span),
+                )
+                .with_label(format!("expected the fields of `{}`", short(&schema.name))),
+            );
+            return Node::unknown();
+        };
+        let mut fields: Vec<Node> = vec![Node::unknown(); schema.fields.len()];
+        for entry in entries {
+            let child_path = if path.is_empty() { entry.key.clone() } else { format!("{path}.{}", entry.key) };
+            match schema.field(&entry.key) {
+                Some((slot, def)) => {
+                    let value = self.field(&entry.value, def, &child_path);
+                    if let Some(f) = fields.get_mut(slot) {
+                        *f = value;
+                    }
+                }
+                None if is_root && entry.key == "kind" => {}
+                None => {
+                    let mut d = Diagnostic::warning(
+                        codes::UNKNOWN_FIELD,
+                        format!("`{}` has no field `{}`", short(&schema.name), entry.key),
+                        span_of(&entry.key_span),
+                    )
+                    .with_label("not in the schema; ignored");
+                    if let Some(s) = did_you_mean(&entry.key, schema.fields.iter().map(|f| &*f.name)) {
+                        d = d.with_help(format!("did you mean `{s}`?"));
+                    }
+                    self.diagnostics.push(d);
+                }
+            }
+        }
+        for def in schema.fields.iter().filter(|f| !f.optional) {
+            if !entries.iter().any(|e| *e.key == *def.name) {
+                let where_ = if path.is_empty() { "the document".to_string() } else { format!("`{path}`") };
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        codes::MISSING_FIELD,
+                        format!("{where_} lacks the required field `{}`", def.name),
+                        span_of(&node.span),
+                    )
+                    .with_label(format!("`{}` expected here", def.name))
+                    .with_help(format!("add `{}`, or mark the field optional (`{}?`) in the schema", def.name, def.ty)),
+                );
+            }
+        }
+        Node { value: Value::Record(fields.into()), origin: Some(self.origin(path, &node.span)) }
+    }
+
+    fn field(&mut self, node: &tenet_input::Node, def: &FieldDef, path: &str) -> Node {
+        self.value(node, &def.ty, def.unit, path)
+    }
+
+    fn value(&mut self, node: &tenet_input::Node, ty: &Ty, unit: Option<DurationUnit>, path: &str) -> Node {
+        if matches!(node.value, NodeValue::Null) {
+            return Node { value: Value::Unknown, origin: Some(self.origin(path, &node.span)) };
+        }
+        let value = match (ty, &node.value) {
+            (Ty::Bool, NodeValue::Bool(b)) => Value::Bool(*b),
+            (Ty::Int, NodeValue::Number(n)) => match n.replace('_', "").parse::<i64>() {
+                Ok(i) => Value::Int(i),
+                Err(_) => return self.wrong_type(node, path, ty, Some(format!("`{n}` is not a whole number"))),
+            },
+            (Ty::Decimal, NodeValue::Number(n)) => match parse_decimal(n) {
+                Some(d) => Value::Decimal(d),
+                None => return self.wrong_type(node, path, ty, Some(format!("`{n}` is out of range"))),
+            },
+            (Ty::String, NodeValue::String(s) | NodeValue::Date(s)) => Value::String(Arc::from(s.as_str())),
+            (Ty::Date, NodeValue::String(s) | NodeValue::Date(s)) => {
+                match tenet_syntax::parse_date(s).and_then(crate::value::civil_date) {
+                    Some(d) => Value::Date(d),
+                    None => {
+                        return self.bad_format(
+                            node,
+                            path,
+                            format!("`{s}` is not a date"),
+                            "write dates as YYYY-MM-DD, such as `2026-03-01`",
+                        );
+                    }
+                }
+            }
+            (Ty::Duration, NodeValue::String(s)) => match parse_duration(s) {
+                Some(d) => Value::Duration(d),
+                None => {
+                    return self.bad_format(
+                        node,
+                        path,
+                        format!("`{s}` is not a duration"),
+                        "write durations with a unit: `48h`, `30d` or `10bd` (business days)",
+                    );
+                }
+            },
+            (Ty::Duration, NodeValue::Number(n)) => {
+                match (unit, n.parse::<i64>()) {
+                    (Some(DurationUnit::Hours), Ok(h)) if (0..=24_000_000).contains(&h) => {
+                        Value::Duration(Duration::Hours(h))
+                    }
+                    (Some(DurationUnit::Days), Ok(d)) if (0..=1_000_000).contains(&d) => {
+                        Value::Duration(Duration::Hours(d * 24))
+                    }
+                    (None, _) => {
+                        return self.wrong_type(node, path, ty, Some(format!("write it with a unit, such as \"{n}h\" or \"{n}d\", or declare the field `duration(hours)`")));
+                    }
+                    _ => return self.wrong_type(node, path, ty, Some("give a whole, non-negative number".into())),
+                }
+            }
+            (Ty::Percent, NodeValue::Number(n)) => match parse_decimal(n) {
+                Some(d) if d >= Decimal::ZERO && d <= Decimal::ONE => Value::Percent(d),
+                _ => {
+                    return self.bad_format(
+                        node,
+                        path,
+                        format!("`{n}` is not a share between 0 and 1"),
+                        "write a fraction such as `0.48`, or a string such as \"48%\"",
+                    );
+                }
+            },
+            (Ty::Percent, NodeValue::String(s)) => {
+                match s.trim().strip_suffix('%').and_then(|p| parse_decimal(p.trim())) {
+                    Some(d) => Value::Percent(d / Decimal::ONE_HUNDRED),
+                    None => {
+                        return self.bad_format(
+                            node,
+                            path,
+                            format!("`{s}` is not a percentage"),
+                            "write a fraction such as `0.48`, or a string such as \"48%\"",
+                        );
+                    }
+                }
+            }
+            (Ty::Enum(name), NodeValue::String(s)) => {
+                let variants = self.program.enums.get(name).map(|e| e.variants.clone()).unwrap_or_default();
+                if variants.iter().any(|v| **v == **s) {
+                    Value::Enum(Arc::from(s.as_str()))
+                } else {
+                    let mut d = Diagnostic::error(
+                        codes::UNKNOWN_VARIANT,
+                        format!("`{path}` must be one of the `{}` values, found `{s}`", short(name)),
+                        span_of(&node.span),
+                    )
+                    .with_label("not a known value");
+                    d = match did_you_mean(s, variants.iter().map(|v| &**v)) {
+                        Some(v) => d.with_help(format!("did you mean `{v}`?")),
+                        None => {
+                            let list: Vec<&str> = variants.iter().map(|v| &**v).collect();
+                            d.with_help(format!("the values are {}", list.join(", ")))
+                        }
+                    };
+                    self.diagnostics.push(d);
+                    return Node::unknown();
+                }
+            }
+            (Ty::Record(name), NodeValue::Map(_)) => {
+                let Some(schema) = self.program.schemas.get(name) else { return Node::unknown() };
+                return self.record(node, schema, path, false);
+            }
+            (Ty::List(elem) | Ty::Set(elem), NodeValue::List(items)) => {
+                let mut out: Vec<Node> = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    let v = self.value(item, elem, unit, &format!("{path}[{i}]"));
+                    if matches!(ty, Ty::Set(_)) && out.iter().any(|o| o.value.equals(&v.value) == Some(true)) {
+                        continue;
+                    }
+                    out.push(v);
+                }
+                Value::List(out.into())
+            }
+            (Ty::Map(elem), NodeValue::Map(entries)) => {
+                let out: Vec<(Arc<str>, Node)> = entries
+                    .iter()
+                    .map(|e| {
+                        (Arc::from(e.key.as_str()), self.value(&e.value, elem, unit, &format!("{path}.{}", e.key)))
+                    })
+                    .collect();
+                Value::Map(out.into())
+            }
+            (Ty::Error | Ty::EmptyCollection, _) => Value::Unknown,
+            (Ty::String, NodeValue::Number(n)) => {
+                return self.wrong_type(node, path, ty, Some(format!("quote it to make it text: \"{n}\"")));
+            }
+            (Ty::Bool, NodeValue::String(s)) if matches!(s.as_str(), "yes" | "no" | "on" | "off") => {
+                return self.wrong_type(node, path, ty, Some("write `true` or `false`".into()));
+            }
+            _ => return self.wrong_type(node, path, ty, None),
+        };
+        Node { value, origin: Some(self.origin(path, &node.span)) }
+    }
+
+    fn bad_format(&mut self, node: &tenet_input::Node, path: &str, message: String, help: &str) -> Node {
+        self.diagnostics.push(
+            Diagnostic::error(codes::BAD_FORMAT, format!("{message} (at `{path}`)"), span_of(&node.span))
+                .with_label("cannot read this value")
+                .with_help(help),
+        );
+        Node::unknown()
+    }
+}
+
+/// Exact decimal from a number's text, including exponents.
+fn parse_decimal(text: &str) -> Option<Decimal> {
+    let t = text.replace('_', "");
+    Decimal::from_str(&t).ok().or_else(|| Decimal::from_scientific(&t).ok())
+}
+
+fn short(name: &str) -> &str {
+    name.rsplit('.').next().unwrap_or(name)
+}
+
+/// "a date", "a list of …" and so on.
+fn describe(ty: &Ty) -> String {
+    match ty {
+        Ty::Bool => "`true` or `false`".into(),
+        Ty::Int => "a whole number".into(),
+        Ty::Decimal => "a number".into(),
+        Ty::String => "text".into(),
+        Ty::Date => "a date".into(),
+        Ty::Duration => "a duration".into(),
+        Ty::Percent => "a percentage".into(),
+        Ty::Enum(n) => format!("one of the `{}` values", short(n)),
+        Ty::Record(n) => format!("a `{}` mapping", short(n)),
+        Ty::List(t) | Ty::Set(t) => format!("a list of {}", describe(t)),
+        Ty::Map(t) => format!("a mapping to {}", describe(t)),
+        Ty::EmptyCollection | Ty::Error => "a value".into(),
+    }
+}

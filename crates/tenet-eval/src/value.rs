@@ -1,0 +1,266 @@
+//! Runtime values. Values read from a document carry their origin (path and position) so
+//! explanations can point into the checked file.
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use std::cmp::Ordering;
+use std::fmt;
+use std::sync::Arc;
+
+/// Where a document value came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    /// The document path, such as `dpa.subprocessors[1].country`.
+    pub path: Arc<str>,
+    /// 1-based line in the input file.
+    pub line: u32,
+    /// 1-based column (in characters).
+    pub column: u32,
+    /// Byte range in the input file.
+    pub span: (u32, u32),
+}
+
+/// A length of time. Calendar days are kept as hours; business days stay apart because
+/// they only have a length relative to a date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Duration {
+    /// Hours (calendar days are 24 hours).
+    Hours(i64),
+    /// Monday-to-Friday days.
+    BusinessDays(i64),
+}
+
+impl fmt::Display for Duration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Duration::Hours(h) if *h != 0 && h % 24 == 0 => write!(f, "{}d", h / 24),
+            Duration::Hours(h) => write!(f, "{h}h"),
+            Duration::BusinessDays(d) => write!(f, "{d}bd"),
+        }
+    }
+}
+
+/// A value during evaluation.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// Absent data: the document does not say.
+    Unknown,
+    /// `true`/`false`.
+    Bool(bool),
+    /// An integer.
+    Int(i64),
+    /// An exact decimal.
+    Decimal(Decimal),
+    /// Text.
+    String(Arc<str>),
+    /// A calendar date.
+    Date(Date),
+    /// A length of time.
+    Duration(Duration),
+    /// A share, as a fraction (2% is 0.02).
+    Percent(Decimal),
+    /// An enum variant.
+    Enum(Arc<str>),
+    /// A list or set of values (sets are deduplicated when built).
+    List(Arc<[Node]>),
+    /// A record, fields by schema slot.
+    Record(Arc<[Node]>),
+    /// A map from names to values.
+    Map(Arc<[(Arc<str>, Node)]>),
+}
+
+/// A value with its origin in the document, if it was read from one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    /// The value.
+    pub value: Value,
+    /// Where it was read, for document values.
+    pub origin: Option<Arc<Origin>>,
+}
+
+impl Node {
+    /// A computed value with no origin.
+    pub fn computed(value: Value) -> Node {
+        Node { value, origin: None }
+    }
+
+    /// An absent value.
+    pub fn unknown() -> Node {
+        Node::computed(Value::Unknown)
+    }
+}
+
+impl Value {
+    /// A number as a decimal, for mixed arithmetic.
+    pub fn as_decimal(&self) -> Option<Decimal> {
+        match self {
+            Value::Int(n) => Some(Decimal::from(*n)),
+            Value::Decimal(d) => Some(*d),
+            _ => None,
+        }
+    }
+
+    /// Compares two values of compatible types; `None` when they do not compare.
+    pub fn compare(&self, other: &Value) -> Option<Ordering> {
+        match (self, other) {
+            (Value::Int(a), Value::Int(b)) => Some(a.cmp(b)),
+            (a, b) if a.as_decimal().is_some() && b.as_decimal().is_some() => {
+                Some(a.as_decimal()?.cmp(&b.as_decimal()?))
+            }
+            (Value::String(a), Value::String(b)) | (Value::Enum(a), Value::Enum(b)) => Some(a.cmp(b)),
+            (Value::Date(a), Value::Date(b)) => Some(a.cmp(b)),
+            (Value::Percent(a), Value::Percent(b)) => Some(a.cmp(b)),
+            (Value::Bool(a), Value::Bool(b)) => Some(a.cmp(b)),
+            (Value::Duration(Duration::Hours(a)), Value::Duration(Duration::Hours(b))) => Some(a.cmp(b)),
+            (Value::Duration(Duration::BusinessDays(a)), Value::Duration(Duration::BusinessDays(b))) => Some(a.cmp(b)),
+            _ => None,
+        }
+    }
+
+    /// Structural equality with numeric promotion; `None` when either side is unknown
+    /// (element by element for collections).
+    pub fn equals(&self, other: &Value) -> Option<bool> {
+        match (self, other) {
+            (Value::Unknown, _) | (_, Value::Unknown) => None,
+            (Value::List(a), Value::List(b)) => {
+                if a.len() != b.len() {
+                    return Some(false);
+                }
+                let mut all = Some(true);
+                for (x, y) in a.iter().zip(b.iter()) {
+                    match x.value.equals(&y.value) {
+                        Some(false) => return Some(false),
+                        None => all = None,
+                        Some(true) => {}
+                    }
+                }
+                all
+            }
+            (Value::Record(a), Value::Record(b)) => Some(a == b),
+            (Value::Map(a), Value::Map(b)) => Some(a == b),
+            (a, b) => Some(a.compare(b) == Some(Ordering::Equal)),
+        }
+    }
+
+    /// A short rendering for messages and explanations.
+    pub fn display(&self) -> String {
+        match self {
+            Value::Unknown => "absent".to_string(),
+            Value::Bool(b) => b.to_string(),
+            Value::Int(n) => n.to_string(),
+            Value::Decimal(d) => d.normalize().to_string(),
+            Value::String(s) => format!("{s:?}"),
+            Value::Date(d) => d.to_string(),
+            Value::Duration(d) => d.to_string(),
+            Value::Percent(p) => format!("{}%", (p * Decimal::ONE_HUNDRED).normalize()),
+            Value::Enum(v) => v.to_string(),
+            Value::List(items) => {
+                let shown: Vec<String> = items.iter().take(8).map(|n| n.value.display()).collect();
+                let more = if items.len() > 8 { format!(", … {} more", items.len() - 8) } else { String::new() };
+                format!("[{}{more}]", shown.join(", "))
+            }
+            Value::Record(_) => "{…}".to_string(),
+            Value::Map(entries) => format!("{{{} entries}}", entries.len()),
+        }
+    }
+
+    /// The plain text of a value for message interpolation (strings without quotes).
+    pub fn text(&self) -> String {
+        match self {
+            Value::String(s) => s.to_string(),
+            Value::Unknown => "(not given)".to_string(),
+            other => other.display(),
+        }
+    }
+
+    /// The value as JSON, for machine-readable output.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match self {
+            Value::Unknown => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::Int(n) => J::from(*n),
+            Value::Decimal(d) => serde_json::from_str(&d.normalize().to_string()).unwrap_or(J::Null),
+            Value::String(s) | Value::Enum(s) => J::String(s.to_string()),
+            Value::Date(_) | Value::Duration(_) | Value::Percent(_) => J::String(self.display()),
+            Value::List(items) => J::Array(items.iter().map(|n| n.value.to_json()).collect()),
+            Value::Record(_) => J::String("{…}".into()),
+            Value::Map(entries) => J::Object(entries.iter().map(|(k, v)| (k.to_string(), v.value.to_json())).collect()),
+        }
+    }
+}
+
+/// Converts a syntax date into a calendar date.
+pub fn civil_date(d: tenet_syntax::ast::DateLit) -> Option<Date> {
+    Date::new(d.year, d.month, d.day).ok()
+}
+
+/// `date` moved by a duration (forward when `sign` is 1, back when -1). Business days skip
+/// Saturdays and Sundays. `None` when the result leaves the calendar.
+pub fn shift_date(date: Date, duration: Duration, sign: i64) -> Option<Date> {
+    match duration {
+        Duration::Hours(h) => {
+            date.checked_add(jiff::Span::new().try_days(sign.checked_mul(h.div_euclid(24))?).ok()?).ok()
+        }
+        Duration::BusinessDays(n) => {
+            let step = if n * sign >= 0 { 1 } else { -1 };
+            let mut left = n.abs();
+            let mut current = date;
+            // Bounded by the literal limit (a million days) and the calendar's range.
+            while left > 0 {
+                current = current.checked_add(jiff::Span::new().days(step)).ok()?;
+                if !matches!(current.weekday(), jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday) {
+                    left -= 1;
+                }
+            }
+            Some(current)
+        }
+    }
+}
+
+/// Parses durations as documents write them: `48h`, `30d`, `10bd`.
+pub fn parse_duration(text: &str) -> Option<Duration> {
+    let text = text.trim();
+    let (digits, unit) = if let Some(d) = text.strip_suffix("bd") {
+        (d, "bd")
+    } else if let Some(d) = text.strip_suffix('h') {
+        (d, "h")
+    } else {
+        (text.strip_suffix('d')?, "d")
+    };
+    let n: i64 = digits.trim().parse().ok().filter(|n: &i64| (0..=1_000_000).contains(n))?;
+    Some(match unit {
+        "h" => Duration::Hours(n),
+        "d" => Duration::Hours(n * 24),
+        _ => Duration::BusinessDays(n),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn business_days_skip_weekends() {
+        let friday = Date::new(2026, 11, 27).ok();
+        let monday = friday.and_then(|d| shift_date(d, Duration::BusinessDays(1), 1));
+        assert_eq!(monday, Date::new(2026, 11, 30).ok());
+        let back = monday.and_then(|d| shift_date(d, Duration::BusinessDays(1), -1));
+        assert_eq!(back, friday);
+    }
+
+    #[test]
+    fn durations_parse_with_units() {
+        assert_eq!(parse_duration("48h"), Some(Duration::Hours(48)));
+        assert_eq!(parse_duration("2d"), Some(Duration::Hours(48)));
+        assert_eq!(parse_duration("10bd"), Some(Duration::BusinessDays(10)));
+        assert_eq!(parse_duration("ten days"), None);
+    }
+
+    #[test]
+    fn numbers_mix_in_comparisons() {
+        let half = Value::Decimal(Decimal::new(5, 1));
+        assert_eq!(Value::Int(1).compare(&half), Some(Ordering::Greater));
+        assert_eq!(Value::Duration(Duration::Hours(48)).compare(&Value::Duration(Duration::BusinessDays(2))), None);
+    }
+}
