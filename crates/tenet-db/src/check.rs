@@ -210,34 +210,30 @@ impl<'db> Checker<'db> {
         if let Some((_, ty, slot)) = self.locals.iter().rev().find(|(n, _, _)| **n == *id.name) {
             return Ir { kind: IrKind::Local(*slot), ty: ty.clone(), span };
         }
-        if let Some(root) = self.root.clone() {
-            if let Some((slot, field)) = root.field(&id.name) {
-                let base = Ir {
-                    kind: IrKind::Root,
-                    ty: Ty::Record(root.name.clone()),
-                    span: Span::new(span.start, span.start),
-                };
-                return Ir {
-                    kind: IrKind::Field {
-                        base: Box::new(base),
-                        slot: u32::try_from(slot).unwrap_or(u32::MAX),
-                        name: field.name.clone(),
-                    },
-                    ty: field.ty.clone(),
-                    span,
-                };
-            }
+        if let Some(root) = self.root.clone()
+            && let Some((slot, field)) = root.field(&id.name)
+        {
+            let base =
+                Ir { kind: IrKind::Root, ty: Ty::Record(root.name.clone()), span: Span::new(span.start, span.start) };
+            return Ir {
+                kind: IrKind::Field {
+                    base: Box::new(base),
+                    slot: u32::try_from(slot).unwrap_or(u32::MAX),
+                    name: field.name.clone(),
+                },
+                ty: field.ty.clone(),
+                span,
+            };
         }
-        if let Some(Ty::Enum(enum_name)) = expected {
-            if let Some(def) = self.enum_named(enum_name) {
-                if def.variants.iter().any(|v| **v == *id.name) {
-                    return Ir {
-                        kind: IrKind::Const(ConstValue::Variant(Arc::from(id.name.as_str()))),
-                        ty: Ty::Enum(enum_name.clone()),
-                        span,
-                    };
-                }
-            }
+        if let Some(Ty::Enum(enum_name)) = expected
+            && let Some(def) = self.enum_named(enum_name)
+            && def.variants.iter().any(|v| **v == *id.name)
+        {
+            return Ir {
+                kind: IrKind::Const(ConstValue::Variant(Arc::from(id.name.as_str()))),
+                ty: Ty::Enum(enum_name.clone()),
+                span,
+            };
         }
         match lookup(self.db, self.workspace, self.file, &id.name, &[ItemKind::Rule, ItemKind::Const]) {
             Lookup::Found(entry) => self.item_ref(&entry, &[], span),
@@ -264,11 +260,11 @@ impl<'db> Checker<'db> {
         }
         candidates.extend(visible_names(self.db, self.workspace, self.file, &[ItemKind::Rule, ItemKind::Const]));
         let mut variant_of = None;
-        if let Some(Ty::Enum(enum_name)) = expected {
-            if let Some(def) = self.enum_named(enum_name) {
-                candidates.extend(def.variants.iter().cloned());
-                variant_of = Some((enum_name.clone(), def.variants.clone()));
-            }
+        if let Some(Ty::Enum(enum_name)) = expected
+            && let Some(def) = self.enum_named(enum_name)
+        {
+            candidates.extend(def.variants.iter().cloned());
+            variant_of = Some((enum_name.clone(), def.variants.clone()));
         }
         let suggestion = did_you_mean(&id.name, candidates.iter().map(|c| &**c)).map(str::to_string);
         let (code, message) = match &variant_of {
@@ -399,28 +395,24 @@ impl<'db> Checker<'db> {
         if let ExprKind::Name(id) = &base.unparen().kind {
             let shadowed = self.locals.iter().any(|(n, _, _)| **n == *id.name)
                 || self.root.as_ref().is_some_and(|r| r.field(&id.name).is_some());
-            if !shadowed {
-                if let Some(entry) = lookup(self.db, self.workspace, self.file, &id.name, &[ItemKind::Enum]).first() {
-                    let def = enum_def(self.db, entry.id);
-                    let ty = Ty::Enum(def.name.clone());
-                    if def.variants.iter().any(|v| **v == *field.name) {
-                        return Ir {
-                            kind: IrKind::Const(ConstValue::Variant(Arc::from(field.name.as_str()))),
-                            ty,
-                            span,
-                        };
-                    }
-                    let mut d = Diagnostic::error(
-                        codes::UNKNOWN_VARIANT,
-                        format!("`{}` is not a variant of `{}`", field.name, id.name),
-                        field.span,
-                    )
-                    .with_label("no such variant");
-                    if let Some(s) = did_you_mean(&field.name, def.variants.iter().map(|v| &**v)) {
-                        d = d.with_help(format!("did you mean `{s}`?"));
-                    }
-                    return self.error(d);
+            if !shadowed
+                && let Some(entry) = lookup(self.db, self.workspace, self.file, &id.name, &[ItemKind::Enum]).first()
+            {
+                let def = enum_def(self.db, entry.id);
+                let ty = Ty::Enum(def.name.clone());
+                if def.variants.iter().any(|v| **v == *field.name) {
+                    return Ir { kind: IrKind::Const(ConstValue::Variant(Arc::from(field.name.as_str()))), ty, span };
                 }
+                let mut d = Diagnostic::error(
+                    codes::UNKNOWN_VARIANT,
+                    format!("`{}` is not a variant of `{}`", field.name, id.name),
+                    field.span,
+                )
+                .with_label("no such variant");
+                if let Some(s) = did_you_mean(&field.name, def.variants.iter().map(|v| &**v)) {
+                    d = d.with_help(format!("did you mean `{s}`?"));
+                }
+                return self.error(d);
             }
         }
         let base_ir = self.check(base, None);

@@ -356,20 +356,20 @@ fn check_deontic(db: &dyn Db, id: ItemId, d: &DeonticDecl, diagnostics: &mut Vec
     for clause in &d.clauses {
         let (kw, span) = clause_head(clause);
         let group = if matches!(clause, Clause::Require { .. }) { "requirement" } else { kw };
-        if let Some((_, first)) = seen.iter().find(|(g, _)| *g == group) {
-            if !matches!(clause, Clause::Cite(_)) {
-                diagnostics.push(
-                    Diagnostic::error(codes::DUPLICATE_CLAUSE, format!("`{kw}` is given twice"), span)
-                        .with_label("second clause")
-                        .with_note(*first, "first given here")
-                        .with_help(if group == "requirement" {
-                            "join the conditions with `and`"
-                        } else {
-                            "keep one of them"
-                        }),
-                );
-                continue;
-            }
+        if let Some((_, first)) = seen.iter().find(|(g, _)| *g == group)
+            && !matches!(clause, Clause::Cite(_))
+        {
+            diagnostics.push(
+                Diagnostic::error(codes::DUPLICATE_CLAUSE, format!("`{kw}` is given twice"), span)
+                    .with_label("second clause")
+                    .with_note(*first, "first given here")
+                    .with_help(if group == "requirement" {
+                        "join the conditions with `and`"
+                    } else {
+                        "keep one of them"
+                    }),
+            );
+            continue;
         }
         seen.push((group, span));
         match clause {

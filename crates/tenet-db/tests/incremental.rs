@@ -35,10 +35,10 @@ fn editing_one_obligation_rechecks_only_that_obligation() {
     let log: Arc<Mutex<Vec<String>>> = Arc::default();
     let sink = log.clone();
     let mut db = Database::with_event_callback(move |event| {
-        if let salsa::EventKind::WillExecute { database_key } = event.kind {
-            if let Ok(mut l) = sink.lock() {
-                l.push(format!("{database_key:?}"));
-            }
+        if let salsa::EventKind::WillExecute { database_key } = event.kind
+            && let Ok(mut l) = sink.lock()
+        {
+            l.push(format!("{database_key:?}"));
         }
     });
     let file = SourceFile::new(&db, "acme.tenet".into(), POLICY.into());

@@ -32,7 +32,7 @@ impl Tri {
     }
 
     /// Kleene negation.
-    pub fn not(self) -> Tri {
+    pub fn negate(self) -> Tri {
         match self {
             Tri::True => Tri::False,
             Tri::False => Tri::True,
@@ -51,7 +51,7 @@ impl Tri {
 
     /// Kleene disjunction.
     pub fn or(self, other: Tri) -> Tri {
-        self.not().and(other.not()).not()
+        self.negate().and(other.negate()).negate()
     }
 
     /// As written in explanations.
@@ -173,7 +173,7 @@ impl<'p> Evaluator<'p> {
             }
             IrKind::Not(inner) => {
                 let (r, atoms) = self.cond(inner);
-                (r.not(), atoms)
+                (r.negate(), atoms)
             }
             IrKind::Call { rule, args } => {
                 let Some(compiled) = self.program.rules.get(rule) else { return (Tri::Unknown, Vec::new()) };
@@ -302,7 +302,7 @@ impl<'p> Evaluator<'p> {
             }
             IrKind::Not(inner) => {
                 let v = self.eval(inner);
-                computed(tri_value(Tri::of(&v.value).not()))
+                computed(tri_value(Tri::of(&v.value).negate()))
             }
             IrKind::Neg(inner) => {
                 let v = self.eval(inner);
@@ -366,7 +366,7 @@ impl<'p> Evaluator<'p> {
             },
             BinOp::In | BinOp::NotIn => {
                 let found = member(r, l);
-                let found = if op == BinOp::NotIn { found.not() } else { found };
+                let found = if op == BinOp::NotIn { found.negate() } else { found };
                 tri_value(found)
             }
             BinOp::Contains => match (l, r) {
@@ -418,7 +418,7 @@ impl<'p> Evaluator<'p> {
             let holds = if applies == Tri::False { Tri::True } else { Tri::of(&self.eval(body).value) };
             // all: each element contributes (not filter) or body; any: filter and body.
             let element = match quant {
-                Quant::All => applies.not().or(holds),
+                Quant::All => applies.negate().or(holds),
                 Quant::Any => {
                     if applies == Tri::False {
                         Tri::False
@@ -467,10 +467,10 @@ impl<'p> Evaluator<'p> {
         let mut values: Vec<Value> = Vec::with_capacity(items.len());
         let mut unknown_filter = false;
         for item in items.iter() {
-            if let Some(s) = slot {
-                if let Some(l) = self.locals.get_mut(s as usize) {
-                    *l = item.clone();
-                }
+            if let Some(s) = slot
+                && let Some(l) = self.locals.get_mut(s as usize)
+            {
+                *l = item.clone();
             }
             match filter.map_or(Tri::True, |f| Tri::of(&self.eval(f).value)) {
                 Tri::False => continue,
@@ -718,7 +718,7 @@ mod tests {
         assert_eq!(True.and(Unknown), Unknown);
         assert_eq!(True.or(Unknown), True);
         assert_eq!(False.or(Unknown), Unknown);
-        assert_eq!(Unknown.not(), Unknown);
+        assert_eq!(Unknown.negate(), Unknown);
     }
 
     #[test]

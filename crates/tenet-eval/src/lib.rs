@@ -29,8 +29,11 @@ pub struct Session<'p> {
     reports: Vec<DocumentReport>,
     /// Validation diagnostics per report (same order as the reports), with spans into the
     /// document's source, for rendering.
-    diagnostics: Vec<(Arc<Source>, Vec<Diagnostic>)>,
+    diagnostics: Vec<DocumentDiagnostics>,
 }
+
+/// A document's source with the diagnostics found in it, for rendering.
+pub type DocumentDiagnostics = (Arc<Source>, Vec<Diagnostic>);
 
 impl<'p> Session<'p> {
     /// A session evaluating against `program` as of `today`.
@@ -101,7 +104,7 @@ impl<'p> Session<'p> {
                     u32::try_from(span.start).unwrap_or(0),
                     u32::try_from(span.end).unwrap_or(0),
                 );
-                diagnostics.push(Diagnostic { span, ..d });
+                diagnostics.push(Diagnostic { span, ..*d });
             }
         }
         diagnostics.dedup();
@@ -111,15 +114,20 @@ impl<'p> Session<'p> {
     }
 
     /// The schemas a document of `kind` is checked against.
-    fn schemas_for(&self, kind: Option<&str>) -> Result<Vec<&'p tenet_db::ir::SchemaDef>, Diagnostic> {
+    fn schemas_for(&self, kind: Option<&str>) -> Result<Vec<&'p tenet_db::ir::SchemaDef>, Box<Diagnostic>> {
         let Some(kind) = kind else {
-            return Err(Diagnostic::error(
-                validate::codes::UNKNOWN_KIND,
-                "the document does not say what kind it is",
-                Default::default(),
-            )
-            .with_label("no `kind` field")
-            .with_help(format!("add a top-level `kind:` field ({}), or pass `--kind`", self.kind_names().join(", "))));
+            return Err(Box::new(
+                Diagnostic::error(
+                    validate::codes::UNKNOWN_KIND,
+                    "the document does not say what kind it is",
+                    Default::default(),
+                )
+                .with_label("no `kind` field")
+                .with_help(format!(
+                    "add a top-level `kind:` field ({}), or pass `--kind`",
+                    self.kind_names().join(", ")
+                )),
+            ));
         };
         let found: Vec<_> = self
             .program
@@ -142,7 +150,7 @@ impl<'p> Session<'p> {
                 }
                 None => d.with_help(format!("the policies know {}", names.join(", "))),
             };
-            return Err(d);
+            return Err(Box::new(d));
         }
         // Prefer schemas that obligations apply to; fall back to all that match.
         let used: Vec<_> =
@@ -173,7 +181,7 @@ impl<'p> Session<'p> {
             (Tri::Unknown, Vec::new())
         } else {
             let (r, atoms) = ev.condition_in(&item.requirement, &ob.text, ob.offset, item.locals);
-            (if item.negated { r.not() } else { r }, atoms)
+            (if item.negated { r.negate() } else { r }, atoms)
         };
         let status = match (applies, holds) {
             (Tri::False, _) => Outcome::NotApplicable,
@@ -278,7 +286,7 @@ impl<'p> Session<'p> {
     }
 
     /// Finishes the run: the reports, unused and expired waivers, and totals.
-    pub fn finish(self) -> (RunReport, Vec<(Arc<Source>, Vec<Diagnostic>)>) {
+    pub fn finish(self) -> (RunReport, Vec<DocumentDiagnostics>) {
         let mut waivers = Vec::new();
         for (w, used) in self.program.waivers.iter().zip(&self.waiver_used) {
             let (line, column) = line_col(&w.text, w.offset as usize);

@@ -55,20 +55,22 @@ pub fn parse_file(text: &str) -> ParsedFile {
 
 /// Parses the text of one item. Spans in the result are relative to the start of `text`.
 /// Lowering problems that still leave a usable item come back beside it.
-pub fn parse_item(text: &str, docs: String) -> Result<(Item, Vec<Diagnostic>), Diagnostic> {
+pub fn parse_item(text: &str, docs: String) -> Result<(Item, Vec<Diagnostic>), Box<Diagnostic>> {
     if let Some(error) = check_nesting(text) {
-        return Err(error);
+        return Err(Box::new(error));
     }
     if text.starts_with("test") && text.get(4..5).is_none_or(|c| !c.chars().all(|c| c.is_alphanumeric() || c == '_')) {
-        return Err(Diagnostic::error(codes::UNSUPPORTED_ITEM, "`test` items are not supported yet", Span::new(0, 4))
-            .with_label("reserved for policy tests")
-            .with_help("remove the test block; `tenet test` arrives in a later version"));
+        return Err(Box::new(
+            Diagnostic::error(codes::UNSUPPORTED_ITEM, "`test` items are not supported yet", Span::new(0, 4))
+                .with_label("reserved for policy tests")
+                .with_help("remove the test block; `tenet test` arrives in a later version"),
+        ));
     }
-    let mut pairs = TenetParser::parse(Rule::item_eoi, text).map_err(syntax_error)?;
+    let mut pairs = TenetParser::parse(Rule::item_eoi, text).map_err(|e| Box::new(syntax_error(e)))?;
     let item_pair = pairs
         .next()
         .and_then(|p| p.into_inner().next())
-        .ok_or_else(|| Diagnostic::error(codes::SYNTAX, "expected an item", Span::new(0, 0)))?;
+        .ok_or_else(|| Box::new(Diagnostic::error(codes::SYNTAX, "expected an item", Span::new(0, 0))))?;
     let mut lower = Lower { text, errors: Vec::new() };
     let item = lower.item(item_pair, docs);
     Ok((item, lower.errors))

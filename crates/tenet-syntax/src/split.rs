@@ -88,11 +88,12 @@ fn item_starts(text: &str) -> Vec<usize> {
         }
         if line_start {
             line_start = false;
-            if let Some(word) = word_at(text, i) {
-                if ITEM_KEYWORDS.contains(&word) && (column == 0 || depth <= 0) {
-                    starts.push(i);
-                    depth = 0;
-                }
+            if let Some(word) = word_at(text, i)
+                && ITEM_KEYWORDS.contains(&word)
+                && (column == 0 || depth <= 0)
+            {
+                starts.push(i);
+                depth = 0;
             }
         }
         match b {
