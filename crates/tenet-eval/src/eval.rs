@@ -668,9 +668,10 @@ fn arithmetic(op: BinOp, l: &Value, r: &Value) -> Value {
             shift_date(*d, *x, 1).map_or(V::Unknown, V::Date)
         }
         (BinOp::Sub, V::Date(d), V::Duration(x)) => shift_date(*d, *x, -1).map_or(V::Unknown, V::Date),
-        (BinOp::Sub, V::Date(a), V::Date(b)) => match a.since(*b).ok().and_then(|s| s.total(jiff::Unit::Day).ok()) {
-            Some(days) => V::Duration(Duration::Hours(days as i64 * 24)),
-            None => V::Unknown,
+        (BinOp::Sub, V::Date(a), V::Date(b)) => match a.since(*b) {
+            // Between civil dates the span's largest unit is days.
+            Ok(span) => V::Duration(Duration::Hours(i64::from(span.get_days()) * 24)),
+            Err(_) => V::Unknown,
         },
         _ => V::Unknown,
     }
