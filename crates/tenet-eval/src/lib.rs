@@ -26,6 +26,8 @@ pub struct Session<'p> {
     program: &'p Program,
     today: Date,
     waiver_used: Vec<bool>,
+    /// `path:line:column` of each obligation, computed once.
+    defined_at: Vec<String>,
     reports: Vec<DocumentReport>,
     /// Validation diagnostics per report (same order as the reports), with spans into the
     /// document's source, for rendering.
@@ -38,10 +40,19 @@ pub type DocumentDiagnostics = (Arc<Source>, Vec<Diagnostic>);
 impl<'p> Session<'p> {
     /// A session evaluating against `program` as of `today`.
     pub fn new(program: &'p Program, today: Date) -> Self {
+        let defined_at = program
+            .obligations
+            .iter()
+            .map(|ob| {
+                let (line, column) = line_col(&ob.text, ob.offset as usize);
+                format!("{}:{line}:{column}", ob.path)
+            })
+            .collect();
         Session {
             program,
             today,
             waiver_used: vec![false; program.waivers.len()],
+            defined_at,
             reports: Vec::new(),
             diagnostics: Vec::new(),
         }
@@ -90,9 +101,9 @@ impl<'p> Session<'p> {
                 }
                 if ok {
                     report.evaluated = true;
-                    for ob in &self.program.obligations {
+                    for (i, ob) in self.program.obligations.iter().enumerate() {
                         if let Some((_, root)) = roots.iter().find(|(name, _)| *name == ob.item.kind) {
-                            let finding = self.finding(ob, root);
+                            let finding = self.finding(i, ob, root);
                             report.findings.push(finding);
                         }
                     }
@@ -170,7 +181,7 @@ impl<'p> Session<'p> {
         names
     }
 
-    fn finding(&mut self, ob: &ProgramItem<CompiledObligation>, root: &value::Node) -> Finding {
+    fn finding(&mut self, index: usize, ob: &ProgramItem<CompiledObligation>, root: &value::Node) -> Finding {
         let item = &ob.item;
         let mut ev = Evaluator::new(self.program, root.clone(), self.today);
         let (applies, when_atoms) = match &item.when {
@@ -209,7 +220,6 @@ impl<'p> Session<'p> {
             }
         }
         let message = self.message(item, &mut ev, ob);
-        let (line, column) = line_col(&ob.text, ob.offset as usize);
         let mut finding = Finding {
             obligation: item.name.to_string(),
             modality: item.modality.keyword(),
@@ -221,7 +231,7 @@ impl<'p> Session<'p> {
             evidence: all_evidence,
             explanation,
             waiver: None,
-            defined_at: format!("{}:{line}:{column}", ob.path),
+            defined_at: self.defined_at.get(index).cloned().unwrap_or_default(),
         };
         if matches!(status, Outcome::Violated | Outcome::Undetermined) {
             self.apply_waivers(&mut finding, root);

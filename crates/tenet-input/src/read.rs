@@ -86,7 +86,7 @@ pub(crate) fn decode(
     match String::from_utf8(bytes) {
         Ok(text) => {
             let format = format(&text);
-            Ok(Source { name, text: Arc::from(text), format })
+            Ok(Source::from_parts(name, Arc::from(text), format))
         }
         Err(error) => {
             let bad = error.utf8_error().valid_up_to();

@@ -81,7 +81,7 @@ impl fmt::Display for Format {
 }
 
 /// The text of one input, with the name it was given by.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Source {
     /// The path as given on the command line, or `<stdin>`.
     pub name: String,
@@ -89,7 +89,17 @@ pub struct Source {
     pub text: Arc<str>,
     /// The format the text is parsed as.
     pub format: Format,
+    /// Byte offsets of line starts, built on first use so positions cost a binary search.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
+
+impl PartialEq for Source {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name && self.text == other.text && self.format == other.format
+    }
+}
+
+impl Eq for Source {}
 
 impl Source {
     /// The name used for standard input.
@@ -98,13 +108,29 @@ impl Source {
     /// A source from in-memory text; a leading byte-order mark is dropped.
     pub fn new(name: impl Into<String>, text: &str, format: Format) -> Self {
         let text = text.strip_prefix(BOM).unwrap_or(text);
-        Self { name: name.into(), text: Arc::from(text), format }
+        Self::from_parts(name.into(), Arc::from(text), format)
+    }
+
+    /// A source from its parts, the text taken exactly as given (a byte-order mark stays).
+    pub fn from_parts(name: String, text: Arc<str>, format: Format) -> Self {
+        Self { name, text, format, line_starts: std::sync::OnceLock::new() }
     }
 
     /// The 1-based line and 1-based column (counted in chars) of a byte offset; offsets past
     /// the end or inside a char are moved back to the nearest char boundary.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        line_col(&self.text, offset)
+        let text = &*self.text;
+        let mut offset = offset.min(text.len());
+        while offset > 0 && !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let starts = self
+            .line_starts
+            .get_or_init(|| std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect());
+        let line = starts.partition_point(|&start| start <= offset);
+        let line_start = line.checked_sub(1).and_then(|i| starts.get(i)).copied().unwrap_or(0);
+        let column = text.get(line_start..offset).unwrap_or("").chars().count() + 1;
+        (line.max(1), column)
     }
 
     /// The source as miette wants it for diagnostics.

@@ -121,7 +121,7 @@ fn yaml_tags() -> TestResult {
 #[test]
 fn yaml_with_bom_keeps_spans_in_the_text() -> TestResult {
     let text = "\u{feff}a:\n  b: [1, é]\n";
-    let source = Arc::new(Source { name: "bom.yaml".into(), text: Arc::from(text), format: Format::Yaml });
+    let source = Arc::new(Source::from_parts("bom.yaml".into(), Arc::from(text), Format::Yaml));
     let mut documents = load(source, &Limits::default())?;
     let document = documents.pop().ok_or("no document")?;
     let item = at(&document, &["a", "b", "1"])?;
