@@ -234,14 +234,16 @@ fn document_header(doc: &tenet_eval::DocumentReport) -> String {
         .iter()
         .filter_map(|o| counts.get(o).map(|n| format!("{n} {}", o.as_str().replace('_', " "))))
         .collect();
-    let verdict = if counts.contains_key(&Outcome::Violated) {
+    let verdict = if parts.is_empty() {
+        "·"
+    } else if counts.contains_key(&Outcome::Violated) {
         "✗"
     } else if counts.contains_key(&Outcome::Undetermined) {
         "?"
     } else {
         "✓"
     };
-    let body = if parts.is_empty() { "no obligations apply to this kind".to_string() } else { parts.join(" · ") };
+    let body = if parts.is_empty() { "no obligation evaluated for this kind".to_string() } else { parts.join(" · ") };
     format!("{verdict} {}{index} · {what} · {body}\n", doc.source)
 }
 

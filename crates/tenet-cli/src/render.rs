@@ -18,10 +18,10 @@ impl Renderer {
         Renderer { handler: GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false) }
     }
 
-    /// Renders any miette diagnostic.
-    pub fn report(&self, diagnostic: &dyn miette::Diagnostic) -> String {
+    /// Renders any miette diagnostic, with columns in its header counted in characters.
+    pub fn report(&self, diagnostic: &(dyn miette::Diagnostic + Send + Sync)) -> String {
         let mut out = String::new();
-        if self.handler.render_report(&mut out, diagnostic).is_err() {
+        if self.handler.render_report(&mut out, &CharColumns(diagnostic)).is_err() {
             out = format!("{diagnostic}\n");
         }
         out
@@ -35,6 +35,78 @@ impl Renderer {
     /// Renders a violated or undetermined finding with snippets of the document values it read.
     pub fn finding(&self, finding: &Finding, path: &str, text: &str) -> String {
         self.report(&FindingReport::new(finding, NamedSource::new(path, text.to_string()), text.len()))
+    }
+}
+
+/// Wraps a diagnostic so that the `file:line:column` miette prints counts columns in
+/// characters, as every other position Tenet reports does (miette counts bytes).
+struct CharColumns<'a>(&'a (dyn miette::Diagnostic + Send + Sync));
+
+impl fmt::Debug for CharColumns<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.0, f)
+    }
+}
+
+impl fmt::Display for CharColumns<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.0, f)
+    }
+}
+
+impl std::error::Error for CharColumns<'_> {}
+
+impl miette::Diagnostic for CharColumns<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.0.code()
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        self.0.severity()
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.0.help()
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.0.labels()
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.0.source_code().map(|_| self as &dyn miette::SourceCode)
+    }
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        self.0.related()
+    }
+}
+
+impl miette::SourceCode for CharColumns<'_> {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let source = self.0.source_code().ok_or(miette::MietteError::OutOfBounds)?;
+        let contents = source.read_span(span, before, after)?;
+        let column = if before == 0 {
+            // Read one line of context, which starts at a line start, to count the characters
+            // before the span on its own line.
+            let wider = source.read_span(span, 1, 0)?;
+            let into = span.offset().saturating_sub(wider.span().offset());
+            let prefix = wider.data().get(..into).unwrap_or(&[]);
+            let line = prefix.rsplit(|b| *b == b'\n').next().unwrap_or(&[]);
+            String::from_utf8_lossy(line).chars().count()
+        } else {
+            contents.column()
+        };
+        let data = contents.data();
+        let name = contents.name().map(str::to_string).unwrap_or_default();
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            name,
+            data,
+            *contents.span(),
+            contents.line(),
+            column,
+            contents.line_count(),
+        )))
     }
 }
 

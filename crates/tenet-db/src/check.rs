@@ -236,7 +236,7 @@ impl<'db> Checker<'db> {
             };
         }
         match lookup(self.db, self.workspace, self.file, &id.name, &[ItemKind::Rule, ItemKind::Const]) {
-            Lookup::Found(entry) => self.item_ref(&entry, &[], span),
+            Lookup::Found(entry) => self.item_ref(&entry, None, span),
             Lookup::Ambiguous(entries) => {
                 let names: Vec<String> = entries.iter().map(|e| format!("`{}`", qualified(self.db, e))).collect();
                 self.error(
@@ -246,7 +246,7 @@ impl<'db> Checker<'db> {
                         span,
                     )
                     .with_label("ambiguous")
-                    .with_help("write the qualified name, or import only one of them"),
+                    .with_help("import only the one you mean, with `use package.item`"),
                 )
             }
             Lookup::None => self.unknown_name(id, expected),
@@ -294,11 +294,13 @@ impl<'db> Checker<'db> {
     }
 
     /// A reference to a rule or constant by name, with call arguments.
-    fn item_ref(&mut self, entry: &crate::scope::ItemEntry, args: &[Expr], span: Span) -> Ir {
+    /// A reference to a rule or constant: `args` is `None` for a bare name, `Some` for a call.
+    fn item_ref(&mut self, entry: &crate::scope::ItemEntry, call: Option<&[Expr]>, span: Span) -> Ir {
+        let args = call.unwrap_or(&[]);
         match entry.kind {
             ItemKind::Const => {
                 let def = const_def(self.db, entry.id);
-                if !args.is_empty() {
+                if call.is_some() {
                     return self.error(
                         Diagnostic::error(
                             codes::WRONG_ARITY,
@@ -377,7 +379,7 @@ impl<'db> Checker<'db> {
 
     fn call(&mut self, name: &Ident, args: &[Expr], span: Span) -> Ir {
         match lookup(self.db, self.workspace, self.file, &name.name, &[ItemKind::Rule, ItemKind::Const]).first() {
-            Some(entry) => self.item_ref(&entry, args, span),
+            Some(entry) => self.item_ref(&entry, Some(args), span),
             None => {
                 let rules = visible_names(self.db, self.workspace, self.file, &[ItemKind::Rule]);
                 let mut d = Diagnostic::error(codes::UNKNOWN_NAME, format!("unknown rule `{}`", name.name), name.span)

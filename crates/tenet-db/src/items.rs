@@ -14,8 +14,29 @@ const BUILTIN_TYPES: [&str; 7] = ["bool", "int", "decimal", "string", "date", "d
 
 /// The qualified name of an item.
 fn item_name(db: &dyn Db, id: ItemId) -> QualName {
-    let package = file_outline(db, id.file(db)).package.clone().unwrap_or_default();
-    Arc::from(format!("{package}.{}", id.key(db).name))
+    crate::scope::qualify(file_outline(db, id.file(db)).package.as_deref(), &id.key(db).name)
+}
+
+/// A diagnostic for each name declared a second time, pointing back at the first.
+fn duplicate_names<'a>(what: &str, names: impl Iterator<Item = &'a Ident>) -> Vec<Diagnostic> {
+    let mut first: Vec<&Ident> = Vec::new();
+    let mut out = Vec::new();
+    for name in names {
+        match first.iter().find(|f| f.name == name.name) {
+            Some(earlier) => out.push(
+                Diagnostic::error(
+                    codes::DUPLICATE_NAME,
+                    format!("{what} `{}` is declared twice", name.name),
+                    name.span,
+                )
+                .with_label("second declaration")
+                .with_note(earlier.span, "first declared here")
+                .with_help(format!("remove or rename one of the two {what}s")),
+            ),
+            None => first.push(name),
+        }
+    }
+    out
 }
 
 /// Resolves a written type.
@@ -79,17 +100,10 @@ pub fn schema_def(db: &dyn Db, id: ItemId) -> SchemaLowered {
     let name = item_name(db, id);
     let mut out = SchemaLowered { def: SchemaDef { name, fields: Vec::new() }, diagnostics: Vec::new() };
     let Some(Item::Schema(schema)) = item_syntax(db, id) else { return out };
+    out.diagnostics.extend(duplicate_names("field", schema.fields.iter().map(|f| &f.name)));
     let mut seen = HashSet::new();
     for field in &schema.fields {
         if !seen.insert(field.name.name.as_str()) {
-            out.diagnostics.push(
-                Diagnostic::error(
-                    codes::DUPLICATE_NAME,
-                    format!("field `{}` is declared twice", field.name.name),
-                    field.name.span,
-                )
-                .with_label("second declaration"),
-            );
             continue;
         }
         let ty = resolve_type(db, id.workspace(db), id.file(db), &field.ty, &mut out.diagnostics);
@@ -137,18 +151,8 @@ pub fn rule_signature(db: &dyn Db, id: ItemId) -> RuleSig {
     let mut sig = RuleSig { params: Vec::new(), on: None, diagnostics: Vec::new() };
     let Some(Item::Rule(rule)) = item_syntax(db, id) else { return sig };
     let (workspace, file) = (id.workspace(db), id.file(db));
-    let mut seen = HashSet::new();
+    sig.diagnostics.extend(duplicate_names("parameter", rule.params.iter().map(|p| &p.name)));
     for p in &rule.params {
-        if !seen.insert(p.name.name.as_str()) {
-            sig.diagnostics.push(
-                Diagnostic::error(
-                    codes::DUPLICATE_NAME,
-                    format!("parameter `{}` is declared twice", p.name.name),
-                    p.name.span,
-                )
-                .with_label("second declaration"),
-            );
-        }
         let ty = resolve_type(db, workspace, file, &p.ty, &mut sig.diagnostics);
         sig.params.push((Arc::from(p.name.name.as_str()), ty));
     }
@@ -291,19 +295,7 @@ pub fn check_item(db: &dyn Db, id: ItemId) -> CheckedItem {
             Some(Compiled::Schema(lowered.def.clone()))
         }
         Item::Enum(e) => {
-            let mut seen = HashSet::new();
-            for (v, _) in &e.variants {
-                if !seen.insert(v.name.as_str()) {
-                    out.diagnostics.push(
-                        Diagnostic::error(
-                            codes::DUPLICATE_NAME,
-                            format!("variant `{}` is declared twice", v.name),
-                            v.span,
-                        )
-                        .with_label("second declaration"),
-                    );
-                }
-            }
+            out.diagnostics.extend(duplicate_names("variant", e.variants.iter().map(|(v, _)| v)));
             Some(Compiled::Enum(enum_def(db, id).clone()))
         }
         Item::Const(_) => {

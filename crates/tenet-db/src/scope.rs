@@ -80,8 +80,15 @@ pub fn file_scope(db: &dyn Db, workspace: Workspace, file: SourceFile) -> FileSc
 
 /// The qualified name of an item.
 pub fn qualified(db: &dyn Db, entry: &ItemEntry) -> QualName {
-    let package = file_outline(db, entry.id.file(db)).package.clone().unwrap_or_default();
-    Arc::from(format!("{package}.{}", entry.name))
+    qualify(file_outline(db, entry.id.file(db)).package.as_deref(), &entry.name)
+}
+
+/// `package.name`, or just `name` in a file without a package.
+pub fn qualify(package: Option<&str>, name: &str) -> QualName {
+    match package {
+        Some(p) if !p.is_empty() => Arc::from(format!("{p}.{name}")),
+        _ => Arc::from(name),
+    }
 }
 
 /// Looks `name` up as written (`Name` or `pkg.Name`) among items of the given kinds:

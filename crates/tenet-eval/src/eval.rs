@@ -97,6 +97,26 @@ pub struct Atom {
     pub note: Option<String>,
 }
 
+impl Atom {
+    /// The atom seen through a `not`.
+    fn negated(self) -> Atom {
+        let text = match self.text.strip_prefix("not (").and_then(|t| t.strip_suffix(')')) {
+            Some(inner) => inner.to_string(),
+            None => format!("not ({})", self.text),
+        };
+        Atom { text, result: self.result.negate(), ..self }
+    }
+
+    /// The atom with a note saying which rule it was evaluated in.
+    fn within(self, context: &str) -> Atom {
+        let note = match self.note {
+            Some(n) => format!("{n}; {context}"),
+            None => context.to_string(),
+        };
+        Atom { note: Some(note), ..self }
+    }
+}
+
 /// Where the IR being evaluated came from, so atoms can quote it.
 #[derive(Clone)]
 struct SourceRef {
@@ -173,7 +193,7 @@ impl<'p> Evaluator<'p> {
             }
             IrKind::Not(inner) => {
                 let (r, atoms) = self.cond(inner);
-                (r.negate(), atoms)
+                (r.negate(), atoms.into_iter().map(Atom::negated).collect())
             }
             IrKind::Call { rule, args } => {
                 let Some(compiled) = self.program.rules.get(rule) else { return (Tri::Unknown, Vec::new()) };
@@ -181,6 +201,19 @@ impl<'p> Evaluator<'p> {
                     return (Tri::Unknown, Vec::new());
                 }
                 let arg_values: Vec<Node> = args.iter().map(|a| self.eval(a)).collect();
+                let bindings: Vec<String> = compiled
+                    .item
+                    .params
+                    .iter()
+                    .zip(&arg_values)
+                    .map(|(name, value)| format!("{name} = {}", value.value.display()))
+                    .collect();
+                let short = rule.rsplit('.').next().unwrap_or(rule);
+                let context = if bindings.is_empty() {
+                    format!("in rule `{short}`")
+                } else {
+                    format!("in rule `{short}` with {}", bindings.join(", "))
+                };
                 let saved_locals =
                     std::mem::replace(&mut self.locals, vec![Node::unknown(); compiled.item.locals as usize]);
                 for (slot, v) in arg_values.into_iter().enumerate() {
@@ -197,7 +230,8 @@ impl<'p> Evaluator<'p> {
                 self.depth -= 1;
                 self.source = saved_source;
                 self.locals = saved_locals;
-                result
+                let (r, atoms) = result;
+                (r, atoms.into_iter().map(|a| a.within(&context)).collect())
             }
             _ => {
                 let mark = self.reads.len();
@@ -223,7 +257,7 @@ impl<'p> Evaluator<'p> {
                         IrKind::Binary(BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::Eq | BinOp::Ne, _, _),
                         Value::Unknown,
                     ) if self.reads.iter().all(|r| !r.absent) => {
-                        Some("the values do not compare (business days against calendar time)".to_string())
+                        Some("business days do not compare with hours or calendar days".to_string())
                     }
                     _ => None,
                 };
@@ -310,8 +344,7 @@ impl<'p> Evaluator<'p> {
                     Value::Int(n) => n.checked_neg().map_or(Value::Unknown, Value::Int),
                     Value::Decimal(d) => Value::Decimal(-d),
                     Value::Percent(p) => Value::Percent(-p),
-                    Value::Duration(Duration::Hours(h)) => Value::Duration(Duration::Hours(-h)),
-                    Value::Duration(Duration::BusinessDays(d)) => Value::Duration(Duration::BusinessDays(-d)),
+                    Value::Duration(d) => d.times(-1).map_or(Value::Unknown, Value::Duration),
                     _ => Value::Unknown,
                 })
             }
@@ -647,30 +680,18 @@ fn arithmetic(op: BinOp, l: &Value, r: &Value) -> Value {
             n.as_decimal().and_then(|n| p.checked_mul(n)).map_or(V::Unknown, V::Percent)
         }
         (BinOp::Add | BinOp::Sub, V::Duration(a), V::Duration(b)) => {
-            let sign = if op == BinOp::Add { 1 } else { -1 };
-            match (a, b) {
-                (Duration::Hours(x), Duration::Hours(y)) => {
-                    x.checked_add(sign * y).map_or(V::Unknown, |h| V::Duration(Duration::Hours(h)))
-                }
-                (Duration::BusinessDays(x), Duration::BusinessDays(y)) => {
-                    x.checked_add(sign * y).map_or(V::Unknown, |d| V::Duration(Duration::BusinessDays(d)))
-                }
-                _ => V::Unknown,
-            }
+            a.plus(*b, if op == BinOp::Add { 1 } else { -1 }).map_or(V::Unknown, V::Duration)
         }
-        (BinOp::Mul, V::Duration(d), V::Int(n)) | (BinOp::Mul, V::Int(n), V::Duration(d)) => match d {
-            Duration::Hours(h) => h.checked_mul(*n).map_or(V::Unknown, |h| V::Duration(Duration::Hours(h))),
-            Duration::BusinessDays(b) => {
-                b.checked_mul(*n).map_or(V::Unknown, |b| V::Duration(Duration::BusinessDays(b)))
-            }
-        },
+        (BinOp::Mul, V::Duration(d), V::Int(n)) | (BinOp::Mul, V::Int(n), V::Duration(d)) => {
+            d.times(*n).map_or(V::Unknown, V::Duration)
+        }
         (BinOp::Add, V::Date(d), V::Duration(x)) | (BinOp::Add, V::Duration(x), V::Date(d)) => {
             shift_date(*d, *x, 1).map_or(V::Unknown, V::Date)
         }
         (BinOp::Sub, V::Date(d), V::Duration(x)) => shift_date(*d, *x, -1).map_or(V::Unknown, V::Date),
         (BinOp::Sub, V::Date(a), V::Date(b)) => match a.since(*b) {
             // Between civil dates the span's largest unit is days.
-            Ok(span) => V::Duration(Duration::Hours(i64::from(span.get_days()) * 24)),
+            Ok(span) => V::Duration(Duration::Days(i64::from(span.get_days()))),
             Err(_) => V::Unknown,
         },
         _ => V::Unknown,
@@ -687,7 +708,7 @@ pub fn const_value(c: &ConstValue) -> Value {
         ConstValue::Date(d) => civil_date(*d).map_or(Value::Unknown, Value::Date),
         ConstValue::Duration(n, unit) => Value::Duration(match unit {
             DurationLitUnit::Hours => Duration::Hours(*n),
-            DurationLitUnit::Days => Duration::Hours(n * 24),
+            DurationLitUnit::Days => Duration::Days(*n),
             DurationLitUnit::BusinessDays => Duration::BusinessDays(*n),
         }),
         ConstValue::Percent(p) => {
@@ -734,6 +755,6 @@ mod tests {
     #[test]
     fn date_difference_is_in_days() {
         let (Ok(a), Ok(b)) = (Date::new(2026, 3, 1), Date::new(2026, 2, 1)) else { unreachable!() };
-        assert_eq!(arithmetic(BinOp::Sub, &Value::Date(a), &Value::Date(b)), Value::Duration(Duration::Hours(28 * 24)));
+        assert_eq!(arithmetic(BinOp::Sub, &Value::Date(a), &Value::Date(b)), Value::Duration(Duration::Days(28)));
     }
 }

@@ -88,7 +88,7 @@ impl<'p> Session<'p> {
             evaluated: false,
         };
         let mut diagnostics = Vec::new();
-        match self.schemas_for(kind_name.as_deref()) {
+        match self.schemas_for(kind_name.as_deref(), kind.is_some()) {
             Ok(schemas) => {
                 let mut ok = true;
                 let mut roots = Vec::new();
@@ -110,7 +110,11 @@ impl<'p> Session<'p> {
                 }
             }
             Err(d) => {
-                let span = written_kind.map_or(doc.root.span.clone(), |k| k.span.clone());
+                // Blame the `kind:` value when it came from the document, else the document's start.
+                let span = match (kind, written_kind) {
+                    (None, Some(k)) => k.span.clone(),
+                    _ => doc.root.span.start..doc.root.span.start,
+                };
                 let span = tenet_syntax::ast::Span::new(
                     u32::try_from(span.start).unwrap_or(0),
                     u32::try_from(span.end).unwrap_or(0),
@@ -125,7 +129,11 @@ impl<'p> Session<'p> {
     }
 
     /// The schemas a document of `kind` is checked against.
-    fn schemas_for(&self, kind: Option<&str>) -> Result<Vec<&'p tenet_db::ir::SchemaDef>, Box<Diagnostic>> {
+    fn schemas_for(
+        &self,
+        kind: Option<&str>,
+        from_option: bool,
+    ) -> Result<Vec<&'p tenet_db::ir::SchemaDef>, Box<Diagnostic>> {
         let Some(kind) = kind else {
             return Err(Box::new(
                 Diagnostic::error(
@@ -150,10 +158,17 @@ impl<'p> Session<'p> {
             let names = self.kind_names();
             let mut d = Diagnostic::error(
                 validate::codes::UNKNOWN_KIND,
-                format!("no schema for documents of kind `{kind}`"),
+                format!(
+                    "no schema for documents of kind `{kind}`{}",
+                    if from_option { " (given with `--kind`)" } else { "" }
+                ),
                 Default::default(),
             )
-            .with_label("unknown kind");
+            .with_label(if from_option {
+                "evaluated as this kind because of `--kind`"
+            } else {
+                "unknown kind"
+            });
             d = match tenet_syntax::did_you_mean(kind, names.iter().map(String::as_str)) {
                 Some(s) => d.with_help(format!("did you mean `{s}`?")),
                 None if names.is_empty() => {
@@ -280,7 +295,13 @@ impl<'p> Session<'p> {
             let short = item.name.rsplit('.').next().unwrap_or(&item.name);
             return match item.docs.lines().next().filter(|l| !l.trim().is_empty()) {
                 Some(first) => first.trim().to_string(),
-                None => format!("`{short}` requires this"),
+                None => {
+                    let start = (ob.offset + item.requirement.span.start) as usize;
+                    let end = (ob.offset + item.requirement.span.end) as usize;
+                    let condition = ob.text.get(start..end).unwrap_or("").split_whitespace().collect::<Vec<_>>();
+                    let kw = if item.negated { "must not" } else { "must" };
+                    format!("`{short}`: {kw} {}", condition.join(" "))
+                }
             };
         }
         let mut out = String::new();

@@ -179,7 +179,7 @@ impl<'a> Validator<'a> {
                         Value::Duration(Duration::Hours(h))
                     }
                     (Some(DurationUnit::Days), Ok(d)) if (0..=1_000_000).contains(&d) => {
-                        Value::Duration(Duration::Hours(d * 24))
+                        Value::Duration(Duration::Days(d))
                     }
                     (None, _) => {
                         return self.wrong_type(node, path, ty, Some(format!("write it with a unit, such as \"{n}h\" or \"{n}d\", or declare the field `duration(hours)`")));

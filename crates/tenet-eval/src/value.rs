@@ -20,21 +20,68 @@ pub struct Origin {
     pub span: (u32, u32),
 }
 
-/// A length of time. Calendar days are kept as hours; business days stay apart because
-/// they only have a length relative to a date.
+/// A length of time, kept in the unit it was written in. Hours and calendar days compare
+/// (a day is 24 hours); business days only have a length relative to a date, so they compare
+/// only with business days.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Duration {
-    /// Hours (calendar days are 24 hours).
+    /// Hours.
     Hours(i64),
+    /// Calendar days.
+    Days(i64),
     /// Monday-to-Friday days.
     BusinessDays(i64),
+}
+
+impl Duration {
+    /// The length in hours, for calendar durations.
+    pub fn calendar_hours(self) -> Option<i64> {
+        match self {
+            Duration::Hours(h) => Some(h),
+            Duration::Days(d) => d.checked_mul(24),
+            Duration::BusinessDays(_) => None,
+        }
+    }
+
+    /// The same kind of duration with another count.
+    fn with_count(self, n: i64) -> Duration {
+        match self {
+            Duration::Hours(_) => Duration::Hours(n),
+            Duration::Days(_) => Duration::Days(n),
+            Duration::BusinessDays(_) => Duration::BusinessDays(n),
+        }
+    }
+
+    /// The count in the duration's own unit.
+    pub fn count(self) -> i64 {
+        match self {
+            Duration::Hours(n) | Duration::Days(n) | Duration::BusinessDays(n) => n,
+        }
+    }
+
+    /// The duration multiplied, `None` on overflow.
+    pub fn times(self, factor: i64) -> Option<Duration> {
+        self.count().checked_mul(factor).map(|n| self.with_count(n))
+    }
+
+    /// The sum (or difference, with `sign` -1) of two durations: days stay days, hours and
+    /// days give hours, business days add only to business days.
+    pub fn plus(self, other: Duration, sign: i64) -> Option<Duration> {
+        match (self, other) {
+            (Duration::Days(a), Duration::Days(b)) => Some(Duration::Days(a.checked_add(sign.checked_mul(b)?)?)),
+            (Duration::BusinessDays(a), Duration::BusinessDays(b)) => {
+                Some(Duration::BusinessDays(a.checked_add(sign.checked_mul(b)?)?))
+            }
+            (a, b) => Some(Duration::Hours(a.calendar_hours()?.checked_add(sign.checked_mul(b.calendar_hours()?)?)?)),
+        }
+    }
 }
 
 impl fmt::Display for Duration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Duration::Hours(h) if *h != 0 && h % 24 == 0 => write!(f, "{}d", h / 24),
             Duration::Hours(h) => write!(f, "{h}h"),
+            Duration::Days(d) => write!(f, "{d}d"),
             Duration::BusinessDays(d) => write!(f, "{d}bd"),
         }
     }
@@ -111,8 +158,8 @@ impl Value {
             (Value::Date(a), Value::Date(b)) => Some(a.cmp(b)),
             (Value::Percent(a), Value::Percent(b)) => Some(a.cmp(b)),
             (Value::Bool(a), Value::Bool(b)) => Some(a.cmp(b)),
-            (Value::Duration(Duration::Hours(a)), Value::Duration(Duration::Hours(b))) => Some(a.cmp(b)),
             (Value::Duration(Duration::BusinessDays(a)), Value::Duration(Duration::BusinessDays(b))) => Some(a.cmp(b)),
+            (Value::Duration(a), Value::Duration(b)) => Some(a.calendar_hours()?.cmp(&b.calendar_hours()?)),
             _ => None,
         }
     }
@@ -202,6 +249,7 @@ pub fn shift_date(date: Date, duration: Duration, sign: i64) -> Option<Date> {
         Duration::Hours(h) => {
             date.checked_add(jiff::Span::new().try_days(sign.checked_mul(h.div_euclid(24))?).ok()?).ok()
         }
+        Duration::Days(d) => date.checked_add(jiff::Span::new().try_days(sign.checked_mul(d)?).ok()?).ok(),
         Duration::BusinessDays(n) => {
             let step = if n * sign >= 0 { 1 } else { -1 };
             let mut left = n.abs();
@@ -231,7 +279,7 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
     let n: i64 = digits.trim().parse().ok().filter(|n: &i64| (0..=1_000_000).contains(n))?;
     Some(match unit {
         "h" => Duration::Hours(n),
-        "d" => Duration::Hours(n * 24),
+        "d" => Duration::Days(n),
         _ => Duration::BusinessDays(n),
     })
 }
@@ -252,7 +300,11 @@ mod tests {
     #[test]
     fn durations_parse_with_units() {
         assert_eq!(parse_duration("48h"), Some(Duration::Hours(48)));
-        assert_eq!(parse_duration("2d"), Some(Duration::Hours(48)));
+        assert_eq!(parse_duration("2d"), Some(Duration::Days(2)));
+        assert_eq!(
+            Value::Duration(Duration::Days(2)).compare(&Value::Duration(Duration::Hours(48))),
+            Some(Ordering::Equal)
+        );
         assert_eq!(parse_duration("10bd"), Some(Duration::BusinessDays(10)));
         assert_eq!(parse_duration("ten days"), None);
     }

@@ -48,7 +48,7 @@ impl Diagnostic {
         Diagnostic {
             code,
             level: Level::Error,
-            message: message.into(),
+            message: fix_articles(message.into()),
             span,
             label: String::new(),
             notes: Vec::new(),
@@ -63,7 +63,7 @@ impl Diagnostic {
 
     /// Sets the primary label's text.
     pub fn with_label(mut self, label: impl Into<String>) -> Self {
-        self.label = label.into();
+        self.label = fix_articles(label.into());
         self
     }
 
@@ -75,7 +75,7 @@ impl Diagnostic {
 
     /// Adds a secondary label.
     pub fn with_note(mut self, span: Span, message: impl Into<String>) -> Self {
-        self.notes.push(Note { span, message: message.into() });
+        self.notes.push(Note { span, message: fix_articles(message.into()) });
         self
     }
 
@@ -121,6 +121,25 @@ impl miette::Diagnostic for Diagnostic {
     }
 }
 
+/// Messages are built as "a `{type}`"; this turns "a `int`" into "an `int`".
+fn fix_articles(text: String) -> String {
+    if !text.contains("a `") {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 4);
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find("a `") {
+        let (before, after) = rest.split_at(i);
+        let standalone = before.is_empty() || before.ends_with(' ') || before.ends_with('(');
+        let vowel = after.get(3..4).is_some_and(|c| "aeiouAEIOU".contains(c));
+        out.push_str(before);
+        out.push_str(if standalone && vowel { "an `" } else { "a `" });
+        rest = after.get(3..).unwrap_or("");
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The closest candidate to `name` among `candidates`, if one is close enough to be a likely typo.
 pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
@@ -142,6 +161,13 @@ mod tests {
         assert_eq!(did_you_mean("retention_day", fields), Some("retention_days"));
         assert_eq!(did_you_mean("rol", fields), Some("role"));
         assert_eq!(did_you_mean("zzz", fields), None);
+    }
+
+    #[test]
+    fn articles_follow_the_sound_of_the_type() {
+        assert_eq!(fix_articles("found a `int`, expected a `date`".into()), "found an `int`, expected a `date`");
+        assert_eq!(fix_articles("declared as a `AiSystem` (a `Enum`)".into()), "declared as an `AiSystem` (an `Enum`)");
+        assert_eq!(fix_articles("has a `x` and a `ünique`".into()), "has a `x` and a `ünique`");
     }
 
     #[test]

@@ -7,7 +7,9 @@
 pub mod ast;
 pub mod diag;
 mod parser;
+mod prescan;
 pub mod split;
 
 pub use diag::{Diagnostic, Level, Note, did_you_mean};
-pub use parser::{MAX_NESTING, ParsedFile, codes, parse_date, parse_file, parse_item};
+pub use parser::{MAX_CHAIN, ParsedFile, codes, parse_date, parse_file, parse_item};
+pub use prescan::{MAX_NESTING, MAX_QUANTIFIERS};

@@ -24,8 +24,11 @@ pub mod codes {
     pub const BAD_CLAUSE: &str = "tenet::E0005";
 }
 
-/// How deeply parentheses and brackets may nest inside one item.
-pub const MAX_NESTING: usize = 64;
+/// How many digits an exact decimal literal may have.
+pub const MAX_DIGITS: usize = 28;
+
+/// How many operands one chain of `+`, `-`, `*`, `/` or `.field` may have.
+pub const MAX_CHAIN: usize = 64;
 
 /// The result of parsing one file: the items that parsed, and a diagnostic for each that did not.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
@@ -56,7 +59,8 @@ pub fn parse_file(text: &str) -> ParsedFile {
 /// Parses the text of one item. Spans in the result are relative to the start of `text`.
 /// Lowering problems that still leave a usable item come back beside it.
 pub fn parse_item(text: &str, docs: String) -> Result<(Item, Vec<Diagnostic>), Box<Diagnostic>> {
-    if let Some(error) = check_nesting(text) {
+    let scan = crate::prescan::scan(text);
+    if let Some(error) = scan.error {
         return Err(Box::new(error));
     }
     if text.starts_with("test") && text.get(4..5).is_none_or(|c| !c.chars().all(|c| c.is_alphanumeric() || c == '_')) {
@@ -66,7 +70,13 @@ pub fn parse_item(text: &str, docs: String) -> Result<(Item, Vec<Diagnostic>), B
                 .with_help("remove the test block; `tenet test` arrives in a later version"),
         ));
     }
-    let mut pairs = TenetParser::parse(Rule::item_eoi, text).map_err(|e| Box::new(syntax_error(e)))?;
+    let mut pairs = TenetParser::parse(Rule::item_eoi, text).map_err(|e| {
+        let error = syntax_error(e, text);
+        Box::new(match scan.unclosed {
+            Some((at, bracket)) => unclosed(at, bracket, &error),
+            None => error,
+        })
+    })?;
     let item_pair = pairs
         .next()
         .and_then(|p| p.into_inner().next())
@@ -91,45 +101,21 @@ fn parse_path(text: &str) -> Option<Expr> {
     }
 }
 
-/// Rejects nesting the recursive-descent parser would choke on, before pest sees it.
-fn check_nesting(text: &str) -> Option<Diagnostic> {
-    let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    for (i, c) in text.char_indices() {
-        if in_string {
-            match (escaped, c) {
-                (false, '\\') => escaped = true,
-                (false, '"') | (_, '\n') => in_string = false,
-                _ => escaped = false,
-            }
-            continue;
-        }
-        match c {
-            '"' => in_string = true,
-            '(' | '[' | '{' => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    let at = u32::try_from(i).unwrap_or(u32::MAX);
-                    return Some(
-                        Diagnostic::error(
-                            codes::TOO_DEEP,
-                            format!("brackets nest more than {MAX_NESTING} levels deep"),
-                            Span::new(at, at + 1),
-                        )
-                        .with_label("too deep here")
-                        .with_help("split the condition into named rules"),
-                    );
-                }
-            }
-            ')' | ']' | '}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    None
+/// An unclosed bracket explains a parse failure better than pest's "expected …".
+fn unclosed(at: usize, bracket: char, error: &Diagnostic) -> Diagnostic {
+    let start = u32::try_from(at).unwrap_or(u32::MAX);
+    let close = match bracket {
+        '{' => '}',
+        '(' => ')',
+        _ => ']',
+    };
+    Diagnostic::error(codes::SYNTAX, format!("unclosed `{bracket}`"), Span::new(start, start + 1))
+        .with_label(format!("this `{bracket}` is never closed"))
+        .with_note(error.span, format!("parsing stopped here: {}", error.message))
+        .with_help(format!("add the missing `{close}`"))
 }
 
-fn syntax_error(error: pest::error::Error<Rule>) -> Diagnostic {
+fn syntax_error(error: pest::error::Error<Rule>, text: &str) -> Diagnostic {
     let (start, end) = match error.location {
         pest::error::InputLocation::Pos(p) => (p, p),
         pest::error::InputLocation::Span((s, e)) => (s, e),
@@ -151,7 +137,13 @@ fn syntax_error(error: pest::error::Error<Rule>) -> Diagnostic {
         }
         pest::error::ErrorVariant::CustomError { message } => message.clone(),
     };
-    Diagnostic::error(codes::SYNTAX, message, span).with_label("here")
+    let mut d = Diagnostic::error(codes::SYNTAX, message, span).with_label("here");
+    let word: String =
+        text.get(start..).unwrap_or("").chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+    if crate::split::RESERVED.contains(&word.as_str()) {
+        d = d.with_help(format!("`{word}` is a reserved word; choose another name"));
+    }
+    d
 }
 
 /// A user-facing name for a grammar rule, or `None` to leave it out of "expected …" lists.
@@ -448,7 +440,7 @@ impl<'t> Lower<'t> {
         let mut value = String::new();
         for part in pair.into_inner() {
             match part.as_rule() {
-                Rule::escape => value.push(unescape(part.as_str())),
+                Rule::escape => value.push(self.escape(&part)),
                 _ => value.push_str(part.as_str()),
             }
         }
@@ -463,7 +455,7 @@ impl<'t> Lower<'t> {
         for part in pair.into_inner() {
             let part_span = span_of(&part);
             if part.as_rule() == Rule::escape {
-                text.push(unescape(part.as_str()));
+                text.push(self.escape(&part));
                 continue;
             }
             let raw = part.as_str();
@@ -518,6 +510,17 @@ impl<'t> Lower<'t> {
         Message { parts, span }
     }
 
+    fn escape(&mut self, pair: &Pair<'_, Rule>) -> char {
+        unescape(pair.as_str()).unwrap_or_else(|| {
+            self.errors.push(
+                Diagnostic::error(codes::BAD_LITERAL, format!("unknown escape `{}`", pair.as_str()), span_of(pair))
+                    .with_label("not an escape")
+                    .with_help("the escapes are \\\" \\\\ \\n \\t \\{ \\}"),
+            );
+            '?'
+        })
+    }
+
     fn date(&mut self, pair: &Pair<'_, Rule>) -> Option<DateLit> {
         let s = pair.as_str();
         let parsed = parse_date(s);
@@ -570,24 +573,32 @@ impl<'t> Lower<'t> {
             }
             Rule::or_expr | Rule::and_expr => {
                 let op = if rule == Rule::or_expr { BinOp::Or } else { BinOp::And };
-                let mut inner = pair.into_inner().filter(|p| !matches!(p.as_rule(), Rule::kw_and | Rule::kw_or));
-                let mut acc = self.expr_opt(inner.next());
-                for rhs in inner {
-                    let rhs = self.expr(rhs);
-                    let span = acc.span.to(rhs.span);
-                    acc = Expr { kind: ExprKind::Binary(op, Box::new(acc), Box::new(rhs)), span };
-                }
-                acc
+                let operands: Vec<Expr> = pair
+                    .into_inner()
+                    .filter(|p| !matches!(p.as_rule(), Rule::kw_and | Rule::kw_or))
+                    .map(|p| self.expr(p))
+                    .collect();
+                balanced(op, operands)
             }
             Rule::not_expr => {
-                let mut inner = pair.into_inner();
-                match inner.next() {
-                    Some(p) if p.as_rule() == Rule::kw_not => {
-                        let operand = self.expr_opt(inner.next());
-                        Expr { kind: ExprKind::Not(Box::new(operand)), span }
+                let mut nots = Vec::new();
+                let mut operand = None;
+                for p in pair.into_inner() {
+                    if p.as_rule() == Rule::kw_not {
+                        nots.push(span_of(&p));
+                    } else {
+                        operand = Some(self.expr(p));
                     }
-                    other => self.expr_opt(other),
                 }
+                if let Some(&extra) = nots.get(MAX_CHAIN) {
+                    return self.too_long(span, extra, "`not`s in a row");
+                }
+                let mut acc = operand.unwrap_or_else(error_expr);
+                for not in nots.into_iter().rev() {
+                    let span = not.to(acc.span);
+                    acc = Expr { kind: ExprKind::Not(Box::new(acc)), span };
+                }
+                acc
             }
             Rule::cmp_expr => {
                 let mut inner = pair.into_inner();
@@ -598,6 +609,9 @@ impl<'t> Lower<'t> {
                 }
             }
             Rule::add_expr | Rule::mul_expr => {
+                if let Some(extra) = pair.clone().into_inner().nth(2 * MAX_CHAIN) {
+                    return self.too_long(span, span_of(&extra), "operands in one arithmetic or set expression");
+                }
                 let mut inner = pair.into_inner();
                 let mut acc = self.expr_opt(inner.next());
                 while let (Some(op), Some(rhs)) = (inner.next(), inner.next()) {
@@ -627,6 +641,9 @@ impl<'t> Lower<'t> {
                         operand = Some(self.expr(p));
                     }
                 }
+                if let Some(&extra) = negs.get(MAX_CHAIN) {
+                    return self.too_long(span, extra, "`-` signs in a row");
+                }
                 let mut acc = operand.unwrap_or_else(error_expr);
                 for neg in negs.into_iter().rev() {
                     let span = neg.to(acc.span);
@@ -635,6 +652,9 @@ impl<'t> Lower<'t> {
                 acc
             }
             Rule::postfix_expr => {
+                if let Some(extra) = pair.clone().into_inner().nth(MAX_CHAIN) {
+                    return self.too_long(span, span_of(&extra), "`.field` steps in one path");
+                }
                 let mut inner = pair.into_inner();
                 let mut acc = self.expr_opt(inner.next());
                 for access in inner {
@@ -667,12 +687,14 @@ impl<'t> Lower<'t> {
                 Ok(n) => Expr { kind: ExprKind::Literal(Literal::Int(n)), span },
                 Err(_) => self.bad_literal(span, format!("`{}` is too large for an integer", pair.as_str())),
             },
-            Rule::decimal_lit => {
-                Expr { kind: ExprKind::Literal(Literal::Decimal(pair.as_str().replace('_', ""))), span }
-            }
-            Rule::percent_lit => {
+            Rule::decimal_lit | Rule::percent_lit => {
                 let number = pair.as_str().trim_end_matches('%').replace('_', "");
-                Expr { kind: ExprKind::Literal(Literal::Percent(number)), span }
+                if number.chars().filter(char::is_ascii_digit).count() > MAX_DIGITS {
+                    return self.bad_literal(span, format!("`{}` has more than {MAX_DIGITS} digits", pair.as_str()));
+                }
+                let literal =
+                    if rule == Rule::percent_lit { Literal::Percent(number) } else { Literal::Decimal(number) };
+                Expr { kind: ExprKind::Literal(literal), span }
             }
             Rule::duration_lit => {
                 let written = pair.as_str().to_string();
@@ -701,6 +723,16 @@ impl<'t> Lower<'t> {
                 self.expr_opt(inner)
             }
         }
+    }
+
+    /// A chain longer than [`MAX_CHAIN`]: reported at its first element too many.
+    fn too_long(&mut self, span: Span, extra: Span, what: &str) -> Expr {
+        self.errors.push(
+            Diagnostic::error(codes::TOO_DEEP, format!("more than {MAX_CHAIN} {what}"), extra)
+                .with_label("one too many")
+                .with_help("split the condition into named rules"),
+        );
+        Expr { kind: ExprKind::Error, span }
     }
 
     fn bad_literal(&mut self, span: Span, message: String) -> Expr {
@@ -823,13 +855,26 @@ fn error_expr() -> Expr {
     Expr { kind: ExprKind::Error, span: Span::default() }
 }
 
-fn unescape(escape: &str) -> char {
-    match escape.chars().nth(1) {
-        Some('n') => '\n',
-        Some('t') => '\t',
-        Some(c) => c,
-        None => '\\',
+/// The character an escape stands for, if it is one of `\" \\ \n \t \{ \}`.
+fn unescape(escape: &str) -> Option<char> {
+    match escape.chars().nth(1)? {
+        'n' => Some('\n'),
+        't' => Some('\t'),
+        c @ ('"' | '\\' | '{' | '}') => Some(c),
+        _ => None,
     }
+}
+
+/// An expression tree of `op` over `operands`, balanced so that long chains stay shallow
+/// (`and` and `or` are associative in Kleene logic, so the shape does not change the result).
+fn balanced(op: BinOp, mut operands: Vec<Expr>) -> Expr {
+    if operands.len() <= 1 {
+        return operands.pop().unwrap_or_else(error_expr);
+    }
+    let right = operands.split_off(operands.len() / 2);
+    let (left, right) = (balanced(op, operands), balanced(op, right));
+    let span = left.span.to(right.span);
+    Expr { kind: ExprKind::Binary(op, Box::new(left), Box::new(right)), span }
 }
 
 /// Parses `YYYY-MM-DD` into a real calendar date.

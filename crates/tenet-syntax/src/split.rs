@@ -21,6 +21,52 @@ pub const ITEM_KEYWORDS: &[&str] = &[
     "test",
 ];
 
+/// Words the language reserves; they cannot be names.
+pub const RESERVED: &[&str] = &[
+    "package",
+    "use",
+    "schema",
+    "enum",
+    "const",
+    "rule",
+    "obligation",
+    "prohibition",
+    "recommendation",
+    "waiver",
+    "test",
+    "when",
+    "must",
+    "should",
+    "because",
+    "not",
+    "and",
+    "or",
+    "in",
+    "contains",
+    "is",
+    "present",
+    "absent",
+    "empty",
+    "within",
+    "before",
+    "today",
+    "all",
+    "any",
+    "of",
+    "where",
+    "union",
+    "intersect",
+    "except",
+    "true",
+    "false",
+    "count",
+    "sum",
+    "min",
+    "max",
+    "avg",
+    "on",
+];
+
 /// One item's text: `start..end` in the file, and the `///` lines directly above it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Chunk {

@@ -110,3 +110,34 @@ fn deep_nesting_is_an_error_not_a_crash() {
     let parsed = parse_file(&text);
     assert_eq!(parsed.errors.first().map(|e| e.code), Some("tenet::E0004"));
 }
+
+#[test]
+fn long_chains_of_and_stay_shallow_and_do_not_crash() {
+    let chain = vec!["a"; 20_000].join(" and ");
+    let text = format!("package a\nrule r on K = {chain}\n");
+    let parsed = parse_file(&text);
+    assert_eq!(parsed.errors, vec![]);
+    fn depth(e: &tenet_syntax::ast::Expr) -> usize {
+        match &e.kind {
+            ExprKind::Binary(_, l, r) => 1 + depth(l).max(depth(r)),
+            _ => 1,
+        }
+    }
+    let Some(Item::Rule(rule)) = parsed.items.get(1).map(|i| &i.item) else { unreachable!() };
+    assert!(depth(&rule.body) <= 16, "depth {}", depth(&rule.body));
+}
+
+#[test]
+fn thousands_of_nots_are_an_error_not_a_crash() {
+    let text = format!("package a\nrule r on K = {}true\n", "not ".repeat(3000));
+    let parsed = parse_file(&text);
+    assert_eq!(parsed.errors.first().map(|e| e.code), Some("tenet::E0004"));
+}
+
+#[test]
+fn an_unclosed_brace_is_named_as_such() {
+    let text = "package a\nschema S {\n  x: int\n\nrule r = true\n";
+    let parsed = parse_file(text);
+    let first = parsed.errors.first().map(|e| (e.message.as_str(), e.span.start));
+    assert_eq!(first, Some(("unclosed `{`", 19)));
+}

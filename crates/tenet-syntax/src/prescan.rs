@@ -1,0 +1,174 @@
+//! A linear scan of an item's text before pest sees it. It rejects what would make the
+//! recursive-descent parser recurse too deeply (deep brackets, long quantifier nests), and
+//! finds problems pest reports poorly: unterminated strings, non-ASCII names, unclosed brackets.
+
+use crate::ast::Span;
+use crate::diag::Diagnostic;
+use crate::parser::codes;
+
+/// How deeply brackets may nest inside one item.
+pub const MAX_NESTING: usize = 64;
+
+/// How many quantifiers and aggregates one item may hold (each nests the parser one level).
+pub const MAX_QUANTIFIERS: usize = 64;
+
+fn at(i: usize, len: usize) -> Span {
+    let start = u32::try_from(i).unwrap_or(u32::MAX);
+    Span::new(start, start.saturating_add(u32::try_from(len).unwrap_or(1)))
+}
+
+/// What the scan learned about an item.
+pub(crate) struct Scan {
+    /// A problem to report instead of parsing.
+    pub error: Option<Diagnostic>,
+    /// The innermost bracket left open at the end, with its position.
+    pub unclosed: Option<(usize, char)>,
+}
+
+/// Scans `text`, skipping strings and `//` comments.
+pub(crate) fn scan(text: &str) -> Scan {
+    let mut open: Vec<(usize, char)> = Vec::new();
+    let mut quantifiers = 0usize;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '/' if chars.peek().map(|(_, n)| *n) == Some('/') => {
+                for (_, n) in chars.by_ref() {
+                    if n == '\n' {
+                        break;
+                    }
+                }
+            }
+            '"' => {
+                let mut escaped = false;
+                let mut closed = false;
+                for (_, n) in chars.by_ref() {
+                    match (escaped, n) {
+                        (_, '\n') => break,
+                        (false, '\\') => escaped = true,
+                        (false, '"') => {
+                            closed = true;
+                            break;
+                        }
+                        _ => escaped = false,
+                    }
+                }
+                if !closed {
+                    return Scan {
+                        error: Some(
+                            Diagnostic::error(codes::SYNTAX, "unterminated string", at(i, 1))
+                                .with_label("this string is not closed on its line")
+                                .with_help("close it with `\"`; strings are written on one line"),
+                        ),
+                        unclosed: None,
+                    };
+                }
+            }
+            '(' | '[' | '{' => {
+                open.push((i, c));
+                if open.len() > MAX_NESTING {
+                    return Scan {
+                        error: Some(
+                            Diagnostic::error(
+                                codes::TOO_DEEP,
+                                format!("brackets nest more than {MAX_NESTING} levels deep"),
+                                at(i, 1),
+                            )
+                            .with_label("too deep here")
+                            .with_help("split the condition into named rules"),
+                        ),
+                        unclosed: None,
+                    };
+                }
+            }
+            ')' | ']' | '}' => {
+                open.pop();
+            }
+            c if c.is_ascii_alphabetic() || c == '_' => {
+                let mut end = i + c.len_utf8();
+                while let Some(&(j, n)) = chars.peek() {
+                    if n.is_ascii_alphanumeric() || n == '_' {
+                        end = j + n.len_utf8();
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+                let word = text.get(i..end).unwrap_or("");
+                let quantifier = matches!(word, "all" | "any" | "count" | "sum" | "min" | "max" | "avg");
+                if quantifier {
+                    quantifiers += 1;
+                    if quantifiers > MAX_QUANTIFIERS {
+                        return Scan {
+                            error: Some(
+                                Diagnostic::error(
+                                    codes::TOO_DEEP,
+                                    format!("more than {MAX_QUANTIFIERS} quantifiers and aggregates in one item"),
+                                    at(i, word.len()),
+                                )
+                                .with_label("one too many")
+                                .with_help("split the condition into named rules"),
+                            ),
+                            unclosed: None,
+                        };
+                    }
+                }
+                if let Some(&(j, n)) = chars.peek()
+                    && !n.is_ascii()
+                    && n.is_alphanumeric()
+                {
+                    return Scan { error: Some(non_ascii(j, n)), unclosed: None };
+                }
+                continue;
+            }
+            c if !c.is_ascii() && c.is_alphanumeric() => {
+                return Scan { error: Some(non_ascii(i, c)), unclosed: None };
+            }
+            _ => {}
+        }
+    }
+    Scan { error: None, unclosed: open.pop() }
+}
+
+fn non_ascii(i: usize, c: char) -> Diagnostic {
+    Diagnostic::error(codes::SYNTAX, format!("`{c}` cannot appear in a name"), at(i, c.len_utf8()))
+        .with_label("not an ASCII letter, digit or `_`")
+        .with_help(
+            "names use ASCII letters, digits and `_`; non-ASCII text belongs in strings, such as `cite` and `because`",
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn brackets_inside_strings_and_comments_do_not_count() {
+        let scan = scan("rule r = \"((((\" // ((((\n  == \"x\"");
+        assert!(scan.error.is_none());
+        assert!(scan.unclosed.is_none());
+    }
+
+    #[test]
+    fn finds_the_unclosed_bracket() {
+        let scan = scan("schema A {\n  x: list<int>\n");
+        assert_eq!(scan.unclosed, Some((9, '{')));
+    }
+
+    #[test]
+    fn an_unterminated_string_points_at_its_quote() {
+        let error = scan("obligation o on K {\n  cite: \"GDPR\n}").error;
+        assert_eq!(error.map(|e| (e.message, e.span)), Some(("unterminated string".to_string(), Span::new(28, 29))));
+    }
+
+    #[test]
+    fn non_ascii_names_point_at_the_character() {
+        let error = scan("rule jährlich = true").error;
+        assert_eq!(error.map(|e| e.span), Some(Span::new(6, 8)));
+    }
+
+    #[test]
+    fn non_ascii_in_strings_is_fine() {
+        assert!(scan("rule r on K = name == \"Zürich\"").error.is_none());
+    }
+}
