@@ -3,7 +3,7 @@
 use crate::codes;
 use crate::ir::{ConstValue, Ir, IrKind, QualName, SchemaDef, Ty};
 use crate::items::{const_def, enum_def, rule_signature, schema_def};
-use crate::scope::{Lookup, lookup, qualified, visible_names};
+use crate::scope::{Lookup, is_broken, lookup, qualified, visible_names};
 use crate::{Db, ItemKind, SourceFile, Workspace};
 use std::sync::Arc;
 use tenet_syntax::ast::{AggFn, BinOp, Binding, Expr, ExprKind, Ident, IsTest, Literal, Quant, Span};
@@ -26,6 +26,9 @@ pub(crate) struct Checker<'db> {
     pub diagnostics: Vec<Diagnostic>,
     /// Rules called, directly.
     pub calls: Vec<QualName>,
+    /// Set when the document kind could not be resolved (already reported): unknown names
+    /// are then not reported again.
+    pub quiet: bool,
 }
 
 impl<'db> Checker<'db> {
@@ -40,6 +43,7 @@ impl<'db> Checker<'db> {
             depth: 0,
             diagnostics: Vec::new(),
             calls: Vec::new(),
+            quiet: false,
         }
     }
 
@@ -254,6 +258,9 @@ impl<'db> Checker<'db> {
     }
 
     fn unknown_name(&mut self, id: &Ident, expected: Option<&Ty>) -> Ir {
+        if self.quiet || is_broken(self.db, self.workspace, self.file, &id.name) {
+            return Ir { kind: IrKind::Const(ConstValue::Bool(false)), ty: Ty::Error, span: id.span };
+        }
         let mut candidates: Vec<Arc<str>> = self.locals.iter().map(|(n, _, _)| n.clone()).collect();
         if let Some(root) = &self.root {
             candidates.extend(root.fields.iter().map(|f| f.name.clone()));
@@ -380,6 +387,9 @@ impl<'db> Checker<'db> {
     fn call(&mut self, name: &Ident, args: &[Expr], span: Span) -> Ir {
         match lookup(self.db, self.workspace, self.file, &name.name, &[ItemKind::Rule, ItemKind::Const]).first() {
             Some(entry) => self.item_ref(&entry, Some(args), span),
+            None if is_broken(self.db, self.workspace, self.file, &name.name) => {
+                Ir { kind: IrKind::Const(ConstValue::Bool(false)), ty: Ty::Error, span }
+            }
             None => {
                 let rules = visible_names(self.db, self.workspace, self.file, &[ItemKind::Rule]);
                 let mut d = Diagnostic::error(codes::UNKNOWN_NAME, format!("unknown rule `{}`", name.name), name.span)

@@ -3,7 +3,7 @@
 use crate::check::Checker;
 use crate::codes;
 use crate::ir::*;
-use crate::scope::{lookup, qualified, visible_names};
+use crate::scope::{is_broken, lookup, qualified, visible_names};
 use crate::{Db, ItemId, ItemKind, SourceFile, Workspace, file_outline, item_syntax};
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -68,6 +68,7 @@ pub(crate) fn resolve_type(
             match lookup(db, workspace, file, &name, &[ItemKind::Schema, ItemKind::Enum]).first() {
                 Some(entry) if entry.kind == ItemKind::Enum => Ty::Enum(qualified(db, &entry)),
                 Some(entry) => Ty::Record(qualified(db, &entry)),
+                None if is_broken(db, workspace, file, &name) => Ty::Error,
                 None => {
                     let declared = visible_names(db, workspace, file, &[ItemKind::Schema, ItemKind::Enum]);
                     let candidates = BUILTIN_TYPES.iter().copied().chain(declared.iter().map(|d| &**d));
@@ -173,6 +174,7 @@ fn resolve_kind(
     let name = on.text();
     match lookup(db, workspace, file, &name, &[ItemKind::Schema]).first() {
         Some(entry) => Some(qualified(db, &entry)),
+        None if is_broken(db, workspace, file, &name) => None,
         None => {
             let schemas = visible_names(db, workspace, file, &[ItemKind::Schema]);
             let mut d = Diagnostic::error(
@@ -321,6 +323,8 @@ fn check_rule(db: &dyn Db, id: ItemId, rule: &RuleDecl, diagnostics: &mut Vec<Di
     diagnostics.extend(sig.diagnostics.iter().cloned());
     let mut checker = Checker::new(db, id.workspace(db), id.file(db), None);
     checker.root = root_schema(&checker, sig.on.as_ref());
+    // An unresolved `on KIND` is reported once; the body's field names would only repeat it.
+    checker.quiet = rule.on.is_some() && checker.root.is_none();
     for (name, ty) in &sig.params {
         checker.bind(name, ty.clone());
     }
@@ -335,6 +339,7 @@ fn check_deontic(db: &dyn Db, id: ItemId, d: &DeonticDecl, diagnostics: &mut Vec
     let kind = resolve_kind(db, workspace, file, &d.on, diagnostics);
     let mut checker = Checker::new(db, workspace, file, None);
     checker.root = root_schema(&checker, kind.as_ref());
+    checker.quiet = checker.root.is_none();
 
     let mut area: Option<Arc<str>> = None;
     let mut severity: Option<Severity> = None;
@@ -527,6 +532,7 @@ fn check_waiver(
     let target_name = w.target.text();
     let target = match lookup(db, workspace, file, &target_name, &[ItemKind::Deontic]).first() {
         Some(entry) => Some(entry),
+        None if is_broken(db, workspace, file, &target_name) => None,
         None => {
             let names = visible_names(db, workspace, file, &[ItemKind::Deontic]);
             let mut d = Diagnostic::error(
@@ -576,6 +582,7 @@ fn check_waiver(
     let kind = deontic_kind(db, target.id);
     let mut checker = Checker::new(db, workspace, file, None);
     checker.root = root_schema(&checker, kind.as_ref());
+    checker.quiet = checker.root.is_none();
     let selector = checker.condition(selector);
     diagnostics.append(&mut checker.diagnostics);
     let (reason, approved_by, (until, _)) = (w.reason.as_ref()?, w.approved_by.as_ref()?, w.until?);

@@ -138,6 +138,10 @@ pub struct FileOutline {
     pub uses: Vec<Arc<str>>,
     /// Every item's key.
     pub items: Vec<ItemKey>,
+    /// Names declared by items that failed to parse.
+    pub broken_names: Vec<Arc<str>>,
+    /// Whether a `package` declaration failed to parse.
+    pub broken_package: bool,
 }
 
 /// The declarations of a file.
@@ -156,7 +160,14 @@ pub fn file_outline(db: &dyn Db, file: SourceFile) -> FileOutline {
             _ => None,
         })
         .collect();
-    FileOutline { package, uses, items: item_keys(&parsed.items) }
+    let broken_package = parsed.broken.iter().any(|b| b.keyword == "package");
+    let broken_names = parsed
+        .broken
+        .iter()
+        .filter(|b| b.keyword != "package" && b.keyword != "use")
+        .filter_map(|b| b.name.as_deref().map(Arc::from))
+        .collect();
+    FileOutline { package, uses, items: item_keys(&parsed.items), broken_names, broken_package }
 }
 
 /// The syntax of one item, with spans relative to its start. Unchanged (and so not

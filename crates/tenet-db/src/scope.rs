@@ -23,6 +23,8 @@ pub struct ItemEntry {
 pub struct PackageIndex {
     /// Package name → its named items, in file order.
     pub packages: BTreeMap<Arc<str>, Vec<ItemEntry>>,
+    /// Package name → names of its items that failed to parse.
+    pub broken: BTreeMap<Arc<str>, Vec<Arc<str>>>,
 }
 
 impl PackageIndex {
@@ -39,6 +41,7 @@ pub fn package_index(db: &dyn Db, workspace: Workspace) -> PackageIndex {
     for &file in workspace.files(db) {
         let outline = file_outline(db, file);
         let Some(package) = &outline.package else { continue };
+        index.broken.entry(package.clone()).or_default().extend(outline.broken_names.iter().cloned());
         let entries = index.packages.entry(package.clone()).or_default();
         for key in &outline.items {
             if key.name.is_empty() || key.kind == ItemKind::Waiver {
@@ -145,6 +148,23 @@ impl Lookup {
     }
 }
 
+/// Whether an unresolved `name` is explained by an item that failed to parse (or by the
+/// file's own broken `package` line), so reporting it again would only repeat that error.
+pub fn is_broken(db: &dyn Db, workspace: Workspace, file: SourceFile, name: &str) -> bool {
+    let outline = file_outline(db, file);
+    if outline.broken_package {
+        return true;
+    }
+    let index = package_index(db, workspace);
+    let scope = file_scope(db, workspace, file);
+    let last = name.rsplit('.').next().unwrap_or(name);
+    scope
+        .package
+        .iter()
+        .chain(&scope.packages)
+        .any(|p| index.broken.get(p).is_some_and(|names| names.iter().any(|n| &**n == last)))
+}
+
 /// Names of items of the given kinds that the file can see (for "did you mean").
 pub fn visible_names(db: &dyn Db, workspace: Workspace, file: SourceFile, kinds: &[ItemKind]) -> Vec<Arc<str>> {
     let index = package_index(db, workspace);
@@ -208,7 +228,7 @@ pub fn file_level_diagnostics(db: &dyn Db, workspace: Workspace, file: SourceFil
             _ => {}
         }
     }
-    if !package_seen && !parsed.items.is_empty() {
+    if !package_seen && !parsed.items.is_empty() && !parsed.broken.iter().any(|b| b.keyword == "package") {
         let at = parsed.items.first().map_or(0, |n| n.offset);
         out.push(
             Diagnostic::error(codes::MISSING_PACKAGE, "this file does not declare its package", Span::new(at, at))

@@ -11,5 +11,5 @@ mod prescan;
 pub mod split;
 
 pub use diag::{Diagnostic, Level, Note, did_you_mean};
-pub use parser::{MAX_CHAIN, ParsedFile, codes, parse_date, parse_file, parse_item};
+pub use parser::{BrokenItem, MAX_CHAIN, ParsedFile, codes, parse_date, parse_file, parse_item};
 pub use prescan::{MAX_NESTING, MAX_QUANTIFIERS};

@@ -37,6 +37,32 @@ pub struct ParsedFile {
     pub items: Vec<ItemNode>,
     /// Syntax errors with absolute spans.
     pub errors: Vec<Diagnostic>,
+    /// Items that failed to parse, as far as their first words tell.
+    pub broken: Vec<BrokenItem>,
+}
+
+/// What is known of an item that did not parse: its keyword and, when it reads as one,
+/// the name it declares. The checker uses this to stay quiet about uses of that name, so a
+/// broken item gives one diagnostic rather than one per use.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct BrokenItem {
+    /// The first word, such as `schema` or `package`.
+    pub keyword: String,
+    /// The second word, when it is a (possibly dotted) name.
+    pub name: Option<String>,
+}
+
+impl BrokenItem {
+    fn from_text(text: &str) -> BrokenItem {
+        let mut words = text.split_whitespace();
+        let keyword = words.next().unwrap_or("").to_string();
+        let name = words
+            .next()
+            .map(|w| w.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.')).next().unwrap_or(""))
+            .filter(|w| !w.is_empty())
+            .map(str::to_string);
+        BrokenItem { keyword, name }
+    }
 }
 
 /// Parses a whole file. Never fails: broken items become diagnostics.
@@ -50,7 +76,10 @@ pub fn parse_file(text: &str) -> ParsedFile {
                 parsed.errors.extend(errors.into_iter().map(|e| e.shifted(offset)));
                 parsed.items.push(ItemNode { offset, item });
             }
-            Err(error) => parsed.errors.push(error.shifted(offset)),
+            Err(error) => {
+                parsed.errors.push(error.shifted(offset));
+                parsed.broken.push(BrokenItem::from_text(chunk_text));
+            }
         }
     }
     parsed
