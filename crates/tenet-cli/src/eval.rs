@@ -121,27 +121,25 @@ pub fn run(args: &EvalArgs, renderer: &Renderer) -> Exit {
     let mut failures: Vec<Option<LoadError>> = Vec::new();
     let (inputs, input_errors) = tenet_input::collect_inputs(&args.inputs);
     for e in input_errors {
-        session.load_failed(e.file(), load_problem(&e));
+        session.load_failed(e.file(), 0, load_problem(&e));
         failures.push(Some(e));
     }
     for input in &inputs {
-        let loaded_docs =
-            tenet_input::read_input(input, &limits).and_then(|source| tenet_input::load(Arc::new(source), &limits));
-        match loaded_docs {
-            Ok(docs) => {
-                for doc in &docs {
-                    session.evaluate(doc, args.kind.as_deref());
-                    failures.push(None);
-                }
-            }
-            Err(e) => {
-                let name = match input {
-                    InputPath::Stdin => "<stdin>".to_string(),
-                    InputPath::File { path, .. } => path.display().to_string(),
-                };
-                session.load_failed(&name, load_problem(&e));
-                failures.push(Some(e));
-            }
+        let (docs, error) = match tenet_input::read_input(input, &limits) {
+            Ok(source) => tenet_input::load_partial(Arc::new(source), &limits),
+            Err(e) => (Vec::new(), Some(e)),
+        };
+        for doc in &docs {
+            session.evaluate(doc, args.kind.as_deref());
+            failures.push(None);
+        }
+        if let Some(e) = error {
+            let name = match input {
+                InputPath::Stdin => "<stdin>".to_string(),
+                InputPath::File { path, .. } => path.display().to_string(),
+            };
+            session.load_failed(&name, docs.len(), load_problem(&e));
+            failures.push(Some(e));
         }
     }
     let (report, diagnostics) = session.finish();

@@ -21,7 +21,12 @@ impl Renderer {
     /// Renders any miette diagnostic, with columns in its header counted in characters.
     pub fn report(&self, diagnostic: &(dyn miette::Diagnostic + Send + Sync)) -> String {
         let mut out = String::new();
-        if self.handler.render_report(&mut out, &CharColumns(diagnostic)).is_err() {
+        let wrapped = CharColumns(diagnostic);
+        let rendered = match snippet_too_wide(&wrapped) {
+            Some(location) => self.handler.render_report(&mut out, &Located { inner: diagnostic, location }),
+            None => self.handler.render_report(&mut out, &wrapped),
+        };
+        if rendered.is_err() {
             out = format!("{diagnostic}\n");
         }
         out
@@ -35,6 +40,56 @@ impl Renderer {
     /// Renders a violated or undetermined finding with snippets of the document values it read.
     pub fn finding(&self, finding: &Finding, path: &str, text: &str) -> String {
         self.report(&FindingReport::new(finding, NamedSource::new(path, text.to_string()), text.len()))
+    }
+}
+
+/// Lines longer than this are not shown as snippets (a 100,000-character line of brackets
+/// would flood the terminal); the diagnostic names its location instead.
+const MAX_SNIPPET_BYTES: usize = 1_000;
+
+/// The `file:line:column` of the primary label when its snippet would be too wide to show.
+fn snippet_too_wide(diagnostic: &CharColumns<'_>) -> Option<String> {
+    use miette::SourceCode as _;
+    let label = diagnostic.0.labels()?.next()?;
+    let source = diagnostic.0.source_code()?;
+    let around = source.read_span(label.inner(), 1, 1).ok()?;
+    if around.data().len() <= MAX_SNIPPET_BYTES {
+        return None;
+    }
+    let at = diagnostic.read_span(label.inner(), 0, 0).ok()?;
+    let name = at.name().unwrap_or("input");
+    Some(format!("{name}:{}:{}", at.line() + 1, at.column() + 1))
+}
+
+/// A diagnostic shown without its snippet, its location given in words.
+struct Located<'a> {
+    inner: &'a (dyn miette::Diagnostic + Send + Sync),
+    location: String,
+}
+
+impl fmt::Debug for Located<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.inner, f)
+    }
+}
+
+impl fmt::Display for Located<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (at {})", self.inner, self.location)
+    }
+}
+
+impl std::error::Error for Located<'_> {}
+
+impl miette::Diagnostic for Located<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.inner.code()
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        self.inner.severity()
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.inner.help()
     }
 }
 

@@ -1207,3 +1207,38 @@ fn fail_on_thresholds() {
     eval(&[], &[examples, &bad]).assert_code(2);
     eval(&["--fail-on", "none"], &[examples, &bad]).assert_code(2);
 }
+
+// ------------------------------------------------------------------ multi-document streams
+
+#[test]
+fn a_broken_document_in_a_yaml_stream_keeps_the_ones_before_it() {
+    let fx = Fixture::new();
+    let stream = fx.write(
+        "stream.yaml",
+        "kind: Contract\nid: first\nvendor: {role: processor}\n---\nkind: Contract\nid: [second\n",
+    );
+    let (run, json) = eval_json(&["--fail-on", "none"], &[&stream]);
+    run.assert_code(2);
+    let docs = json_docs(&json, &stream);
+    assert_eq!(docs.len(), 2, "{json:#}");
+    assert_eq!(docs[0]["id"], "first");
+    assert_eq!(docs[0]["evaluated"], true);
+    assert_eq!(docs[1]["index"], 1);
+    assert_eq!(docs[1]["evaluated"], false);
+    assert_eq!(docs[1]["problems"][0]["code"], "tenet::input::syntax");
+    // The unclosed `[` on line 6 is noticed where the stream ends.
+    assert!(docs[1]["problems"][0]["line"].as_u64() >= Some(6), "{json:#}");
+}
+
+#[test]
+fn an_enormous_line_is_located_without_a_snippet() {
+    let fx = Fixture::new();
+    let deep = fx.write("deep.yaml", format!("kind: Contract\nx: {}{}\n", "[".repeat(5000), "]".repeat(5000)));
+    let run = eval(&[], &[&deep]);
+    run.assert_code(2);
+    assert!(run.stdout.contains(&format!("(at {}:2:", deep.display())), "{}", run.stdout);
+    assert!(
+        run.stdout.lines().all(|l| l.chars().count() < 1000),
+        "a line of the report is longer than 1000 characters"
+    );
+}

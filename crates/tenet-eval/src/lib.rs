@@ -59,10 +59,11 @@ impl<'p> Session<'p> {
     }
 
     /// Records an input that could not be loaded at all (the caller renders the load error).
-    pub fn load_failed(&mut self, source: &str, problem: InputProblem) {
+    /// `index` is the position in a YAML stream of the document that failed (0 otherwise).
+    pub fn load_failed(&mut self, source: &str, index: usize, problem: InputProblem) {
         self.reports.push(DocumentReport {
             source: source.to_string(),
-            index: 0,
+            index,
             id: None,
             kind: None,
             findings: Vec::new(),

@@ -57,22 +57,28 @@ impl Default for Limits {
 /// A YAML stream with `---` separators yields several documents (an empty stream yields none);
 /// JSON and TOML always yield exactly one, with index 0.
 pub fn load(source: Arc<Source>, limits: &Limits) -> Result<Vec<Document>, LoadError> {
+    match load_partial(source, limits) {
+        (documents, None) => Ok(documents),
+        (_, Some(error)) => Err(error),
+    }
+}
+
+/// Like [`load`], but keeps the documents of a YAML stream that precede an error, so one
+/// broken document in a stream does not hide the others.
+pub fn load_partial(source: Arc<Source>, limits: &Limits) -> (Vec<Document>, Option<LoadError>) {
     if source.text.len() > limits.max_bytes {
-        return Err(LoadError::TooLarge {
+        let error = LoadError::TooLarge {
             file: source.name.clone(),
             size: format!("{} bytes", source.text.len()),
             limit: limits.max_bytes,
-        });
+        };
+        return (Vec::new(), Some(error));
     }
-    match source.format {
-        Format::Yaml => yaml::load(&source, limits),
-        Format::Json => {
-            let root = json::parse(&source, limits)?;
-            Ok(vec![Document { source, index: 0, root }])
-        }
-        Format::Toml => {
-            let root = toml::parse(&source, limits)?;
-            Ok(vec![Document { source, index: 0, root }])
-        }
-    }
+    let mut documents = Vec::new();
+    let result = match source.format {
+        Format::Yaml => yaml::load(&source, limits, &mut documents),
+        Format::Json => json::parse(&source, limits).map(|root| documents.push(Document { source, index: 0, root })),
+        Format::Toml => toml::parse(&source, limits).map(|root| documents.push(Document { source, index: 0, root })),
+    };
+    (documents, result.err())
 }

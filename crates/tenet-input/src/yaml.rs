@@ -7,12 +7,12 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 
 use crate::{Document, Entry, Limits, LoadError, Node, NodeValue, Source, Span};
 
-/// Load every document of a YAML stream.
-pub(crate) fn load(source: &Arc<Source>, limits: &Limits) -> Result<Vec<Document>, LoadError> {
+/// Load every document of a YAML stream into `documents`. On an error, the documents that
+/// ended before it are already in `documents`.
+pub(crate) fn load(source: &Arc<Source>, limits: &Limits, documents: &mut Vec<Document>) -> Result<(), LoadError> {
     let text: &str = &source.text;
     let offsets = CharOffsets::new(text);
     let mut parser = Parser::new_from_str(text);
-    let mut documents = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
     let mut root: Option<Node> = None;
 
@@ -93,7 +93,7 @@ pub(crate) fn load(source: &Arc<Source>, limits: &Limits) -> Result<Vec<Document
             }
         }
     }
-    Ok(documents)
+    Ok(())
 }
 
 /// How many flow collections the scanner nests before it gives up.

@@ -374,3 +374,11 @@ fn duplicate_keys_in_every_format() -> TestResult {
     }
     Ok(())
 }
+
+#[test]
+fn a_broken_yaml_document_keeps_the_documents_before_it() {
+    let source = Arc::new(Source::new("s.yaml", "a: 1\n---\nb: 2\n---\nc: [3\n", Format::Yaml));
+    let (documents, error) = tenet_input::load_partial(source, &Limits::default());
+    assert_eq!(documents.len(), 2);
+    assert!(error.is_some());
+}
