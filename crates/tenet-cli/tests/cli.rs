@@ -444,7 +444,7 @@ fn fifty_megabytes_on_stdin_is_too_large() {
     assert_good_evaluated_human(&run, &good);
     assert!(run.stdout.contains("■ <stdin> · "), "{}", run.stdout);
     assert!(
-        run.stdout.contains("`<stdin>` is more than 16777216 bytes, over the limit of 16777216 bytes"),
+        run.stdout.contains("`<stdin>` is at least 16777217 bytes, over the limit of 16777216 bytes"),
         "{}",
         run.stdout
     );

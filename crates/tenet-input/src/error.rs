@@ -56,7 +56,7 @@ pub enum LoadError {
     TooLarge {
         /// The file name as given.
         file: String,
-        /// The size, as text (`52428800 bytes`, or `more than 16777216 bytes` for a stream).
+        /// The size, as text (`52428800 bytes`, or `at least 16777217 bytes` for a stream).
         size: String,
         /// The limit in bytes.
         limit: usize,

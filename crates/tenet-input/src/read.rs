@@ -38,7 +38,7 @@ pub fn read_source_as(path: &Path, format: Option<Format>, limits: &Limits) -> R
         // The file grew while we read it.
         return Err(LoadError::TooLarge {
             file: name,
-            size: format!("more than {} bytes", limits.max_bytes),
+            size: format!("at least {} bytes", limits.max_bytes.saturating_add(1)),
             limit: limits.max_bytes,
         });
     }
@@ -60,7 +60,7 @@ fn read_stdin(format: Option<Format>, limits: &Limits) -> Result<Source, LoadErr
     if bytes.len() > limits.max_bytes {
         return Err(LoadError::TooLarge {
             file: name,
-            size: format!("more than {} bytes", limits.max_bytes),
+            size: format!("at least {} bytes", limits.max_bytes.saturating_add(1)),
             limit: limits.max_bytes,
         });
     }
