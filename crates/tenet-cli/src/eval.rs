@@ -165,9 +165,16 @@ pub fn run(args: &EvalArgs, renderer: &Renderer) -> Exit {
                     for d in diags {
                         out.push_str(&renderer.diagnostic(d, &source.name, &source.text));
                     }
-                    for f in
-                        doc.findings.iter().filter(|f| matches!(f.status, Outcome::Violated | Outcome::Undetermined))
-                    {
+                    // Violated before undetermined, the most severe first; the JSON keeps policy order.
+                    let mut shown: Vec<&tenet_eval::Finding> = doc
+                        .findings
+                        .iter()
+                        .filter(|f| matches!(f.status, Outcome::Violated | Outcome::Undetermined))
+                        .collect();
+                    shown.sort_by_key(|f| {
+                        (f.status != Outcome::Violated, std::cmp::Reverse(Severity::parse(f.severity)))
+                    });
+                    for f in shown {
                         out.push_str(&renderer.finding(f, &source.name, &source.text));
                     }
                 }

@@ -227,7 +227,7 @@ impl FindingReport {
             let Some((start, end)) = e.span else { continue };
             let (start, end) = (start as usize, end as usize);
             let (start, end, label) = if e.absent {
-                (start, start.saturating_add(1).min(len.max(1)), format!("`{}` is absent here", e.path))
+                (start, start.saturating_add(1).min(len.max(1)), absent_label(&e.path))
             } else {
                 (start, end, format!("{} = {}", e.path, e.shown))
             };
@@ -259,6 +259,17 @@ impl FindingReport {
             _ => miette::Severity::Advice,
         };
         FindingReport { title, severity, labels, help: help.join("\n"), source }
+    }
+}
+
+/// "this document has no `audit`", "`dpa.subprocessors[0]` has no `flowdown`".
+fn absent_label(path: &str) -> String {
+    match path.rfind(['.', '[']) {
+        Some(i) if path.get(i..i + 1) == Some(".") => {
+            format!("`{}` has no `{}`", path.get(..i).unwrap_or(""), path.get(i + 1..).unwrap_or(""))
+        }
+        Some(_) => format!("`{path}` is absent"),
+        None => format!("this document has no `{path}`"),
     }
 }
 
