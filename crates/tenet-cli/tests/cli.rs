@@ -1149,7 +1149,7 @@ fn absent_optional_field_is_undetermined_with_absent_evidence() {
     let run = eval(&[], &[&doc]);
     run.assert_code(0);
     assert!(run.stdout.contains("undetermined [high] acme.privacy.breach_notice_to_controller"), "{}", run.stdout);
-    assert!(run.stdout.contains("`dpa.breach_notice_hours` is absent here"), "{}", run.stdout);
+    assert!(run.stdout.contains("`dpa` has no `breach_notice_hours`"), "{}", run.stdout);
 }
 
 // ------------------------------------------------------------------ 13. --fail-on
