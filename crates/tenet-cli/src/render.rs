@@ -20,26 +20,27 @@ impl Renderer {
 
     /// Renders any miette diagnostic, with columns in its header counted in characters.
     pub fn report(&self, diagnostic: &(dyn miette::Diagnostic + Send + Sync)) -> String {
-        let mut out = String::new();
-        let wrapped = CharColumns(diagnostic);
-        let rendered = match snippet_too_wide(&wrapped) {
-            Some(location) => self.handler.render_report(&mut out, &Located { inner: diagnostic, location }),
-            None => self.handler.render_report(&mut out, &wrapped),
-        };
-        if rendered.is_err() {
-            out = format!("{diagnostic}\n");
-        }
-        out
+        self.render(View { inner: diagnostic, source: None, location: None })
     }
 
     /// Renders a Tenet diagnostic with a snippet of the file it points into.
     pub fn diagnostic(&self, diagnostic: &Diagnostic, path: &str, text: &str) -> String {
-        self.report(&WithSource { inner: diagnostic, source: NamedSource::new(path, text.to_string()) })
+        let source = NamedSource::new(path, text.to_string());
+        self.render(View { inner: diagnostic, source: Some(&source), location: None })
     }
 
     /// Renders a violated or undetermined finding with snippets of the document values it read.
     pub fn finding(&self, finding: &Finding, path: &str, text: &str) -> String {
         self.report(&FindingReport::new(finding, NamedSource::new(path, text.to_string()), text.len()))
+    }
+
+    fn render(&self, mut view: View<'_>) -> String {
+        view.location = snippet_too_wide(&view);
+        let mut out = String::new();
+        if self.handler.render_report(&mut out, &view).is_err() {
+            out = format!("{}\n", view.inner);
+        }
+        out
     }
 }
 
@@ -48,40 +49,54 @@ impl Renderer {
 const MAX_SNIPPET_BYTES: usize = 1_000;
 
 /// The `file:line:column` of the primary label when its snippet would be too wide to show.
-fn snippet_too_wide(diagnostic: &CharColumns<'_>) -> Option<String> {
+fn snippet_too_wide(view: &View<'_>) -> Option<String> {
     use miette::SourceCode as _;
-    let label = diagnostic.0.labels()?.next()?;
-    let source = diagnostic.0.source_code()?;
-    let around = source.read_span(label.inner(), 1, 1).ok()?;
+    let label = view.inner.labels()?.next()?;
+    let around = view.source()?.read_span(label.inner(), 1, 1).ok()?;
     if around.data().len() <= MAX_SNIPPET_BYTES {
         return None;
     }
-    let at = diagnostic.read_span(label.inner(), 0, 0).ok()?;
-    let name = at.name().unwrap_or("input");
-    Some(format!("{name}:{}:{}", at.line() + 1, at.column() + 1))
+    let at = view.read_span(label.inner(), 0, 0).ok()?;
+    Some(format!("{}:{}:{}", at.name().unwrap_or("input"), at.line() + 1, at.column() + 1))
 }
 
-/// A diagnostic shown without its snippet, its location given in words.
-struct Located<'a> {
+/// A diagnostic as the renderer shows it: the inner diagnostic's code, severity, help and
+/// labels, with its source (or one supplied here) read so that the `file:line:column` miette
+/// prints counts columns in characters, as every other position Tenet reports does (miette
+/// counts bytes). With `location` set, the snippet is left out and the location named instead.
+struct View<'a> {
     inner: &'a (dyn miette::Diagnostic + Send + Sync),
-    location: String,
+    source: Option<&'a NamedSource<String>>,
+    location: Option<String>,
 }
 
-impl fmt::Debug for Located<'_> {
+impl View<'_> {
+    fn source(&self) -> Option<&dyn miette::SourceCode> {
+        match self.source {
+            Some(s) => Some(s),
+            None => self.inner.source_code(),
+        }
+    }
+}
+
+impl fmt::Debug for View<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(self.inner, f)
     }
 }
 
-impl fmt::Display for Located<'_> {
+impl fmt::Display for View<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} (at {})", self.inner, self.location)
+        match &self.location {
+            Some(at) => write!(f, "{} (at {at})", self.inner),
+            None => fmt::Display::fmt(self.inner, f),
+        }
     }
 }
 
-impl std::error::Error for Located<'_> {}
+impl std::error::Error for View<'_> {}
 
-impl miette::Diagnostic for Located<'_> {
+impl miette::Diagnostic for View<'_> {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         self.inner.code()
     }
@@ -91,55 +106,22 @@ impl miette::Diagnostic for Located<'_> {
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         self.inner.help()
     }
-}
-
-/// Wraps a diagnostic so that the `file:line:column` miette prints counts columns in
-/// characters, as every other position Tenet reports does (miette counts bytes).
-struct CharColumns<'a>(&'a (dyn miette::Diagnostic + Send + Sync));
-
-impl fmt::Debug for CharColumns<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.0, f)
-    }
-}
-
-impl fmt::Display for CharColumns<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self.0, f)
-    }
-}
-
-impl std::error::Error for CharColumns<'_> {}
-
-impl miette::Diagnostic for CharColumns<'_> {
-    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.0.code()
-    }
-    fn severity(&self) -> Option<miette::Severity> {
-        self.0.severity()
-    }
-    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.0.help()
-    }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        self.0.labels()
+        if self.location.is_some() { None } else { self.inner.labels() }
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.0.source_code().map(|_| self as &dyn miette::SourceCode)
-    }
-    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
-        self.0.related()
+        if self.location.is_some() { None } else { self.source().map(|_| self as &dyn miette::SourceCode) }
     }
 }
 
-impl miette::SourceCode for CharColumns<'_> {
+impl miette::SourceCode for View<'_> {
     fn read_span<'a>(
         &'a self,
         span: &miette::SourceSpan,
         before: usize,
         after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        let source = self.0.source_code().ok_or(miette::MietteError::OutOfBounds)?;
+        let source = self.source().ok_or(miette::MietteError::OutOfBounds)?;
         let contents = source.read_span(span, before, after)?;
         let column = if before == 0 {
             // Read one line of context, which starts at a line start, to count the characters
@@ -152,54 +134,15 @@ impl miette::SourceCode for CharColumns<'_> {
         } else {
             contents.column()
         };
-        let data = contents.data();
         let name = contents.name().map(str::to_string).unwrap_or_default();
         Ok(Box::new(miette::MietteSpanContents::new_named(
             name,
-            data,
+            contents.data(),
             *contents.span(),
             contents.line(),
             column,
             contents.line_count(),
         )))
-    }
-}
-
-/// A diagnostic paired with its source file.
-struct WithSource<'a> {
-    inner: &'a Diagnostic,
-    source: NamedSource<String>,
-}
-
-impl fmt::Debug for WithSource<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.inner, f)
-    }
-}
-
-impl fmt::Display for WithSource<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self.inner, f)
-    }
-}
-
-impl std::error::Error for WithSource<'_> {}
-
-impl miette::Diagnostic for WithSource<'_> {
-    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.inner.code()
-    }
-    fn severity(&self) -> Option<miette::Severity> {
-        self.inner.severity()
-    }
-    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.inner.help()
-    }
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        self.inner.labels()
-    }
-    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.source)
     }
 }
 

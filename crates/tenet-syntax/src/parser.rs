@@ -169,7 +169,7 @@ fn syntax_error(error: pest::error::Error<Rule>, text: &str) -> Diagnostic {
     let mut d = Diagnostic::error(codes::SYNTAX, message, span).with_label("here");
     let word: String =
         text.get(start..).unwrap_or("").chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
-    if crate::split::RESERVED.contains(&word.as_str()) {
+    if crate::split::is_reserved(&word) {
         d = d.with_help(format!("`{word}` is a reserved word; choose another name"));
     }
     d

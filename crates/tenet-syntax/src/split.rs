@@ -21,19 +21,8 @@ pub const ITEM_KEYWORDS: &[&str] = &[
     "test",
 ];
 
-/// Words the language reserves; they cannot be names.
-pub const RESERVED: &[&str] = &[
-    "package",
-    "use",
-    "schema",
-    "enum",
-    "const",
-    "rule",
-    "obligation",
-    "prohibition",
-    "recommendation",
-    "waiver",
-    "test",
+/// Keywords of clauses and expressions; with [`ITEM_KEYWORDS`], the reserved words.
+pub const EXPRESSION_KEYWORDS: &[&str] = &[
     "when",
     "must",
     "should",
@@ -66,6 +55,11 @@ pub const RESERVED: &[&str] = &[
     "avg",
     "on",
 ];
+
+/// Whether `word` is reserved and so cannot be a name.
+pub fn is_reserved(word: &str) -> bool {
+    ITEM_KEYWORDS.contains(&word) || EXPRESSION_KEYWORDS.contains(&word)
+}
 
 /// One item's text: `start..end` in the file, and the `///` lines directly above it.
 #[derive(Debug, Clone, PartialEq, Eq)]

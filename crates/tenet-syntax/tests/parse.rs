@@ -141,3 +141,13 @@ fn an_unclosed_brace_is_named_as_such() {
     let first = parsed.errors.first().map(|e| (e.message.as_str(), e.span.start));
     assert_eq!(first, Some(("unclosed `{`", 19)));
 }
+
+#[test]
+fn every_reserved_word_is_rejected_as_a_name() {
+    let words = tenet_syntax::split::ITEM_KEYWORDS.iter().chain(tenet_syntax::split::EXPRESSION_KEYWORDS);
+    for word in words {
+        let parsed = parse_file(&format!("package a\nschema S {{ {word}: int }}\n"));
+        assert!(!parsed.errors.is_empty(), "`{word}` was accepted as a field name");
+    }
+    assert!(parse_file("package a\nschema S { area: int, severity: int, cite: int }\n").errors.is_empty());
+}
