@@ -23,6 +23,17 @@ pub(crate) fn load(source: &Arc<Source>, limits: &Limits, documents: &mut Vec<Do
             if error.info().contains("recursion limit") {
                 return flow_too_deep(source, &stack, at, limits.max_depth);
             }
+            if error.info().contains("tab")
+                && let Some(tab) = tab_near(text, at)
+            {
+                return LoadError::syntax(
+                    source,
+                    tab..tab + 1,
+                    format!("invalid yaml: {}", error.info()),
+                    "tab",
+                    Some("indent YAML with spaces, not tabs"),
+                );
+            }
             LoadError::syntax(source, at..end, format!("invalid yaml: {}", error.info()), "here", None)
         })?;
         let range = offsets.byte(span.start.index())..offsets.byte(span.end.index());
@@ -94,6 +105,19 @@ pub(crate) fn load(source: &Arc<Source>, limits: &Limits, documents: &mut Vec<Do
         }
     }
     Ok(())
+}
+
+/// The tab a "tabs disallowed" error is about: the scanner reports the place after the tab, or
+/// the start of a scalar whose continuation line begins with one. Looks on the error's line up
+/// to the error, then in the indentation of the next line.
+fn tab_near(text: &str, at: usize) -> Option<usize> {
+    let line_start = text.get(..at)?.rfind('\n').map_or(0, |n| n + 1);
+    if let Some(i) = text.get(line_start..at)?.find('\t') {
+        return Some(line_start + i);
+    }
+    let next_line = at + text.get(at..)?.find('\n')? + 1;
+    let indentation = text.get(next_line..)?.bytes().take_while(|b| *b == b' ' || *b == b'\t').count();
+    text.get(next_line..next_line + indentation)?.find('\t').map(|i| next_line + i)
 }
 
 /// How many flow collections the scanner nests before it gives up.
