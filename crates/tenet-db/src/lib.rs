@@ -191,8 +191,7 @@ pub fn file_diagnostics(db: &dyn Db, workspace: Workspace, file: SourceFile) -> 
         let checked = items::check_item(db, id);
         diagnostics.extend(checked.diagnostics.iter().cloned().map(|d| d.shifted(node.offset)));
     }
-    diagnostics
-        .extend(program::package_diagnostics(db, workspace).iter().filter(|(f, _)| *f == file).map(|(_, d)| d.clone()));
+    diagnostics.extend(program::package_diagnostics(db, workspace, file));
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
     diagnostics.dedup();
     diagnostics

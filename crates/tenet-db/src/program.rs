@@ -182,30 +182,41 @@ fn reachable(graph: &BTreeMap<QualName, Vec<QualName>>, start: &QualName) -> BTr
     seen
 }
 
-/// Diagnostics that need the whole workspace: duplicate item names and rule cycles.
-/// Spans are absolute in the file they are paired with.
+/// A problem that needs the whole workspace to see.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PackageProblem {
+    /// `item` declares a name that `first` already declares in `package`.
+    Duplicate {
+        /// The second declaration.
+        item: ItemId,
+        /// The first.
+        first: ItemId,
+        /// The package both are in.
+        package: Arc<str>,
+    },
+    /// Rule `item` is on a cycle with `others`.
+    Cycle {
+        /// The rule.
+        item: ItemId,
+        /// The other rules on the cycle (short names).
+        others: Vec<Arc<str>>,
+    },
+}
+
+/// Duplicate item names and rule cycles, found from the package index and the rules' calls
+/// only, so an edit that changes neither leaves this unchanged (and every file's diagnostics
+/// with it). Positions are added per file by [`package_diagnostics`].
 #[salsa::tracked(returns(ref))]
-pub fn package_diagnostics(db: &dyn Db, workspace: Workspace) -> Vec<(SourceFile, Diagnostic)> {
+pub fn package_problems(db: &dyn Db, workspace: Workspace) -> Vec<PackageProblem> {
     let mut out = Vec::new();
     let index = package_index(db, workspace);
     let cycles = rule_cycles(db, workspace);
     for (package, entries) in &index.packages {
         let mut first: BTreeMap<&str, &crate::ItemEntry> = BTreeMap::new();
         for entry in entries {
-            let name_span = name_span(db, entry.id);
             match first.get(&*entry.name) {
                 Some(prev) => {
-                    let mut d = Diagnostic::error(
-                        codes::DUPLICATE_NAME,
-                        format!("`{}` is declared twice in package `{package}`", entry.name),
-                        name_span,
-                    )
-                    .with_label("second declaration")
-                    .with_help("rename one of them");
-                    if prev.id.file(db) == entry.id.file(db) {
-                        d = d.with_note(self::name_span(db, prev.id), "first declared here");
-                    }
-                    out.push((entry.id.file(db), d));
+                    out.push(PackageProblem::Duplicate { item: entry.id, first: prev.id, package: package.clone() })
                 }
                 None => {
                     first.insert(&entry.name, entry);
@@ -214,24 +225,58 @@ pub fn package_diagnostics(db: &dyn Db, workspace: Workspace) -> Vec<(SourceFile
             if entry.kind == ItemKind::Rule {
                 let qualified = crate::items::qualified_item_name(db, entry.id);
                 if let Some(cycle) = cycles.iter().find(|c| c.contains(&qualified)) {
-                    let others: Vec<String> = cycle
+                    let others = cycle
                         .iter()
                         .filter(|r| **r != qualified)
-                        .map(|r| format!("`{}`", r.rsplit('.').next().unwrap_or(r)))
+                        .map(|r| Arc::from(r.rsplit('.').next().unwrap_or(r)))
                         .collect();
-                    let how = if others.is_empty() {
-                        "itself".to_string()
-                    } else {
-                        format!("itself through {}", others.join(", "))
-                    };
-                    out.push((
-                        entry.id.file(db),
-                        Diagnostic::error(codes::RULE_CYCLE, format!("rule `{}` calls {how}", entry.name), name_span)
-                            .with_label("on a cycle")
-                            .with_help("rules may call rules but never in a circle, so evaluation always ends; inline one of them"),
-                    ));
+                    out.push(PackageProblem::Cycle { item: entry.id, others });
                 }
             }
+        }
+    }
+    out
+}
+
+/// The workspace-wide problems of one file as diagnostics with absolute spans.
+pub fn package_diagnostics(db: &dyn Db, workspace: Workspace, file: SourceFile) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for problem in package_problems(db, workspace) {
+        match problem {
+            PackageProblem::Duplicate { item, first, package } if item.file(db) == file => {
+                let name = &item.key(db).name;
+                let mut d = Diagnostic::error(
+                    codes::DUPLICATE_NAME,
+                    format!("`{name}` is declared twice in package `{package}`"),
+                    name_span(db, *item),
+                )
+                .with_label("second declaration")
+                .with_help("rename one of them");
+                if first.file(db) == file {
+                    d = d.with_note(name_span(db, *first), "first declared here");
+                }
+                out.push(d);
+            }
+            PackageProblem::Cycle { item, others } if item.file(db) == file => {
+                let others: Vec<String> = others.iter().map(|o| format!("`{o}`")).collect();
+                let how = if others.is_empty() {
+                    "itself".to_string()
+                } else {
+                    format!("itself through {}", others.join(", "))
+                };
+                out.push(
+                    Diagnostic::error(
+                        codes::RULE_CYCLE,
+                        format!("rule `{}` calls {how}", item.key(db).name),
+                        name_span(db, *item),
+                    )
+                    .with_label("on a cycle")
+                    .with_help(
+                        "rules may call rules but never in a circle, so evaluation always ends; inline one of them",
+                    ),
+                );
+            }
+            _ => {}
         }
     }
     out

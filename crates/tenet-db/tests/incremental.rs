@@ -26,9 +26,22 @@ obligation named_vendor on Contract {
 }
 "#;
 
-fn check_item_runs(log: &Mutex<Vec<String>>) -> usize {
-    log.lock().map(|l| l.iter().filter(|e| e.contains("check_item")).count()).unwrap_or(0)
+fn runs(log: &Mutex<Vec<String>>, query: &str) -> usize {
+    log.lock().map(|l| l.iter().filter(|e| e.contains(query)).count()).unwrap_or(0)
 }
+
+fn check_item_runs(log: &Mutex<Vec<String>>) -> usize {
+    runs(log, "check_item")
+}
+
+const OTHER: &str = "package acme
+
+obligation has_id on Contract {
+  area: accountability
+  cite: \"x\"
+  must id is present
+}
+";
 
 #[test]
 fn editing_one_obligation_rechecks_only_that_obligation() {
@@ -42,9 +55,11 @@ fn editing_one_obligation_rechecks_only_that_obligation() {
         }
     });
     let file = SourceFile::new(&db, "acme.tenet".into(), POLICY.into());
-    let workspace = Workspace::new(&db, vec![file]);
+    let other = SourceFile::new(&db, "other.tenet".into(), OTHER.into());
+    let workspace = Workspace::new(&db, vec![file, other]);
     let first = file_diagnostics(&db, workspace, file).clone();
     assert_eq!(first, vec![], "the policy checks cleanly");
+    assert_eq!(file_diagnostics(&db, workspace, other).clone(), vec![]);
     let cold = check_item_runs(&log);
     assert!(cold >= 6, "every item is checked once when cold, got {cold}");
 
