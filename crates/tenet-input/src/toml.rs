@@ -1,6 +1,6 @@
 //! TOML through `toml_edit`, converted into [`Node`]s on an explicit stack.
 
-use toml_edit::{ArrayOfTables, InlineTable, Item, Key, Table, Value};
+use toml_edit::{ArrayOfTables, Item, Key, Table, TableLike, Value};
 
 use crate::source::BOM;
 use crate::{Entry, Limits, LoadError, Node, NodeValue, Source, Span};
@@ -195,7 +195,7 @@ impl Converter<'_> {
                         .map(|value| (None, Part::Value(value), self.span_or(value.span(), &fallback)))
                         .collect(),
                 ),
-                Value::InlineTable(table) => container(table.span(), true, self.inline_children(table)),
+                Value::InlineTable(table) => container(table.span(), true, self.table_children(table)),
                 scalar => Opened::Leaf(self.scalar(scalar, &fallback)?),
             },
             Part::Item(Item::Table(table)) | Part::Table(table) => {
@@ -241,16 +241,8 @@ impl Converter<'_> {
         Ok(Node { span, value })
     }
 
-    fn table_children<'a>(&self, table: &'a Table) -> Vec<Child<'a>> {
-        table
-            .iter()
-            .filter_map(|(name, _)| table.get_key_value(name))
-            .filter(|(_, item)| !item.is_none())
-            .map(|(key, item)| self.keyed(key, Part::Item(item)))
-            .collect()
-    }
-
-    fn inline_children<'a>(&self, table: &'a InlineTable) -> Vec<Child<'a>> {
+    /// The entries of a table or inline table, in document order.
+    fn table_children<'a>(&self, table: &'a dyn TableLike) -> Vec<Child<'a>> {
         table
             .iter()
             .filter_map(|(name, _)| table.get_key_value(name))
