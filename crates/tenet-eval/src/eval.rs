@@ -559,11 +559,6 @@ impl<'p> Evaluator<'p> {
             }
         })
     }
-
-    /// Drains what has been read since the evaluator was last reset.
-    pub fn take_reads(&mut self) -> Vec<Read> {
-        dedup_reads(std::mem::take(&mut self.reads))
-    }
 }
 
 /// The atoms that decided a connective: for `and` the false operands when false; for `or`

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use tenet_db::Program;
 use tenet_db::ProgramItem;
 use tenet_db::ir::{CompiledMessagePart, CompiledObligation};
-use tenet_input::{Document, NodeValue, Source};
+use tenet_input::{Document, Source};
 use tenet_syntax::Diagnostic;
 
 /// Evaluates documents against one program and keeps track of which waivers were used.
@@ -379,9 +379,4 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
-}
-
-/// Whether a loaded value is a mapping (documents must be).
-pub fn is_mapping(doc: &Document) -> bool {
-    matches!(doc.root.value, NodeValue::Map(_))
 }
