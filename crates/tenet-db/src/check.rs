@@ -19,7 +19,7 @@ pub(crate) struct Checker<'db> {
     pub workspace: Workspace,
     pub file: SourceFile,
     /// The schema of the document the expressions read, if any.
-    pub root: Option<Arc<SchemaDef>>,
+    pub root: Option<&'db SchemaDef>,
     locals: Vec<(Arc<str>, Ty, u32)>,
     next_slot: u32,
     depth: usize,
@@ -32,7 +32,7 @@ pub(crate) struct Checker<'db> {
 }
 
 impl<'db> Checker<'db> {
-    pub fn new(db: &'db dyn Db, workspace: Workspace, file: SourceFile, root: Option<Arc<SchemaDef>>) -> Self {
+    pub fn new(db: &'db dyn Db, workspace: Workspace, file: SourceFile, root: Option<&'db SchemaDef>) -> Self {
         Checker {
             db,
             workspace,
@@ -214,7 +214,7 @@ impl<'db> Checker<'db> {
         if let Some((_, ty, slot)) = self.locals.iter().rev().find(|(n, _, _)| **n == *id.name) {
             return Ir { kind: IrKind::Local(*slot), ty: ty.clone(), span };
         }
-        if let Some(root) = self.root.clone()
+        if let Some(root) = self.root
             && let Some((slot, field)) = root.field(&id.name)
         {
             let base =
@@ -295,9 +295,9 @@ impl<'db> Checker<'db> {
         self.error(d)
     }
 
-    fn enum_named(&self, name: &QualName) -> Option<Arc<crate::ir::EnumDef>> {
+    fn enum_named(&self, name: &QualName) -> Option<&'db crate::ir::EnumDef> {
         let entry = lookup(self.db, self.workspace, self.file, name, &[ItemKind::Enum]).first()?;
-        Some(Arc::new(enum_def(self.db, entry.id).clone()))
+        Some(enum_def(self.db, entry.id))
     }
 
     /// A reference to a rule or constant by name, with call arguments.
@@ -484,9 +484,9 @@ impl<'db> Checker<'db> {
         }
     }
 
-    pub fn schema_named(&self, name: &QualName) -> Option<Arc<SchemaDef>> {
+    pub fn schema_named(&self, name: &QualName) -> Option<&'db SchemaDef> {
         let entry = lookup(self.db, self.workspace, self.file, name, &[ItemKind::Schema]).first()?;
-        Some(Arc::new(schema_def(self.db, entry.id).def.clone()))
+        Some(&schema_def(self.db, entry.id).def)
     }
 
     fn binary(&mut self, op: BinOp, lhs: &Expr, rhs: &Expr, span: Span) -> Ir {

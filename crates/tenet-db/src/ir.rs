@@ -265,6 +265,8 @@ pub struct CompiledRule {
     pub locals: u32,
     /// The condition.
     pub body: Ir,
+    /// Rules it calls, directly.
+    pub calls: Vec<QualName>,
 }
 
 /// One piece of a compiled message.

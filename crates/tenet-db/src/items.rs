@@ -314,7 +314,7 @@ pub fn check_item(db: &dyn Db, id: ItemId) -> CheckedItem {
     out
 }
 
-fn root_schema(checker: &Checker<'_>, kind: Option<&QualName>) -> Option<Arc<SchemaDef>> {
+fn root_schema<'db>(checker: &Checker<'db>, kind: Option<&QualName>) -> Option<&'db SchemaDef> {
     kind.and_then(|k| checker.schema_named(k))
 }
 
@@ -331,7 +331,8 @@ fn check_rule(db: &dyn Db, id: ItemId, rule: &RuleDecl, diagnostics: &mut Vec<Di
     let body = checker.condition(&rule.body);
     diagnostics.append(&mut checker.diagnostics);
     let params = sig.params.iter().map(|(n, _)| n.clone()).collect();
-    Some(Compiled::Rule(CompiledRule { name: item_name(db, id), params, locals: checker.slots(), body }))
+    let calls = std::mem::take(&mut checker.calls);
+    Some(Compiled::Rule(CompiledRule { name: item_name(db, id), params, locals: checker.slots(), body, calls }))
 }
 
 fn check_deontic(db: &dyn Db, id: ItemId, d: &DeonticDecl, diagnostics: &mut Vec<Diagnostic>) -> Option<Compiled> {

@@ -105,39 +105,9 @@ fn calls_are_sound(rules: &BTreeMap<QualName, ProgramItem<CompiledRule>>, calls:
             continue;
         }
         let Some(compiled) = rules.get(&rule) else { return false };
-        let mut callees = Vec::new();
-        collect_calls(&compiled.item.body, &mut callees);
-        stack.extend(callees);
+        stack.extend(compiled.item.calls.iter().cloned());
     }
     true
-}
-
-fn collect_calls(ir: &crate::ir::Ir, out: &mut Vec<QualName>) {
-    use crate::ir::IrKind::*;
-    match &ir.kind {
-        Call { rule, args } => {
-            out.push(rule.clone());
-            args.iter().for_each(|a| collect_calls(a, out));
-        }
-        Const(_) | Today | Root | Local(_) => {}
-        Field { base, .. } | MapGet(base, _) | Not(base) | Neg(base) | Is(_, base) => collect_calls(base, out),
-        List(items) | Set(items) => items.iter().for_each(|a| collect_calls(a, out)),
-        Binary(_, a, b) => {
-            collect_calls(a, out);
-            collect_calls(b, out);
-        }
-        Within { subject, window, anchor } => [subject, window, anchor].into_iter().for_each(|a| collect_calls(a, out)),
-        Quantified { collection, filter, body, .. } => {
-            collect_calls(collection, out);
-            filter.iter().for_each(|f| collect_calls(f, out));
-            collect_calls(body, out);
-        }
-        Aggregate { collection, filter, value, .. } => {
-            collect_calls(collection, out);
-            filter.iter().for_each(|f| collect_calls(f, out));
-            value.iter().for_each(|v| collect_calls(v, out));
-        }
-    }
 }
 
 /// Every cycle among rules, each as the list of rules on it (sorted, deduplicated).
@@ -148,12 +118,11 @@ pub fn rule_cycles(db: &dyn Db, workspace: Workspace) -> Vec<Vec<QualName>> {
         for entry in entries.iter().filter(|e| e.kind == ItemKind::Rule) {
             let name = crate::items::qualified_item_name(db, entry.id);
             let checked = check_item(db, entry.id);
-            let mut calls = Vec::new();
-            if let Some(Compiled::Rule(r)) = &checked.compiled {
-                collect_calls(&r.body, &mut calls);
-            } else {
-                calls.extend(crate::items::rule_calls(db, entry.id));
-            }
+            let calls = match &checked.compiled {
+                Some(Compiled::Rule(r)) => r.calls.clone(),
+                // A rule with errors still has its calls read from its syntax, so cycles show.
+                _ => crate::items::rule_calls(db, entry.id),
+            };
             graph.entry(name).or_default().extend(calls);
         }
     }
