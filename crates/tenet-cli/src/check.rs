@@ -14,6 +14,9 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Check without the embedded standard library (imports of `std.*` then fail).
+    #[arg(long)]
+    pub no_std: bool,
 }
 
 #[derive(Serialize)]
@@ -32,7 +35,8 @@ struct JsonDiagnostic<'a> {
 
 /// Runs `tenet check`.
 pub fn run(args: &CheckArgs, renderer: &Renderer) -> Exit {
-    let loaded = policy::load(&paths_or_cwd(&args.paths));
+    let std = if args.no_std { policy::Std::Exclude } else { policy::Std::Include };
+    let loaded = policy::load(&paths_or_cwd(&args.paths), std);
     let mut out = String::new();
     let mut errors = loaded.errors.len();
     let mut warnings = 0;
@@ -43,6 +47,7 @@ pub fn run(args: &CheckArgs, renderer: &Renderer) -> Exit {
     let all: Vec<(String, String, Vec<Diagnostic>)> = loaded
         .files
         .iter()
+        .chain(&loaded.std_files)
         .map(|&f| {
             let diags = tenet_db::file_diagnostics(&loaded.db, loaded.workspace, f).clone();
             (f.path(&loaded.db).clone(), f.text(&loaded.db).clone(), diags)

@@ -2,6 +2,7 @@
 
 use crate::check::plural;
 use crate::render::Renderer;
+use crate::select::Selection;
 use crate::{Exit, Format, policy};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -14,9 +15,15 @@ use tenet_input::{InputPath, Limits, LoadError};
 /// Arguments of `tenet eval`.
 #[derive(clap::Args, Debug)]
 pub struct EvalArgs {
-    /// Policy files or directories with `.tenet` files (repeatable).
-    #[arg(long = "policy", short = 'p', value_name = "PATH", required = true)]
+    /// Policy files or directories with `.tenet` files (repeatable), evaluated together with
+    /// the embedded standard library.
+    #[arg(long = "policy", short = 'p', value_name = "PATH")]
     pub policies: Vec<PathBuf>,
+    /// Leave out the embedded standard library (then `--policy` is needed).
+    #[arg(long)]
+    pub no_std: bool,
+    #[command(flatten)]
+    pub selection: Selection,
     /// The evaluation date (YYYY-MM-DD); default: today's date.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub today: Option<jiff::civil::Date>,
@@ -51,7 +58,7 @@ fn parse_fail_on(s: &str) -> Result<FailOn, String> {
         .ok_or_else(|| format!("`{s}` is not a severity; use info, low, medium, high, critical or none"))
 }
 
-fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
+pub(crate) fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
     tenet_syntax::parse_date(s)
         .and_then(|d| jiff::civil::Date::new(d.year, d.month, d.day).ok())
         .ok_or_else(|| format!("`{s}` is not a date; write YYYY-MM-DD"))
@@ -76,7 +83,14 @@ struct JsonOutput<'a> {
 
 /// Runs `tenet eval`.
 pub fn run(args: &EvalArgs, renderer: &Renderer) -> Exit {
-    let loaded = policy::load(&args.policies);
+    if args.no_std && args.policies.is_empty() {
+        eprintln!(
+            "error: nothing to evaluate against: `--no-std` leaves out the standard library and no `--policy` was given\n\nhelp: pass your policies with `--policy PATH`, or drop `--no-std`"
+        );
+        return Exit::Input;
+    }
+    let std = if args.no_std { policy::Std::Exclude } else { policy::Std::Include };
+    let loaded = policy::load(&args.policies, std);
     let mut out = String::new();
     let mut policy_errors = loaded.errors.len();
     let mut policy_warnings = 0;
@@ -84,14 +98,14 @@ pub fn run(args: &EvalArgs, renderer: &Renderer) -> Exit {
     for e in &loaded.errors {
         out.push_str(&renderer.report(e));
     }
-    if loaded.files.is_empty() && loaded.errors.is_empty() {
+    if !args.policies.is_empty() && loaded.files.is_empty() && loaded.errors.is_empty() {
         eprintln!(
             "error: no `.tenet` files found under {}",
             args.policies.iter().map(|p| format!("`{}`", p.display())).collect::<Vec<_>>().join(", ")
         );
         return Exit::Input;
     }
-    for &file in &loaded.files {
+    for &file in loaded.files.iter().chain(&loaded.std_files) {
         let path = file.path(&loaded.db);
         let text = file.text(&loaded.db);
         for d in tenet_db::file_diagnostics(&loaded.db, loaded.workspace, file) {
@@ -115,6 +129,11 @@ pub fn run(args: &EvalArgs, renderer: &Renderer) -> Exit {
     let program = tenet_db::compile_program(&loaded.db, loaded.workspace);
     let today = args.today.unwrap_or_else(|| jiff::ZonedDateTime::now().date());
     let mut session = Session::new(program, today);
+    session.select(|ob| args.selection.keeps(ob));
+    let names: Vec<&str> = program.obligations.iter().map(|o| &*o.item.name).collect();
+    for pattern in args.selection.unmatched(&names) {
+        eprintln!("warning: `{pattern}` matches no obligation");
+    }
     let limits = Limits { max_bytes: args.max_file_size, ..Limits::default() };
 
     // Load errors are rendered by the CLI; `failures[i]` belongs to the i-th report.
@@ -285,6 +304,12 @@ fn summary(report: &RunReport, policy_errors: usize, policy_warnings: usize) -> 
     }
     for w in &report.waivers {
         out.push_str(&format!("  waiver {} for {} (until {}) at {}\n", w.status, w.obligation, w.until, w.defined_at));
+    }
+    for o in &report.overrides {
+        out.push_str(&format!(
+            "  parameter {} = {} (library default {}) overridden at {}\n",
+            o.parameter, o.value, o.default, o.defined_at
+        ));
     }
     if !s.skipped_obligations.is_empty() {
         out.push_str(&format!(

@@ -4,9 +4,15 @@
 //! 3 policy errors.
 
 mod check;
+mod coverage;
+mod doc;
 mod eval;
+mod fmt;
+mod pkg;
 mod policy;
 mod render;
+mod run_tests;
+mod select;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -29,6 +35,30 @@ enum Command {
     Check(check::CheckArgs),
     /// Evaluate documents (contracts, AI-system configs) against policies.
     Eval(eval::EvalArgs),
+    /// Run the `test` items of policy files and report failures (and coverage).
+    Test(run_tests::TestArgs),
+    /// Write a Markdown reference of obligations and parameters from their doc comments.
+    Doc(doc::DocArgs),
+    /// Rewrite policy files in the canonical layout (`--check`, `--diff`, `-` for stdin).
+    Fmt(fmt::FmtArgs),
+    /// Create a new policy package.
+    New(pkg::NewArgs),
+    /// Add a dependency to `tenet.toml` (`NAME@REQ` with `--registry`, `--path` or `--git`).
+    Add(pkg::AddArgs),
+    /// Build a deterministic `.tar.gz` archive of a package.
+    Package(pkg::PackageArgs),
+    /// Generate an ed25519 key pair for signing packages.
+    Keygen(pkg::KeygenArgs),
+    /// Sign a package archive (writes `ARCHIVE.sig`).
+    Sign(pkg::SignArgs),
+    /// Verify a package archive's checksums and signature.
+    Verify(pkg::VerifyArgs),
+    /// Publish a package version to an OCI registry.
+    Publish(pkg::PublishArgs),
+    /// Resolve, download and verify dependencies; write `tenet.lock`.
+    Fetch(pkg::FetchArgs),
+    /// Run the language server over standard input and output (for editors).
+    Lsp,
 }
 
 /// Colour output choice.
@@ -84,6 +114,24 @@ fn main() -> ExitCode {
     let exit = match cli.command {
         Command::Check(args) => check::run(&args, &renderer),
         Command::Eval(args) => eval::run(&args, &renderer),
+        Command::Test(args) => run_tests::run(&args, &renderer),
+        Command::Doc(args) => doc::run(&args),
+        Command::Fmt(args) => fmt::run(&args, &renderer),
+        Command::New(args) => pkg::new(&args, &renderer),
+        Command::Add(args) => pkg::add(&args, &renderer),
+        Command::Package(args) => pkg::package(&args, &renderer),
+        Command::Keygen(args) => pkg::keygen(&args, &renderer),
+        Command::Sign(args) => pkg::sign(&args, &renderer),
+        Command::Verify(args) => pkg::verify(&args, &renderer),
+        Command::Publish(args) => pkg::publish(&args, &renderer),
+        Command::Fetch(args) => pkg::fetch(&args, &renderer),
+        Command::Lsp => match tenet_lsp::run_stdio() {
+            Ok(()) => Exit::Clean,
+            Err(e) => {
+                eprintln!("error: the language server could not start: {e}");
+                Exit::Input
+            }
+        },
     };
     ExitCode::from(exit as u8)
 }

@@ -89,14 +89,26 @@ pub struct LoadedPolicies {
     pub db: Database,
     /// The workspace input.
     pub workspace: Workspace,
-    /// Each file with its input handle.
+    /// Each file the user gave, with its input handle (the standard library's files are in
+    /// the workspace but not here).
     pub files: Vec<SourceFile>,
+    /// The embedded standard library's files in the workspace.
+    pub std_files: Vec<SourceFile>,
     /// Files that could not be read.
     pub errors: Vec<PolicyFileError>,
 }
 
-/// Reads every policy file under `paths` into a fresh database.
-pub fn load(paths: &[PathBuf]) -> LoadedPolicies {
+/// Whether to add the embedded standard library to the user's policies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Std {
+    /// Add it (packages the user's files declare themselves are not added twice).
+    Include,
+    /// Leave it out (`--no-std`).
+    Exclude,
+}
+
+/// Reads every policy file under `paths` into a fresh database, with the standard library.
+pub fn load(paths: &[PathBuf], std: Std) -> LoadedPolicies {
     let (found, mut errors) = collect(paths);
     let db = Database::default();
     let mut files = Vec::new();
@@ -116,6 +128,19 @@ pub fn load(paths: &[PathBuf]) -> LoadedPolicies {
             Err(e) => errors.push(PolicyFileError::Io { path: path.display().to_string(), reason: e.to_string() }),
         }
     }
-    let workspace = Workspace::new(&db, files.clone());
-    LoadedPolicies { db, workspace, files, errors }
+    let mut std_files = Vec::new();
+    if std == Std::Include {
+        // A package the user's files declare (say, a checkout of `policies/std` being
+        // developed) replaces the embedded copy.
+        let declared: Vec<_> = files.iter().filter_map(|f| tenet_db::file_outline(&db, *f).package.clone()).collect();
+        for (name, text) in tenet_std::FILES {
+            let file = SourceFile::library(&db, tenet_std::path_of(name), (*text).to_string());
+            let package = tenet_db::file_outline(&db, file).package.clone();
+            if package.is_none_or(|p| !declared.contains(&p)) {
+                std_files.push(file);
+            }
+        }
+    }
+    let workspace = Workspace::new(&db, files.iter().chain(&std_files).copied().collect());
+    LoadedPolicies { db, workspace, files, std_files, errors }
 }

@@ -186,6 +186,7 @@ impl FindingReport {
             let note = c.note.as_deref().map(|n| format!(" ({n})")).unwrap_or_default();
             let clause = match c.clause {
                 "when" => "applies when",
+                "exception" => "displaced if",
                 "forbidden" => "forbidden",
                 _ => "requires",
             };

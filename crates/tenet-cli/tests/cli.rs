@@ -381,7 +381,7 @@ fn human_snippet_headers_count_columns_in_characters() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|f| f["obligation"] == "acme.privacy.breach_notice_to_controller")
+        .find(|f| f["obligation"] == "std.privacy.breach_notice_to_controller")
         .cloned()
         .unwrap();
     assert_eq!(finding["status"], "violated");
@@ -714,13 +714,12 @@ fn unknown_fields_warn_and_the_document_is_still_evaluated() {
 
 // ------------------------------------------------------------------ 9. policy errors
 
-/// A policy directory with the example model and one file holding `broken` and a good obligation.
+/// A policy directory with one file, on the standard model, holding `broken` and a good obligation.
 fn policy_dir(fx: &Fixture, broken: &str) -> PathBuf {
     let dir = fx.path("policies");
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::copy(root().join("examples/policies/model.tenet"), dir.join("model.tenet")).unwrap();
     let text = format!(
-        "package acme.mixed\n\nuse acme.model\n\n{broken}\n\n\
+        "package acme.mixed\n\nuse std.model\n\n{broken}\n\n\
          /// Good.\n\
          obligation good_retention on Contract {{\n  area: privacy\n  severity: high\n  cite: \"GDPR Art. 5(1)(e)\"\n  \
          must data.retention_days <= 30\n  because \"Keep data at most a month.\"\n}}\n"
@@ -775,6 +774,7 @@ fn policy_errors_exit_3_and_good_obligations_still_run() {
         .unwrap()
         .iter()
         .map(|f| (f["obligation"].as_str().unwrap(), f["status"].as_str().unwrap()))
+        .filter(|(name, _)| name.starts_with("acme."))
         .collect();
     assert_eq!(findings, vec![("acme.mixed.good_retention", "violated")]);
     assert_eq!(report["summary"]["skipped_obligations"], serde_json::json!(["acme.mixed.broken_retention"]));
@@ -788,7 +788,7 @@ fn policy_errors_exit_3_and_good_obligations_still_run() {
     run.assert_code(3);
     assert!(run.stdout.contains("tenet::E0202"), "{}", run.stdout);
     assert!(run.stdout.contains(&format!("{file}:10:13")), "{}", run.stdout);
-    assert!(run.stdout.contains("checked 2 policy files: 1 error, 0 warnings"), "{}", run.stdout);
+    assert!(run.stdout.contains("checked 1 policy file: 1 error, 0 warnings"), "{}", run.stdout);
 
     let run = tenet(&["check", "--format", "json", &policy]);
     run.assert_code(3);
@@ -837,7 +837,7 @@ fn check_passes_on_the_example_policies() {
     let run = tenet(&["check", "--color", "never", POLICIES]);
     run.assert_code(0);
     assert!(run.stdout.contains("0 errors"), "{}", run.stdout);
-    assert!(run.stdout.contains("checked 7 policy files: 0 errors, 0 warnings"), "{}", run.stdout);
+    assert!(run.stdout.contains("checked 3 policy files: 0 errors, 0 warnings"), "{}", run.stdout);
 }
 
 // ------------------------------------------------------------------ 10. usage errors
@@ -871,8 +871,8 @@ fn usage_errors_exit_2_with_help() {
         run.stderr
     );
 
-    // No policies.
-    let run = tenet(&["eval", "--today", TODAY, &good_arg]);
+    // No policies at all: the standard library left out and no `--policy`.
+    let run = tenet(&["eval", "--today", TODAY, "--no-std", &good_arg]);
     run.assert_code(2);
     assert!(run.stderr.contains("--policy"), "{}", run.stderr);
 
@@ -974,7 +974,7 @@ fn json_report_has_the_documented_shape() {
     let report = run.json();
     assert_eq!(report["today"], TODAY);
     let docs = report["documents"].as_array().expect("documents array");
-    assert!(docs.len() >= 9, "{} documents", docs.len());
+    assert!(docs.len() >= 12, "{} documents", docs.len());
 
     let mut violated_with_evidence_by_format = std::collections::BTreeMap::<&str, usize>::new();
     let mut by_status = std::collections::BTreeMap::<String, u64>::new();
@@ -993,7 +993,8 @@ fn json_report_has_the_documented_shape() {
         for f in findings {
             let obligation = f["obligation"].as_str().expect("obligation");
             assert!(
-                obligation.starts_with("acme.") && obligation.matches('.').count() >= 2,
+                (obligation.starts_with("std.") || obligation.starts_with("northwind."))
+                    && obligation.matches('.').count() >= 1,
                 "not qualified: {obligation}"
             );
             assert!(AREAS.contains(&f["area"].as_str().unwrap()), "{f}");
@@ -1046,6 +1047,14 @@ fn json_report_has_the_documented_shape() {
         );
     }
     assert!(report["waivers"].is_array());
+    let overrides = report["overrides"].as_array().expect("overrides array");
+    assert!(
+        overrides.iter().any(|o| o["parameter"] == "std.privacy.max_breach_notice"
+            && o["value"] == "24h"
+            && o["default"] == "48h"
+            && o["defined_at"].as_str().is_some_and(|d| d.starts_with("examples/policies/northwind.tenet:"))),
+        "{overrides:?}"
+    );
     assert_eq!(report["policy_diagnostics"], serde_json::json!([]));
 }
 
@@ -1068,15 +1077,19 @@ fn json_evidence_positions_for_yaml_json_and_toml() {
     };
     let e = find(
         "examples/documents/contracts/harbour-crm.yaml",
-        "acme.privacy.security_of_processing",
+        "std.privacy.security_of_processing",
         "dpa.security_measures",
     );
-    assert_eq!((e["line"].as_u64(), e["column"].as_u64()), (Some(17), Some(22)), "{e}");
+    assert_eq!(
+        (e["line"].as_u64(), e["column"].as_u64()),
+        position_of("examples/documents/contracts/harbour-crm.yaml", "security_measures: ", "["),
+        "{e}"
+    );
     assert_eq!(e["value"], serde_json::json!(["encryption_in_transit", "access_control", "backups"]));
 
     let e = find(
         "examples/documents/contracts/pixelforge-creative.json",
-        "acme.privacy.international_transfers",
+        "std.privacy.international_transfers",
         "transfers[0].tia_done",
     );
     let text = std::fs::read_to_string(root().join("examples/documents/contracts/pixelforge-creative.json")).unwrap();
@@ -1091,11 +1104,23 @@ fn json_evidence_positions_for_yaml_json_and_toml() {
 
     let e = find(
         "examples/documents/contracts/loop-analytics.toml",
-        "acme.privacy.special_category_safeguards",
+        "std.privacy.special_category_safeguards",
         "data.categories",
     );
-    assert_eq!((e["line"].as_u64(), e["column"].as_u64()), (Some(14), Some(14)), "{e}");
+    assert_eq!(
+        (e["line"].as_u64(), e["column"].as_u64()),
+        position_of("examples/documents/contracts/loop-analytics.toml", "categories = ", "["),
+        "{e}"
+    );
     assert_eq!(e["value"], serde_json::json!(["contact", "behavioural", "health"]));
+}
+
+/// 1-based line and column of `value` where it follows `key` on a line of the file.
+fn position_of(file: &str, key: &str, value: &str) -> (Option<u64>, Option<u64>) {
+    let text = std::fs::read_to_string(root().join(file)).unwrap();
+    let (line_no, line) = text.lines().enumerate().find(|(_, l)| l.contains(&format!("{key}{value}"))).unwrap();
+    let column = line.find(&format!("{key}{value}")).unwrap() + key.len() + 1;
+    (Some(u64::try_from(line_no + 1).unwrap()), Some(u64::try_from(column).unwrap()))
 }
 
 // ------------------------------------------------------------------ 12. missing optional data
@@ -1116,7 +1141,7 @@ fn absent_optional_field_is_undetermined_with_absent_evidence() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|f| f["obligation"] == "acme.privacy.breach_notice_to_controller")
+        .find(|f| f["obligation"] == "std.privacy.breach_notice_to_controller")
         .unwrap();
     assert_eq!(f["status"], "undetermined", "{f:#}");
     let evidence = f["evidence"].as_array().unwrap();
@@ -1128,14 +1153,14 @@ fn absent_optional_field_is_undetermined_with_absent_evidence() {
     let role = evidence.iter().find(|e| e["path"] == "vendor.role").unwrap();
     assert_eq!((role["absent"].clone(), role["value"].clone()), (Value::Bool(false), Value::from("processor")));
 
-    // And in the examples: shift-planner does not say when workers were informed.
-    let planner = Path::new("examples/documents/ai-systems/shift-planner.yaml");
+    // And in the examples: the Shiftwise scheduler does not say when workers were informed.
+    let planner = Path::new("examples/documents/ai-systems/shiftwise-scheduler.yaml");
     let (_, report) = eval_json(&[], &[planner]);
     let f = json_doc(&report, planner)["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|f| f["obligation"] == "acme.workers.inform_workers_before_deployment")
+        .find(|f| f["obligation"] == "std.workers.inform_workers_before_deployment")
         .cloned()
         .unwrap();
     assert_eq!(f["status"], "undetermined");
@@ -1146,7 +1171,7 @@ fn absent_optional_field_is_undetermined_with_absent_evidence() {
     // The human output says so too.
     let run = eval(&[], &[&doc]);
     run.assert_code(0);
-    assert!(run.stdout.contains("undetermined [high] acme.privacy.breach_notice_to_controller"), "{}", run.stdout);
+    assert!(run.stdout.contains("undetermined [high] std.privacy.breach_notice_to_controller"), "{}", run.stdout);
     assert!(run.stdout.contains("`dpa` has no `breach_notice_hours`"), "{}", run.stdout);
 }
 

@@ -8,6 +8,9 @@
 //!   arguments, one per line): `tenet eval` is run in human and JSON format and snapshotted as
 //!   `NN-name.human.snap` and `NN-name.json.snap`.
 //!
+//! Cases run with `--no-std` (they declare their own models), except check cases whose name
+//! contains `with-std` and eval cases that hold a `with-std` marker file.
+//!
 //! Adding a case is adding a file or directory, then
 //! `INSTA_UPDATE=always cargo test -p tenet-cli --test corpus` and reading the new snapshots.
 //! A case without a snapshot fails (run with `INSTA_UPDATE=no` in CI), and so does a snapshot
@@ -131,7 +134,12 @@ fn check_corpus() {
     assert!(cases.len() >= 45, "the check corpus has only {} cases", cases.len());
     let mut failed = Vec::new();
     for (name, path) in cases {
-        let args = vec!["check".to_owned(), "--color".to_owned(), "never".to_owned(), relative(&path)];
+        let mut args = vec!["check".to_owned(), "--color".to_owned(), "never".to_owned()];
+        // Cases are self-contained unless their name says they use the standard library.
+        if !name.contains("with-std") {
+            args.push("--no-std".to_owned());
+        }
+        args.push(relative(&path));
         let (rendered, _) = run_tenet(&args);
         check_snapshot(&mut failed, &name, || {
             insta::with_settings!({
@@ -166,6 +174,10 @@ fn eval_corpus() {
                 .map(|arg| (*arg).to_owned())
                 .collect();
             args.push(relative(&policy));
+            // Cases are self-contained unless they hold a `with-std` marker file.
+            if !dir.join("with-std").exists() {
+                args.push("--no-std".to_owned());
+            }
             if format == "json" {
                 args.extend(["--format".to_owned(), "json".to_owned()]);
             }

@@ -9,6 +9,9 @@ use std::sync::Arc;
 use tenet_syntax::ast::{AggFn, BinOp, Binding, Expr, ExprKind, Ident, IsTest, Literal, Quant, Span};
 use tenet_syntax::{Diagnostic, did_you_mean};
 
+/// Items an expression can name: rules, constants and parameters.
+const VALUE_ITEMS: &[ItemKind] = &[ItemKind::Rule, ItemKind::Const, ItemKind::Param];
+
 /// How deeply expressions may nest before the checker refuses them (the parser's bracket
 /// limit keeps real programs far below this).
 const MAX_DEPTH: usize = 200;
@@ -239,7 +242,7 @@ impl<'db> Checker<'db> {
                 span,
             };
         }
-        match lookup(self.db, self.workspace, self.file, &id.name, &[ItemKind::Rule, ItemKind::Const]) {
+        match lookup(self.db, self.workspace, self.file, &id.name, VALUE_ITEMS) {
             Lookup::Found(entry) => self.item_ref(&entry, None, span),
             Lookup::Ambiguous(entries) => {
                 let names: Vec<String> = entries.iter().map(|e| format!("`{}`", qualified(self.db, e))).collect();
@@ -265,7 +268,7 @@ impl<'db> Checker<'db> {
         if let Some(root) = &self.root {
             candidates.extend(root.fields.iter().map(|f| f.name.clone()));
         }
-        candidates.extend(visible_names(self.db, self.workspace, self.file, &[ItemKind::Rule, ItemKind::Const]));
+        candidates.extend(visible_names(self.db, self.workspace, self.file, VALUE_ITEMS));
         let mut variant_of = None;
         if let Some(Ty::Enum(enum_name)) = expected
             && let Some(def) = self.enum_named(enum_name)
@@ -305,19 +308,21 @@ impl<'db> Checker<'db> {
     fn item_ref(&mut self, entry: &crate::scope::ItemEntry, call: Option<&[Expr]>, span: Span) -> Ir {
         let args = call.unwrap_or(&[]);
         match entry.kind {
-            ItemKind::Const => {
+            ItemKind::Const | ItemKind::Param => {
                 let def = const_def(self.db, entry.id);
                 if call.is_some() {
+                    let what = if entry.kind == ItemKind::Param { "a parameter" } else { "a constant" };
                     return self.error(
-                        Diagnostic::error(
-                            codes::WRONG_ARITY,
-                            format!("`{}` is a constant, not a rule", entry.name),
-                            span,
-                        )
-                        .with_label("called here"),
+                        Diagnostic::error(codes::WRONG_ARITY, format!("`{}` is {what}, not a rule", entry.name), span)
+                            .with_label("called here"),
                     );
                 }
                 match &def.value {
+                    // A parameter's value is looked up at evaluation time, so an override in
+                    // another package does not re-check the items that read it.
+                    Some(_) if entry.kind == ItemKind::Param => {
+                        Ir { kind: IrKind::Param(qualified(self.db, entry)), ty: def.ty.clone(), span }
+                    }
                     Some(v) => Ir { kind: IrKind::Const(v.clone()), ty: def.ty.clone(), span },
                     None => Ir { kind: IrKind::Const(ConstValue::Bool(false)), ty: Ty::Error, span },
                 }
@@ -385,7 +390,7 @@ impl<'db> Checker<'db> {
     }
 
     fn call(&mut self, name: &Ident, args: &[Expr], span: Span) -> Ir {
-        match lookup(self.db, self.workspace, self.file, &name.name, &[ItemKind::Rule, ItemKind::Const]).first() {
+        match lookup(self.db, self.workspace, self.file, &name.name, VALUE_ITEMS).first() {
             Some(entry) => self.item_ref(&entry, Some(args), span),
             None if is_broken(self.db, self.workspace, self.file, &name.name) => {
                 Ir { kind: IrKind::Const(ConstValue::Bool(false)), ty: Ty::Error, span }

@@ -50,3 +50,27 @@ pub const UNKNOWN_WAIVER_TARGET: &str = "tenet::E0601";
 pub const INCOMPLETE_WAIVER: &str = "tenet::E0602";
 /// A waiver without a `where` selector.
 pub const WAIVER_WITHOUT_SELECTOR: &str = "tenet::E0603";
+/// `override` names something that is not a parameter.
+pub const UNKNOWN_PARAM: &str = "tenet::E0801";
+/// Two `override`s of the same parameter.
+pub const DUPLICATE_OVERRIDE: &str = "tenet::E0802";
+/// `exception to` names something that is not an obligation in scope.
+pub const UNKNOWN_EXCEPTION_TARGET: &str = "tenet::E0811";
+/// `exception to` an obligation on another document kind.
+pub const EXCEPTION_KIND_MISMATCH: &str = "tenet::E0812";
+/// Obligations that are exceptions to each other, or to themselves.
+pub const EXCEPTION_CYCLE: &str = "tenet::E0813";
+/// Two items that require and forbid the same condition with no declared exception.
+pub const CONTRADICTION: &str = "tenet::E0814";
+/// A test without exactly one `given` document.
+pub const TEST_DOCUMENT: &str = "tenet::E0821";
+/// `expect` with an outcome that does not exist.
+pub const UNKNOWN_OUTCOME: &str = "tenet::E0822";
+/// `expect` naming something that is not an obligation in scope.
+pub const UNKNOWN_EXPECT_TARGET: &str = "tenet::E0823";
+/// `expect` naming an obligation on another document kind than the test's document.
+pub const EXPECT_KIND_MISMATCH: &str = "tenet::E0824";
+/// A test that expects nothing.
+pub const TEST_WITHOUT_EXPECT: &str = "tenet::W0825";
+/// Two tests with the same name in one package.
+pub const DUPLICATE_TEST: &str = "tenet::E0826";

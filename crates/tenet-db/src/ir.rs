@@ -183,6 +183,8 @@ pub enum IrKind {
     Const(ConstValue),
     /// The evaluation date.
     Today,
+    /// A library parameter's value (its default, or an override), by qualified name.
+    Param(QualName),
     /// The document being checked.
     Root,
     /// A variable: a rule parameter or a quantifier's element, by slot.
@@ -254,6 +256,83 @@ pub enum IrKind {
     },
 }
 
+impl Ir {
+    /// The direct sub-expressions, in evaluation order.
+    pub fn children(&self) -> Vec<&Ir> {
+        match &self.kind {
+            IrKind::Const(_) | IrKind::Today | IrKind::Param(_) | IrKind::Root | IrKind::Local(_) => Vec::new(),
+            IrKind::Field { base, .. } | IrKind::MapGet(base, _) => vec![base],
+            IrKind::Call { args: items, .. } | IrKind::List(items) | IrKind::Set(items) => items.iter().collect(),
+            IrKind::Not(inner) | IrKind::Neg(inner) | IrKind::Is(_, inner) => vec![inner],
+            IrKind::Binary(_, l, r) => vec![l, r],
+            IrKind::Within { subject, window, anchor } => vec![subject, window, anchor],
+            IrKind::Quantified { collection, filter, body, .. } => {
+                let mut out: Vec<&Ir> = vec![collection];
+                out.extend(filter.as_deref());
+                out.push(body);
+                out
+            }
+            IrKind::Aggregate { collection, filter, value, .. } => {
+                let mut out: Vec<&Ir> = vec![collection];
+                out.extend(filter.as_deref());
+                out.extend(value.as_deref());
+                out
+            }
+        }
+    }
+
+    /// The parameters this expression reads, in order of first use.
+    pub fn params_read(&self) -> Vec<QualName> {
+        let mut out: Vec<QualName> = Vec::new();
+        let mut stack = vec![self];
+        while let Some(ir) = stack.pop() {
+            if let IrKind::Param(name) = &ir.kind
+                && !out.contains(name)
+            {
+                out.push(name.clone());
+            }
+            stack.extend(ir.children().into_iter().rev());
+        }
+        out
+    }
+
+    /// The same tree with every span cleared, to compare conditions by shape alone.
+    pub fn without_spans(&self) -> Ir {
+        let b = |ir: &Ir| Box::new(ir.without_spans());
+        let all = |items: &[Ir]| items.iter().map(Ir::without_spans).collect::<Vec<_>>();
+        let kind = match &self.kind {
+            IrKind::Const(_) | IrKind::Today | IrKind::Param(_) | IrKind::Root | IrKind::Local(_) => self.kind.clone(),
+            IrKind::Field { base, slot, name } => IrKind::Field { base: b(base), slot: *slot, name: name.clone() },
+            IrKind::MapGet(base, key) => IrKind::MapGet(b(base), key.clone()),
+            IrKind::Call { rule, args } => IrKind::Call { rule: rule.clone(), args: all(args) },
+            IrKind::List(items) => IrKind::List(all(items)),
+            IrKind::Set(items) => IrKind::Set(all(items)),
+            IrKind::Not(inner) => IrKind::Not(b(inner)),
+            IrKind::Neg(inner) => IrKind::Neg(b(inner)),
+            IrKind::Binary(op, l, r) => IrKind::Binary(*op, b(l), b(r)),
+            IrKind::Is(test, inner) => IrKind::Is(*test, b(inner)),
+            IrKind::Within { subject, window, anchor } => {
+                IrKind::Within { subject: b(subject), window: b(window), anchor: b(anchor) }
+            }
+            IrKind::Quantified { quant, slot, collection, filter, body } => IrKind::Quantified {
+                quant: *quant,
+                slot: *slot,
+                collection: b(collection),
+                filter: filter.as_deref().map(b),
+                body: b(body),
+            },
+            IrKind::Aggregate { func, slot, collection, filter, value } => IrKind::Aggregate {
+                func: *func,
+                slot: *slot,
+                collection: b(collection),
+                filter: filter.as_deref().map(b),
+                value: value.as_deref().map(b),
+            },
+        };
+        Ir { kind, ty: self.ty.clone(), span: Span::default() }
+    }
+}
+
 /// A compiled rule.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct CompiledRule {
@@ -307,7 +386,71 @@ pub struct CompiledObligation {
     pub locals: u32,
     /// Rules it calls, directly.
     pub calls: Vec<QualName>,
+    /// The obligations it displaces where it applies (`exception to …`).
+    pub exception_to: Vec<QualName>,
 }
+
+/// A library parameter: a typed value with a default that a user's package may override.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CompiledParam {
+    /// Its qualified name.
+    pub name: QualName,
+    /// Its declared type.
+    pub ty: Ty,
+    /// The value the library gives it.
+    pub default: ConstValue,
+    /// Doc comment.
+    pub docs: String,
+}
+
+/// `override a.b.NAME = value`, checked against the parameter's type.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CompiledOverride {
+    /// The parameter.
+    pub param: QualName,
+    /// Its new value.
+    pub value: ConstValue,
+}
+
+/// Where a test's document comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum TestSource {
+    /// A file path as written, relative to the test's own file.
+    File(Arc<str>),
+    /// An inline YAML flow mapping and where it stands (relative to the test item).
+    Inline(Arc<str>, Span),
+}
+
+/// One `expect name: outcome` line.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Expectation {
+    /// The obligation's qualified name.
+    pub obligation: QualName,
+    /// The expected outcome, one of [`OUTCOMES`].
+    pub outcome: Arc<str>,
+    /// The line, relative to the test item.
+    pub span: Span,
+}
+
+/// A compiled `test`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CompiledTest {
+    /// What the test is about.
+    pub name: Arc<str>,
+    /// The document kind.
+    pub kind: QualName,
+    /// The document.
+    pub source: TestSource,
+    /// The evaluation date, if the test fixes one.
+    pub today: Option<DateLit>,
+    /// Parameter values for this test.
+    pub overrides: Vec<CompiledOverride>,
+    /// The expected outcomes.
+    pub expects: Vec<Expectation>,
+}
+
+/// The outcomes a test may expect.
+pub const OUTCOMES: [&str; 5] = ["satisfied", "violated", "not_applicable", "undetermined", "waived"];
 
 /// A compiled waiver.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -164,7 +164,7 @@ pub fn rule_signature(db: &dyn Db, id: ItemId) -> RuleSig {
 }
 
 /// Resolves `on KIND` to a schema.
-fn resolve_kind(
+pub(crate) fn resolve_kind(
     db: &dyn Db,
     workspace: Workspace,
     file: SourceFile,
@@ -204,11 +204,12 @@ pub struct ConstLowered {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Checks and computes a constant.
+/// Checks and computes a constant, or a parameter's default value.
 #[salsa::tracked(returns(ref))]
 pub fn const_def(db: &dyn Db, id: ItemId) -> ConstLowered {
     let mut out = ConstLowered { ty: Ty::Error, value: None, diagnostics: Vec::new() };
-    let Some(Item::Const(c)) = item_syntax(db, id) else { return out };
+    let (Some(Item::Const(c)) | Some(Item::Param(c))) = item_syntax(db, id) else { return out };
+    let what = if matches!(item_syntax(db, id), Some(Item::Param(_))) { "parameter" } else { "constant" };
     let (workspace, file) = (id.workspace(db), id.file(db));
     out.ty = resolve_type(db, workspace, file, &c.ty, &mut out.diagnostics);
     let mut checker = Checker::new(db, workspace, file, None);
@@ -218,7 +219,7 @@ pub fn const_def(db: &dyn Db, id: ItemId) -> ConstLowered {
         out.diagnostics.push(
             Diagnostic::error(
                 codes::TYPE_MISMATCH,
-                format!("constant `{}` is declared `{}` but its value is a `{}`", c.name.name, out.ty, ir.ty),
+                format!("{what} `{}` is declared `{}` but its value is a `{}`", c.name.name, out.ty, ir.ty),
                 c.value.span,
             )
             .with_label(format!("this is a `{}`", ir.ty))
@@ -231,7 +232,7 @@ pub fn const_def(db: &dyn Db, id: ItemId) -> ConstLowered {
         None if out.diagnostics.is_empty() => out.diagnostics.push(
             Diagnostic::error(
                 codes::CONST_NOT_LITERAL,
-                format!("constant `{}` must be made of literal values", c.name.name),
+                format!("{what} `{}` must be made of literal values", c.name.name),
                 c.value.span,
             )
             .with_label("computed at evaluation time")
@@ -271,6 +272,12 @@ pub enum Compiled {
     Obligation(CompiledObligation),
     /// A waiver.
     Waiver(CompiledWaiver),
+    /// A library parameter with its default.
+    Param(CompiledParam),
+    /// A new value for a parameter.
+    Override(CompiledOverride),
+    /// A test.
+    Test(CompiledTest),
 }
 
 /// The result of checking one item: diagnostics with item-relative spans, and what it
@@ -304,6 +311,22 @@ pub fn check_item(db: &dyn Db, id: ItemId) -> CheckedItem {
             out.diagnostics.extend(const_def(db, id).diagnostics.iter().cloned());
             None
         }
+        Item::Param(p) => {
+            let def = const_def(db, id);
+            out.diagnostics.extend(def.diagnostics.iter().cloned());
+            def.value.clone().map(|default| {
+                Compiled::Param(CompiledParam {
+                    name: item_name(db, id),
+                    ty: def.ty.clone(),
+                    default,
+                    docs: p.docs.clone(),
+                })
+            })
+        }
+        Item::Override(o) => {
+            crate::params::check_override(db, workspace, file, o, &mut out.diagnostics).map(Compiled::Override)
+        }
+        Item::Test(t) => crate::testing::check_test(db, workspace, file, t, &mut out.diagnostics).map(Compiled::Test),
         Item::Rule(rule) => check_rule(db, id, rule, &mut out.diagnostics),
         Item::Deontic(d) => check_deontic(db, id, d, &mut out.diagnostics),
         Item::Waiver(w) => check_waiver(db, workspace, file, w, &mut out.diagnostics),
@@ -314,7 +337,7 @@ pub fn check_item(db: &dyn Db, id: ItemId) -> CheckedItem {
     out
 }
 
-fn root_schema<'db>(checker: &Checker<'db>, kind: Option<&QualName>) -> Option<&'db SchemaDef> {
+pub(crate) fn root_schema<'db>(checker: &Checker<'db>, kind: Option<&QualName>) -> Option<&'db SchemaDef> {
     kind.and_then(|k| checker.schema_named(k))
 }
 
@@ -350,12 +373,13 @@ fn check_deontic(db: &dyn Db, id: ItemId, d: &DeonticDecl, diagnostics: &mut Vec
     let mut message = Vec::new();
     let mut seen: Vec<(&'static str, Span)> = Vec::new();
     let mut negated = d.modality.expected_requirement().is_negated();
+    let mut exception_to: Vec<QualName> = Vec::new();
 
     for clause in &d.clauses {
         let (kw, span) = clause_head(clause);
         let group = if matches!(clause, Clause::Require { .. }) { "requirement" } else { kw };
         if let Some((_, first)) = seen.iter().find(|(g, _)| *g == group)
-            && !matches!(clause, Clause::Cite(_))
+            && !matches!(clause, Clause::Cite(_) | Clause::Exception(_))
         {
             diagnostics.push(
                 Diagnostic::error(codes::DUPLICATE_CLAUSE, format!("`{kw}` is given twice"), span)
@@ -399,6 +423,13 @@ fn check_deontic(db: &dyn Db, id: ItemId, d: &DeonticDecl, diagnostics: &mut Vec
                 }
             },
             Clause::Cite(list) => cite.extend(list.iter().map(|s| Arc::from(s.value.as_str()))),
+            Clause::Exception(target) => {
+                let this = item_name(db, id);
+                if let Some(name) = crate::params::resolve_exception(db, id, &this, kind.as_ref(), target, diagnostics)
+                {
+                    exception_to.push(name);
+                }
+            }
             Clause::When(cond) => when = Some(checker.condition(cond)),
             Clause::Require { kw, kw_span, condition } => {
                 let expected = d.modality.expected_requirement();
@@ -501,6 +532,7 @@ fn check_deontic(db: &dyn Db, id: ItemId, d: &DeonticDecl, diagnostics: &mut Vec
         message,
         locals: checker.slots(),
         calls: std::mem::take(&mut checker.calls),
+        exception_to,
     }))
 }
 
@@ -516,6 +548,7 @@ fn clause_head(clause: &Clause) -> (&'static str, Span) {
         Clause::When(e) => e.span,
         Clause::Require { kw_span, .. } => *kw_span,
         Clause::Because(m) => m.span,
+        Clause::Exception(q) => q.span,
     };
     (clause.keyword(), span)
 }

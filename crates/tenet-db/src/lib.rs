@@ -10,15 +10,20 @@
 
 mod check;
 pub mod codes;
+mod conflicts;
+pub mod ide_support;
 pub mod ir;
 mod items;
+mod params;
 mod program;
 mod scope;
+mod testing;
 
 use std::sync::Arc;
 use tenet_syntax::ast::{Item, ItemNode};
 use tenet_syntax::{Diagnostic, ParsedFile};
 
+pub use conflicts::{Conflict, conflicts as find_conflicts};
 pub use items::{CheckedItem, Compiled};
 pub use program::program as compile_program;
 pub use program::{Program, ProgramItem};
@@ -37,6 +42,14 @@ pub struct SourceFile {
     /// The file's text.
     #[returns(ref)]
     pub text: String,
+}
+
+impl SourceFile {
+    /// A file of a library that rarely changes (the embedded standard library): salsa then
+    /// skips re-validating queries that depend only on such files after an edit elsewhere.
+    pub fn library(db: &dyn Db, path: String, text: String) -> SourceFile {
+        SourceFile::builder(path, text).durability(salsa::Durability::HIGH).new(db)
+    }
 }
 
 /// The set of policy files checked together.
@@ -66,6 +79,12 @@ pub enum ItemKind {
     Deontic,
     /// `waiver`
     Waiver,
+    /// `param`
+    Param,
+    /// `override`
+    Override,
+    /// `test`
+    Test,
 }
 
 /// A stable identity for an item within its file: kind, name, and the position among items
@@ -126,6 +145,9 @@ fn kind_of(item: &Item) -> ItemKind {
         Item::Rule(_) => ItemKind::Rule,
         Item::Deontic(_) => ItemKind::Deontic,
         Item::Waiver(_) => ItemKind::Waiver,
+        Item::Param(_) => ItemKind::Param,
+        Item::Override(_) => ItemKind::Override,
+        Item::Test(_) => ItemKind::Test,
     }
 }
 
@@ -192,6 +214,7 @@ pub fn file_diagnostics(db: &dyn Db, workspace: Workspace, file: SourceFile) -> 
         diagnostics.extend(checked.diagnostics.iter().cloned().map(|d| d.shifted(node.offset)));
     }
     diagnostics.extend(program::package_diagnostics(db, workspace, file));
+    diagnostics.extend(conflicts::conflict_diagnostics(db, workspace, file));
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
     diagnostics.dedup();
     diagnostics

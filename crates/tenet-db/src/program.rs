@@ -1,6 +1,9 @@
 //! Workspace-wide results: duplicate names, rule cycles, and the compiled program.
 
-use crate::ir::{CompiledObligation, CompiledRule, CompiledWaiver, EnumDef, QualName, SchemaDef};
+use crate::ir::{
+    CompiledObligation, CompiledOverride, CompiledParam, CompiledRule, CompiledTest, CompiledWaiver, ConstValue,
+    EnumDef, QualName, SchemaDef,
+};
 use crate::{
     Compiled, Db, ItemId, ItemKind, SourceFile, Workspace, check_item, codes, item_keys, package_index, parse,
 };
@@ -43,6 +46,30 @@ pub struct Program {
     pub waivers: Vec<ProgramItem<CompiledWaiver>>,
     /// Obligations left out because they, or rules they call, have errors.
     pub skipped: Vec<QualName>,
+    /// Library parameters by qualified name, with their defaults.
+    pub params: BTreeMap<QualName, ProgramItem<CompiledParam>>,
+    /// Overrides in workspace order; the first for a parameter wins (a second is an error).
+    pub overrides: Vec<ProgramItem<CompiledOverride>>,
+    /// Obligation name → the obligations declared `exception to` it.
+    pub exceptions: BTreeMap<QualName, Vec<QualName>>,
+    /// Tests in workspace order.
+    pub tests: Vec<ProgramItem<CompiledTest>>,
+}
+
+impl Program {
+    /// A parameter's value: the first override's, else its default.
+    pub fn param_value(&self, name: &str) -> Option<&ConstValue> {
+        self.overrides
+            .iter()
+            .find(|o| &*o.item.param == name)
+            .map(|o| &o.item.value)
+            .or_else(|| self.params.get(name).map(|p| &p.item.default))
+    }
+
+    /// An obligation by qualified name.
+    pub fn obligation(&self, name: &str) -> Option<&ProgramItem<CompiledObligation>> {
+        self.obligations.iter().find(|o| &*o.item.name == name)
+    }
 }
 
 /// Compiles the workspace into a program. Items with errors are left out, and so are
@@ -77,6 +104,11 @@ pub fn program(db: &dyn Db, workspace: Workspace) -> Program {
                 }
                 Some(Compiled::Obligation(o)) => obligations.push(ProgramItem::new(o, &origin)),
                 Some(Compiled::Waiver(w)) => program.waivers.push(ProgramItem::new(w, &origin)),
+                Some(Compiled::Param(p)) => {
+                    program.params.entry(p.name.clone()).or_insert_with(|| ProgramItem::new(p, &origin));
+                }
+                Some(Compiled::Override(o)) => program.overrides.push(ProgramItem::new(o, &origin)),
+                Some(Compiled::Test(t)) => program.tests.push(ProgramItem::new(t, &origin)),
                 None if is_deontic => program.skipped.push(crate::items::qualified_item_name(db, id)),
                 None => {}
             }
@@ -93,7 +125,30 @@ pub fn program(db: &dyn Db, workspace: Workspace) -> Program {
             program.skipped.push(ob.item.name.clone());
         }
     }
+    for ob in &program.obligations {
+        for target in &ob.item.exception_to {
+            program.exceptions.entry(target.clone()).or_default().push(ob.item.name.clone());
+        }
+    }
+    // Exceptions on a cycle are reported (see `program_problems`) and left out.
+    let cyclic: BTreeSet<QualName> = exception_cycles(&program.exceptions).into_iter().flatten().collect();
+    for exceptions in program.exceptions.values_mut() {
+        exceptions.retain(|e| !cyclic.contains(e));
+    }
+    program.exceptions.retain(|_, e| !e.is_empty());
     program
+}
+
+/// Obligations that displace each other in a circle, each cycle sorted.
+pub(crate) fn exception_cycles(exceptions: &BTreeMap<QualName, Vec<QualName>>) -> Vec<Vec<QualName>> {
+    // Edge: exception → the obligation it displaces.
+    let mut graph: BTreeMap<QualName, Vec<QualName>> = BTreeMap::new();
+    for (target, excs) in exceptions {
+        for e in excs {
+            graph.entry(e.clone()).or_default().push(target.clone());
+        }
+    }
+    cycles_of(&graph)
 }
 
 /// Whether every rule reachable from `calls` compiled.
@@ -126,13 +181,18 @@ pub fn rule_cycles(db: &dyn Db, workspace: Workspace) -> Vec<Vec<QualName>> {
             graph.entry(name).or_default().extend(calls);
         }
     }
-    // Tarjan-free approach: a rule is on a cycle when it can reach itself; group by reach.
+    cycles_of(&graph)
+}
+
+/// The strongly connected groups of `graph` that contain a cycle, each sorted: a node is on a
+/// cycle when it can reach itself, and its group is what it reaches that reaches it back.
+fn cycles_of(graph: &BTreeMap<QualName, Vec<QualName>>) -> Vec<Vec<QualName>> {
     let mut cycles: BTreeSet<Vec<QualName>> = BTreeSet::new();
     for start in graph.keys() {
-        let reach = reachable(&graph, start);
+        let reach = reachable(graph, start);
         if reach.contains(start) {
             let mut members: Vec<QualName> =
-                reach.iter().filter(|r| reachable(&graph, r).contains(start)).cloned().collect();
+                reach.iter().filter(|r| reachable(graph, r).contains(start)).cloned().collect();
             members.sort();
             cycles.insert(members);
         }

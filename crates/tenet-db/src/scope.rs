@@ -219,7 +219,7 @@ pub fn file_level_diagnostics(db: &dyn Db, workspace: Workspace, file: SourceFil
                     .with_label("not found in the workspace");
                     d = match tenet_syntax::did_you_mean(&path, packages) {
                         Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                        None if path.starts_with("std") => d.with_help("the standard library is not bundled in this version; declare the schemas and rules in your own package"),
+                        None if path.starts_with("std") => d.with_help("the standard library's packages are std.model, std.privacy, std.bias, std.transparency, std.workers and std.accountability (left out with `--no-std`)"),
                         None => d.with_help("pass the file that declares it with `--policy`"),
                     };
                     out.push(d);

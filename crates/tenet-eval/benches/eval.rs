@@ -27,15 +27,11 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// Compiles the policies in `examples/policies`, failing on any diagnostic.
+/// Compiles the policies in `examples/policies` with the standard library in `policies/std`,
+/// failing on any diagnostic.
 fn example_program() -> Program {
-    let dir = root().join("examples/policies");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|e| e == "tenet"))
-        .collect();
-    paths.sort();
+    let mut paths = tenet_files(&root().join("examples/policies"));
+    paths.extend(tenet_files(&root().join("policies/std")));
     let db = Database::default();
     let files: Vec<SourceFile> = paths
         .iter()
@@ -49,6 +45,17 @@ fn example_program() -> Program {
     let program = compile_program(&db, workspace).clone();
     assert!(program.skipped.is_empty(), "skipped: {:?}", program.skipped);
     program
+}
+
+/// The `.tenet` files directly in `dir` (not its `tests/`), sorted.
+fn tenet_files(dir: &Path) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "tenet"))
+        .collect();
+    paths.sort();
+    paths
 }
 
 /// Loads every document in `examples/documents`.

@@ -5,10 +5,11 @@ use crate::value::{Duration, Node, Origin, Value, civil_date, shift_date};
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
 use std::str::FromStr;
 use std::sync::Arc;
 use tenet_db::Program;
-use tenet_db::ir::{ConstValue, Ir, IrKind};
+use tenet_db::ir::{ConstValue, Ir, IrKind, QualName};
 use tenet_syntax::ast::{AggFn, BinOp, DurationLitUnit, IsTest, Quant, Span};
 
 /// How deeply rule calls may nest (cycles are rejected by the checker; this is a backstop).
@@ -133,15 +134,34 @@ impl SourceRef {
     }
 }
 
+/// The truth value one condition took once: which item (obligation or rule) and where in it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Observation {
+    /// The obligation or rule the condition is written in.
+    pub item: QualName,
+    /// The condition, relative to that item.
+    pub span: Span,
+    /// The value it took.
+    pub result: Tri,
+}
+
+/// Parameter values that replace the program's (a test's `override`s).
+pub type ParamValues = BTreeMap<QualName, ConstValue>;
+
 /// Evaluates compiled conditions against one document.
 pub struct Evaluator<'p> {
     program: &'p Program,
+    params: Option<&'p ParamValues>,
     root: Node,
     today: Date,
     locals: Vec<Node>,
     reads: Vec<Read>,
     source: SourceRef,
     depth: usize,
+    /// The obligation or rule being evaluated, for observations.
+    item: QualName,
+    /// Every condition's value, when coverage is recorded.
+    observations: Option<Vec<Observation>>,
 }
 
 impl<'p> Evaluator<'p> {
@@ -149,12 +169,43 @@ impl<'p> Evaluator<'p> {
     pub fn new(program: &'p Program, root: Node, today: Date) -> Self {
         Evaluator {
             program,
+            params: None,
             root,
             today,
             locals: Vec::new(),
             reads: Vec::new(),
             source: SourceRef { text: Arc::from(""), offset: 0 },
             depth: 0,
+            item: Arc::from(""),
+            observations: None,
+        }
+    }
+
+    /// Uses `params` before the program's own parameter values.
+    pub fn with_params(mut self, params: Option<&'p ParamValues>) -> Self {
+        self.params = params;
+        self
+    }
+
+    /// Records the value of every condition evaluated from now on (see [`Self::observations`]).
+    pub fn recording(mut self) -> Self {
+        self.observations = Some(Vec::new());
+        self
+    }
+
+    /// Says which obligation the next conditions belong to, for observations.
+    pub fn set_item(&mut self, name: &QualName) {
+        self.item = name.clone();
+    }
+
+    /// The observations recorded so far, emptied.
+    pub fn take_observations(&mut self) -> Vec<Observation> {
+        self.observations.as_mut().map(std::mem::take).unwrap_or_default()
+    }
+
+    fn observe(&mut self, span: Span, result: Tri) {
+        if let Some(obs) = &mut self.observations {
+            obs.push(Observation { item: self.item.clone(), span, result });
         }
     }
 
@@ -178,6 +229,12 @@ impl<'p> Evaluator<'p> {
     /// A condition with its explanation: boolean connectives pass on the atoms of the
     /// operands that decided them; anything else is an atom of its own.
     fn cond(&mut self, ir: &Ir) -> (Tri, Vec<Atom>) {
+        let (result, atoms) = self.cond_unobserved(ir);
+        self.observe(ir.span, result);
+        (result, atoms)
+    }
+
+    fn cond_unobserved(&mut self, ir: &Ir) -> (Tri, Vec<Atom>) {
         match &ir.kind {
             IrKind::Binary(BinOp::And, a, b) => {
                 let (ra, ea) = self.cond(a);
@@ -225,9 +282,11 @@ impl<'p> Evaluator<'p> {
                     &mut self.source,
                     SourceRef { text: compiled.text.clone(), offset: compiled.offset },
                 );
+                let saved_item = std::mem::replace(&mut self.item, rule.clone());
                 self.depth += 1;
                 let result = self.cond(&compiled.item.body);
                 self.depth -= 1;
+                self.item = saved_item;
                 self.source = saved_source;
                 self.locals = saved_locals;
                 let (r, atoms) = result;
@@ -287,6 +346,10 @@ impl<'p> Evaluator<'p> {
         match &ir.kind {
             IrKind::Const(c) => computed(const_value(c)),
             IrKind::Today => computed(Value::Date(self.today)),
+            IrKind::Param(name) => {
+                let value = self.params.and_then(|p| p.get(name)).or_else(|| self.program.param_value(name));
+                computed(value.map_or(Value::Unknown, const_value))
+            }
             IrKind::Root => self.root.clone(),
             IrKind::Local(slot) => self.locals.get(*slot as usize).cloned().unwrap_or_else(Node::unknown),
             IrKind::Field { base, slot, name } => {

@@ -10,7 +10,7 @@ pub mod report;
 pub mod validate;
 pub mod value;
 
-pub use eval::{Atom, Evaluator, Read, Tri};
+pub use eval::{Atom, Evaluator, Observation, ParamValues, Read, Tri, const_value as value_of_const};
 pub use report::*;
 
 use jiff::civil::Date;
@@ -25,6 +25,12 @@ use tenet_syntax::Diagnostic;
 pub struct Session<'p> {
     program: &'p Program,
     today: Date,
+    /// Parameter values replacing the program's (a test's overrides).
+    params: Option<&'p ParamValues>,
+    /// Which obligations to evaluate (aligned with `program.obligations`).
+    selected: Vec<bool>,
+    /// Condition values seen, when coverage is recorded.
+    observations: Option<Vec<Observation>>,
     waiver_used: Vec<bool>,
     /// `path:line:column` of each obligation, computed once.
     defined_at: Vec<String>,
@@ -51,11 +57,36 @@ impl<'p> Session<'p> {
         Session {
             program,
             today,
+            params: None,
+            selected: vec![true; program.obligations.len()],
+            observations: None,
             waiver_used: vec![false; program.waivers.len()],
             defined_at,
             reports: Vec::new(),
             diagnostics: Vec::new(),
         }
+    }
+
+    /// Uses `params` before the program's parameter values (for a test's overrides).
+    pub fn with_params(mut self, params: &'p ParamValues) -> Self {
+        self.params = Some(params);
+        self
+    }
+
+    /// Evaluates only the obligations for which `keep` is true (`--area`, `--only`,
+    /// `--exclude`). Exceptions still displace what they displace.
+    pub fn select(&mut self, keep: impl Fn(&CompiledObligation) -> bool) {
+        self.selected = self.program.obligations.iter().map(|o| keep(&o.item)).collect();
+    }
+
+    /// Records the value of every condition evaluated, for test coverage.
+    pub fn record_coverage(&mut self) {
+        self.observations = Some(Vec::new());
+    }
+
+    /// The condition values recorded so far, emptied.
+    pub fn take_observations(&mut self) -> Vec<Observation> {
+        self.observations.as_mut().map(std::mem::take).unwrap_or_default()
     }
 
     /// Records an input that could not be loaded at all (the caller renders the load error).
@@ -103,6 +134,9 @@ impl<'p> Session<'p> {
                 if ok {
                     report.evaluated = true;
                     for (i, ob) in self.program.obligations.iter().enumerate() {
+                        if !self.selected.get(i).copied().unwrap_or(true) {
+                            continue;
+                        }
                         if let Some((_, root)) = roots.iter().find(|(name, _)| *name == ob.item.kind) {
                             let finding = self.finding(i, ob, root);
                             report.findings.push(finding);
@@ -199,11 +233,16 @@ impl<'p> Session<'p> {
 
     fn finding(&mut self, index: usize, ob: &ProgramItem<CompiledObligation>, root: &value::Node) -> Finding {
         let item = &ob.item;
-        let mut ev = Evaluator::new(self.program, root.clone(), self.today);
+        let mut ev = Evaluator::new(self.program, root.clone(), self.today).with_params(self.params);
+        if self.observations.is_some() {
+            ev = ev.recording();
+        }
+        ev.set_item(&item.name);
         let (applies, when_atoms) = match &item.when {
             Some(w) => ev.condition_in(w, &ob.text, ob.offset, item.locals),
             None => (Tri::True, Vec::new()),
         };
+        let (applies, exception_atoms, displaced_by) = self.exceptions(item, applies, &mut ev);
         let (holds, req_atoms) = if applies == Tri::False {
             (Tri::Unknown, Vec::new())
         } else {
@@ -218,7 +257,7 @@ impl<'p> Session<'p> {
         };
         let mut explanation: Vec<Condition> = Vec::new();
         let requirement_clause = if item.negated { "forbidden" } else { "requirement" };
-        for (clause, atoms) in [("when", when_atoms), (requirement_clause, req_atoms)] {
+        for (clause, atoms) in [("when", when_atoms), ("exception", exception_atoms), (requirement_clause, req_atoms)] {
             for atom in atoms {
                 explanation.push(Condition {
                     clause,
@@ -235,7 +274,13 @@ impl<'p> Session<'p> {
                 all_evidence.push(e.clone());
             }
         }
-        let message = self.message(item, &mut ev, ob);
+        let message = match &displaced_by {
+            Some(by) => format!("displaced by the exception `{by}`, which applies to this document"),
+            None => self.message(item, &mut ev, ob),
+        };
+        if let Some(obs) = &mut self.observations {
+            obs.extend(ev.take_observations());
+        }
         let mut finding = Finding {
             obligation: item.name.to_string(),
             modality: item.modality.keyword(),
@@ -247,12 +292,55 @@ impl<'p> Session<'p> {
             evidence: all_evidence,
             explanation,
             waiver: None,
+            displaced_by,
             defined_at: self.defined_at.get(index).cloned().unwrap_or_default(),
         };
         if matches!(status, Outcome::Violated | Outcome::Undetermined) {
             self.apply_waivers(&mut finding, root);
         }
         finding
+    }
+
+    /// Applies the exceptions declared to `item`: its applicability becomes
+    /// `when and not (any exception's when)`, in Kleene logic. Returns the new applicability,
+    /// the exception conditions that were not false, and the exception that displaced it.
+    fn exceptions(
+        &self,
+        item: &CompiledObligation,
+        applies: Tri,
+        ev: &mut Evaluator<'_>,
+    ) -> (Tri, Vec<Atom>, Option<String>) {
+        let Some(names) = self.program.exceptions.get(&item.name) else { return (applies, Vec::new(), None) };
+        if applies == Tri::False {
+            return (applies, Vec::new(), None);
+        }
+        let mut any = Tri::False;
+        let mut atoms = Vec::new();
+        let mut displaced_by = None;
+        for name in names {
+            let Some(exception) = self.program.obligation(name) else { continue };
+            ev.set_item(name);
+            let (result, found) = match &exception.item.when {
+                Some(w) => ev.condition_in(w, &exception.text, exception.offset, exception.item.locals),
+                None => (Tri::True, Vec::new()),
+            };
+            if result != Tri::False {
+                let short = name.rsplit('.').next().unwrap_or(name);
+                atoms.extend(found.into_iter().map(|a| Atom {
+                    note: Some(match a.note {
+                        Some(n) => format!("{n}; exception `{short}`"),
+                        None => format!("exception `{short}`"),
+                    }),
+                    ..a
+                }));
+            }
+            if result == Tri::True && displaced_by.is_none() {
+                displaced_by = Some(name.to_string());
+            }
+            any = any.or(result);
+        }
+        ev.set_item(&item.name);
+        (applies.and(any.negate()), atoms, displaced_by)
     }
 
     fn apply_waivers(&mut self, finding: &mut Finding, root: &value::Node) {
@@ -337,8 +425,27 @@ impl<'p> Session<'p> {
                 defined_at: format!("{}:{line}:{column}", w.path),
             });
         }
-        let mut report =
-            RunReport { today: self.today.to_string(), documents: self.reports, waivers, summary: Summary::default() };
+        let mut overrides = Vec::new();
+        for o in &self.program.overrides {
+            let Some(param) = self.program.params.get(&o.item.param) else { continue };
+            if overrides.iter().any(|r: &OverrideReport| r.parameter == *o.item.param) {
+                continue;
+            }
+            let (line, column) = line_col(&o.text, o.offset as usize);
+            overrides.push(OverrideReport {
+                parameter: o.item.param.to_string(),
+                value: eval::const_value(&o.item.value).display(),
+                default: eval::const_value(&param.item.default).display(),
+                defined_at: format!("{}:{line}:{column}", o.path),
+            });
+        }
+        let mut report = RunReport {
+            today: self.today.to_string(),
+            documents: self.reports,
+            waivers,
+            overrides,
+            summary: Summary::default(),
+        };
         report.summarise(self.program.skipped.iter().map(|s| s.to_string()).collect());
         (report, self.diagnostics)
     }

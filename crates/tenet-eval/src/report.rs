@@ -112,7 +112,23 @@ pub struct Finding {
     /// A waiver that applied, or an expired one that did not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waiver: Option<WaiverNote>,
+    /// The exception that displaced this obligation (its outcome is then `not_applicable`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub displaced_by: Option<String>,
     /// Where the obligation is declared, as `path:line:column`.
+    pub defined_at: String,
+}
+
+/// A library parameter whose value a package changed with `override`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OverrideReport {
+    /// The parameter's qualified name.
+    pub parameter: String,
+    /// The value used.
+    pub value: String,
+    /// The library's default.
+    pub default: String,
+    /// Where the override is declared, as `path:line:column`.
     pub defined_at: String,
 }
 
@@ -192,6 +208,8 @@ pub struct RunReport {
     pub documents: Vec<DocumentReport>,
     /// Unused and expired waivers.
     pub waivers: Vec<WaiverReport>,
+    /// Library parameters given new values.
+    pub overrides: Vec<OverrideReport>,
     /// Totals.
     pub summary: Summary,
 }

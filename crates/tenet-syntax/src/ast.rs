@@ -94,14 +94,21 @@ pub enum Item {
     Deontic(DeonticDecl),
     /// `waiver target where selector { … }`
     Waiver(WaiverDecl),
+    /// `param NAME: type = value`: a library parameter a user's package may override
+    Param(ConstDecl),
+    /// `override a.b.NAME = value`: a new value for a library parameter
+    Override(OverrideDecl),
+    /// `test "…" { given … expect … }`
+    Test(TestDecl),
 }
 
 impl Item {
     /// The name the item declares, if it declares one.
     pub fn name(&self) -> Option<&Ident> {
         match self {
-            Item::Package(_) | Item::Use(_) | Item::Waiver(_) => None,
+            Item::Package(_) | Item::Use(_) | Item::Waiver(_) | Item::Override(_) | Item::Test(_) => None,
             Item::Schema(s) => Some(&s.name),
+            Item::Param(p) => Some(&p.name),
             Item::Enum(e) => Some(&e.name),
             Item::Const(c) => Some(&c.name),
             Item::Rule(r) => Some(&r.name),
@@ -120,6 +127,9 @@ impl Item {
             Item::Rule(_) => "rule",
             Item::Deontic(d) => d.modality.keyword(),
             Item::Waiver(_) => "waiver",
+            Item::Param(_) => "parameter",
+            Item::Override(_) => "override",
+            Item::Test(_) => "test",
         }
     }
 
@@ -131,7 +141,9 @@ impl Item {
             Item::Const(c) => &c.docs,
             Item::Rule(r) => &r.docs,
             Item::Deontic(d) => &d.docs,
-            Item::Package(_) | Item::Use(_) | Item::Waiver(_) => return None,
+            Item::Param(p) => &p.docs,
+            Item::Test(t) => &t.docs,
+            Item::Package(_) | Item::Use(_) | Item::Waiver(_) | Item::Override(_) => return None,
         };
         (!docs.is_empty()).then_some(docs.as_str())
     }
@@ -216,6 +228,70 @@ pub struct ConstDecl {
     pub ty: TypeExpr,
     /// Its value (literals only).
     pub value: Expr,
+}
+
+/// `override a.b.NAME = value`, at the top level or inside a test.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct OverrideDecl {
+    /// The parameter, as written (qualified or imported).
+    pub target: QName,
+    /// Its new value (literals only).
+    pub value: Expr,
+}
+
+/// `test "name" { today …  override …  given …  expect … }`
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TestDecl {
+    /// `///` lines above the item.
+    pub docs: String,
+    /// What the test is about, as written in its string.
+    pub name: StringLit,
+    /// `today 2026-11-28`: the evaluation date, if the test fixes one.
+    pub today: Option<(DateLit, Span)>,
+    /// Parameter values for this test only.
+    pub overrides: Vec<OverrideDecl>,
+    /// The documents under test, in order (a test normally has one).
+    pub given: Vec<Given>,
+    /// The outcomes the test expects.
+    pub expects: Vec<Expect>,
+    /// The whole body, braces included.
+    pub body_span: Span,
+}
+
+/// `given Kind from "file"` or `given Kind { inline YAML flow mapping }`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Given {
+    /// The document kind (a schema).
+    pub kind: QName,
+    /// Where the document comes from.
+    pub source: GivenSource,
+    /// The whole statement.
+    pub span: Span,
+}
+
+/// Where a test's document comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum GivenSource {
+    /// A file, relative to the directory of the test's own file.
+    File(StringLit),
+    /// The text of a YAML flow mapping written in the test, braces included.
+    Inline {
+        /// The raw text, braces included.
+        text: String,
+        /// Where it stands.
+        span: Span,
+    },
+}
+
+/// `expect name: outcome`
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Expect {
+    /// The obligation, prohibition or recommendation.
+    pub target: QName,
+    /// The expected outcome's name as written.
+    pub outcome: Ident,
+    /// The whole statement.
+    pub span: Span,
 }
 
 /// `rule name(params) on Kind = condition`
@@ -344,6 +420,8 @@ pub enum Clause {
     },
     /// `because "message with {path}"`
     Because(Message),
+    /// `exception to name`: where this item applies, the named one is displaced
+    Exception(QName),
 }
 
 impl Clause {
@@ -356,6 +434,7 @@ impl Clause {
             Clause::When(_) => "when",
             Clause::Require { kw, .. } => kw.text(),
             Clause::Because(_) => "because",
+            Clause::Exception(_) => "exception to",
         }
     }
 }

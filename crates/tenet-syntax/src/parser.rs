@@ -16,8 +16,6 @@ pub mod codes {
     pub const SYNTAX: &str = "tenet::E0001";
     /// A literal that parses but means nothing (a 13th month, an int too large).
     pub const BAD_LITERAL: &str = "tenet::E0002";
-    /// An item keyword the language reserves but this version does not support.
-    pub const UNSUPPORTED_ITEM: &str = "tenet::E0003";
     /// Nesting deeper than the parser accepts.
     pub const TOO_DEEP: &str = "tenet::E0004";
     /// A clause or waiver field written twice, or in the wrong form.
@@ -91,13 +89,6 @@ pub fn parse_item(text: &str, docs: String) -> Result<(Item, Vec<Diagnostic>), B
     let scan = crate::prescan::scan(text);
     if let Some(error) = scan.error {
         return Err(Box::new(error));
-    }
-    if text.starts_with("test") && text.get(4..5).is_none_or(|c| !c.chars().all(|c| c.is_alphanumeric() || c == '_')) {
-        return Err(Box::new(
-            Diagnostic::error(codes::UNSUPPORTED_ITEM, "`test` items are not supported yet", Span::new(0, 4))
-                .with_label("reserved for policy tests")
-                .with_help("remove the test block; `tenet test` arrives in a later version"),
-        ));
     }
     let mut pairs = TenetParser::parse(Rule::item_eoi, text).map_err(|e| {
         let error = syntax_error(e, text);
@@ -187,7 +178,14 @@ fn describe_rule(rule: Rule) -> Option<&'static str> {
         | Rule::rule_decl
         | Rule::deontic_decl
         | Rule::waiver_decl
+        | Rule::param_decl
+        | Rule::override_decl
+        | Rule::test_decl
         | Rule::modality => "an item (`schema`, `rule`, `obligation`, …)",
+        Rule::test_today | Rule::given_stmt | Rule::expect_stmt => "`given`, `expect`, `today` or `override`",
+        Rule::given_from | Rule::inline_doc => "`from \"file\"` or an inline document `{ … }`",
+        Rule::exception_clause | Rule::kw_exception => "`exception to`",
+        Rule::kw_to => "`to`",
         Rule::ident | Rule::name | Rule::qname => "a name",
         Rule::type_expr | Rule::named_type | Rule::generic_type | Rule::duration_type => "a type",
         Rule::field_decl => "a field (`name: type`)",
@@ -197,7 +195,7 @@ fn describe_rule(rule: Rule) -> Option<&'static str> {
         | Rule::cite_clause
         | Rule::when_clause
         | Rule::require_clause
-        | Rule::because_clause => "a clause (`area`, `severity`, `cite`, `when`, `must`, `because`)",
+        | Rule::because_clause => "a clause (`area`, `severity`, `cite`, `when`, `must`, `because`, `exception to`)",
         Rule::requirement_kw | Rule::must | Rule::must_not | Rule::should | Rule::should_not => "`must` or `should`",
         Rule::waiver_field | Rule::waiver_key => "`reason`, `approved_by` or `until`",
         Rule::waiver_where => "`where`",
@@ -301,6 +299,15 @@ impl<'t> Lower<'t> {
             }
             Rule::deontic_decl => self.deontic(inner, docs),
             Rule::waiver_decl => self.waiver(inner),
+            Rule::param_decl => {
+                inner.next(); // the keyword
+                let name = self.ident_opt(inner.next());
+                let ty = self.type_opt(inner.next());
+                let value = self.expr_opt(inner.next());
+                Item::Param(ConstDecl { docs, name, ty, value })
+            }
+            Rule::override_decl => Item::Override(self.override_decl(inner)),
+            Rule::test_decl => self.test(inner, docs),
             _ => Item::Use(QName { parts: Vec::new(), span: Span::default() }),
         }
     }
@@ -338,6 +345,11 @@ impl<'t> Lower<'t> {
                     };
                     Clause::Require { kw, kw_span, condition: self.expr_opt(parts.next()) }
                 }
+                Rule::exception_clause => {
+                    parts.next(); // `exception`
+                    parts.next(); // `to`
+                    Clause::Exception(self.qname_opt(parts.next()))
+                }
                 _ => match parts.next() {
                     Some(s) => Clause::Because(self.message(s)),
                     None => continue,
@@ -347,6 +359,71 @@ impl<'t> Lower<'t> {
         }
         let body_span = body_span.unwrap_or(name.span);
         Item::Deontic(DeonticDecl { docs, modality, keyword_span, name, on, clauses, body_span })
+    }
+
+    fn override_decl(&mut self, mut inner: pest::iterators::Pairs<'_, Rule>) -> OverrideDecl {
+        inner.next(); // the keyword
+        let target = self.qname_opt(inner.next());
+        let value = self.expr_opt(inner.next());
+        OverrideDecl { target, value }
+    }
+
+    fn test(&mut self, mut inner: pest::iterators::Pairs<'_, Rule>, docs: String) -> Item {
+        inner.next(); // the keyword
+        let name = match inner.next() {
+            Some(s) => self.string(s),
+            None => StringLit { value: String::new(), span: Span::default() },
+        };
+        let mut test = TestDecl {
+            docs,
+            name,
+            today: None,
+            overrides: Vec::new(),
+            given: Vec::new(),
+            expects: Vec::new(),
+            body_span: Span::default(),
+        };
+        for stmt in inner {
+            let span = span_of(&stmt);
+            test.body_span = if test.body_span == Span::default() { span } else { test.body_span.to(span) };
+            let rule = stmt.as_rule();
+            let mut parts = stmt.into_inner();
+            match rule {
+                Rule::test_today => {
+                    parts.next(); // `today`
+                    if let Some(date) = parts.next() {
+                        let date_span = span_of(&date);
+                        if let Some(d) = self.date(&date) {
+                            test.today = Some((d, date_span));
+                        }
+                    }
+                }
+                Rule::override_decl => test.overrides.push(self.override_decl(parts)),
+                Rule::given_stmt => {
+                    parts.next(); // `given`
+                    let kind = self.qname_opt(parts.next());
+                    let source = match parts.next() {
+                        Some(p) if p.as_rule() == Rule::given_from => {
+                            let path = p.into_inner().nth(1);
+                            GivenSource::File(match path {
+                                Some(s) => self.string(s),
+                                None => StringLit { value: String::new(), span: Span::default() },
+                            })
+                        }
+                        Some(p) => GivenSource::Inline { text: p.as_str().to_string(), span: span_of(&p) },
+                        None => continue,
+                    };
+                    test.given.push(Given { kind, source, span });
+                }
+                _ => {
+                    parts.next(); // `expect`
+                    let target = self.qname_opt(parts.next());
+                    let outcome = self.ident_opt(parts.next());
+                    test.expects.push(Expect { target, outcome, span });
+                }
+            }
+        }
+        Item::Test(test)
     }
 
     fn waiver(&mut self, mut inner: pest::iterators::Pairs<'_, Rule>) -> Item {

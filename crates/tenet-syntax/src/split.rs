@@ -19,6 +19,8 @@ pub const ITEM_KEYWORDS: &[&str] = &[
     "recommendation",
     "waiver",
     "test",
+    "param",
+    "override",
 ];
 
 /// Keywords of clauses and expressions; with [`ITEM_KEYWORDS`], the reserved words.
@@ -54,6 +56,7 @@ pub const EXPRESSION_KEYWORDS: &[&str] = &[
     "max",
     "avg",
     "on",
+    "exception",
 ];
 
 /// Whether `word` is reserved and so cannot be a name.

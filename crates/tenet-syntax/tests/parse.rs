@@ -151,3 +151,62 @@ fn every_reserved_word_is_rejected_as_a_name() {
     }
     assert!(parse_file("package a\nschema S { area: int, severity: int, cite: int }\n").errors.is_empty());
 }
+
+#[test]
+fn params_overrides_exceptions_and_tests_parse() {
+    let text = r#"package p
+
+/// How long a processor may take.
+param max_breach_notice: duration = 48h
+
+override std.privacy.max_breach_notice = 24h
+
+obligation legal_retention on Contract {
+  area: privacy
+  severity: medium
+  cite: "GDPR Art. 28(3)(g)"
+  exception to data_return_or_deletion
+  when data.legal_retention_required
+  must data.retention_days is present
+}
+
+test "inline and file documents" {
+  today 2026-11-28
+  override max_breach_notice = 24h
+  given Contract {
+    vendor: { role: processor, name: "A {curly} name" },
+    dpa: { breach_notice_hours: 30 }
+  }
+  expect breach_notice_to_controller: violated
+  expect p.legal_retention: not_applicable
+}
+
+test "from a file" {
+  given Contract from "fixtures/late.yaml"
+  expect audit_rights: satisfied
+}
+"#;
+    let parsed = parse_file(text);
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    let items: Vec<&Item> = parsed.items.iter().map(|i| &i.item).collect();
+    assert!(matches!(items[1], Item::Param(p) if p.name.name == "max_breach_notice" && p.docs.contains("processor")));
+    assert!(matches!(items[2], Item::Override(o) if o.target.text() == "std.privacy.max_breach_notice"));
+    let Item::Deontic(d) = items[3] else { panic!("not an obligation") };
+    assert!(d.clauses.iter().any(|c| matches!(c, Clause::Exception(q) if q.text() == "data_return_or_deletion")));
+    let Item::Test(t) = items[4] else { panic!("not a test") };
+    assert_eq!(t.name.value, "inline and file documents");
+    assert_eq!(t.today.map(|(d, _)| d.to_string()), Some("2026-11-28".to_string()));
+    assert_eq!(t.overrides.len(), 1);
+    assert_eq!(t.expects.len(), 2);
+    assert_eq!(t.expects[1].outcome.name, "not_applicable");
+    let tenet_syntax::ast::GivenSource::Inline { text, .. } = &t.given[0].source else { panic!("not inline") };
+    assert!(text.starts_with('{') && text.ends_with('}') && text.contains("{curly}"), "{text}");
+    let Item::Test(t) = items[5] else { panic!("not a test") };
+    assert!(matches!(&t.given[0].source, tenet_syntax::ast::GivenSource::File(s) if s.value == "fixtures/late.yaml"));
+}
+
+#[test]
+fn a_field_named_to_still_parses() {
+    let parsed = parse_file("rule r(t: Transfer) = t.to in EEA\n");
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+}

@@ -1,0 +1,235 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+//! End-to-end tests of the embedded standard library, selection options, `tenet test` and
+//! `tenet doc`, through the real binary.
+
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+const TODAY: &str = "2026-11-28";
+
+fn root() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+}
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    #[track_caller]
+    fn assert_code(&self, expected: i32) {
+        assert_eq!(self.code, Some(expected), "--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
+        assert!(!self.stderr.contains("panicked"), "{}", self.stderr);
+    }
+
+    #[track_caller]
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", self.stdout))
+    }
+}
+
+fn tenet(args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_tenet"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run tenet");
+    Run {
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+fn findings(report: &Value) -> Vec<(String, String)> {
+    report["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|d| d["findings"].as_array().unwrap().iter())
+        .map(|f| (f["obligation"].as_str().unwrap().to_string(), f["status"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+#[test]
+fn eval_without_policy_applies_the_embedded_library() {
+    let run = tenet(&["eval", "--today", TODAY, "--format", "json", "examples/documents/contracts/harbour-crm.yaml"]);
+    run.assert_code(1);
+    let found = findings(&run.json());
+    assert!(found.iter().any(|(o, _)| o == "std.privacy.breach_notice_to_controller"), "{found:?}");
+    assert!(found.iter().all(|(o, _)| o.starts_with("std.")), "{found:?}");
+    // No override without the brand's package: the library default applies.
+    assert_eq!(run.json()["overrides"], serde_json::json!([]));
+}
+
+#[test]
+fn no_std_leaves_the_library_out() {
+    let run = tenet(&["eval", "--today", TODAY, "--no-std", "examples/documents/contracts/harbour-crm.yaml"]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("--policy"), "{}", run.stderr);
+    let run = tenet(&["check", "--no-std", "examples/policies"]);
+    run.assert_code(3);
+    assert!(run.stdout.contains("no package or item named `std.model`"), "{}", run.stdout);
+}
+
+#[test]
+fn area_only_and_exclude_select_obligations() {
+    let doc = "examples/documents/ai-systems/talentsift-screening.toml";
+    let run = tenet(&["eval", "--today", TODAY, "--format", "json", "--fail-on", "none", "--area", "bias", doc]);
+    run.assert_code(0);
+    let found = findings(&run.json());
+    assert!(!found.is_empty() && found.iter().all(|(o, _)| o.starts_with("std.bias.")), "{found:?}");
+
+    let args = ["eval", "--today", TODAY, "--format", "json", "--fail-on", "none", "--only", "std.bias.*"];
+    let run = tenet(&[&args[..], &["--exclude", "four_fifths_rule", doc]].concat());
+    run.assert_code(0);
+    let found = findings(&run.json());
+    assert!(found.iter().all(|(o, _)| o.starts_with("std.bias.") && o != "std.bias.four_fifths_rule"), "{found:?}");
+    assert!(found.iter().any(|(o, _)| o == "std.bias.aedt_annual_bias_audit"), "{found:?}");
+
+    let run = tenet(&["eval", "--area", "privcy", doc]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("did you mean `privacy`?"), "{}", run.stderr);
+
+    let run = tenet(&["eval", "--today", TODAY, "--fail-on", "none", "--only", "no_such_obligation", doc]);
+    run.assert_code(0);
+    assert!(run.stderr.contains("`no_such_obligation` matches no obligation"), "{}", run.stderr);
+}
+
+#[test]
+fn the_brand_override_is_applied_and_reported() {
+    let doc = "examples/documents/contracts/harbour-crm.yaml";
+    let with = tenet(&["eval", "--today", TODAY, "--format", "json", "--policy", "examples/policies", doc]);
+    let overrides = with.json()["overrides"].clone();
+    assert_eq!(overrides[0]["parameter"], "std.privacy.max_breach_notice");
+    assert_eq!(overrides[0]["value"], "24h");
+    let human = tenet(&["eval", "--today", TODAY, "--policy", "examples/policies", doc]);
+    assert!(
+        human.stdout.contains("parameter std.privacy.max_breach_notice = 24h (library default 48h) overridden at"),
+        "{}",
+        human.stdout
+    );
+}
+
+#[test]
+fn the_standard_library_tests_pass_with_full_coverage() {
+    let run = tenet(&["test", "policies/std", "--coverage", "--format", "json"]);
+    run.assert_code(0);
+    let report = run.json();
+    assert_eq!(report["summary"]["failed"], 0);
+    assert_eq!(report["summary"]["errors"], 0);
+    assert!(report["summary"]["passed"].as_u64().unwrap() >= 100, "{}", report["summary"]);
+    let obligations = report["coverage"]["obligations"].as_array().unwrap();
+    assert!(obligations.len() >= 32, "{} obligations covered", obligations.len());
+    for ob in obligations {
+        let expected = ob["outcomes"].as_object().unwrap().values().filter(|r| r.as_str() == Some("expected")).count();
+        assert!(expected >= 3, "{} reaches only {expected} outcomes: {}", ob["obligation"], ob["outcomes"]);
+    }
+}
+
+#[test]
+fn a_failing_test_shows_expected_and_actual_with_the_explanation() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("t.tenet");
+    std::fs::write(
+        &file,
+        "package t\nuse std.model\nuse std.privacy\n\n\
+         test \"late breach notice\" {\n  today 2026-11-28\n  given Contract {\n    vendor: { role: processor },\n    dpa: { breach_notice_hours: 72 }\n  }\n  expect breach_notice_to_controller: satisfied\n}\n\n\
+         test \"passes\" {\n  given Contract { vendor: { role: controller } }\n  expect breach_notice_to_controller: not_applicable\n}\n",
+    )
+    .unwrap();
+    let path = file.display().to_string();
+    let run = tenet(&["test", &path]);
+    run.assert_code(1);
+    assert!(run.stdout.contains("✗ late breach notice"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("std.privacy.breach_notice_to_controller: expected satisfied, got violated"),
+        "{}",
+        run.stdout
+    );
+    // Evidence points into the test file itself (line 9, the inline document's `dpa` line).
+    assert!(run.stdout.contains("dpa.breach_notice_hours = 72h at 9:"), "{}", run.stdout);
+    assert!(run.stdout.contains("✓ passes"), "{}", run.stdout);
+    assert!(run.stdout.contains("2 tests: 1 passed, 1 failed, 0 errors"), "{}", run.stdout);
+
+    let run = tenet(&["test", &path, "--format", "json"]);
+    run.assert_code(1);
+    let report = run.json();
+    let failed = &report["tests"][0];
+    assert_eq!(failed["status"], "failed");
+    assert_eq!(failed["expectations"][0]["expected"], "satisfied");
+    assert_eq!(failed["expectations"][0]["actual"], "violated");
+    assert!(!failed["expectations"][0]["explanation"].as_array().unwrap().is_empty());
+
+    // `--filter` runs only matching tests.
+    let run = tenet(&["test", &path, "--filter", "passes"]);
+    run.assert_code(0);
+    assert!(run.stdout.contains("1 test: 1 passed"), "{}", run.stdout);
+}
+
+#[test]
+fn a_test_document_of_the_wrong_kind_or_with_typos_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("contract.yaml"), "kind: Contract\nid: c\n").unwrap();
+    let file = dir.path().join("t.tenet");
+    std::fs::write(
+        &file,
+        "package t\nuse std.model\nuse std.workers\n\n\
+         test \"wrong kind\" {\n  given AiSystem from \"contract.yaml\"\n  expect ai_literacy: undetermined\n}\n\n\
+         test \"missing file\" {\n  given AiSystem from \"nope.yaml\"\n  expect ai_literacy: undetermined\n}\n\n\
+         test \"typo\" {\n  given AiSystem { workplace: true, featurez: [] }\n  expect ai_literacy: undetermined\n}\n",
+    )
+    .unwrap();
+    let run = tenet(&["test", &file.display().to_string()]);
+    run.assert_code(1);
+    assert!(
+        run.stdout.contains("the document says `kind: Contract`, but the test says `given AiSystem`"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("cannot load the test document"), "{}", run.stdout);
+    assert!(run.stdout.contains("has no field `featurez`"), "{}", run.stdout);
+    assert!(run.stdout.contains("3 tests: 0 passed, 0 failed, 3 errors"), "{}", run.stdout);
+}
+
+#[test]
+fn policy_errors_stop_tests_with_exit_3() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("t.tenet");
+    std::fs::write(
+        &file,
+        "package t\nuse std.model\n\ntest \"x\" {\n  given Contract {}\n  expect nothing_here: satisfied\n}\n",
+    )
+    .unwrap();
+    let run = tenet(&["test", &file.display().to_string()]);
+    run.assert_code(3);
+    assert!(run.stderr.contains("tenet::E0823"), "{}", run.stderr);
+}
+
+#[test]
+fn the_standard_library_guide_is_generated_and_current() {
+    let run = tenet(&["doc", "--output", "docs/standard-library.md", "--check"]);
+    run.assert_code(0);
+    let guide = std::fs::read_to_string(root().join("docs/standard-library.md")).unwrap();
+    for needle in [
+        "### `std.privacy.breach_notice_to_controller`",
+        "`std.privacy.max_breach_notice` (default `48h`)",
+        "override std.privacy.",
+        "Exception to:",
+        "Displaced by:",
+    ] {
+        assert!(guide.contains(needle), "`{needle}` missing from docs/standard-library.md");
+    }
+    // A stale file is reported.
+    let dir = tempfile::tempdir().unwrap();
+    let stale = dir.path().join("guide.md");
+    std::fs::write(&stale, "# old\n").unwrap();
+    let run = tenet(&["doc", "--output", &stale.display().to_string(), "--check"]);
+    run.assert_code(1);
+    assert!(run.stderr.contains("is out of date"), "{}", run.stderr);
+}

@@ -1,0 +1,75 @@
+//! Read-only lookups for editor features (`tenet-ide`): the same name resolution and
+//! signatures the checker uses, exposed without the checker's diagnostics.
+
+use crate::ir::{EnumDef, QualName, SchemaDef, Ty};
+use crate::scope::{file_scope, lookup, qualified};
+use crate::{Db, ItemEntry, ItemId, ItemKind, SourceFile, Workspace, item_keys, package_index, parse};
+use tenet_syntax::ast::{ItemNode, TypeExpr};
+
+pub use crate::items::{ConstLowered, RuleSig, const_def, deontic_kind, enum_def, rule_signature, schema_def};
+pub use crate::scope::FileScope;
+
+/// Looks `name` up (short or qualified) among items of the given kinds as `file` sees it;
+/// the first match when several items answer.
+pub fn lookup_item(
+    db: &dyn Db,
+    workspace: Workspace,
+    file: SourceFile,
+    name: &str,
+    kinds: &[ItemKind],
+) -> Option<ItemEntry> {
+    lookup(db, workspace, file, name, kinds).first()
+}
+
+/// The qualified name of an item (`package.name`).
+pub fn qualified_name(db: &dyn Db, entry: &ItemEntry) -> QualName {
+    qualified(db, entry)
+}
+
+/// Every named item `file` can see: its own package's, then its imports'.
+pub fn visible_items(db: &dyn Db, workspace: Workspace, file: SourceFile) -> Vec<ItemEntry> {
+    let index = package_index(db, workspace);
+    let scope = file_scope(db, workspace, file);
+    let mut out: Vec<ItemEntry> = scope
+        .package
+        .iter()
+        .chain(&scope.packages)
+        .flat_map(|p| index.packages.get(p).into_iter().flatten())
+        .chain(&scope.items)
+        .cloned()
+        .collect();
+    out.dedup();
+    out
+}
+
+/// The package and imports of a file.
+pub fn scope_of(db: &dyn Db, workspace: Workspace, file: SourceFile) -> &FileScope {
+    file_scope(db, workspace, file)
+}
+
+/// The parsed item behind an id, with its absolute offset.
+pub fn item_node(db: &dyn Db, id: ItemId) -> Option<&ItemNode> {
+    let parsed = parse(db, id.file(db));
+    let key = id.key(db);
+    item_keys(&parsed.items).iter().zip(&parsed.items).find(|(k, _)| *k == key).map(|(_, n)| n)
+}
+
+/// The ids of a file's parsed items, aligned with `parse(file).items`.
+pub fn file_items(db: &dyn Db, workspace: Workspace, file: SourceFile) -> Vec<ItemId> {
+    item_keys(&parse(db, file).items).into_iter().map(|key| ItemId::new(db, workspace, file, key)).collect()
+}
+
+/// A schema's resolved fields.
+pub fn schema_of(db: &dyn Db, id: ItemId) -> &SchemaDef {
+    &schema_def(db, id).def
+}
+
+/// An enum's variants.
+pub fn enum_of(db: &dyn Db, id: ItemId) -> &EnumDef {
+    enum_def(db, id)
+}
+
+/// Resolves a written type without reporting anything (unknown names give `Ty::Error`).
+pub fn resolve_type(db: &dyn Db, workspace: Workspace, file: SourceFile, ty: &TypeExpr) -> Ty {
+    crate::items::resolve_type(db, workspace, file, ty, &mut Vec::new())
+}

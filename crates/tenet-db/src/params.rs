@@ -1,0 +1,160 @@
+//! Library parameters and their overrides, and `exception to` clauses: the items that let one
+//! package adjust or displace what another declares.
+
+use crate::check::Checker;
+use crate::codes;
+use crate::ir::{CompiledOverride, ConstValue, Ir, IrKind, QualName};
+use crate::items::{const_def, deontic_kind};
+use crate::scope::{is_broken, lookup, qualified, visible_names};
+use crate::{Db, ItemId, ItemKind, SourceFile, Workspace, package_index};
+use std::sync::Arc;
+use tenet_syntax::ast::{OverrideDecl, QName};
+use tenet_syntax::{Diagnostic, did_you_mean};
+
+/// Every parameter in the workspace, by qualified name (for suggestions).
+fn all_params(db: &dyn Db, workspace: Workspace) -> Vec<String> {
+    package_index(db, workspace)
+        .packages
+        .iter()
+        .flat_map(|(package, entries)| {
+            entries.iter().filter(|e| e.kind == ItemKind::Param).map(move |e| format!("{package}.{}", e.name))
+        })
+        .collect()
+}
+
+/// Checks `override NAME = value`: the name is a parameter and the value a literal of its type.
+pub(crate) fn check_override(
+    db: &dyn Db,
+    workspace: Workspace,
+    file: SourceFile,
+    o: &OverrideDecl,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<CompiledOverride> {
+    let name = o.target.text();
+    let entry = match lookup(db, workspace, file, &name, &[ItemKind::Param]).first() {
+        Some(entry) => entry,
+        None if is_broken(db, workspace, file, &name) => return None,
+        None => {
+            let is_const = lookup(db, workspace, file, &name, &[ItemKind::Const]).first().is_some();
+            let mut d = Diagnostic::error(codes::UNKNOWN_PARAM, format!("no parameter named `{name}`"), o.target.span)
+                .with_label(if is_const { "a constant, not a parameter" } else { "unknown parameter" });
+            d = if is_const {
+                d.with_help("only items declared with `param` can be overridden; constants are fixed")
+            } else {
+                let mut candidates = all_params(db, workspace);
+                candidates.extend(visible_names(db, workspace, file, &[ItemKind::Param]).iter().map(|n| n.to_string()));
+                match did_you_mean(&name, candidates.iter().map(String::as_str)) {
+                    Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                    None => d.with_help("name the parameter with its package, such as `std.privacy.max_breach_notice`"),
+                }
+            };
+            diagnostics.push(d);
+            return None;
+        }
+    };
+    let def = const_def(db, entry.id);
+    let mut checker = Checker::new(db, workspace, file, None);
+    let ir = checker.check(&o.value, Some(&def.ty));
+    let had_errors = !checker.diagnostics.is_empty();
+    diagnostics.append(&mut checker.diagnostics);
+    if had_errors {
+        return None;
+    }
+    if !def.ty.compatible(&ir.ty) {
+        diagnostics.push(
+            Diagnostic::error(
+                codes::TYPE_MISMATCH,
+                format!("parameter `{name}` is a `{}`, but this value is a `{}`", def.ty, ir.ty),
+                o.value.span,
+            )
+            .with_label(format!("this is a `{}`", ir.ty))
+            .with_help(format!("write a `{}` value", def.ty)),
+        );
+        return None;
+    }
+    match literal_value(&ir) {
+        Some(value) => Some(CompiledOverride { param: qualified(db, &entry), value }),
+        None => {
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::CONST_NOT_LITERAL,
+                    format!("the new value of `{name}` must be made of literal values"),
+                    o.value.span,
+                )
+                .with_label("computed at evaluation time")
+                .with_help("write a literal such as `24h`, `90`, `80%` or `{a, b}`"),
+            );
+            None
+        }
+    }
+}
+
+fn literal_value(ir: &Ir) -> Option<ConstValue> {
+    match &ir.kind {
+        IrKind::Const(v) => Some(v.clone()),
+        IrKind::List(items) => items.iter().map(literal_value).collect::<Option<_>>().map(ConstValue::List),
+        IrKind::Set(items) => items.iter().map(literal_value).collect::<Option<_>>().map(ConstValue::Set),
+        _ => None,
+    }
+}
+
+/// Resolves `exception to NAME` in obligation `this` (of document kind `kind`).
+pub(crate) fn resolve_exception(
+    db: &dyn Db,
+    id: ItemId,
+    this: &QualName,
+    kind: Option<&QualName>,
+    target: &QName,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<QualName> {
+    let (workspace, file) = (id.workspace(db), id.file(db));
+    let name = target.text();
+    let entry = match lookup(db, workspace, file, &name, &[ItemKind::Deontic]).first() {
+        Some(entry) => entry,
+        None if is_broken(db, workspace, file, &name) => return None,
+        None => {
+            let names = visible_names(db, workspace, file, &[ItemKind::Deontic]);
+            let mut d = Diagnostic::error(
+                codes::UNKNOWN_EXCEPTION_TARGET,
+                format!("no obligation named `{name}` for this to be an exception to"),
+                target.span,
+            )
+            .with_label("unknown obligation");
+            if let Some(s) = did_you_mean(&name, names.iter().map(|n| &**n)) {
+                d = d.with_help(format!("did you mean `{s}`?"));
+            }
+            diagnostics.push(d);
+            return None;
+        }
+    };
+    let target_name = qualified(db, &entry);
+    if target_name == *this {
+        diagnostics.push(
+            Diagnostic::error(codes::EXCEPTION_CYCLE, "an obligation cannot be an exception to itself", target.span)
+                .with_label("names itself")
+                .with_help("name the obligation this one displaces"),
+        );
+        return None;
+    }
+    let target_kind = deontic_kind(db, entry.id);
+    if let (Some(mine), Some(theirs)) = (kind, &target_kind)
+        && mine != theirs
+    {
+        let short = |n: &Arc<str>| n.rsplit('.').next().unwrap_or(n).to_string();
+        diagnostics.push(
+            Diagnostic::error(
+                codes::EXCEPTION_KIND_MISMATCH,
+                format!(
+                    "`{name}` applies to `{}` documents, but this applies to `{}` documents",
+                    short(theirs),
+                    short(mine)
+                ),
+                target.span,
+            )
+            .with_label("different document kind")
+            .with_help("an exception displaces an obligation on the same document, so both need the same `on` kind"),
+        );
+        return None;
+    }
+    Some(target_name)
+}

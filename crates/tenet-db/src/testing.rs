@@ -1,0 +1,125 @@
+//! `test` items: which document, which date, which parameter values, which outcomes.
+
+use crate::codes;
+use crate::ir::{CompiledTest, Expectation, OUTCOMES, TestSource};
+use crate::items::{deontic_kind, resolve_kind};
+use crate::params::check_override;
+use crate::scope::{is_broken, lookup, qualified, visible_names};
+use crate::{Db, ItemKind, SourceFile, Workspace};
+use std::sync::Arc;
+use tenet_syntax::ast::{GivenSource, TestDecl};
+use tenet_syntax::{Diagnostic, did_you_mean};
+
+/// Checks a test and compiles it when it has no errors.
+pub(crate) fn check_test(
+    db: &dyn Db,
+    workspace: Workspace,
+    file: SourceFile,
+    t: &TestDecl,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<CompiledTest> {
+    let errors_before = diagnostics.iter().filter(|d| d.is_error()).count();
+    let head = t.name.span;
+    let given = match t.given.as_slice() {
+        [one] => Some(one),
+        [] => {
+            diagnostics.push(
+                Diagnostic::error(codes::TEST_DOCUMENT, format!("test \"{}\" gives no document", t.name.value), head)
+                    .with_label("nothing to evaluate")
+                    .with_help("add `given KIND from \"file.yaml\"` or `given KIND { … }`"),
+            );
+            None
+        }
+        [first, second, ..] => {
+            diagnostics.push(
+                Diagnostic::error(codes::TEST_DOCUMENT, "a test evaluates one document", second.span)
+                    .with_label("second `given`")
+                    .with_note(first.span, "first document")
+                    .with_help("split this into two tests"),
+            );
+            None
+        }
+    };
+    let kind = given.and_then(|g| resolve_kind(db, workspace, file, &g.kind, diagnostics));
+    let mut overrides = Vec::new();
+    for o in &t.overrides {
+        if let Some(compiled) = check_override(db, workspace, file, o, diagnostics) {
+            overrides.push(compiled);
+        }
+    }
+    if t.expects.is_empty() {
+        diagnostics.push(
+            Diagnostic::warning(codes::TEST_WITHOUT_EXPECT, format!("test \"{}\" expects nothing", t.name.value), head)
+                .with_label("checks no outcome")
+                .with_help("add `expect OBLIGATION: OUTCOME`"),
+        );
+    }
+    let mut expects = Vec::new();
+    for e in &t.expects {
+        let outcome = e.outcome.name.as_str();
+        if !OUTCOMES.contains(&outcome) {
+            let mut d =
+                Diagnostic::error(codes::UNKNOWN_OUTCOME, format!("unknown outcome `{outcome}`"), e.outcome.span)
+                    .with_label("not an outcome");
+            d = match did_you_mean(outcome, OUTCOMES) {
+                Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                None => d.with_help(format!("the outcomes are {}", OUTCOMES.join(", "))),
+            };
+            diagnostics.push(d);
+        }
+        let name = e.target.text();
+        let Some(entry) = lookup(db, workspace, file, &name, &[ItemKind::Deontic]).first() else {
+            if !is_broken(db, workspace, file, &name) {
+                let names = visible_names(db, workspace, file, &[ItemKind::Deontic]);
+                let mut d = Diagnostic::error(
+                    codes::UNKNOWN_EXPECT_TARGET,
+                    format!("no obligation named `{name}`"),
+                    e.target.span,
+                )
+                .with_label("unknown obligation");
+                d = match did_you_mean(&name, names.iter().map(|n| &**n)) {
+                    Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                    None => d.with_help("import the package that declares it with `use`"),
+                };
+                diagnostics.push(d);
+            }
+            continue;
+        };
+        if let (Some(test_kind), Some(target_kind)) = (&kind, deontic_kind(db, entry.id))
+            && *test_kind != *target_kind
+        {
+            let short = |n: &str| n.rsplit('.').next().unwrap_or(n).to_string();
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::EXPECT_KIND_MISMATCH,
+                    format!(
+                        "`{name}` applies to `{}` documents, but this test gives a `{}`",
+                        short(target_kind),
+                        short(test_kind)
+                    ),
+                    e.target.span,
+                )
+                .with_label("never evaluated on this document")
+                .with_help("expect outcomes of obligations on the test's document kind"),
+            );
+            continue;
+        }
+        expects.push(Expectation { obligation: qualified(db, &entry), outcome: Arc::from(outcome), span: e.span });
+    }
+    if diagnostics.iter().filter(|d| d.is_error()).count() > errors_before {
+        return None;
+    }
+    let given = given?;
+    let source = match &given.source {
+        GivenSource::File(path) => TestSource::File(Arc::from(path.value.as_str())),
+        GivenSource::Inline { text, span } => TestSource::Inline(Arc::from(text.as_str()), *span),
+    };
+    Some(CompiledTest {
+        name: Arc::from(t.name.value.as_str()),
+        kind: kind?,
+        source,
+        today: t.today.map(|(d, _)| d),
+        overrides,
+        expects,
+    })
+}

@@ -1,0 +1,182 @@
+//! The textual context of a cursor, for completion in half-typed items that do not parse:
+//! which item it is in, the document kind, the variables bound before it, and the type of a
+//! dotted path.
+
+use tenet_db::ide_support::{const_def, deontic_kind, lookup_item, schema_of};
+use tenet_db::ir::Ty;
+use tenet_db::{Db, ItemId, ItemKind, SourceFile, Workspace};
+use tenet_syntax::split::split_items;
+
+/// How many path steps or binder hops the resolver follows.
+const MAX_STEPS: usize = 32;
+
+/// The item the cursor is in, read from the text.
+pub(crate) struct CursorContext<'a> {
+    /// The item's text up to the cursor.
+    pub before: &'a str,
+    /// The item's first word (`obligation`, `rule`, …), if any.
+    pub keyword: &'a str,
+    /// The schema of the document the item reads.
+    pub root: Option<ItemId>,
+    /// Rule parameters and quantifier variables bound before the cursor, in order.
+    pub locals: Vec<(String, Ty)>,
+}
+
+/// Tokens of a small lexer: words (with dots inside paths) and single punctuation.
+fn tokens(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'"' {
+            i += 1;
+            while bytes.get(i).is_some_and(|c| *c != b'"' && *c != b'\n') {
+                i += if bytes.get(i) == Some(&b'\\') { 2 } else { 1 };
+            }
+            i += 1;
+        } else if b == b'/' && bytes.get(i + 1) == Some(&b'/') {
+            while bytes.get(i).is_some_and(|c| *c != b'\n') {
+                i += 1;
+            }
+        } else if b.is_ascii_alphanumeric() || b == b'_' {
+            let start = i;
+            while bytes.get(i).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'.') {
+                i += 1;
+            }
+            if let Some(word) = text.get(start..i) {
+                out.push(word);
+            }
+        } else if b.is_ascii_whitespace() {
+            i += 1;
+        } else {
+            if let Some(p) = text.get(i..i + 1) {
+                out.push(p);
+            }
+            i += 1;
+        }
+    }
+    out
+}
+
+impl<'a> CursorContext<'a> {
+    /// The context at `offset` in `file`.
+    pub fn new(db: &dyn Db, workspace: Workspace, file: SourceFile, text: &'a str, offset: usize) -> Self {
+        let chunks = split_items(text);
+        let start = chunks.iter().rev().find(|c| c.start <= offset).map_or(0, |c| c.start);
+        let before = text.get(start..offset).unwrap_or("");
+        let toks = tokens(before);
+        let keyword = toks.first().copied().unwrap_or("");
+        let mut ctx = CursorContext { before, keyword, root: None, locals: Vec::new() };
+        let lookup = |name: &str, kinds: &[ItemKind]| lookup_item(db, workspace, file, name, kinds).map(|e| e.id);
+        match keyword {
+            "waiver" => {
+                let target = toks.get(1).and_then(|t| lookup(t, &[ItemKind::Deontic]));
+                let kind = target.and_then(|t| deontic_kind(db, t).clone());
+                ctx.root = kind.and_then(|k| lookup(&k, &[ItemKind::Schema]));
+            }
+            _ => {
+                let header_end = toks.iter().position(|t| *t == "{" || *t == "=").unwrap_or(toks.len());
+                let header = toks.get(..header_end).unwrap_or(&[]);
+                if let Some(on) = header.iter().position(|t| *t == "on").and_then(|i| header.get(i + 1)) {
+                    ctx.root = lookup(on, &[ItemKind::Schema]);
+                }
+                if keyword == "rule" {
+                    ctx.rule_params(db, workspace, file, header);
+                }
+            }
+        }
+        ctx.binders(db, workspace, file, &toks);
+        ctx
+    }
+
+    fn rule_params(&mut self, db: &dyn Db, workspace: Workspace, file: SourceFile, header: &[&str]) {
+        let Some(open) = header.iter().position(|t| *t == "(") else { return };
+        let mut i = open + 1;
+        while let (Some(name), Some(&":")) = (header.get(i), header.get(i + 1)) {
+            let mut ty_tokens = Vec::new();
+            let mut j = i + 2;
+            while let Some(t) = header.get(j).filter(|t| **t != "," && **t != ")") {
+                ty_tokens.push(*t);
+                j += 1;
+            }
+            let ty = written_type(db, workspace, file, &ty_tokens);
+            self.locals.push(((*name).to_string(), ty));
+            i = j + 1;
+        }
+    }
+
+    /// `all x in path`, `any x in path`, `count(x in path …`: variables bound before the cursor.
+    fn binders(&mut self, db: &dyn Db, workspace: Workspace, file: SourceFile, toks: &[&str]) {
+        for (i, tok) in toks.iter().enumerate() {
+            let var_at = match *tok {
+                "all" | "any" => i + 1,
+                "count" | "sum" | "min" | "max" | "avg" if toks.get(i + 1) == Some(&"(") => i + 2,
+                _ => continue,
+            };
+            let (Some(var), Some(&"in"), Some(path)) = (toks.get(var_at), toks.get(var_at + 1), toks.get(var_at + 2))
+            else {
+                continue;
+            };
+            let elem =
+                self.path_type(db, workspace, file, path).and_then(|t| t.element().cloned()).unwrap_or(Ty::Error);
+            self.locals.push(((*var).to_string(), elem));
+        }
+    }
+
+    /// The type of a dotted path as the cursor's item sees it.
+    pub fn path_type(&self, db: &dyn Db, workspace: Workspace, file: SourceFile, path: &str) -> Option<Ty> {
+        let mut segments = path.split('.');
+        let first = segments.next()?;
+        let mut ty = if let Some((_, ty)) = self.locals.iter().rev().find(|(n, _)| n == first) {
+            ty.clone()
+        } else if let Some(field) = self.root.and_then(|r| schema_of(db, r).field(first).map(|(_, f)| f.ty.clone())) {
+            field
+        } else {
+            let entry = lookup_item(db, workspace, file, first, &[ItemKind::Const, ItemKind::Param])?;
+            const_def(db, entry.id).ty.clone()
+        };
+        for segment in segments.take(MAX_STEPS) {
+            ty = match ty {
+                Ty::Record(schema) => {
+                    let id = lookup_item(db, workspace, file, &schema, &[ItemKind::Schema])?.id;
+                    schema_of(db, id).field(segment)?.1.ty.clone()
+                }
+                Ty::Map(value) => *value,
+                _ => return None,
+            };
+        }
+        Some(ty)
+    }
+}
+
+/// A type written as tokens (`Transfer`, `list`, `<`, `Transfer`, `>`, `?`).
+fn written_type(db: &dyn Db, workspace: Workspace, file: SourceFile, toks: &[&str]) -> Ty {
+    let wrap = match toks.first() {
+        Some(&"list") => Some(true),
+        Some(&"set") => Some(false),
+        _ => None,
+    };
+    let name = match wrap {
+        Some(_) => toks.get(2).copied().unwrap_or(""),
+        None => toks.first().copied().unwrap_or(""),
+    };
+    let inner = match name {
+        "bool" => Ty::Bool,
+        "int" => Ty::Int,
+        "decimal" => Ty::Decimal,
+        "string" => Ty::String,
+        "date" => Ty::Date,
+        "duration" => Ty::Duration,
+        "percent" => Ty::Percent,
+        _ => match lookup_item(db, workspace, file, name, &[ItemKind::Schema, ItemKind::Enum]) {
+            Some(e) if e.kind == ItemKind::Enum => Ty::Enum(tenet_db::ide_support::qualified_name(db, &e)),
+            Some(e) => Ty::Record(tenet_db::ide_support::qualified_name(db, &e)),
+            None => Ty::Error,
+        },
+    };
+    match wrap {
+        Some(true) => Ty::List(Box::new(inner)),
+        Some(false) => Ty::Set(Box::new(inner)),
+        None => inner,
+    }
+}

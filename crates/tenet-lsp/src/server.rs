@@ -1,0 +1,547 @@
+//! The `LanguageServer` implementation.
+//!
+//! Concurrency: one writer, many readers. A notification that edits a file takes the state
+//! lock and sets the new text in the salsa database before its handler first yields, so
+//! requests that arrive later always see it; salsa cancels every query still running on an
+//! older snapshot. A request clones the database (a cheap snapshot) under the lock, releases
+//! it, and runs on a blocking thread; if an edit cancels it, it is retried on a fresh
+//! snapshot. Diagnostics are computed the same way after each edit and published only while
+//! the document still has the version they were computed for.
+
+use crate::convert::{self, Doc, typed};
+use crate::line_index::{LineIndex, Utf16Position};
+use crate::workspace::{self, FileEntry, State, path_to_uri, uri_to_path};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
+use std::sync::{Arc, Mutex, MutexGuard};
+use tenet_db::{Database, SourceFile, Workspace};
+use tenet_syntax::ast::Span;
+use tower_lsp_server::gen_lsp_types::*;
+use tower_lsp_server::jsonrpc::{self, Result};
+use tower_lsp_server::{Client, LanguageServer};
+
+/// How often a request cancelled by an edit is retried before giving up.
+const RETRIES: usize = 3;
+
+/// The server.
+pub struct Backend {
+    client: Client,
+    state: Arc<Mutex<State>>,
+    /// Diagnostics last published per URI, so unchanged ones are not sent again; the async
+    /// lock also keeps "check the version, then publish" in one step.
+    published: Arc<tokio::sync::Mutex<HashMap<String, Vec<tenet_syntax::Diagnostic>>>>,
+}
+
+/// What a read needs: a database snapshot and the file asked about.
+struct Snapshot {
+    db: Database,
+    workspace: Workspace,
+    file: SourceFile,
+    uris: Arc<HashMap<SourceFile, String>>,
+    samples: Arc<Vec<tenet_input::Document>>,
+    today: jiff::civil::Date,
+}
+
+impl Backend {
+    /// A server that talks to `client`.
+    pub fn new(client: Client) -> Self {
+        Backend {
+            client,
+            state: Arc::new(Mutex::new(State::new(jiff::ZonedDateTime::now().date()))),
+            published: Arc::new(tokio::sync::Mutex::new(HashMap::new())),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        lock(&self.state)
+    }
+
+    fn snapshot(&self, uri: &str) -> Option<Snapshot> {
+        let state = self.lock();
+        let file = state.files.get(uri)?.file;
+        Some(Snapshot {
+            db: state.db.clone(),
+            workspace: state.workspace,
+            file,
+            uris: state.uris.clone(),
+            samples: state.samples.clone(),
+            today: state.today,
+        })
+    }
+
+    /// Runs `f` on a snapshot of `uri` on a blocking thread, retrying when an edit cancels it.
+    /// `None` when the server does not know the file.
+    async fn read<T, F>(&self, uri: &Uri, f: F) -> Result<Option<T>>
+    where
+        T: Send + 'static,
+        F: Fn(&Snapshot, &Doc<'_>) -> T + Send + Sync + 'static,
+    {
+        let f = Arc::new(f);
+        for _ in 0..RETRIES {
+            let Some(snapshot) = self.snapshot(uri.as_ref()) else { return Ok(None) };
+            let f = f.clone();
+            let outcome = tokio::task::spawn_blocking(move || {
+                salsa::Cancelled::catch(AssertUnwindSafe(|| {
+                    let text = snapshot.file.text(&snapshot.db);
+                    let index = LineIndex::new(text);
+                    f(&snapshot, &Doc { text, index: &index })
+                }))
+            })
+            .await;
+            match outcome {
+                Ok(Ok(value)) => return Ok(Some(value)),
+                Ok(Err(_cancelled)) => continue,
+                Err(join) => {
+                    let mut error = jsonrpc::Error::internal_error();
+                    error.message = format!("the request failed: {join}").into();
+                    return Err(error);
+                }
+            }
+        }
+        Err(jsonrpc::Error {
+            code: jsonrpc::ErrorCode::ServerError(-32801),
+            message: "content modified".into(),
+            data: None,
+        })
+    }
+
+    /// Computes and publishes diagnostics: `first` (the file just edited) right away, then
+    /// every other file whose diagnostics changed.
+    fn schedule_diagnostics(&self, first: Option<String>) {
+        let client = self.client.clone();
+        let state = self.state.clone();
+        let published = self.published.clone();
+        let (db, workspace, order) = {
+            let state = lock(&state);
+            let mut files: Vec<(String, FileEntry)> = state.files.iter().map(|(u, e)| (u.clone(), e.clone())).collect();
+            if let Some(uri) = &first {
+                files.sort_by_key(|(u, _)| u != uri);
+            }
+            (state.db.clone(), state.workspace, files)
+        };
+        let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
+        // The snapshot lives on one blocking thread; results stream out one file at a time,
+        // so the edited file's diagnostics go out before the others are computed.
+        tokio::task::spawn_blocking(move || {
+            let _ = salsa::Cancelled::catch(AssertUnwindSafe(|| {
+                for (uri, entry) in order {
+                    let diagnostics = tenet_db::file_diagnostics(&db, workspace, entry.file).clone();
+                    if sender.send((uri, entry, diagnostics)).is_err() {
+                        return;
+                    }
+                }
+            }));
+        });
+        tokio::spawn(async move {
+            while let Some((uri, entry, diagnostics)) = receiver.recv().await {
+                if entry.library {
+                    continue;
+                }
+                let mut published = published.lock().await;
+                let is_first = first.as_deref() == Some(uri.as_str());
+                let unchanged = match published.get(&uri) {
+                    Some(before) => *before == diagnostics,
+                    None => diagnostics.is_empty(),
+                };
+                if !is_first && unchanged {
+                    continue;
+                }
+                let (text, version) = {
+                    let state = lock(&state);
+                    let Some(current) = state.files.get(&uri) else { continue };
+                    if current.version != entry.version || current.file != entry.file {
+                        // A newer edit is on its way with its own diagnostics.
+                        continue;
+                    }
+                    (current.file.text(&state.db).clone(), current.version)
+                };
+                let index = LineIndex::new(&text);
+                let doc = Doc { text: &text, index: &index };
+                let values: Vec<Value> = diagnostics.iter().map(|d| convert::diagnostic(&doc, &uri, d)).collect();
+                let Ok(values) = typed::<Vec<Diagnostic>>(Value::Array(values)) else { continue };
+                client.publish_diagnostics(Uri::from(uri.clone()), values, version).await;
+                published.insert(uri, diagnostics);
+            }
+        });
+    }
+
+    fn offset(doc: &Doc<'_>, position: Position) -> u32 {
+        doc.index.offset(doc.text, Utf16Position { line: position.line, character: position.character })
+    }
+}
+
+fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
+    state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The server's capabilities, as the protocol spells them.
+fn capabilities() -> Value {
+    json!({
+        "positionEncoding": "utf-16",
+        "textDocumentSync": { "openClose": true, "change": 2 },
+        "hoverProvider": true,
+        "definitionProvider": true,
+        "referencesProvider": true,
+        "renameProvider": { "prepareProvider": true },
+        "completionProvider": { "triggerCharacters": [".", ":"] },
+        "documentSymbolProvider": true,
+        "workspaceSymbolProvider": true,
+        "semanticTokensProvider": {
+            "legend": { "tokenTypes": tenet_ide::TOKEN_TYPES, "tokenModifiers": tenet_ide::TOKEN_MODIFIERS },
+            "full": true
+        },
+        "foldingRangeProvider": true,
+        "codeActionProvider": { "codeActionKinds": ["quickfix", "refactor"] },
+        "codeLensProvider": { "resolveProvider": false },
+        "documentFormattingProvider": true
+    })
+}
+
+/// Where a file range is, as a protocol location.
+fn location(snapshot: &Snapshot, range: &tenet_ide::FileRange) -> Option<Value> {
+    let uri = snapshot.uris.get(&range.file)?;
+    let text = range.file.text(&snapshot.db);
+    let index = LineIndex::new(text);
+    Some(json!({ "uri": uri, "range": Doc { text, index: &index }.range(range.span) }))
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let raw = serde_json::to_value(&params).unwrap_or(Value::Null);
+        let root = raw
+            .get("workspaceFolders")
+            .and_then(|f| f.get(0))
+            .and_then(|f| f.get("uri"))
+            .or_else(|| raw.get("rootUri"))
+            .and_then(Value::as_str)
+            .and_then(uri_to_path);
+        let today = raw
+            .get("initializationOptions")
+            .and_then(|o| o.get("today"))
+            .and_then(Value::as_str)
+            .and_then(|t| t.parse::<jiff::civil::Date>().ok());
+        let files = root.as_deref().map(workspace::scan).unwrap_or_default();
+        let samples = root.as_deref().map(workspace::load_samples).unwrap_or_default();
+        {
+            let mut state = self.lock();
+            if let Some(today) = today {
+                state.today = today;
+            }
+            state.root = root;
+            state.samples = Arc::new(samples);
+            state.load_many(files);
+            state.load_std(workspace::std_cache_dir().as_deref());
+        }
+        typed(json!({
+            "capabilities": capabilities(),
+            "serverInfo": { "name": "tenet", "version": env!("CARGO_PKG_VERSION") }
+        }))
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        self.schedule_diagnostics(None);
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        let uri = doc.uri.to_string();
+        self.lock().upsert(&uri, doc.text, Some(doc.version));
+        self.schedule_diagnostics(Some(uri));
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let version = params.text_document.version;
+        let uri = params.text_document.text_document_identifier.uri.to_string();
+        {
+            let mut state = self.lock();
+            let Some(entry) = state.files.get(&uri) else { return };
+            if entry.library || entry.version.is_some_and(|v| v >= version) {
+                // A stale or repeated edit: the document is already newer.
+                return;
+            }
+            let mut text = entry.file.text(&state.db).clone();
+            for change in params.content_changes {
+                match change {
+                    TextDocumentContentChangeEvent::TextDocumentContentChangeWholeDocument(whole) => text = whole.text,
+                    TextDocumentContentChangeEvent::TextDocumentContentChangePartial(part) => {
+                        let index = LineIndex::new(&text);
+                        let doc = Doc { text: &text, index: &index };
+                        let start = Self::offset(&doc, part.range.start) as usize;
+                        let end = (Self::offset(&doc, part.range.end) as usize).max(start);
+                        if let (Some(before), Some(after)) = (text.get(..start), text.get(end..)) {
+                            text = format!("{before}{}{after}", part.text);
+                        }
+                    }
+                }
+            }
+            state.upsert(&uri, text, Some(version));
+        }
+        self.schedule_diagnostics(Some(uri));
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri.to_string();
+        let on_disk = uri_to_path(&uri).and_then(|p| workspace::read_policy(&p));
+        {
+            let mut state = self.lock();
+            match on_disk {
+                Some(text) => {
+                    state.upsert(&uri, text, None);
+                    if let Some(entry) = state.files.get_mut(&uri) {
+                        entry.version = None;
+                    }
+                }
+                None => state.remove(&uri),
+            }
+        }
+        self.schedule_diagnostics(Some(uri));
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let mut reload_samples = false;
+        {
+            let mut state = self.lock();
+            for change in params.changes {
+                let uri = change.uri.to_string();
+                if uri.ends_with(".toml") || uri.ends_with(".yaml") || uri.ends_with(".yml") || uri.ends_with(".json") {
+                    reload_samples = true;
+                    continue;
+                }
+                if !uri.ends_with(".tenet") || state.files.get(&uri).is_some_and(|e| e.version.is_some()) {
+                    continue;
+                }
+                match uri_to_path(&uri).and_then(|p| workspace::read_policy(&p)) {
+                    Some(text) => {
+                        state.upsert(&uri, text, None);
+                    }
+                    None => state.remove(&uri),
+                }
+            }
+            if reload_samples && let Some(root) = state.root.clone() {
+                state.samples = Arc::new(workspace::load_samples(&root));
+            }
+        }
+        self.schedule_diagnostics(None);
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let at = params.text_document_position_params;
+        let position = at.position;
+        let found = self
+            .read(&at.text_document.uri, move |s, doc| {
+                let offset = Self::offset(doc, position);
+                tenet_ide::hover(&s.db, s.workspace, s.file, offset).map(
+                    |h| json!({ "contents": { "kind": "markdown", "value": h.markdown }, "range": doc.range(h.span) }),
+                )
+            })
+            .await?;
+        found.flatten().map(typed).transpose()
+    }
+
+    async fn goto_definition(&self, params: DefinitionParams) -> Result<Option<DefinitionResponse>> {
+        let at = params.text_document_position_params;
+        let position = at.position;
+        let found = self
+            .read(&at.text_document.uri, move |s, doc| {
+                let offset = Self::offset(doc, position);
+                let targets: Vec<Value> = tenet_ide::definition(&s.db, s.workspace, s.file, offset)
+                    .iter()
+                    .filter_map(|r| location(s, r))
+                    .collect();
+                targets
+            })
+            .await?;
+        match found {
+            Some(targets) if !targets.is_empty() => typed(Value::Array(targets)).map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let at = params.text_document_position_params;
+        let position = at.position;
+        let include = params.context.include_declaration;
+        let found = self
+            .read(&at.text_document.uri, move |s, doc| {
+                let offset = Self::offset(doc, position);
+                tenet_ide::references(&s.db, s.workspace, s.file, offset, include)
+                    .iter()
+                    .filter_map(|r| location(s, r))
+                    .collect::<Vec<Value>>()
+            })
+            .await?;
+        found.map(|values| typed(Value::Array(values))).transpose()
+    }
+
+    async fn prepare_rename(&self, params: TextDocumentPositionParams) -> Result<Option<PrepareRenameResult>> {
+        let position = params.position;
+        let found = self
+            .read(&params.text_document.uri, move |s, doc| {
+                let offset = Self::offset(doc, position);
+                tenet_ide::prepare_rename(&s.db, s.workspace, s.file, offset).map(|span| doc.range(span))
+            })
+            .await?;
+        match found {
+            Some(Ok(range)) => typed(range).map(Some),
+            Some(Err(e)) => Err(jsonrpc::Error::invalid_params(e.to_string())),
+            None => Ok(None),
+        }
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let at = params.text_document_position_params;
+        let position = at.position;
+        let new_name = params.new_name;
+        let found = self
+            .read(&at.text_document.uri, move |s, doc| {
+                let offset = Self::offset(doc, position);
+                tenet_ide::rename(&s.db, s.workspace, s.file, offset, &new_name).map(|change| {
+                    let mut changes = serde_json::Map::new();
+                    for (file, edits) in &change.edits {
+                        let Some(uri) = s.uris.get(file) else { continue };
+                        let text = file.text(&s.db);
+                        let index = LineIndex::new(text);
+                        let doc = Doc { text, index: &index };
+                        changes.insert(uri.clone(), Value::Array(edits.iter().map(|e| doc.edit(e)).collect()));
+                    }
+                    json!({ "changes": changes })
+                })
+            })
+            .await?;
+        match found {
+            Some(Ok(edit)) => typed(edit).map(Some),
+            Some(Err(e)) => Err(jsonrpc::Error::invalid_params(e.to_string())),
+            None => Ok(None),
+        }
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let at = params.text_document_position_params;
+        let position = at.position;
+        let found = self
+            .read(&at.text_document.uri, move |s, doc| {
+                let offset = Self::offset(doc, position);
+                let items: Vec<Value> = tenet_ide::completions(&s.db, s.workspace, s.file, offset)
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| convert::completion(doc, c, i))
+                    .collect();
+                items
+            })
+            .await?;
+        found.map(|items| typed(Value::Array(items))).transpose()
+    }
+
+    async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
+        let found = self
+            .read(&params.text_document.uri, |s, doc| {
+                tenet_ide::document_symbols(&s.db, s.file)
+                    .iter()
+                    .map(|sym| convert::document_symbol(doc, sym))
+                    .collect::<Vec<Value>>()
+            })
+            .await?;
+        found.map(|symbols| typed(Value::Array(symbols))).transpose()
+    }
+
+    async fn symbol(&self, params: WorkspaceSymbolParams) -> Result<Option<WorkspaceSymbolResponse>> {
+        // Any known file gives a snapshot of the whole workspace.
+        let Some(any) = self.lock().files.keys().next().cloned() else { return Ok(None) };
+        let query = params.query;
+        let found = self
+            .read(&Uri::from(any), move |s, _| {
+                let mut out = Vec::new();
+                for ws in tenet_ide::workspace_symbols(&s.db, s.workspace, &query) {
+                    // The standard library is not part of the user's workspace.
+                    if tenet_std::is_std_path(ws.file.path(&s.db)) {
+                        continue;
+                    }
+                    let Some(uri) = s.uris.get(&ws.file) else { continue };
+                    let text = ws.file.text(&s.db);
+                    let index = LineIndex::new(text);
+                    let doc = Doc { text, index: &index };
+                    out.push(convert::workspace_symbol(&doc, uri, &ws.symbol, ws.container.as_deref()));
+                }
+                out
+            })
+            .await?;
+        found.map(|symbols| typed(Value::Array(symbols))).transpose()
+    }
+
+    async fn semantic_tokens_full(&self, params: SemanticTokensParams) -> Result<Option<SemanticTokens>> {
+        let found = self
+            .read(&params.text_document.uri, |s, doc| {
+                convert::semantic_tokens(doc, &tenet_ide::semantic_tokens(&s.db, s.workspace, s.file))
+            })
+            .await?;
+        found.map(typed).transpose()
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        let found = self
+            .read(&params.text_document.uri, |s, _| {
+                tenet_ide::folding_ranges(&s.db, s.file).iter().map(convert::fold).collect::<Vec<Value>>()
+            })
+            .await?;
+        found.map(|folds| typed(Value::Array(folds))).transpose()
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<Vec<CodeActionResponse>>> {
+        let uri = params.text_document.uri.to_string();
+        let range = params.range;
+        let found = self
+            .read(&params.text_document.uri, move |s, doc| {
+                let span = Span::new(Self::offset(doc, range.start), Self::offset(doc, range.end));
+                let until = s.today.checked_add(jiff::Span::new().days(90)).unwrap_or(s.today);
+                tenet_ide::code_actions(&s.db, s.workspace, s.file, span, until)
+                    .iter()
+                    .map(|a| convert::code_action(doc, &uri, a))
+                    .collect::<Vec<Value>>()
+            })
+            .await?;
+        found.map(|actions| typed(Value::Array(actions))).transpose()
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        let found = self
+            .read(&params.text_document.uri, |s, doc| {
+                tenet_ide::code_lenses(&s.db, s.workspace, s.file, &s.samples, s.today)
+                    .iter()
+                    .map(|lens| {
+                        json!({
+                            "range": doc.range(lens.span),
+                            "command": { "title": lens.title, "command": "" },
+                            "data": { "obligation": lens.obligation },
+                        })
+                    })
+                    .collect::<Vec<Value>>()
+            })
+            .await?;
+        found.map(|lenses| typed(Value::Array(lenses))).transpose()
+    }
+
+    async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        let found = self
+            .read(&params.text_document.uri, |_, doc| {
+                let formatted = tenet_fmt::format_source(doc.text).ok()?;
+                if formatted == doc.text {
+                    return Some(Vec::new());
+                }
+                let whole = Span::new(0, u32::try_from(doc.text.len()).unwrap_or(u32::MAX));
+                Some(vec![doc.edit(&tenet_ide::TextEdit { span: whole, new_text: formatted })])
+            })
+            .await?;
+        // A file with syntax errors is not formatted (the diagnostics say why).
+        found.flatten().map(|edits| typed(Value::Array(edits))).transpose()
+    }
+}
+
+/// The URI of a path, for tests and the CLI.
+pub fn uri_of(path: &std::path::Path) -> String {
+    path_to_uri(path)
+}

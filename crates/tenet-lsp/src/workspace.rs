@@ -1,0 +1,257 @@
+//! The server's state: the salsa database (the one writer), the files it holds by URI, and
+//! what the package's `tenet.toml` names (sample documents for code lenses).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tenet_db::{Database, SourceFile, Workspace};
+use tenet_input::Document;
+
+/// Files larger than this are not loaded from disk.
+const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+/// How many policy files a workspace scan loads at most.
+const MAX_FILES: usize = 20_000;
+
+/// One file the server knows.
+#[derive(Clone, Debug)]
+pub struct FileEntry {
+    /// The database input.
+    pub file: SourceFile,
+    /// The editor's version while the file is open.
+    pub version: Option<i32>,
+    /// Whether this is an embedded standard-library file (not edited, not reported on).
+    pub library: bool,
+}
+
+/// Everything behind the lock.
+pub struct State {
+    /// The database; only the holder of the lock writes to it.
+    pub db: Database,
+    /// The one workspace input.
+    pub workspace: Workspace,
+    /// Files by URI, in a stable order.
+    pub files: BTreeMap<String, FileEntry>,
+    /// URI of each file, for locations in responses.
+    pub uris: Arc<HashMap<SourceFile, String>>,
+    /// The workspace root.
+    pub root: Option<PathBuf>,
+    /// Sample documents named by `tenet.toml`.
+    pub samples: Arc<Vec<Document>>,
+    /// The date code lenses evaluate at and new waivers run from.
+    pub today: jiff::civil::Date,
+}
+
+impl State {
+    /// An empty state.
+    pub fn new(today: jiff::civil::Date) -> Self {
+        let db = Database::default();
+        let workspace = Workspace::new(&db, Vec::new());
+        State {
+            db,
+            workspace,
+            files: BTreeMap::new(),
+            uris: Arc::new(HashMap::new()),
+            root: None,
+            samples: Arc::new(Vec::new()),
+            today,
+        }
+    }
+
+    /// Adds or replaces files without re-setting the workspace for each one.
+    pub fn load_many(&mut self, files: Vec<(String, String)>) {
+        for (uri, text) in files {
+            match self.files.get(&uri) {
+                Some(entry) => {
+                    let file = entry.file;
+                    set_text(&mut self.db, file, text);
+                }
+                None => {
+                    let file = SourceFile::new(&self.db, display_path(&uri), text);
+                    self.files.insert(uri, FileEntry { file, version: None, library: false });
+                }
+            }
+        }
+        self.sync_workspace();
+    }
+
+    /// Adds a file, or replaces its text.
+    pub fn upsert(&mut self, uri: &str, text: String, version: Option<i32>) -> SourceFile {
+        if let Some(entry) = self.files.get_mut(uri) {
+            entry.version = version.or(entry.version);
+            let file = entry.file;
+            set_text(&mut self.db, file, text);
+            return file;
+        }
+        let file = SourceFile::new(&self.db, display_path(uri), text);
+        self.files.insert(uri.to_string(), FileEntry { file, version, library: false });
+        self.sync_workspace();
+        file
+    }
+
+    /// Adds the embedded standard library, unless the workspace declares its packages itself
+    /// (a checkout of `policies/std`). Each file is written to `dir` so editors can open it
+    /// when a definition leads there; if that fails it gets a `tenet-std:` URI instead.
+    pub fn load_std(&mut self, dir: Option<&Path>) {
+        let declared: Vec<Arc<str>> =
+            self.files.values().filter_map(|e| tenet_db::file_outline(&self.db, e.file).package.clone()).collect();
+        let written = dir.is_some_and(|d| std::fs::create_dir_all(d).is_ok());
+        for (name, text) in tenet_std::FILES {
+            let file = SourceFile::library(&self.db, tenet_std::path_of(name), (*text).to_string());
+            let package = tenet_db::file_outline(&self.db, file).package.clone();
+            if package.is_some_and(|p| declared.contains(&p)) {
+                continue;
+            }
+            let uri = match dir {
+                Some(dir) if written => {
+                    let path = dir.join(name);
+                    if std::fs::read_to_string(&path).ok().as_deref() != Some(*text) {
+                        let _ = std::fs::write(&path, text);
+                    }
+                    path_to_uri(&path)
+                }
+                _ => format!("tenet-std:///{name}"),
+            };
+            self.files.insert(uri, FileEntry { file, version: None, library: true });
+        }
+        self.sync_workspace();
+    }
+
+    /// Forgets a file.
+    pub fn remove(&mut self, uri: &str) {
+        if self.files.remove(uri).is_some() {
+            self.sync_workspace();
+        }
+    }
+
+    fn sync_workspace(&mut self) {
+        use salsa::Setter as _;
+        let files: Vec<SourceFile> = self.files.values().map(|e| e.file).collect();
+        self.workspace.set_files(&mut self.db).to(files);
+        self.uris = Arc::new(self.files.iter().map(|(uri, e)| (e.file, uri.clone())).collect());
+    }
+}
+
+/// Sets a file's text unless it is unchanged (which would still start a new revision).
+fn set_text(db: &mut Database, file: SourceFile, text: String) {
+    use salsa::Setter as _;
+    if *file.text(db) != text {
+        file.set_text(db).to(text);
+    }
+}
+
+/// The path shown in messages for a URI.
+fn display_path(uri: &str) -> String {
+    uri_to_path(uri).map_or_else(|| uri.to_string(), |p| p.display().to_string())
+}
+
+/// The local path of a `file:` URI.
+pub fn uri_to_path(uri: &str) -> Option<PathBuf> {
+    let rest = uri.strip_prefix("file://")?;
+    let bytes = rest.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'%'
+            && let Some(hex) = rest.get(i + 1..i + 3)
+            && let Ok(value) = u8::from_str_radix(hex, 16)
+        {
+            out.push(value);
+            i += 3;
+            continue;
+        }
+        out.push(b);
+        i += 1;
+    }
+    String::from_utf8(out).ok().map(PathBuf::from)
+}
+
+/// The `file:` URI of a local path.
+pub fn path_to_uri(path: &Path) -> String {
+    let mut uri = String::from("file://");
+    for b in path.to_string_lossy().bytes() {
+        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
+            uri.push(char::from(b));
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri
+}
+
+/// Where the embedded standard library is written for editors to open:
+/// `$XDG_CACHE_HOME/tenet/std-VERSION` (or `~/.cache/tenet/std-VERSION`).
+pub fn std_cache_dir() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+    Some(base.join("tenet").join(format!("std-{}", tenet_std::VERSION)))
+}
+
+/// Every `.tenet` file under `root` (hidden directories, `target` and `node_modules` skipped),
+/// as (URI, text), in path order.
+pub fn scan(root: &Path) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().to_string();
+            let Ok(kind) = entry.file_type() else { continue };
+            if kind.is_dir() {
+                if !name.starts_with('.') && name != "target" && name != "node_modules" {
+                    stack.push(path);
+                }
+            } else if kind.is_file() && name.ends_with(".tenet") && found.len() < MAX_FILES {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found.into_iter().filter_map(|path| read_policy(&path).map(|text| (path_to_uri(&path), text))).collect()
+}
+
+/// A policy file's text, if it is readable UTF-8 of a sensible size.
+pub fn read_policy(path: &Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    if meta.len() > MAX_FILE_BYTES {
+        return None;
+    }
+    std::fs::read_to_string(path).ok()
+}
+
+/// The sample documents `root/tenet.toml` names under `[samples] files`; documents that do
+/// not load are left out (the lens counts what can be evaluated).
+pub fn load_samples(root: &Path) -> Vec<Document> {
+    let manifest_path = root.join(tenet_pkg::manifest::MANIFEST_FILE);
+    if !manifest_path.is_file() {
+        return Vec::new();
+    }
+    let Ok(manifest) = tenet_pkg::Manifest::load(&manifest_path) else { return Vec::new() };
+    let limits = tenet_input::Limits::default();
+    let mut docs = Vec::new();
+    for path in manifest.sample_files() {
+        let (inputs, _) = tenet_input::collect_inputs(&[path]);
+        for input in inputs {
+            let Ok(source) = tenet_input::read_input(&input, &limits) else { continue };
+            let (loaded, _) = tenet_input::load_partial(Arc::new(source), &limits);
+            docs.extend(loaded);
+        }
+    }
+    docs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_round_trip_paths_with_spaces_and_non_ascii() {
+        let path = Path::new("/tmp/a dir/políticas/x.tenet");
+        let uri = path_to_uri(path);
+        assert_eq!(uri, "file:///tmp/a%20dir/pol%C3%ADticas/x.tenet");
+        assert_eq!(uri_to_path(&uri).as_deref(), Some(path));
+        assert_eq!(uri_to_path("untitled:1"), None);
+    }
+}

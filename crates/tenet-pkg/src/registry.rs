@@ -1,0 +1,341 @@
+//! A small client for OCI registries (the OCI distribution spec): packages are OCI artifacts,
+//! one per version, tagged with the version.
+//!
+//! Media types (also in docs/packages.md):
+//! - manifest: `application/vnd.oci.image.manifest.v1+json`, `artifactType`
+//!   `application/vnd.tenet.package.v1`, config the empty descriptor
+//!   `application/vnd.oci.empty.v1+json` (`{}`);
+//! - layer 1, the archive: `application/vnd.tenet.package.v1.tar+gzip`;
+//! - layer 2 (optional), the signature: `application/vnd.tenet.package.signature.v1+json`.
+
+use crate::error::{PkgError, codes};
+use crate::manifest::RegistryRef;
+use crate::sign::Signature;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// The artifact type of a package.
+pub const ARTIFACT_TYPE: &str = "application/vnd.tenet.package.v1";
+/// The archive layer's media type.
+pub const ARCHIVE_MEDIA_TYPE: &str = "application/vnd.tenet.package.v1.tar+gzip";
+/// The signature layer's media type.
+pub const SIGNATURE_MEDIA_TYPE: &str = "application/vnd.tenet.package.signature.v1+json";
+/// The OCI image manifest media type.
+pub const MANIFEST_MEDIA_TYPE: &str = "application/vnd.oci.image.manifest.v1+json";
+/// The empty config's media type.
+pub const EMPTY_MEDIA_TYPE: &str = "application/vnd.oci.empty.v1+json";
+/// The empty config blob.
+const EMPTY_BLOB: &[u8] = b"{}";
+
+/// The largest manifest or signature read from a registry.
+const MAX_SMALL_BODY: u64 = 1 << 20;
+
+/// An OCI content descriptor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Descriptor {
+    /// The media type.
+    pub media_type: String,
+    /// `sha256:<hex>`.
+    pub digest: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Annotations.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: BTreeMap<String, String>,
+}
+
+/// An OCI image manifest describing one package version.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OciManifest {
+    /// Always 2.
+    pub schema_version: u32,
+    /// [`MANIFEST_MEDIA_TYPE`].
+    #[serde(default)]
+    pub media_type: Option<String>,
+    /// [`ARTIFACT_TYPE`].
+    #[serde(default)]
+    pub artifact_type: Option<String>,
+    /// The empty config.
+    pub config: Descriptor,
+    /// The archive, then optionally the signature.
+    pub layers: Vec<Descriptor>,
+    /// Annotations (`org.opencontainers.image.version`, …).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: BTreeMap<String, String>,
+}
+
+impl OciManifest {
+    /// The archive layer.
+    pub fn archive(&self) -> Option<&Descriptor> {
+        self.layers.iter().find(|l| l.media_type == ARCHIVE_MEDIA_TYPE)
+    }
+
+    /// The signature layer, if any.
+    pub fn signature(&self) -> Option<&Descriptor> {
+        self.layers.iter().find(|l| l.media_type == SIGNATURE_MEDIA_TYPE)
+    }
+}
+
+/// A blocking registry client.
+pub struct Client {
+    agent: ureq::Agent,
+}
+
+impl Default for Client {
+    fn default() -> Self {
+        Client::new()
+    }
+}
+
+fn registry_error(reference: &RegistryRef, message: String) -> PkgError {
+    PkgError::new(codes::REGISTRY, message).with_help(format!(
+        "check that the registry at `{}` is running and that the repository name is right",
+        reference.host
+    ))
+}
+
+impl Client {
+    /// A client with a 60-second timeout per request.
+    pub fn new() -> Client {
+        let config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(60)))
+            .build();
+        Client { agent: config.into() }
+    }
+
+    fn url(reference: &RegistryRef, tail: &str) -> String {
+        format!("{}{}/{tail}", reference.api_base(), reference.repository)
+    }
+
+    fn fail(reference: &RegistryRef, what: &str, e: &ureq::Error) -> PkgError {
+        let text = e.to_string();
+        let text = text.strip_prefix("io: ").unwrap_or(&text);
+        let text = text.split(" (os error").next().unwrap_or(text);
+        registry_error(reference, format!("cannot {what} at `{}`: {}", reference.host, lowercase(text)))
+    }
+
+    fn status_error(reference: &RegistryRef, what: &str, response: &mut ureq::http::Response<ureq::Body>) -> PkgError {
+        let status = response.status();
+        let body = response.body_mut().with_config().limit(MAX_SMALL_BODY).read_to_string().unwrap_or_default();
+        let detail = serde_json::from_str::<serde_json::Value>(&body)
+            .ok()
+            .and_then(|v| v.pointer("/errors/0/message").and_then(|m| m.as_str()).map(str::to_string))
+            .map(|m| format!(" ({})", lowercase(&m)))
+            .unwrap_or_default();
+        registry_error(reference, format!("cannot {what}: `{}` answered {status}{detail}", reference.host))
+    }
+
+    /// The repository's tags; an unknown repository has none.
+    pub fn tags(&self, reference: &RegistryRef) -> Result<Vec<String>, PkgError> {
+        let what = format!("list the versions of `{reference}`");
+        let mut response =
+            self.agent.get(Self::url(reference, "tags/list")).call().map_err(|e| Self::fail(reference, &what, &e))?;
+        match response.status().as_u16() {
+            200 => {}
+            404 => return Ok(Vec::new()),
+            _ => return Err(Self::status_error(reference, &what, &mut response)),
+        }
+        #[derive(Deserialize)]
+        struct Tags {
+            tags: Option<Vec<String>>,
+        }
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_SMALL_BODY)
+            .read_to_vec()
+            .map_err(|e| Self::fail(reference, &what, &e))?;
+        let tags: Tags = serde_json::from_slice(&body)
+            .map_err(|e| registry_error(reference, format!("cannot {what}: the answer is not a tag list ({e})")))?;
+        Ok(tags.tags.unwrap_or_default())
+    }
+
+    /// The manifest tagged `tag`, or `None` when there is no such tag.
+    pub fn manifest(&self, reference: &RegistryRef, tag: &str) -> Result<Option<OciManifest>, PkgError> {
+        let what = format!("read `{reference}:{tag}`");
+        let mut response = self
+            .agent
+            .get(Self::url(reference, &format!("manifests/{tag}")))
+            .header("Accept", MANIFEST_MEDIA_TYPE)
+            .call()
+            .map_err(|e| Self::fail(reference, &what, &e))?;
+        match response.status().as_u16() {
+            200 => {}
+            404 => return Ok(None),
+            _ => return Err(Self::status_error(reference, &what, &mut response)),
+        }
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_SMALL_BODY)
+            .read_to_vec()
+            .map_err(|e| Self::fail(reference, &what, &e))?;
+        let manifest: OciManifest = serde_json::from_slice(&body)
+            .map_err(|e| registry_error(reference, format!("cannot {what}: not an OCI manifest ({e})")))?;
+        if manifest.archive().is_none() {
+            return Err(registry_error(
+                reference,
+                format!("`{reference}:{tag}` is not a tenet package (no `{ARCHIVE_MEDIA_TYPE}` layer)"),
+            ));
+        }
+        Ok(Some(manifest))
+    }
+
+    /// Downloads the blob `descriptor` names, refusing more than `limit` bytes and checking
+    /// that the bytes have the digest the manifest promised.
+    pub fn blob(
+        &self,
+        reference: &RegistryRef,
+        descriptor: &Descriptor,
+        limit: u64,
+        what: &str,
+    ) -> Result<Vec<u8>, PkgError> {
+        let action = format!("download {what}");
+        if descriptor.size > limit {
+            return Err(PkgError::new(
+                codes::UNSAFE_ARCHIVE,
+                format!("refusing {what}: it is {} bytes, more than the limit of {limit}", descriptor.size),
+            ));
+        }
+        let mut response = self
+            .agent
+            .get(Self::url(reference, &format!("blobs/{}", descriptor.digest)))
+            .call()
+            .map_err(|e| Self::fail(reference, &action, &e))?;
+        if response.status().as_u16() != 200 {
+            return Err(Self::status_error(reference, &action, &mut response));
+        }
+        let bytes = response
+            .body_mut()
+            .with_config()
+            .limit(limit)
+            .read_to_vec()
+            .map_err(|e| Self::fail(reference, &action, &e))?;
+        let actual = crate::archive::digest_of(&bytes);
+        if actual != descriptor.digest {
+            return Err(PkgError::new(
+                codes::DIGEST_MISMATCH,
+                format!(
+                    "{what} from `{reference}` does not match its digest: expected `{}`, got `{actual}`",
+                    descriptor.digest
+                ),
+            )
+            .with_help("the registry's copy is corrupted or was tampered with; nothing was installed"));
+        }
+        Ok(bytes)
+    }
+
+    /// Downloads and parses the signature layer, if the manifest has one.
+    pub fn signature(
+        &self,
+        reference: &RegistryRef,
+        manifest: &OciManifest,
+        what: &str,
+    ) -> Result<Option<Signature>, PkgError> {
+        let Some(layer) = manifest.signature() else { return Ok(None) };
+        let bytes = self.blob(reference, layer, MAX_SMALL_BODY, &format!("the signature of {what}"))?;
+        Signature::from_json(&bytes, what).map(Some)
+    }
+
+    fn upload(&self, reference: &RegistryRef, bytes: &[u8], media_type: &str) -> Result<Descriptor, PkgError> {
+        let digest = crate::archive::digest_of(bytes);
+        let descriptor = Descriptor {
+            media_type: media_type.to_string(),
+            digest: digest.clone(),
+            size: bytes.len() as u64,
+            annotations: BTreeMap::new(),
+        };
+        let what = format!("upload a blob to `{reference}`");
+        let exists = self
+            .agent
+            .head(Self::url(reference, &format!("blobs/{digest}")))
+            .call()
+            .map_err(|e| Self::fail(reference, &what, &e))?;
+        if exists.status().as_u16() == 200 {
+            return Ok(descriptor);
+        }
+        let mut started = self
+            .agent
+            .post(Self::url(reference, "blobs/uploads/"))
+            .send_empty()
+            .map_err(|e| Self::fail(reference, &what, &e))?;
+        if started.status().as_u16() != 202 {
+            return Err(Self::status_error(reference, &what, &mut started));
+        }
+        let Some(location) = started.headers().get("Location").and_then(|l| l.to_str().ok()) else {
+            return Err(registry_error(reference, format!("cannot {what}: the registry gave no upload location")));
+        };
+        let location = if location.starts_with("http://") || location.starts_with("https://") {
+            location.to_string()
+        } else {
+            let scheme = if reference.plain_http { "http" } else { "https" };
+            format!("{scheme}://{}{location}", reference.host)
+        };
+        let separator = if location.contains('?') { '&' } else { '?' };
+        let mut done = self
+            .agent
+            .put(format!("{location}{separator}digest={digest}"))
+            .header("Content-Type", "application/octet-stream")
+            .send(bytes)
+            .map_err(|e| Self::fail(reference, &what, &e))?;
+        if done.status().as_u16() != 201 {
+            return Err(Self::status_error(reference, &what, &mut done));
+        }
+        Ok(descriptor)
+    }
+
+    /// Publishes an archive (and its signature) as the manifest tagged `version`. Returns the
+    /// manifest's digest.
+    pub fn publish(
+        &self,
+        reference: &RegistryRef,
+        version: &str,
+        name: &str,
+        archive: &[u8],
+        signature: Option<&Signature>,
+    ) -> Result<String, PkgError> {
+        let config = self.upload(reference, EMPTY_BLOB, EMPTY_MEDIA_TYPE)?;
+        let mut layer = self.upload(reference, archive, ARCHIVE_MEDIA_TYPE)?;
+        layer.annotations.insert("org.opencontainers.image.title".into(), format!("{name}-{version}.tar.gz"));
+        let mut layers = vec![layer];
+        if let Some(sig) = signature {
+            layers.push(self.upload(reference, sig.to_json().as_bytes(), SIGNATURE_MEDIA_TYPE)?);
+        }
+        let mut annotations = BTreeMap::new();
+        annotations.insert("org.opencontainers.image.title".into(), name.to_string());
+        annotations.insert("org.opencontainers.image.version".into(), version.to_string());
+        let manifest = OciManifest {
+            schema_version: 2,
+            media_type: Some(MANIFEST_MEDIA_TYPE.into()),
+            artifact_type: Some(ARTIFACT_TYPE.into()),
+            config,
+            layers,
+            annotations,
+        };
+        let body = serde_json::to_vec(&manifest)
+            .map_err(|e| PkgError::new(codes::REGISTRY, format!("cannot write the manifest: {e}")))?;
+        let what = format!("publish `{reference}:{version}`");
+        let mut response = self
+            .agent
+            .put(Self::url(reference, &format!("manifests/{version}")))
+            .header("Content-Type", MANIFEST_MEDIA_TYPE)
+            .send(body.as_slice())
+            .map_err(|e| Self::fail(reference, &what, &e))?;
+        if response.status().as_u16() != 201 {
+            return Err(Self::status_error(reference, &what, &mut response));
+        }
+        Ok(crate::archive::digest_of(&body))
+    }
+}
+
+fn lowercase(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

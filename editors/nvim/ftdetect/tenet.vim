@@ -1,0 +1,2 @@
+" Tenet policy files.
+autocmd BufRead,BufNewFile *.tenet setfiletype tenet
