@@ -302,6 +302,22 @@ fn summary(report: &RunReport, policy_errors: usize, policy_warnings: usize) -> 
         }
         out.push_str(&format_row("total", &totals));
     }
+    // The few findings a compliance lead acts on first: violated at the two top severities.
+    for level in ["critical", "high"] {
+        let hits: Vec<String> = report
+            .documents
+            .iter()
+            .flat_map(|d| d.findings.iter().map(move |f| (d, f)))
+            .filter(|(_, f)| f.status == Outcome::Violated && f.severity == level)
+            .map(|(d, f)| {
+                let short = f.obligation.rsplit('.').next().unwrap_or(&f.obligation);
+                format!("{short} ({})", d.id.as_deref().unwrap_or(&d.source))
+            })
+            .collect();
+        if !hits.is_empty() {
+            out.push_str(&format!("  {} {level} violation{}: {}\n", hits.len(), plural(hits.len()), hits.join(", ")));
+        }
+    }
     for w in &report.waivers {
         out.push_str(&format!("  waiver {} for {} (until {}) at {}\n", w.status, w.obligation, w.until, w.defined_at));
     }

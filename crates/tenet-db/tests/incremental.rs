@@ -92,3 +92,53 @@ fn a_misspelt_field_is_reported_with_a_suggestion() {
     assert_eq!(text.get(d.span.range()), Some("nmae"));
     assert_eq!(d.help.as_deref(), Some("did you mean `name`?"));
 }
+
+const LIBRARY: &str = r#"package lib
+
+schema Contract { id: string?, breach_hours: duration(hours)? }
+
+/// Longest breach notice.
+param max_notice: duration = 48h
+
+obligation breach_notice on Contract {
+  area: privacy
+  cite: "GDPR Art. 33(2)"
+  must breach_hours <= max_notice
+}
+"#;
+
+#[test]
+fn changing_an_override_rechecks_only_the_override() {
+    let log: Arc<Mutex<Vec<String>>> = Arc::default();
+    let sink = log.clone();
+    let mut db = Database::with_event_callback(move |event| {
+        if let salsa::EventKind::WillExecute { database_key } = event.kind
+            && let Ok(mut l) = sink.lock()
+        {
+            l.push(format!("{database_key:?}"));
+        }
+    });
+    let library = SourceFile::library(&db, "<lib>/lib.tenet".into(), LIBRARY.into());
+    let brand =
+        SourceFile::new(&db, "brand.tenet".into(), "package brand\nuse lib\noverride lib.max_notice = 24h\n".into());
+    let workspace = Workspace::new(&db, vec![library, brand]);
+    assert_eq!(file_diagnostics(&db, workspace, library).clone(), vec![]);
+    assert_eq!(file_diagnostics(&db, workspace, brand).clone(), vec![]);
+    let program = tenet_db::compile_program(&db, workspace);
+    assert_eq!(program.param_value("lib.max_notice").map(|v| format!("{v:?}")), Some("Duration(24, Hours)".into()));
+
+    if let Ok(mut l) = log.lock() {
+        l.clear();
+    }
+    use salsa::Setter;
+    brand.set_text(&mut db).to("package brand\nuse lib\noverride lib.max_notice = 12h\n".into());
+    assert_eq!(file_diagnostics(&db, workspace, brand).clone(), vec![]);
+    let program = tenet_db::compile_program(&db, workspace);
+    assert_eq!(program.param_value("lib.max_notice").map(|v| format!("{v:?}")), Some("Duration(12, Hours)".into()));
+    assert_eq!(
+        check_item_runs(&log),
+        1,
+        "only the override is re-checked, not the obligation that reads the parameter: {:?}",
+        log.lock().map(|l| l.clone())
+    );
+}

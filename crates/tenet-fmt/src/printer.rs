@@ -157,12 +157,13 @@ impl<'s> Printer<'s> {
     }
 
     /// Whether the source has a blank line between what was last written and `pos`.
-    /// Only the whitespace right after the last thing written counts: a blank line between a
-    /// clause's keyword and its value is not a blank line between clauses.
+    /// Only the whitespace (and separating commas) right after the last thing written counts:
+    /// a blank line between a clause's keyword and its value is not a blank line between
+    /// clauses, but one before or after the comma between two members is.
     pub fn blank_before(&self, pos: usize) -> bool {
         let from = self.last_pos.min(pos);
         let gap = self.src.get(from..pos).unwrap_or("");
-        let code = gap.find(|c: char| !c.is_whitespace()).map_or(pos, |n| from + n);
+        let code = gap.find(|c: char| !c.is_whitespace() && c != ',').map_or(pos, |n| from + n);
         blank_line_between(self.src, from, code)
     }
 
@@ -207,7 +208,7 @@ impl<'s> Printer<'s> {
                 self.text(&comment.text);
                 self.break_line();
             }
-            self.mark(comment.end);
+            self.last_pos = self.last_pos.max(comment.end);
         }
     }
 
