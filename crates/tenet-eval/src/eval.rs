@@ -505,12 +505,14 @@ impl<'p> Evaluator<'p> {
         let mark = self.reads.len();
         let mut acc = if quant == Quant::All { Tri::True } else { Tri::False };
         let mut deciding: Vec<(usize, Vec<Read>)> = Vec::new();
+        let mut selected = 0usize;
         for (i, item) in items.iter().enumerate() {
             if let Some(l) = self.locals.get_mut(slot as usize) {
                 *l = item.clone();
             }
             let item_mark = self.reads.len();
             let applies = filter.map_or(Tri::True, |f| Tri::of(&self.eval(f).value));
+            selected += usize::from(applies != Tri::False);
             let holds = if applies == Tri::False { Tri::True } else { Tri::of(&self.eval(body).value) };
             // all: each element contributes (not filter) or body; any: filter and body.
             let element = match quant {
@@ -535,7 +537,16 @@ impl<'p> Evaluator<'p> {
         }
         self.reads.truncate(mark.min(self.reads.len()));
         let note = if deciding.is_empty() {
-            Some(format!("{} element{} checked", items.len(), if items.len() == 1 { "" } else { "s" }))
+            let plural = |n: usize| if n == 1 { "" } else { "s" };
+            Some(match filter {
+                Some(_) => format!(
+                    "{selected} of {} element{} matched `where` and {} checked",
+                    items.len(),
+                    plural(items.len()),
+                    if selected == 1 { "was" } else { "were" }
+                ),
+                None => format!("{} element{} checked", items.len(), plural(items.len())),
+            })
         } else {
             let which: Vec<String> = deciding.iter().map(|(i, _)| format!("[{i}]")).collect();
             let verb = match (quant, acc) {

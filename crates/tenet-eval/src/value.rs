@@ -227,7 +227,17 @@ impl Value {
             Value::Unknown => J::Null,
             Value::Bool(b) => J::Bool(*b),
             Value::Int(n) => J::from(*n),
-            Value::Decimal(d) => serde_json::from_str(&d.normalize().to_string()).unwrap_or(J::Null),
+            // A JSON number when a double reads it back exactly; otherwise the exact digits as a
+            // string, so `0.79999999999999999` is never shown as `0.8`.
+            Value::Decimal(d) => {
+                let text = d.normalize().to_string();
+                match text.parse::<f64>() {
+                    Ok(f) if f.is_finite() && rust_decimal::Decimal::try_from(f).ok() == Some(d.normalize()) => {
+                        serde_json::from_str(&text).unwrap_or(J::String(text))
+                    }
+                    _ => J::String(text),
+                }
+            }
             Value::String(s) | Value::Enum(s) => J::String(s.to_string()),
             Value::Date(_) | Value::Duration(_) | Value::Percent(_) => J::String(self.display()),
             Value::List(items) => J::Array(items.iter().map(|n| n.value.to_json()).collect()),
@@ -314,5 +324,14 @@ mod tests {
         let half = Value::Decimal(Decimal::new(5, 1));
         assert_eq!(Value::Int(1).compare(&half), Some(Ordering::Greater));
         assert_eq!(Value::Duration(Duration::Hours(48)).compare(&Value::Duration(Duration::BusinessDays(2))), None);
+    }
+
+    #[test]
+    fn decimals_in_json_keep_their_digits() {
+        use std::str::FromStr;
+        let exact = Value::Decimal(Decimal::from_str("0.76").unwrap_or_default());
+        assert_eq!(exact.to_json(), serde_json::json!(0.76));
+        let long = Value::Decimal(Decimal::from_str("0.79999999999999999").unwrap_or_default());
+        assert_eq!(long.to_json(), serde_json::json!("0.79999999999999999"));
     }
 }

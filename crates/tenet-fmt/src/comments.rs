@@ -112,7 +112,8 @@ mod tests {
         let text = "const U: string = \"http://x\\\"//\" // real\ngiven K { url: http://y }\n";
         let start = text.find("{ url").unwrap_or(0);
         let end = text.find("y }").unwrap_or(0) + 3;
-        let found = scan(text, &[start..end]);
+        let inline = start..end;
+        let found = scan(text, std::slice::from_ref(&inline));
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].text, "// real");
         assert!(!found[0].own_line);

@@ -125,9 +125,12 @@ impl Printer<'_> {
 
     /// `e` on one line if it fits in the width with `reserve` columns left after it and holds
     /// no comment.
+    ///
+    /// Only comments before `e`'s last flush point count: one after it (say, between `is`
+    /// and `empty`) is written after `e` anyway, so it must not change how `e` is laid out,
+    /// or the next run would lay `e` out differently.
     fn fitting(&self, e: &Expr, reserve: usize) -> Option<String> {
-        let start = self.abs(e.span.start);
-        if self.has_comment_in(start, self.tight_end(start, self.abs(e.span.end))) {
+        if self.has_comment_in(self.abs(e.span.start), self.abs(last_flush(e))) {
             return None;
         }
         let flat = self.flat(e);
@@ -347,6 +350,24 @@ impl Printer<'_> {
         self.break_line();
         self.text(close);
         self.indent = outer;
+    }
+}
+
+/// The last position inside `e` before which printing `e` writes pending comments: the start
+/// of its last sub-expression, field name or closing bracket.
+fn last_flush(e: &Expr) -> u32 {
+    let close = e.span.end.saturating_sub(1);
+    match &e.kind {
+        ExprKind::Literal(_) | ExprKind::Error | ExprKind::Today | ExprKind::Name(_) => e.span.start,
+        ExprKind::Field(_, field) => field.span.start,
+        ExprKind::Call(..) | ExprKind::List(_) | ExprKind::Set(_) | ExprKind::Aggregate { .. } | ExprKind::Paren(_) => {
+            close
+        }
+        ExprKind::Is(_, inner) if is_present_call(e, inner) => close,
+        ExprKind::Not(inner) | ExprKind::Neg(inner) | ExprKind::Is(_, inner) => last_flush(inner),
+        ExprKind::Binary(_, _, rhs) => last_flush(rhs),
+        ExprKind::Within { anchor, .. } => last_flush(anchor),
+        ExprKind::Quantified(_, _, body) => last_flush(body),
     }
 }
 

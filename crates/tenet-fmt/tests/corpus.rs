@@ -2,6 +2,8 @@
 //! snapshotted (`snapshots/corpus__NAME.snap`). Each case must also be a fixed point: the
 //! formatted text formats to itself. A file with syntax errors snapshots its diagnostics.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
 use std::path::Path;
 
 fn render(name: &str, input: &str) -> String {

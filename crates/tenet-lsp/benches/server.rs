@@ -131,7 +131,7 @@ obligation breach_notice_{n} on Contract {{
     );
     for (i, (kind, body)) in [
         ("encryption", "dpa.security_measures contains all of {encryption_at_rest, encryption_in_transit}"),
-        ("special", "not (data.categories contains any of SPECIAL) or dpa.security_measures contains pseudonymisation"),
+        ("special", "dpa.security_measures contains pseudonymisation or not (data.categories contains any of SPECIAL)"),
         ("subprocessors", "all s in dpa.subprocessors: s.authorised and s.flowdown"),
         ("transfers", "all t in transfers: lawful_transfer_NNN(t)"),
         ("testing", "audit.last_security_test within 365d before today"),
@@ -195,7 +195,8 @@ fn checking(c: &mut Criterion) {
         })
     });
     let (mut db, workspace, files) = load(&texts);
-    assert_eq!(check_all(&db, workspace, &files), 0, "the generated workspace checks cleanly");
+    let first = files.iter().flat_map(|f| file_diagnostics(&db, workspace, *f).iter()).next().cloned();
+    assert_eq!(first, None, "the generated workspace checks cleanly");
     let edited = files[1];
     let mut version = 0;
     group.sample_size(50);

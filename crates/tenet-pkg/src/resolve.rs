@@ -6,11 +6,13 @@ use crate::error::{PkgError, codes};
 use crate::lock::{LockedPackage, LockedSource, Lockfile};
 use crate::manifest::{DepSource, GitPin, Manifest, RegistryRef};
 use semver::{Version, VersionReq};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::path::{Component, Path, PathBuf};
 
 /// Resolution stops (with an error) after this many rounds without settling.
 const MAX_ROUNDS: usize = 64;
+/// And after this many choices within one round.
+const MAX_STEPS: usize = 100_000;
 
 /// A package version chosen for the graph, with what the lock file records about it.
 #[derive(Clone, Debug)]
@@ -42,6 +44,8 @@ pub trait Index {
 /// One requirement on a package: who states it, where from, which versions.
 #[derive(Clone, Debug)]
 struct Want {
+    /// The package stating it (`None` for the root manifest).
+    from: Option<String>,
     by: String,
     source: Wanted,
     req: Option<VersionReq>,
@@ -98,6 +102,7 @@ fn normalize(base: &Path, path: &Path) -> PathBuf {
 /// to the project (`None` for registry and git packages, which cannot use path dependencies).
 fn wants_of(
     manifest: &Manifest,
+    from: Option<&str>,
     by: &str,
     project_dir: &Path,
     relative: Option<&Path>,
@@ -120,7 +125,12 @@ fn wants_of(
                 Wanted::Path { on_disk, relative: rel }
             }
         };
-        out.entry(dep.name.clone()).or_default().push(Want { by: by.to_string(), source, req: dep.version.clone() });
+        out.entry(dep.name.clone()).or_default().push(Want {
+            from: from.map(str::to_string),
+            by: by.to_string(),
+            source,
+            req: dep.version.clone(),
+        });
     }
     Ok(())
 }
@@ -138,6 +148,11 @@ fn describe_wants(name: &str, wants: &[Want]) -> String {
 
 /// Resolves the dependency graph of `root` (whose directory is `project_dir`). With a lock, the
 /// locked versions are kept while they satisfy every requirement.
+///
+/// Each round walks the graph from the root, choosing for each name the best version given the
+/// requirements known so far and re-choosing when new requirements arrive; the next round starts
+/// again from the root (reusing what was loaded) to drop requirements of versions that were
+/// replaced. Resolution ends when a round chooses exactly what the previous one did.
 pub fn resolve(
     root: &Manifest,
     project_dir: &Path,
@@ -146,106 +161,133 @@ pub fn resolve(
 ) -> Result<Vec<Candidate>, PkgError> {
     let mut selected: BTreeMap<String, Candidate> = BTreeMap::new();
     let mut versions: BTreeMap<String, Vec<Version>> = BTreeMap::new();
+    let not_settled = || {
+        PkgError::new(codes::CONFLICT, format!("dependency resolution did not settle after {MAX_ROUNDS} rounds"))
+            .with_help("pin the packages that keep changing with exact requirements (`=1.2.0`)")
+    };
     for _ in 0..MAX_ROUNDS {
         let mut wants: BTreeMap<String, Vec<Want>> = BTreeMap::new();
-        wants_of(root, "your manifest", project_dir, Some(Path::new(".")), &mut wants)?;
-        // Requirements of the packages selected in the last round, reachable from the root.
-        let mut queue: std::collections::VecDeque<String> = wants.keys().cloned().collect();
-        let mut visited = std::collections::BTreeSet::new();
+        wants_of(root, None, "your manifest", project_dir, Some(Path::new(".")), &mut wants)?;
+        let mut next: BTreeMap<String, Candidate> = BTreeMap::new();
+        let mut queue: VecDeque<String> = wants.keys().cloned().collect();
+        let mut steps = 0usize;
         while let Some(name) = queue.pop_front() {
-            if !visited.insert(name.clone()) {
-                continue;
+            steps += 1;
+            if steps > MAX_STEPS {
+                return Err(not_settled());
             }
-            let Some(c) = selected.get(&name) else { continue };
-            let by = format!("`{}` {}", c.manifest.package.name, c.manifest.package.version);
-            let relative = match &c.source {
+            let Some(list) = wants.get(&name).filter(|l| !l.is_empty()).cloned() else { continue };
+            let previous = next.get(&name).or_else(|| selected.get(&name));
+            let candidate = choose(&name, &list, previous, lock, &mut versions, index)?;
+            let replaced = match next.get(&name) {
+                Some(current) if same_choice(current, &candidate) => continue,
+                Some(current) => current.manifest.dependencies.iter().map(|d| d.name.clone()).collect(),
+                None => Vec::new(),
+            };
+            // The requirements of the version being replaced no longer hold.
+            for list in wants.values_mut() {
+                list.retain(|w| w.from.as_deref() != Some(name.as_str()));
+            }
+            let by = format!("`{}` {}", candidate.manifest.package.name, candidate.manifest.package.version);
+            let relative = match &candidate.source {
                 LockedSource::Path(p) => Some(p.as_path()),
                 _ => None,
             };
-            wants_of(&c.manifest, &by, project_dir, relative, &mut wants)?;
-            queue.extend(c.manifest.dependencies.iter().map(|d| d.name.clone()));
-        }
-        let mut next: BTreeMap<String, Candidate> = BTreeMap::new();
-        for (name, list) in &wants {
-            let Some(first) = list.first() else { continue };
-            if let Some(other) = list.iter().find(|w| w.source != first.source) {
-                return Err(PkgError::new(
-                    codes::CONFLICT,
-                    format!(
-                        "`{name}` is wanted from two places: {} wants it from {}, {} from {}",
-                        first.by, first.source, other.by, other.source
-                    ),
-                )
-                .with_help(format!("make every manifest take `{name}` from the same source")));
-            }
-            let reqs: Vec<&VersionReq> = list.iter().filter_map(|w| w.req.as_ref()).collect();
-            let locked = lock.and_then(|l| l.get(name)).filter(|l| same_origin(&first.source, &l.source));
-            let previous = selected.get(name);
-            let candidate = match &first.source {
-                Wanted::Registry(registry) => {
-                    if !versions.contains_key(name) {
-                        let mut found = index.versions(name, registry)?;
-                        found.sort();
-                        versions.insert(name.clone(), found);
-                    }
-                    let published = versions.get(name).map(Vec::as_slice).unwrap_or_default();
-                    let fits = |v: &Version| reqs.iter().all(|r| r.matches(v));
-                    let pick = locked
-                        .map(|l| &l.version)
-                        .filter(|v| fits(v) && published.contains(v))
-                        .or_else(|| published.iter().rev().find(|v| fits(v)));
-                    let Some(version) = pick.cloned() else {
-                        return Err(no_version(name, registry, list, published));
-                    };
-                    match previous {
-                        Some(p) if p.manifest.package.version == version && same_origin(&first.source, &p.source) => {
-                            p.clone()
-                        }
-                        _ => index.registry(name, registry, &version)?,
-                    }
-                }
-                Wanted::Git { url, pin } => match previous {
-                    Some(p) if same_origin(&first.source, &p.source) => p.clone(),
-                    _ => index.git(name, url, pin)?,
-                },
-                Wanted::Path { on_disk, relative } => match previous {
-                    Some(p) if same_origin(&first.source, &p.source) => p.clone(),
-                    _ => index.path(name, on_disk, relative)?,
-                },
-            };
-            let found = &candidate.manifest.package;
-            if found.name != *name {
-                return Err(PkgError::new(
-                    codes::MISMATCH,
-                    format!("{} holds package `{}`, not `{name}`", first.source, found.name),
-                )
-                .with_help(format!("rename the dependency to `{}` or point it at the right package", found.name)));
-            }
-            if let Some(w) = list.iter().find(|w| w.req.as_ref().is_some_and(|r| !r.matches(&found.version))) {
-                return Err(PkgError::new(
-                    codes::CONFLICT,
-                    format!(
-                        "{} has `{name}` {}, but {}",
-                        first.source,
-                        found.version,
-                        describe_wants(name, std::slice::from_ref(w))
-                    ),
-                )
-                .with_help("change the requirement, or point the dependency at a version that satisfies it"));
-            }
-            next.insert(name.clone(), candidate);
+            wants_of(&candidate.manifest, Some(&name), &by, project_dir, relative, &mut wants)?;
+            queue.extend(replaced);
+            queue.extend(candidate.manifest.dependencies.iter().map(|d| d.name.clone()));
+            next.insert(name, candidate);
         }
         let settled = next.len() == selected.len()
-            && next.iter().zip(selected.iter()).all(|((a, ca), (b, cb))| {
-                a == b && ca.manifest.package.version == cb.manifest.package.version && ca.source == cb.source
-            });
+            && next.iter().zip(selected.iter()).all(|((a, ca), (b, cb))| a == b && same_choice(ca, cb));
         selected = next;
         if settled {
             return Ok(selected.into_values().collect());
         }
     }
-    Err(PkgError::new(codes::CONFLICT, format!("dependency resolution did not settle after {MAX_ROUNDS} rounds"))
-        .with_help("pin the packages that keep changing with exact requirements (`=1.2.0`)"))
+    Err(not_settled())
+}
+
+fn same_choice(a: &Candidate, b: &Candidate) -> bool {
+    a.manifest.package.version == b.manifest.package.version && a.source == b.source
+}
+
+/// The candidate for `name` given every requirement on it.
+fn choose(
+    name: &str,
+    list: &[Want],
+    previous: Option<&Candidate>,
+    lock: Option<&Lockfile>,
+    versions: &mut BTreeMap<String, Vec<Version>>,
+    index: &mut dyn Index,
+) -> Result<Candidate, PkgError> {
+    let Some(first) = list.first() else {
+        return Err(PkgError::new(codes::CONFLICT, format!("nothing requires `{name}`")));
+    };
+    if let Some(other) = list.iter().find(|w| w.source != first.source) {
+        return Err(PkgError::new(
+            codes::CONFLICT,
+            format!(
+                "`{name}` is wanted from two places: {} wants it from {}, {} from {}",
+                first.by, first.source, other.by, other.source
+            ),
+        )
+        .with_help(format!("make every manifest take `{name}` from the same source")));
+    }
+    let reqs: Vec<&VersionReq> = list.iter().filter_map(|w| w.req.as_ref()).collect();
+    let locked = lock.and_then(|l| l.get(name)).filter(|l| same_origin(&first.source, &l.source));
+    let reusable = previous.filter(|p| same_origin(&first.source, &p.source));
+    let candidate = match &first.source {
+        Wanted::Registry(registry) => {
+            if !versions.contains_key(name) {
+                let mut found = index.versions(name, registry)?;
+                found.sort();
+                versions.insert(name.to_string(), found);
+            }
+            let published = versions.get(name).map(Vec::as_slice).unwrap_or_default();
+            let fits = |v: &Version| reqs.iter().all(|r| r.matches(v));
+            let pick = locked
+                .map(|l| &l.version)
+                .filter(|v| fits(v) && published.contains(v))
+                .or_else(|| published.iter().rev().find(|v| fits(v)));
+            let Some(version) = pick.cloned() else {
+                return Err(no_version(name, registry, list, published));
+            };
+            match reusable {
+                Some(p) if p.manifest.package.version == version => p.clone(),
+                _ => index.registry(name, registry, &version)?,
+            }
+        }
+        Wanted::Git { url, pin } => match reusable {
+            Some(p) => p.clone(),
+            None => index.git(name, url, pin)?,
+        },
+        Wanted::Path { on_disk, relative } => match reusable {
+            Some(p) => p.clone(),
+            None => index.path(name, on_disk, relative)?,
+        },
+    };
+    let found = &candidate.manifest.package;
+    if found.name != name {
+        return Err(PkgError::new(
+            codes::MISMATCH,
+            format!("{} holds package `{}`, not `{name}`", first.source, found.name),
+        )
+        .with_help(format!("rename the dependency to `{}` or point it at the right package", found.name)));
+    }
+    if let Some(w) = list.iter().find(|w| w.req.as_ref().is_some_and(|r| !r.matches(&found.version))) {
+        return Err(PkgError::new(
+            codes::CONFLICT,
+            format!(
+                "{} has `{name}` {}, but {}",
+                first.source,
+                found.version,
+                describe_wants(name, std::slice::from_ref(w))
+            ),
+        )
+        .with_help("change the requirement, or point the dependency at a version that satisfies it"));
+    }
+    Ok(candidate)
 }
 
 fn no_version(name: &str, registry: &RegistryRef, wants: &[Want], published: &[Version]) -> PkgError {
@@ -424,6 +466,32 @@ mod tests {
         let root = manifest("app", "0.1.0", &(dep("x", "^1") + "y = { path = \"../y\" }\n"));
         let result = resolve(&root, Path::new("/proj"), None, &mut index).unwrap();
         assert_eq!(result[1].source, LockedSource::Path(PathBuf::from("../y")));
+    }
+
+    #[test]
+    fn a_replaced_version_takes_its_requirements_with_it() {
+        let mut index = Memory::new(&[
+            ("a", "1.0.0", &dep("x", "^1")),
+            ("a", "1.1.0", &dep("x", "^2")),
+            ("b", "1.0.0", &dep("a", "=1.0.0")),
+            ("x", "1.0.0", ""),
+            ("x", "2.0.0", ""),
+        ]);
+        let root = manifest("app", "0.1.0", &(dep("a", "^1") + &dep("b", "^1")));
+        let result = resolve(&root, Path::new("."), None, &mut index).unwrap();
+        assert_eq!(chosen(&result), ["a 1.0.0", "b 1.0.0", "x 1.0.0"]);
+    }
+
+    #[test]
+    fn deep_chains_resolve_in_few_rounds() {
+        let list: Vec<(String, String)> = (0..300)
+            .map(|i| (format!("p{i}"), if i < 299 { dep(&format!("p{}", i + 1), "^1") } else { String::new() }))
+            .collect();
+        let refs: Vec<(&str, &str, &str)> = list.iter().map(|(n, d)| (n.as_str(), "1.0.0", d.as_str())).collect();
+        let mut index = Memory::new(&refs);
+        let root = manifest("app", "0.1.0", &dep("p0", "^1"));
+        assert_eq!(resolve(&root, Path::new("."), None, &mut index).unwrap().len(), 300);
+        assert_eq!(index.loads, 300, "each package is loaded once");
     }
 
     #[test]
