@@ -582,6 +582,15 @@ fn new_makes_a_package_that_evaluates_and_bad_manifests_point_at_the_problem() {
     world.tenet("acme-policies", &["package"]).ok();
     assert!(world.path("acme-policies/target/package/acme-policies-0.1.0.tar.gz").is_file());
     world.tenet(".", &["new", "acme-policies"]).fails("tenet::pkg::bad_value", "already has a `tenet.toml`");
+    // A name that is a reserved word in the language still gives a policy that checks.
+    world.tenet(".", &["new", "test", "--path", "reserved"]).ok();
+    let run = world
+        .tenet(
+            "reserved",
+            &["eval", "--policy", "policies", "--format", "json", "--today", TODAY, "--fail-on", "none", "documents"],
+        )
+        .ok();
+    assert_eq!(status(&run.stdout, "test_policies.breach_notice"), "satisfied");
 
     world.write("broken/tenet.toml", "[package]\nname = \"broken\"\nversoin = \"1.0.0\"\n");
     let run =

@@ -198,8 +198,15 @@ pub fn semantic_tokens(doc: &Doc<'_>, tokens: &[tenet_ide::SemanticToken]) -> Va
         if end.line != start.line || end.character <= start.character {
             continue;
         }
-        let delta_line = start.line - line;
-        let delta_start = if delta_line == 0 { start.character - character } else { start.character };
+        // Tokens come sorted; one that does not (it cannot be encoded) is left out.
+        let Some(delta_line) = start.line.checked_sub(line) else { continue };
+        let delta_start = match delta_line {
+            0 => match start.character.checked_sub(character) {
+                Some(d) => d,
+                None => continue,
+            },
+            _ => start.character,
+        };
         data.extend([delta_line, delta_start, end.character - start.character, token.ty as u32, token.modifiers]);
         line = start.line;
         character = start.character;

@@ -391,6 +391,14 @@ impl<'t> Lower<'t> {
             match rule {
                 Rule::test_today => {
                     parts.next(); // `today`
+                    if test.today.is_some() {
+                        self.errors.push(
+                            Diagnostic::error(codes::BAD_CLAUSE, "`today` is given twice", span)
+                                .with_label("second `today`")
+                                .with_help("a test has one evaluation date; keep one line"),
+                        );
+                        continue;
+                    }
                     if let Some(date) = parts.next() {
                         let date_span = span_of(&date);
                         if let Some(d) = self.date(&date) {

@@ -37,7 +37,9 @@ syn match tenetSeverity "\(severity\s*:\s*\)\@<=\(info\|low\|medium\|high\|criti
 syn match tenetOutcome ":\s*\zs\(satisfied\|violated\|not_applicable\|undetermined\|waived\)\>"
 
 " Expressions.
-syn keyword tenetOperator and or not in contains is of within before union intersect except where
+syn keyword tenetOperator and or not in is of within before union intersect except where
+" `contains` is an argument name of :syn keyword, so it is matched instead.
+syn match tenetOperator "\<contains\>"
 syn keyword tenetQuantifier all any
 syn keyword tenetPresence present absent empty
 syn keyword tenetAggregate count sum min max avg

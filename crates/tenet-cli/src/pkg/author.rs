@@ -36,13 +36,7 @@ pub fn new(args: &NewArgs, renderer: &Renderer) -> Exit {
             )
             .with_help("choose another directory with `--path`"));
         }
-        let tenet_package: String =
-            args.name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' }).collect();
-        let tenet_package = if tenet_package.starts_with(|c: char| c.is_ascii_digit()) {
-            format!("p{tenet_package}")
-        } else {
-            tenet_package
-        };
+        let tenet_package = tenet_package_name(&args.name);
         let files = [
             (
                 MANIFEST_FILE.to_string(),
@@ -82,6 +76,27 @@ pub fn new(args: &NewArgs, renderer: &Renderer) -> Exit {
         );
         Ok(())
     })
+}
+
+/// The `package` name the first policy file declares: the package name's dot-separated
+/// segments as Tenet names (`-` becomes `_`; a segment that starts with a digit or is a
+/// reserved word gets a prefix or suffix).
+fn tenet_package_name(name: &str) -> String {
+    let segments: Vec<String> = name
+        .split('.')
+        .filter(|s| !s.is_empty())
+        .map(|segment| {
+            let mut word: String = segment.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+            if !word.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                word.insert(0, 'p');
+            }
+            if tenet_syntax::split::is_reserved(&word) {
+                word.push_str("_policies");
+            }
+            word
+        })
+        .collect();
+    if segments.is_empty() { "policies".to_string() } else { segments.join(".") }
 }
 
 /// Arguments of `tenet package`.
@@ -323,4 +338,17 @@ pub fn publish(args: &PublishArgs, renderer: &Renderer) -> Exit {
         println!("published {what} to `{registry}:{version}` ({}{signed})", short(&digest));
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tenet_package_name;
+
+    #[test]
+    fn package_names_become_tenet_names() {
+        assert_eq!(tenet_package_name("acme-policies"), "acme_policies");
+        assert_eq!(tenet_package_name("acme.gdpr"), "acme.gdpr");
+        assert_eq!(tenet_package_name("2fa.x"), "p2fa.x");
+        assert_eq!(tenet_package_name("test"), "test_policies");
+    }
 }
