@@ -36,7 +36,19 @@ struct JsonDiagnostic<'a> {
 /// Runs `tenet check`.
 pub fn run(args: &CheckArgs, renderer: &Renderer) -> Exit {
     let std = if args.no_std { policy::Std::Exclude } else { policy::Std::Include };
-    let loaded = policy::load(&paths_or_cwd(&args.paths), std);
+    // With no path, a project in the current directory brings its dependencies and `[params]`.
+    let project = if args.paths.is_empty() {
+        match policy::current_project() {
+            Ok(project) => project,
+            Err(e) => {
+                eprint!("{}", renderer.report(&e));
+                return Exit::Input;
+            }
+        }
+    } else {
+        None
+    };
+    let loaded = policy::load_with_project(&paths_or_cwd(&args.paths), std, project.as_ref());
     let mut out = String::new();
     let mut errors = loaded.errors.len();
     let mut warnings = 0;
@@ -48,9 +60,10 @@ pub fn run(args: &CheckArgs, renderer: &Renderer) -> Exit {
         .files
         .iter()
         .chain(&loaded.std_files)
-        .map(|&f| {
-            let diags = tenet_db::file_diagnostics(&loaded.db, loaded.workspace, f).clone();
-            (f.path(&loaded.db).clone(), f.text(&loaded.db).clone(), diags)
+        .flat_map(|&f| tenet_db::file_diagnostics(&loaded.db, loaded.workspace, f).iter().map(move |d| (f, d)))
+        .map(|(f, d)| {
+            let (path, text, d) = loaded.locate(f, d);
+            (path, text, vec![d])
         })
         .collect();
     for (path, text, diags) in &all {
@@ -82,7 +95,7 @@ pub fn run(args: &CheckArgs, renderer: &Renderer) -> Exit {
     }
     match args.format {
         Format::Human => {
-            let files = loaded.files.len();
+            let files = loaded.files.len() - usize::from(loaded.manifest_params.is_some());
             out.push_str(&format!(
                 "checked {files} policy file{}: {errors} error{}, {warnings} warning{}\n",
                 plural(files),
@@ -92,7 +105,7 @@ pub fn run(args: &CheckArgs, renderer: &Renderer) -> Exit {
             print!("{out}");
         }
         Format::Json => {
-            let body = serde_json::json!({ "files": loaded.files.len(), "errors": errors, "warnings": warnings, "diagnostics": json });
+            let body = serde_json::json!({ "files": loaded.files.len() - usize::from(loaded.manifest_params.is_some()), "errors": errors, "warnings": warnings, "diagnostics": json });
             println!("{}", serde_json::to_string_pretty(&body).unwrap_or_default());
         }
     }

@@ -40,8 +40,10 @@ pub struct EvalArgs {
     /// Refuse input files larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = Limits::DEFAULT_MAX_BYTES)]
     pub max_file_size: usize,
-    /// Documents to evaluate: YAML, JSON or TOML files, directories (searched recursively), or `-` for stdin.
-    #[arg(required = true, value_name = "INPUT")]
+    /// Documents to evaluate: YAML, JSON or TOML files, directories (searched recursively), or
+    /// `-` for stdin. In a project (a `tenet.toml` in the current directory), the default is
+    /// the files its `[inputs]` globs match, each evaluated as the kind its glob names.
+    #[arg(value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
 }
 
@@ -90,7 +92,43 @@ pub fn run(args: &EvalArgs, renderer: &Renderer) -> Exit {
         return Exit::Input;
     }
     let std = if args.no_std { policy::Std::Exclude } else { policy::Std::Include };
-    let loaded = policy::load(&args.policies, std);
+    // Without `--policy`, a project in the current directory supplies the policies: its own
+    // files, its locked dependencies (from the cache) and its `[params]`.
+    let project = if args.policies.is_empty() {
+        match policy::current_project() {
+            Ok(project) => project,
+            Err(e) => {
+                eprint!("{}", renderer.report(&e));
+                return Exit::Input;
+            }
+        }
+    } else {
+        None
+    };
+    let policy_paths: Vec<PathBuf> = match &project {
+        Some(p) => p.sources.iter().map(|s| s.path.clone()).collect(),
+        None => args.policies.clone(),
+    };
+    let mut inputs_by_kind: Vec<(PathBuf, Option<String>)> =
+        args.inputs.iter().map(|i| (i.clone(), args.kind.clone())).collect();
+    if inputs_by_kind.is_empty() {
+        if let Some(p) = &project {
+            for glob in &p.inputs {
+                for path in tenet_pkg::glob::expand(&p.dir, &[glob.pattern.as_str()]) {
+                    if !inputs_by_kind.iter().any(|(q, _)| *q == path) {
+                        inputs_by_kind.push((path, args.kind.clone().or_else(|| Some(glob.kind.clone()))));
+                    }
+                }
+            }
+        }
+        if inputs_by_kind.is_empty() {
+            eprintln!(
+                "error: no documents to evaluate\n\nhelp: pass contracts or AI-system configs (files, directories or `-`), or run in a project whose `tenet.toml` lists `[inputs]`"
+            );
+            return Exit::Input;
+        }
+    }
+    let loaded = policy::load_with_project(&policy_paths, std, project.as_ref());
     let mut out = String::new();
     let mut policy_errors = loaded.errors.len();
     let mut policy_warnings = 0;
@@ -106,16 +144,15 @@ pub fn run(args: &EvalArgs, renderer: &Renderer) -> Exit {
         return Exit::Input;
     }
     for &file in loaded.files.iter().chain(&loaded.std_files) {
-        let path = file.path(&loaded.db);
-        let text = file.text(&loaded.db);
         for d in tenet_db::file_diagnostics(&loaded.db, loaded.workspace, file) {
             if !d.is_error() {
                 policy_warnings += 1;
                 continue;
             }
             policy_errors += 1;
-            out.push_str(&renderer.diagnostic(d, path, text));
-            let (line, column) = tenet_eval::line_col(text, d.span.start as usize);
+            let (path, text, d) = loaded.locate(file, d);
+            out.push_str(&renderer.diagnostic(&d, &path, &text));
+            let (line, column) = tenet_eval::line_col(&text, d.span.start as usize);
             json_policy.push(JsonPolicyDiagnostic {
                 file: path.clone(),
                 code: d.code.to_string(),
@@ -138,18 +175,22 @@ pub fn run(args: &EvalArgs, renderer: &Renderer) -> Exit {
 
     // Load errors are rendered by the CLI; `failures[i]` belongs to the i-th report.
     let mut failures: Vec<Option<LoadError>> = Vec::new();
-    let (inputs, input_errors) = tenet_input::collect_inputs(&args.inputs);
-    for e in input_errors {
-        session.load_failed(e.file(), 0, load_problem(&e));
-        failures.push(Some(e));
+    let mut inputs: Vec<(tenet_input::InputPath, Option<String>)> = Vec::new();
+    for (path, kind) in &inputs_by_kind {
+        let (found, input_errors) = tenet_input::collect_inputs(std::slice::from_ref(path));
+        for e in input_errors {
+            session.load_failed(e.file(), 0, load_problem(&e));
+            failures.push(Some(e));
+        }
+        inputs.extend(found.into_iter().map(|i| (i, kind.clone())));
     }
-    for input in &inputs {
+    for (input, kind) in &inputs {
         let (docs, error) = match tenet_input::read_input(input, &limits) {
             Ok(source) => tenet_input::load_partial(Arc::new(source), &limits),
             Err(e) => (Vec::new(), Some(e)),
         };
         for doc in &docs {
-            session.evaluate(doc, args.kind.as_deref());
+            session.evaluate(doc, kind.as_deref());
             failures.push(None);
         }
         if let Some(e) = error {
@@ -161,7 +202,16 @@ pub fn run(args: &EvalArgs, renderer: &Renderer) -> Exit {
             failures.push(Some(e));
         }
     }
-    let (report, diagnostics) = session.finish();
+    let (mut report, diagnostics) = session.finish();
+    // Overrides from a project's `[params]` are located in `tenet.toml`, not the generated file.
+    if let Some(m) = &loaded.manifest_params {
+        for o in &mut report.overrides {
+            if let Some(p) = m.params.iter().find(|p| p.name == o.parameter) {
+                let (line, column) = tenet_eval::line_col(&m.text, p.key_span.start);
+                o.defined_at = format!("{}:{line}:{column}", m.path);
+            }
+        }
+    }
 
     let input_errors = report.documents.iter().any(|d| !d.evaluated);
     let failing = report.documents.iter().flat_map(|d| &d.findings).any(|f| {

@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 use tenet_db::{Database, SourceFile, Workspace};
+use tenet_syntax::Diagnostic;
+use tenet_syntax::ast::Span;
 
 /// A policy file that could not be read.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -92,10 +94,52 @@ pub struct LoadedPolicies {
     /// Each file the user gave, with its input handle (the standard library's files are in
     /// the workspace but not here).
     pub files: Vec<SourceFile>,
-    /// The embedded standard library's files in the workspace.
+    /// The embedded standard library's files in the workspace, and the sources of a project's
+    /// locked dependencies.
     pub std_files: Vec<SourceFile>,
     /// Files that could not be read.
     pub errors: Vec<PolicyFileError>,
+    /// The `override`s written for a project's `[params]`, to locate their problems in `tenet.toml`.
+    pub manifest_params: Option<ManifestParams>,
+}
+
+/// The package of the policy file generated for a project's `[params]`.
+pub const MANIFEST_PARAMS_PACKAGE: &str = "tenet_toml_params";
+
+/// A project's `[params]` as a generated policy file: line `i + 3` overrides `params[i]`.
+pub struct ManifestParams {
+    /// The generated file.
+    pub file: SourceFile,
+    /// The manifest's path.
+    pub path: String,
+    /// The manifest's text.
+    pub text: String,
+    /// The entries, in order.
+    pub params: Vec<tenet_pkg::Param>,
+}
+
+impl LoadedPolicies {
+    /// Where a diagnostic of `file` should be shown: its own path and text, except for the
+    /// generated `[params]` file, whose problems are moved onto the value in `tenet.toml`.
+    pub fn locate(&self, file: SourceFile, d: &Diagnostic) -> (String, String, Diagnostic) {
+        if let Some(m) = &self.manifest_params
+            && m.file == file
+        {
+            let text = file.text(&self.db);
+            let line = text.get(..d.span.start as usize).map_or(0, |t| t.matches('\n').count());
+            if let Some(param) = line.checked_sub(2).and_then(|i| m.params.get(i)) {
+                let span = if d.code == tenet_db::codes::UNKNOWN_PARAM { &param.key_span } else { &param.span };
+                let moved = Diagnostic {
+                    span: Span::new(u32::try_from(span.start).unwrap_or(0), u32::try_from(span.end).unwrap_or(0)),
+                    label: d.label.clone(),
+                    notes: Vec::new(),
+                    ..d.clone()
+                };
+                return (m.path.clone(), m.text.clone(), moved);
+            }
+        }
+        (file.path(&self.db).clone(), file.text(&self.db).clone(), d.clone())
+    }
 }
 
 /// Whether to add the embedded standard library to the user's policies.
@@ -109,6 +153,17 @@ pub enum Std {
 
 /// Reads every policy file under `paths` into a fresh database, with the standard library.
 pub fn load(paths: &[PathBuf], std: Std) -> LoadedPolicies {
+    load_with_project(paths, std, None)
+}
+
+/// The project whose `tenet.toml` is in the current directory, if any (dependencies from the
+/// cache; no network).
+pub fn current_project() -> Result<Option<tenet_pkg::Project>, tenet_pkg::PkgError> {
+    tenet_pkg::project::load(Path::new("."))
+}
+
+/// As [`load`], adding a project's locked dependencies and its `[params]` as overrides.
+pub fn load_with_project(paths: &[PathBuf], std: Std, project: Option<&tenet_pkg::Project>) -> LoadedPolicies {
     let (found, mut errors) = collect(paths);
     let db = Database::default();
     let mut files = Vec::new();
@@ -129,10 +184,30 @@ pub fn load(paths: &[PathBuf], std: Std) -> LoadedPolicies {
         }
     }
     let mut std_files = Vec::new();
+    let mut manifest_params = None;
+    if let Some(project) = project {
+        for dep in &project.dependencies {
+            for source in &dep.sources {
+                std_files.push(SourceFile::library(&db, source.path.display().to_string(), source.text.clone()));
+            }
+        }
+        if !project.params.is_empty() {
+            let mut text = format!("package {MANIFEST_PARAMS_PACKAGE}\n\n");
+            for p in &project.params {
+                text.push_str(&format!("override {} = {}\n", p.name, p.literal));
+            }
+            let path = project.manifest.path.display().to_string();
+            let file = SourceFile::new(&db, format!("{path} [params]"), text);
+            files.push(file);
+            let manifest_text = std::fs::read_to_string(&project.manifest.path).unwrap_or_default();
+            manifest_params = Some(ManifestParams { file, path, text: manifest_text, params: project.params.clone() });
+        }
+    }
     if std == Std::Include {
         // A package the user's files declare (say, a checkout of `policies/std` being
         // developed) replaces the embedded copy.
-        let declared: Vec<_> = files.iter().filter_map(|f| tenet_db::file_outline(&db, *f).package.clone()).collect();
+        let declared: Vec<_> =
+            files.iter().chain(&std_files).filter_map(|f| tenet_db::file_outline(&db, *f).package.clone()).collect();
         for (name, text) in tenet_std::FILES {
             let file = SourceFile::library(&db, tenet_std::path_of(name), (*text).to_string());
             let package = tenet_db::file_outline(&db, file).package.clone();
@@ -142,5 +217,5 @@ pub fn load(paths: &[PathBuf], std: Std) -> LoadedPolicies {
         }
     }
     let workspace = Workspace::new(&db, files.iter().chain(&std_files).copied().collect());
-    LoadedPolicies { db, workspace, files, std_files, errors }
+    LoadedPolicies { db, workspace, files, std_files, errors, manifest_params }
 }

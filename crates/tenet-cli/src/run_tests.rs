@@ -89,7 +89,19 @@ struct Totals {
 /// Runs `tenet test`.
 pub fn run(args: &TestArgs, renderer: &Renderer) -> Exit {
     let std = if args.no_std { policy::Std::Exclude } else { policy::Std::Include };
-    let loaded = policy::load(&paths_or_cwd(&args.paths), std);
+    // With no path, a project in the current directory brings its dependencies and `[params]`.
+    let project = if args.paths.is_empty() {
+        match policy::current_project() {
+            Ok(project) => project,
+            Err(e) => {
+                eprint!("{}", renderer.report(&e));
+                return Exit::Input;
+            }
+        }
+    } else {
+        None
+    };
+    let loaded = policy::load_with_project(&paths_or_cwd(&args.paths), std, project.as_ref());
     let mut policy_errors = String::new();
     for e in &loaded.errors {
         policy_errors.push_str(&renderer.report(e));
@@ -98,7 +110,8 @@ pub fn run(args: &TestArgs, renderer: &Renderer) -> Exit {
     for &file in loaded.files.iter().chain(&loaded.std_files) {
         for d in tenet_db::file_diagnostics(&loaded.db, loaded.workspace, file).iter().filter(|d| d.is_error()) {
             error_count += 1;
-            policy_errors.push_str(&renderer.diagnostic(d, file.path(&loaded.db), file.text(&loaded.db)));
+            let (path, text, d) = loaded.locate(file, d);
+            policy_errors.push_str(&renderer.diagnostic(&d, &path, &text));
         }
     }
     if error_count > 0 {
@@ -179,7 +192,12 @@ fn test_params(
     let mut params: ParamValues =
         program.params.iter().map(|(name, p)| (name.clone(), p.item.default.clone())).collect();
     let own = package_of.get(&*test.path).map_or("", |p| &**p);
-    let encloses = |package: &str| own == package || own.strip_prefix(package).is_some_and(|r| r.starts_with('.'));
+    // A project's `[params]` apply to all of its tests.
+    let encloses = |package: &str| {
+        package == policy::MANIFEST_PARAMS_PACKAGE
+            || own == package
+            || own.strip_prefix(package).is_some_and(|r| r.starts_with('.'))
+    };
     for o in program.overrides.iter().rev() {
         if package_of.get(&*o.path).is_some_and(|p| encloses(p)) {
             params.insert(o.item.param.clone(), o.item.value.clone());

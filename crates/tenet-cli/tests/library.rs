@@ -233,3 +233,78 @@ fn the_standard_library_guide_is_generated_and_current() {
     run.assert_code(1);
     assert!(run.stderr.contains("is out of date"), "{}", run.stderr);
 }
+
+/// Runs the binary in `dir` with a private package cache.
+fn tenet_in(dir: &std::path::Path, cache: &std::path::Path, args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_tenet"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("TENET_CACHE", cache)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run tenet");
+    Run {
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn a_project_brings_its_dependencies_params_and_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let lib = dir.path().join("shared");
+    std::fs::create_dir_all(&lib).unwrap();
+    std::fs::write(lib.join("tenet.toml"), "[package]\nname = \"shared\"\nversion = \"1.0.0\"\n").unwrap();
+    std::fs::write(
+        lib.join("shared.tenet"),
+        "package shared\nuse std.model\n\n/// Longest notice.\nparam max_days: duration = 30d\n\n\
+         obligation exit_deadline on Contract {\n  area: privacy\n  cite: \"Shared §1\"\n  must dpa.exit.deadline_days <= max_days\n}\n",
+    )
+    .unwrap();
+    let app = dir.path().join("app");
+    std::fs::create_dir_all(app.join("contracts")).unwrap();
+    std::fs::write(
+        app.join("tenet.toml"),
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\n\n[dependencies]\nshared = { path = \"../shared\" }\n\n\
+         [params]\n\"shared.max_days\" = \"10d\"\n\"std.privacy.max_breach_notice\" = \"12h\"\n\n\
+         [inputs]\n\"contracts/**/*.yaml\" = \"Contract\"\n",
+    )
+    .unwrap();
+    std::fs::write(app.join("app.tenet"), "package app\nuse std.model\nuse shared\n").unwrap();
+    std::fs::write(
+        app.join("contracts/c.yaml"),
+        "id: c\nvendor: { role: processor }\ndpa: { breach_notice_hours: 24, exit: { return_or_delete: true, deadline_days: 20 } }\n",
+    )
+    .unwrap();
+    let fetch = tenet_in(&app, &cache, &["fetch"]);
+    fetch.assert_code(0);
+
+    let run = tenet_in(&app, &cache, &["eval", "--today", TODAY, "--format", "json", "--fail-on", "none"]);
+    run.assert_code(0);
+    let report = run.json();
+    let found = findings(&report);
+    // The dependency's obligation runs with the manifest's stricter value (20 > 10), and so
+    // does the standard library's (24h > 12h); the document's kind comes from `[inputs]`.
+    assert!(found.contains(&("shared.exit_deadline".into(), "violated".into())), "{found:?}");
+    assert!(found.contains(&("std.privacy.breach_notice_to_controller".into(), "violated".into())), "{found:?}");
+    let overrides = report["overrides"].as_array().unwrap();
+    assert!(
+        overrides.iter().all(|o| o["defined_at"].as_str().is_some_and(|d| d.contains("tenet.toml:"))),
+        "{overrides:?}"
+    );
+
+    // A bad value in `[params]` is reported at its place in `tenet.toml`.
+    let manifest = std::fs::read_to_string(app.join("tenet.toml")).unwrap().replace("= \"10d\"", "= 10");
+    std::fs::write(app.join("tenet.toml"), manifest).unwrap();
+    let run = tenet_in(&app, &cache, &["check"]);
+    run.assert_code(3);
+    assert!(
+        run.stdout.contains("parameter `shared.max_days` is a `duration`, but this value is an `int`"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("tenet.toml:9:"), "{}", run.stdout);
+}

@@ -1,6 +1,9 @@
 //! End-to-end tests of `tenet lsp`: the real binary over stdio on the fixture workspace
 //! `tests/lsp/acme`, with its JSON responses snapshotted.
 
+// Test code: a broken setup should stop the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
 mod lsp_support;
 
 use lsp_support::{Server, fixture};
@@ -196,6 +199,14 @@ fn hover() {
         let result = f.request("textDocument/hover", f.at(file, needle, occurrence, shift));
         insta::assert_json_snapshot!(name, result);
     }
+    // A library parameter shows its value and the overrides in the workspace.
+    let uri = f.server.uri_of("scratch.tenet");
+    let text = "package acme.scratch\n\nuse acme.model\n\n/// How long a processor may take.\nparam limit: duration = 48h\n\noverride acme.scratch.limit = 24h\n\nrule quick on Contract = dpa.breach_notice_hours <= limit\n";
+    f.server.open("scratch.tenet", Some(text));
+    let (line, character) = locate(text, "<= limit", 0, 4);
+    let params = f.server.at(&uri, line, character);
+    insta::assert_json_snapshot!("hover_parameter_value_and_override", f.request("textDocument/hover", params));
+
     let nothing = f.request("textDocument/hover", f.at("privacy.tenet", "must dpa", 0, 1));
     assert_eq!(nothing, Value::Null, "no hover on a keyword");
     f.server.shutdown();
@@ -244,7 +255,7 @@ fn go_to_definition() {
 #[test]
 fn find_references() {
     let (mut f, _) = Fixture::start();
-    let mut with_declaration = |f: &mut Fixture, file: &str, needle: &str, occurrence: usize| {
+    let with_declaration = |f: &mut Fixture, file: &str, needle: &str, occurrence: usize| {
         let mut params = f.at(file, needle, occurrence, 1);
         params["context"] = json!({ "includeDeclaration": true });
         f.request("textDocument/references", params)
@@ -286,7 +297,7 @@ fn completion() {
     let uri = f.server.uri_of("scratch.tenet");
     let text = "package acme.scratch\n\nuse acme.model\n\nobligation o on Contract {\n  area: \n  severity: \n  when vendor.role == \n  must dpa.\n}\n\nrule r(t: Transfer) = t.\n\n";
     f.server.open("scratch.tenet", Some(text));
-    let mut complete = |f: &mut Fixture, needle: &str, shift: u32| {
+    let complete = |f: &mut Fixture, needle: &str, shift: u32| {
         let (line, character) = locate(text, needle, 0, shift);
         let params = f.server.at(&uri, line, character);
         f.request("textDocument/completion", params)

@@ -3,6 +3,9 @@
 //! a misspelt field, hovers, and jumps to a definition. The Lua script writes what Neovim saw
 //! to a JSON file that this test checks.
 
+// Test code: a broken setup should stop the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
 use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Stdio};

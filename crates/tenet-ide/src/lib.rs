@@ -58,3 +58,6 @@ pub struct SourceChange {
 /// Today's date for features that need one (code lenses, waiver skeletons); editors pass it in
 /// because nothing below the server reads the clock.
 pub type Date = jiff::civil::Date;
+
+#[cfg(test)]
+mod tests;

@@ -102,7 +102,7 @@ mod tests {
         assert_eq!(index.offset(text, pos(0, 9)), 10);
         assert_eq!(index.offset(text, pos(0, 12)), 15);
         assert_eq!(index.position(text, 15), pos(0, 12));
-        assert_eq!(index.offset(text, pos(1, 5)), text.find(" r").map(|i| i as u32).unwrap_or(0));
+        assert_eq!(index.offset(text, pos(1, 5)), text.find(" r =").map(|i| i as u32 + 1).unwrap_or(0));
     }
 
     #[test]

@@ -3,18 +3,17 @@
 //! Parsing keeps every span, so each unknown key or bad value is reported at its place in the
 //! file with a code and help; all problems of one file are reported together.
 
+mod reader;
+
 use crate::error::{PkgError, codes};
 use crate::glob;
 use miette::NamedSource;
 use reader::Reader;
 use semver::{Version, VersionReq};
-mod reader;
-
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use toml_edit::{Item, TableLike, Value};
 
 /// The manifest's file name.
 pub const MANIFEST_FILE: &str = "tenet.toml";
