@@ -37,16 +37,9 @@ struct JsonDiagnostic<'a> {
 pub fn run(args: &CheckArgs, renderer: &Renderer) -> Exit {
     let std = if args.no_std { policy::Std::Exclude } else { policy::Std::Include };
     // With no path, a project in the current directory brings its dependencies and `[params]`.
-    let project = if args.paths.is_empty() {
-        match policy::current_project() {
-            Ok(project) => project,
-            Err(e) => {
-                eprint!("{}", renderer.report(&e));
-                return Exit::Input;
-            }
-        }
-    } else {
-        None
+    let project = match policy::current_project(!args.paths.is_empty(), renderer) {
+        Ok(project) => project,
+        Err(exit) => return exit,
     };
     let loaded = policy::load_with_project(&paths_or_cwd(&args.paths), std, project.as_ref());
     let mut out = String::new();

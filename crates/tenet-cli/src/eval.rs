@@ -94,16 +94,9 @@ pub fn run(args: &EvalArgs, renderer: &Renderer) -> Exit {
     let std = if args.no_std { policy::Std::Exclude } else { policy::Std::Include };
     // Without `--policy`, a project in the current directory supplies the policies: its own
     // files, its locked dependencies (from the cache) and its `[params]`.
-    let project = if args.policies.is_empty() {
-        match policy::current_project() {
-            Ok(project) => project,
-            Err(e) => {
-                eprint!("{}", renderer.report(&e));
-                return Exit::Input;
-            }
-        }
-    } else {
-        None
+    let project = match policy::current_project(!args.policies.is_empty(), renderer) {
+        Ok(project) => project,
+        Err(exit) => return exit,
     };
     let policy_paths: Vec<PathBuf> = match &project {
         Some(p) => p.sources.iter().map(|s| s.path.clone()).collect(),

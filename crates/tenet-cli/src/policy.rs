@@ -156,10 +156,20 @@ pub fn load(paths: &[PathBuf], std: Std) -> LoadedPolicies {
     load_with_project(paths, std, None)
 }
 
-/// The project whose `tenet.toml` is in the current directory, if any (dependencies from the
-/// cache; no network).
-pub fn current_project() -> Result<Option<tenet_pkg::Project>, tenet_pkg::PkgError> {
-    tenet_pkg::project::load(Path::new("."))
+/// The project whose `tenet.toml` is in the current directory (dependencies from the cache; no
+/// network), when the command was given no policy path. A broken manifest or a missing
+/// dependency is rendered, and the caller exits with the returned status.
+pub fn current_project(
+    paths_given: bool,
+    renderer: &crate::render::Renderer,
+) -> Result<Option<tenet_pkg::Project>, crate::Exit> {
+    if paths_given {
+        return Ok(None);
+    }
+    tenet_pkg::project::load(Path::new(".")).map_err(|e| {
+        eprint!("{}", renderer.report(&e));
+        crate::Exit::Input
+    })
 }
 
 /// As [`load`], adding a project's locked dependencies and its `[params]` as overrides.

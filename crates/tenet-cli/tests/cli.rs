@@ -7,101 +7,17 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+mod support;
+
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use support::{Run, root, tail, tenet, tenet_with_stdin};
 
 const TODAY: &str = "2026-11-28";
 const POLICIES: &str = "examples/policies";
 const GOOD_SOURCE: &str = "examples/documents/contracts/brightpath-media.yaml";
 const GOOD_ID: &str = "northwind-brightpath-2026";
-
-/// The workspace root; every run starts there so that `examples/…` paths resolve.
-fn root() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
-
-/// The result of one run of the binary.
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    /// Asserts the exit code, that the process was not killed by a signal, and that it did
-    /// not panic or overflow its stack.
-    #[track_caller]
-    fn assert_code(&self, expected: i32) {
-        assert_eq!(
-            self.code,
-            Some(expected),
-            "exit code (None = killed by a signal)\n--- stdout\n{}\n--- stderr\n{}",
-            tail(&self.stdout),
-            tail(&self.stderr)
-        );
-        self.assert_no_crash();
-    }
-
-    #[track_caller]
-    fn assert_no_crash(&self) {
-        assert!(self.code.is_some(), "killed by a signal; stderr:\n{}", tail(&self.stderr));
-        for bad in ["panicked", "stack overflow", "RUST_BACKTRACE"] {
-            assert!(!self.stderr.contains(bad), "stderr mentions `{bad}`:\n{}", tail(&self.stderr));
-            assert!(!self.stdout.contains(bad), "stdout mentions `{bad}`:\n{}", tail(&self.stdout));
-        }
-    }
-
-    #[track_caller]
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
-            panic!("stdout is not JSON ({e}):\n{}\n--- stderr\n{}", tail(&self.stdout), self.stderr)
-        })
-    }
-}
-
-/// The end of a long output, so that failure messages stay readable.
-fn tail(s: &str) -> String {
-    let chars: Vec<char> = s.chars().collect();
-    if chars.len() <= 6000 {
-        s.to_string()
-    } else {
-        format!("…{}", chars[chars.len() - 6000..].iter().collect::<String>())
-    }
-}
-
-fn tenet_with_stdin(args: &[&str], stdin: Option<Vec<u8>>) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tenet"));
-    cmd.args(args)
-        .current_dir(root())
-        .env_remove("NO_COLOR")
-        .env("RUST_BACKTRACE", "0")
-        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("spawn tenet");
-    let writer = stdin.map(|bytes| {
-        let mut pipe = child.stdin.take().expect("stdin pipe");
-        // The binary may stop reading early (too-large input); a broken pipe is fine then.
-        std::thread::spawn(move || {
-            let _ = pipe.write_all(&bytes);
-        })
-    });
-    let output = child.wait_with_output().expect("wait for tenet");
-    if let Some(writer) = writer {
-        writer.join().expect("stdin writer thread");
-    }
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
-
-fn tenet(args: &[&str]) -> Run {
-    tenet_with_stdin(args, None)
-}
 
 /// `tenet eval --color never --today TODAY --policy examples/policies [extra…] inputs…`.
 fn eval(extra: &[&str], inputs: &[&Path]) -> Run {
@@ -852,8 +768,8 @@ fn usage_errors_exit_2_with_help() {
     // No inputs.
     let run = tenet(&base);
     run.assert_code(2);
-    assert!(run.stderr.contains("required"), "{}", run.stderr);
-    assert!(run.stderr.contains("<INPUT>"), "{}", run.stderr);
+    assert!(run.stderr.contains("no documents to evaluate"), "{}", run.stderr);
+    assert!(run.stderr.contains("[inputs]"), "{}", run.stderr);
     assert!(run.stdout.is_empty(), "{}", run.stdout);
 
     // An impossible date.

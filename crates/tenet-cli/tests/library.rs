@@ -2,49 +2,12 @@
 //! End-to-end tests of the embedded standard library, selection options, `tenet test` and
 //! `tenet doc`, through the real binary.
 
+mod support;
+
 use serde_json::Value;
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use support::{root, tenet, tenet_in};
 
 const TODAY: &str = "2026-11-28";
-
-fn root() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    #[track_caller]
-    fn assert_code(&self, expected: i32) {
-        assert_eq!(self.code, Some(expected), "--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
-        assert!(!self.stderr.contains("panicked"), "{}", self.stderr);
-    }
-
-    #[track_caller]
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", self.stdout))
-    }
-}
-
-fn tenet(args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_tenet"))
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run tenet");
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
 
 fn findings(report: &Value) -> Vec<(String, String)> {
     report["documents"]
@@ -234,23 +197,6 @@ fn the_standard_library_guide_is_generated_and_current() {
     assert!(run.stderr.contains("is out of date"), "{}", run.stderr);
 }
 
-/// Runs the binary in `dir` with a private package cache.
-fn tenet_in(dir: &std::path::Path, cache: &std::path::Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_tenet"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("TENET_CACHE", cache)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run tenet");
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
-
 #[test]
 fn a_project_brings_its_dependencies_params_and_inputs() {
     let dir = tempfile::tempdir().unwrap();
@@ -279,10 +225,14 @@ fn a_project_brings_its_dependencies_params_and_inputs() {
         "id: c\nvendor: { role: processor }\ndpa: { breach_notice_hours: 24, exit: { return_or_delete: true, deadline_days: 20 } }\n",
     )
     .unwrap();
-    let fetch = tenet_in(&app, &cache, &["fetch"]);
+    let fetch = tenet_in(&app, &[("TENET_CACHE", &cache)], &["fetch"]);
     fetch.assert_code(0);
 
-    let run = tenet_in(&app, &cache, &["eval", "--today", TODAY, "--format", "json", "--fail-on", "none"]);
+    let run = tenet_in(
+        &app,
+        &[("TENET_CACHE", &cache)],
+        &["eval", "--today", TODAY, "--format", "json", "--fail-on", "none"],
+    );
     run.assert_code(0);
     let report = run.json();
     let found = findings(&report);
@@ -299,7 +249,7 @@ fn a_project_brings_its_dependencies_params_and_inputs() {
     // A bad value in `[params]` is reported at its place in `tenet.toml`.
     let manifest = std::fs::read_to_string(app.join("tenet.toml")).unwrap().replace("= \"10d\"", "= 10");
     std::fs::write(app.join("tenet.toml"), manifest).unwrap();
-    let run = tenet_in(&app, &cache, &["check"]);
+    let run = tenet_in(&app, &[("TENET_CACHE", &cache)], &["check"]);
     run.assert_code(3);
     assert!(
         run.stdout.contains("parameter `shared.max_days` is a `duration`, but this value is an `int`"),

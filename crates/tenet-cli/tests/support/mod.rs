@@ -1,0 +1,113 @@
+//! What the end-to-end tests share: the workspace root and running the real binary.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use serde_json::Value;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// The workspace root; every run starts there so that `examples/…` paths resolve.
+pub fn root() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+}
+
+/// The result of one run of the binary.
+pub struct Run {
+    /// The exit code (`None` when killed by a signal).
+    pub code: Option<i32>,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+impl Run {
+    /// Asserts the exit code, that the process was not killed by a signal, and that it did
+    /// not panic or overflow its stack.
+    #[track_caller]
+    pub fn assert_code(&self, expected: i32) {
+        assert_eq!(
+            self.code,
+            Some(expected),
+            "exit code (None = killed by a signal)\n--- stdout\n{}\n--- stderr\n{}",
+            tail(&self.stdout),
+            tail(&self.stderr)
+        );
+        self.assert_no_crash();
+    }
+
+    #[track_caller]
+    pub fn assert_no_crash(&self) {
+        assert!(self.code.is_some(), "killed by a signal; stderr:\n{}", tail(&self.stderr));
+        for bad in ["panicked", "stack overflow", "RUST_BACKTRACE"] {
+            assert!(!self.stderr.contains(bad), "stderr mentions `{bad}`:\n{}", tail(&self.stderr));
+            assert!(!self.stdout.contains(bad), "stdout mentions `{bad}`:\n{}", tail(&self.stdout));
+        }
+    }
+
+    #[track_caller]
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!("stdout is not JSON ({e}):\n{}\n--- stderr\n{}", tail(&self.stdout), self.stderr)
+        })
+    }
+}
+
+/// The end of a long output, so that failure messages stay readable.
+pub fn tail(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    if chars.len() <= 6000 {
+        s.to_string()
+    } else {
+        format!("…{}", chars[chars.len() - 6000..].iter().collect::<String>())
+    }
+}
+
+pub fn tenet_with_stdin(args: &[&str], stdin: Option<Vec<u8>>) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tenet"));
+    cmd.args(args)
+        .current_dir(root())
+        .env_remove("NO_COLOR")
+        .env("RUST_BACKTRACE", "0")
+        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn tenet");
+    let writer = stdin.map(|bytes| {
+        let mut pipe = child.stdin.take().expect("stdin pipe");
+        // The binary may stop reading early (too-large input); a broken pipe is fine then.
+        std::thread::spawn(move || {
+            let _ = pipe.write_all(&bytes);
+        })
+    });
+    let output = child.wait_with_output().expect("wait for tenet");
+    if let Some(writer) = writer {
+        writer.join().expect("stdin writer thread");
+    }
+    Run {
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// Runs the binary from the workspace root.
+pub fn tenet(args: &[&str]) -> Run {
+    tenet_with_stdin(args, None)
+}
+
+/// Runs the binary in `dir` with extra environment variables.
+pub fn tenet_in(dir: &Path, env: &[(&str, &Path)], args: &[&str]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tenet"));
+    cmd.args(args).current_dir(dir).env("NO_COLOR", "1").env("RUST_BACKTRACE", "0").stdin(Stdio::null());
+    for (key, value) in env {
+        cmd.env(key, value);
+    }
+    let output = cmd.output().expect("run tenet");
+    Run {
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
