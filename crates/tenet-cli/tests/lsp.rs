@@ -172,6 +172,11 @@ fn non_ascii_text_uses_utf16_positions() {
     let (line, character) = locate(text, "country}", 0, 2);
     let hover = f.request("textDocument/hover", f.server.at(&uri, line, character + 2));
     insta::assert_json_snapshot!("utf16_hover_after_emoji", hover);
+    // Closing an unsaved file forgets it, and clears its diagnostics.
+    f.server.notify("textDocument/didClose", json!({ "textDocument": { "uri": uri } }));
+    let cleared = f.server.diagnostics_for(&uri, None);
+    assert_eq!(cleared["diagnostics"], json!([]), "{cleared}");
+    assert_eq!(cleared.get("version"), None, "{cleared}");
     // Hover on the doc-commented obligation name in privacy.tenet sits after an emoji line.
     let hover = f.request("textDocument/hover", f.at("privacy.tenet", "breach_notice on", 0, 3));
     insta::assert_json_snapshot!("utf16_hover_after_emoji_doc", hover);
@@ -206,6 +211,19 @@ fn hover() {
     let (line, character) = locate(text, "<= limit", 0, 4);
     let params = f.server.at(&uri, line, character);
     insta::assert_json_snapshot!("hover_parameter_value_and_override", f.request("textDocument/hover", params));
+
+    // In a test: the outcome's meaning, and the obligation an `expect` names.
+    let text = "package acme.scratch\n\nuse acme.model\nuse acme.privacy\n\ntest \"a slow processor violates\" {\n  today 2026-11-28\n  given Contract { vendor: { role: processor }, dpa: { breach_notice_hours: 96 } }\n  expect breach_notice: violated\n}\n";
+    f.server.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": text }] }),
+    );
+    let (line, character) = locate(text, "violated", 0, 3);
+    let params = f.server.at(&uri, line, character);
+    insta::assert_json_snapshot!("hover_expected_outcome_in_test", f.request("textDocument/hover", params));
+    let (line, character) = locate(text, "breach_notice:", 0, 3);
+    let params = f.server.at(&uri, line, character);
+    insta::assert_json_snapshot!("definition_of_expected_obligation", f.request("textDocument/definition", params));
 
     let nothing = f.request("textDocument/hover", f.at("privacy.tenet", "must dpa", 0, 1));
     assert_eq!(nothing, Value::Null, "no hover on a keyword");
@@ -389,8 +407,17 @@ impl Rng {
 
 #[test]
 fn random_edit_sequences_never_crash_or_hang_the_server() {
+    for (seed, file) in
+        [(0x5eed_1234_abcd_0042, "privacy.tenet"), (0xfeed_beef_0001, "model.tenet"), (7, "drafts.tenet")]
+    {
+        replay_random_edits(seed, file);
+    }
+}
+
+/// Opens `file` and sends 160 random edits (with requests in between) generated from `seed`.
+fn replay_random_edits(seed: u64, file: &str) {
     let (mut f, _) = Fixture::start();
-    let uri = f.server.open("privacy.tenet", None);
+    let uri = f.server.open(file, None);
     let pieces = [
         "",
         "{",
@@ -427,9 +454,17 @@ fn random_edit_sequences_never_crash_or_hang_the_server() {
         "textDocument/hover",
         "textDocument/completion",
         "textDocument/definition",
+        "textDocument/references",
+        "textDocument/prepareRename",
+        "textDocument/rename",
+        "textDocument/codeAction",
         "textDocument/semanticTokens/full",
+        "textDocument/documentSymbol",
+        "textDocument/foldingRange",
+        "textDocument/codeLens",
+        "textDocument/formatting",
     ];
-    let mut rng = Rng(0x5eed_1234_abcd_0042);
+    let mut rng = Rng(seed);
     for version in 2..=160i64 {
         // Positions are random and often invalid: past the end of a line or of the file, or
         // inside a surrogate pair.
@@ -451,9 +486,19 @@ fn random_edit_sequences_never_crash_or_hang_the_server() {
         if version % 4 == 0 {
             let method = methods[rng.below(methods.len() as u64) as usize];
             let position = range(&mut rng);
-            let params = json!({ "textDocument": { "uri": uri }, "position": position });
+            let other = range(&mut rng);
+            let params = json!({
+                "textDocument": { "uri": uri },
+                "position": position,
+                "context": { "includeDeclaration": true, "diagnostics": [] },
+                "newName": pieces[rng.below(pieces.len() as u64) as usize],
+                "range": { "start": position, "end": other },
+                "options": { "tabSize": 2, "insertSpaces": true }
+            });
             let answer = f.server.request(method, params);
-            assert!(answer.get("error").is_none_or(|e| e["code"] == -32801), "{method} failed: {answer}");
+            // Refusing (a rename to a bad name, nothing to rename) is an answer; failing is not.
+            let refused = |e: &Value| e["code"] == -32801 || e["code"] == -32602;
+            assert!(answer.get("error").is_none_or(refused), "seed {seed}: {method} failed: {answer}");
         }
     }
     // The last version's diagnostics arrive, and the server still answers.
@@ -462,4 +507,21 @@ fn random_edit_sequences_never_crash_or_hang_the_server() {
     assert!(answer.is_array(), "{answer}");
     assert!(f.server.is_running());
     f.server.shutdown();
+}
+
+#[test]
+fn dependencies_locked_in_tenet_lock_are_part_of_the_workspace() {
+    // `app` uses `shared.model` from a path dependency (`tests/lsp/withdep/app/tenet.lock`).
+    let (mut server, _) = Server::start(&fixture("withdep/app"));
+    let policy = server.uri_of("policy.tenet");
+    server.open("policy.tenet", None);
+    let published = server.diagnostics_for(&policy, Some(1));
+    assert_eq!(published["diagnostics"], json!([]), "the import resolves: {published}");
+    let text = std::fs::read_to_string(server.root().join("policy.tenet")).expect("fixture");
+    let (line, character) = locate(&text, "retention_days", 0, 2);
+    let definition = server.request("textDocument/definition", server.at(&policy, line, character));
+    let shared = lsp_support::uri(&fixture("withdep/shared").join("model.tenet"));
+    assert_eq!(definition[0]["uri"], json!(shared), "{definition}");
+    assert_eq!(definition[0]["range"]["start"], json!({ "line": 5, "character": 2 }), "{definition}");
+    server.shutdown();
 }

@@ -2,10 +2,11 @@
 //! that are exceptions to each other in a circle, an obligation and a prohibition that require
 //! and forbid the same thing with no declared exception, tests with the same name.
 
-use crate::ir::{CompiledObligation, QualName};
+use crate::ir::{Ir, IrKind, QualName};
 use crate::program::exception_cycles;
 use crate::{Compiled, Db, ItemId, ItemKind, SourceFile, Workspace, check_item, codes, file_outline, item_keys, parse};
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use tenet_syntax::Diagnostic;
 use tenet_syntax::ast::{Clause, Item, Span};
@@ -47,50 +48,114 @@ pub enum Conflict {
     },
 }
 
-/// Every item of the workspace with its compiled form, in workspace order.
-fn compiled_items(db: &dyn Db, workspace: Workspace) -> Vec<(ItemId, Option<Arc<str>>, Compiled)> {
-    let mut out = Vec::new();
-    for &file in workspace.files(db) {
-        let outline = file_outline(db, file);
-        for key in &outline.items {
-            if !matches!(key.kind, ItemKind::Override | ItemKind::Deontic | ItemKind::Test) {
-                continue;
-            }
+/// What [`conflicts`] needs to know about one item: small, position-free, and equal after an
+/// edit that does not change it, so the workspace-wide query is skipped when it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ConflictKey {
+    /// An override of this parameter.
+    Override(QualName),
+    /// A test with this name.
+    Test(Arc<str>),
+    /// An obligation, prohibition or recommendation.
+    Obligation(ObligationKey),
+}
+
+/// An obligation as the conflict checks see it: conditions by the hash of their shape.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ObligationKey {
+    /// Its qualified name.
+    pub name: QualName,
+    /// Its document kind.
+    pub kind: QualName,
+    /// Hash of the requirement with spans cleared.
+    pub requirement: u64,
+    /// Whether the requirement is forbidden (`must not`, `should not`).
+    pub negated: bool,
+    /// `exception to` targets.
+    pub exception_to: Vec<QualName>,
+    /// Hash of `when` with spans cleared.
+    pub when: Option<u64>,
+    /// For a `when` of the form `not X`: the hash of `X`.
+    pub when_negates: Option<u64>,
+}
+
+fn shape_hash(ir: &Ir) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    ir.without_spans().hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The conflict key of one item, from its compiled form (none when it has errors).
+#[salsa::tracked(returns(ref))]
+pub fn conflict_key(db: &dyn Db, id: ItemId) -> Option<ConflictKey> {
+    Some(match check_item(db, id).compiled.as_ref()? {
+        Compiled::Override(o) => ConflictKey::Override(o.param.clone()),
+        Compiled::Test(t) => ConflictKey::Test(t.name.clone()),
+        Compiled::Obligation(o) => ConflictKey::Obligation(ObligationKey {
+            name: o.name.clone(),
+            kind: o.kind.clone(),
+            requirement: shape_hash(&o.requirement),
+            negated: o.negated,
+            exception_to: o.exception_to.clone(),
+            when: o.when.as_ref().map(shape_hash),
+            when_negates: match o.when.as_ref().map(|w| &w.kind) {
+                Some(IrKind::Not(inner)) => Some(shape_hash(inner)),
+                _ => None,
+            },
+        }),
+        _ => return None,
+    })
+}
+
+/// The conflict keys of one file's items, with its package: one query per file, so that after
+/// an edit [`conflicts`] revalidates one input per file rather than one per item.
+#[salsa::tracked(returns(ref))]
+pub fn file_conflict_keys(
+    db: &dyn Db,
+    workspace: Workspace,
+    file: SourceFile,
+) -> (Option<Arc<str>>, Vec<(ItemId, ConflictKey)>) {
+    let outline = file_outline(db, file);
+    let keys = outline
+        .items
+        .iter()
+        .filter(|key| matches!(key.kind, ItemKind::Override | ItemKind::Deontic | ItemKind::Test))
+        .filter_map(|key| {
             let id = ItemId::new(db, workspace, file, key.clone());
-            if let Some(compiled) = &check_item(db, id).compiled {
-                out.push((id, outline.package.clone(), compiled.clone()));
-            }
-        }
-    }
-    out
+            conflict_key(db, id).clone().map(|k| (id, k))
+        })
+        .collect();
+    (outline.package.clone(), keys)
 }
 
 /// Finds the conflicts of a workspace.
 #[salsa::tracked(returns(ref))]
 pub fn conflicts(db: &dyn Db, workspace: Workspace) -> Vec<Conflict> {
-    let items = compiled_items(db, workspace);
     let mut out = Vec::new();
-    let mut overridden: BTreeMap<QualName, ItemId> = BTreeMap::new();
-    let mut tests: HashMap<(Option<Arc<str>>, Arc<str>), ItemId> = HashMap::new();
-    let mut obligations: Vec<(ItemId, &CompiledObligation)> = Vec::new();
-    for (id, package, compiled) in &items {
-        match compiled {
-            Compiled::Override(o) => match overridden.get(&o.param) {
-                Some(first) => {
-                    out.push(Conflict::DuplicateOverride { item: *id, first: *first, param: o.param.clone() })
-                }
-                None => {
-                    overridden.insert(o.param.clone(), *id);
-                }
-            },
-            Compiled::Test(t) => match tests.get(&(package.clone(), t.name.clone())) {
-                Some(first) => out.push(Conflict::DuplicateTest { item: *id, first: *first }),
-                None => {
-                    tests.insert((package.clone(), t.name.clone()), *id);
-                }
-            },
-            Compiled::Obligation(o) => obligations.push((*id, o)),
-            _ => {}
+    let mut overridden: BTreeMap<&QualName, ItemId> = BTreeMap::new();
+    let mut tests: HashMap<(&Option<Arc<str>>, &Arc<str>), ItemId> = HashMap::new();
+    let mut obligations: Vec<(ItemId, &ObligationKey)> = Vec::new();
+    for &file in workspace.files(db) {
+        let (package, keys) = file_conflict_keys(db, workspace, file);
+        for (id, key) in keys {
+            let id = *id;
+            match key {
+                ConflictKey::Override(param) => match overridden.get(param) {
+                    Some(first) => {
+                        out.push(Conflict::DuplicateOverride { item: id, first: *first, param: param.clone() })
+                    }
+                    None => {
+                        overridden.insert(param, id);
+                    }
+                },
+                ConflictKey::Test(name) => match tests.get(&(package, name)) {
+                    Some(first) => out.push(Conflict::DuplicateTest { item: id, first: *first }),
+                    None => {
+                        tests.insert((package, name), id);
+                    }
+                },
+                ConflictKey::Obligation(o) => obligations.push((id, o)),
+            }
         }
     }
     let mut exceptions: BTreeMap<QualName, Vec<QualName>> = BTreeMap::new();
@@ -111,13 +176,21 @@ pub fn conflicts(db: &dyn Db, workspace: Workspace) -> Vec<Conflict> {
 
 /// Pairs on the same document kind where one requires what the other forbids, unless one is
 /// declared an exception to the other or their `when` conditions exclude each other.
-fn contradictions(obligations: &[(ItemId, &CompiledObligation)]) -> Vec<Conflict> {
-    let mut by_shape: HashMap<(QualName, crate::ir::Ir), Vec<(ItemId, &CompiledObligation)>> = HashMap::new();
+fn contradictions(obligations: &[(ItemId, &ObligationKey)]) -> Vec<Conflict> {
+    // Only a requirement that is both required somewhere and forbidden somewhere can
+    // contradict; those are few, so group only them.
+    let forbidden: std::collections::HashSet<u64> =
+        obligations.iter().filter(|(_, o)| o.negated).map(|(_, o)| o.requirement).collect();
+    let required: std::collections::HashSet<u64> =
+        obligations.iter().filter(|(_, o)| !o.negated).map(|(_, o)| o.requirement).collect();
+    let mut by_shape: HashMap<(&QualName, u64), Vec<(ItemId, &ObligationKey)>> = HashMap::new();
     for (id, o) in obligations {
-        by_shape.entry((o.kind.clone(), o.requirement.without_spans())).or_default().push((*id, o));
+        if forbidden.contains(&o.requirement) && required.contains(&o.requirement) {
+            by_shape.entry((&o.kind, o.requirement)).or_default().push((*id, o));
+        }
     }
     let mut out = Vec::new();
-    for group in by_shape.values() {
+    for group in by_shape.values().filter(|g| g.len() > 1) {
         for (i, (id, later)) in group.iter().enumerate() {
             let earlier = group.iter().take(i).find(|(_, earlier)| {
                 earlier.negated != later.negated
@@ -138,11 +211,8 @@ fn contradictions(obligations: &[(ItemId, &CompiledObligation)]) -> Vec<Conflict
 }
 
 /// Whether two `when` conditions can never hold together: one is the other negated.
-fn exclusive(a: &CompiledObligation, b: &CompiledObligation) -> bool {
-    use crate::ir::IrKind;
-    let (Some(wa), Some(wb)) = (&a.when, &b.when) else { return false };
-    let (wa, wb) = (wa.without_spans(), wb.without_spans());
-    matches!(&wa.kind, IrKind::Not(inner) if **inner == wb) || matches!(&wb.kind, IrKind::Not(inner) if **inner == wa)
+fn exclusive(a: &ObligationKey, b: &ObligationKey) -> bool {
+    (a.when_negates.is_some() && a.when_negates == b.when) || (b.when_negates.is_some() && b.when_negates == a.when)
 }
 
 /// The absolute span that names an item: its name, an override's target, a test's title.

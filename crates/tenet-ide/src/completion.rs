@@ -143,7 +143,8 @@ pub fn completions(db: &dyn Db, workspace: Workspace, file: SourceFile, offset: 
         }
         return b.out;
     }
-    if after("expect") || after("exception to") || (line_start == 0 || line_before.is_empty()) && after("waiver") {
+    let waiver_target = after("waiver") && !line_before.starts_with(char::is_whitespace);
+    if after("expect") || after("exception to") || waiver_target {
         items_of(db, workspace, file, &[ItemKind::Deontic], &mut b);
         return b.out;
     }

@@ -139,8 +139,8 @@ fn describe_item(db: &dyn Db, workspace: Workspace, id: ItemId) -> Option<String
         Item::Param(p) => {
             let code = format!("param {}: {} = {}", p.name.name, text(p.ty.span), text(p.value.span));
             let mut out = format!("{}\n`{qualified}` (library parameter; a package may override it)", fence(&code));
-            for (file, value) in overrides_of(db, workspace, id, &qualified) {
-                let _ = write!(out, "\n\noverridden to `{value}` in `{file}`");
+            for (package, value) in overrides_of(db, workspace, id, &qualified) {
+                let _ = write!(out, "\n\noverridden to `{value}` in package `{package}`");
             }
             with_docs(out, &p.docs)
         }
@@ -183,7 +183,7 @@ fn describe_item(db: &dyn Db, workspace: Workspace, id: ItemId) -> Option<String
     })
 }
 
-/// `override` items in the workspace that target the parameter `id`: (file path, value).
+/// `override` items in the workspace that target the parameter `id`: (package, value).
 fn overrides_of(db: &dyn Db, workspace: Workspace, id: ItemId, qualified: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for &file in workspace.files(db) {
@@ -201,7 +201,11 @@ fn overrides_of(db: &dyn Db, workspace: Workspace, id: ItemId, qualified: &str) 
                 continue;
             }
             let value = file.text(db).get(o.value.span.shifted(node.offset).range()).unwrap_or("").to_string();
-            out.push((file.path(db).clone(), value));
+            let package = tenet_db::file_outline(db, file)
+                .package
+                .as_deref()
+                .map_or_else(|| file.path(db).clone(), str::to_string);
+            out.push((package, value));
         }
     }
     out

@@ -6,9 +6,7 @@
 //! features work in items that do not check.
 
 use std::sync::Arc;
-use tenet_db::ide_support::{
-    const_def, deontic_kind, enum_of, item_node, lookup_item, resolve_type, rule_signature, schema_of,
-};
+use tenet_db::ide_support::{const_def, deontic_kind, enum_of, lookup_item, resolve_type, rule_signature, schema_of};
 use tenet_db::ir::Ty;
 use tenet_db::{Db, ItemId, ItemKind, SourceFile, Workspace, package_index};
 use tenet_syntax::ast::{
@@ -86,9 +84,11 @@ pub struct Occurrence {
 /// Every name in one item, in source order.
 #[salsa::tracked(returns(ref))]
 pub fn item_occurrences(db: &dyn Db, item: ItemId) -> Vec<Occurrence> {
-    let Some(node) = item_node(db, item) else { return Vec::new() };
+    // The item's span-relative syntax, not the file's parse: an edit elsewhere in the file
+    // leaves it equal, so this query is not re-run for it.
+    let Some(syntax) = tenet_db::item_syntax(db, item) else { return Vec::new() };
     let mut walker = Walker::new(db, item);
-    walker.item(&node.item);
+    walker.item(syntax);
     let mut out = walker.out;
     out.sort_by_key(|o| (o.span.start, o.span.end));
     out

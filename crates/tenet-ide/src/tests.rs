@@ -111,3 +111,45 @@ fn semantic_tokens_are_sorted_and_never_overlap() {
     assert!(kinds.contains(&("role", TokenType::Property)), "{kinds:?}");
     assert!(kinds.contains(&("processor", TokenType::EnumMember)), "{kinds:?}");
 }
+
+#[test]
+fn completion_offers_obligations_after_waiver_and_exception_to() {
+    let text = "package p\nuse m\nobligation first on Contract {\n  area: privacy\n  must vendor is present\n}\nobligation second on Contract {\n  area: privacy\n  must vendor is absent\n}\nobligation third on Contract {\n  exception to \n}\nwaiver ";
+    let (db, ws, file) = workspace(text);
+    let end = u32::try_from(text.len()).expect("small");
+    let labels: Vec<String> = completions(&db, ws, file, end).into_iter().map(|c| c.label).collect();
+    assert_eq!(labels, ["first", "second"]);
+    let labels: Vec<String> =
+        completions(&db, ws, file, offset(text, "to \n", 3)).into_iter().map(|c| c.label).collect();
+    assert_eq!(labels, ["first", "second"]);
+}
+
+#[test]
+fn an_edit_re_runs_the_name_walk_of_the_edited_item_only() {
+    use salsa::Setter as _;
+    use std::sync::{Arc, Mutex};
+    let walks: Arc<Mutex<usize>> = Arc::default();
+    let count = walks.clone();
+    let db = Database::with_event_callback(move |event| {
+        if let salsa::EventKind::WillExecute { database_key } = event.kind
+            && format!("{database_key:?}").starts_with("item_occurrences")
+        {
+            *count.lock().unwrap_or_else(std::sync::PoisonError::into_inner) += 1;
+        }
+    });
+    let mut db = db;
+    let policy = |limit: &str| {
+        format!(
+            "package p\nuse m\nrule a on Contract = vendor.role == processor\nrule b(t: Transfer) = t.to == \"{limit}\"\n"
+        )
+    };
+    let model = SourceFile::new(&db, "model.tenet".into(), MODEL.into());
+    let file = SourceFile::new(&db, "policy.tenet".into(), policy("DE"));
+    let ws = Workspace::new(&db, vec![model, file]);
+    let before = semantics::file_occurrences(&db, ws, file).len();
+    *walks.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = 0;
+    file.set_text(&mut db).to(policy("FRA"));
+    let after = semantics::file_occurrences(&db, ws, file).len();
+    assert_eq!(before, after);
+    assert_eq!(*walks.lock().unwrap_or_else(std::sync::PoisonError::into_inner), 1, "only rule `b` is walked again");
+}

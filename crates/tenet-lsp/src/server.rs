@@ -114,7 +114,10 @@ impl Backend {
         let published = self.published.clone();
         let (db, workspace, order) = {
             let state = lock(&state);
-            let mut files: Vec<(String, FileEntry)> = state.files.iter().map(|(u, e)| (u.clone(), e.clone())).collect();
+            // The standard library is checked as a dependency of the files that use it, but
+            // its own diagnostics are not reported.
+            let mut files: Vec<(String, FileEntry)> =
+                state.files.iter().filter(|(_, e)| !e.library).map(|(u, e)| (u.clone(), e.clone())).collect();
             if let Some(uri) = &first {
                 files.sort_by_key(|(u, _)| u != uri);
             }
@@ -135,9 +138,6 @@ impl Backend {
         });
         tokio::spawn(async move {
             while let Some((uri, entry, diagnostics)) = receiver.recv().await {
-                if entry.library {
-                    continue;
-                }
                 let mut published = published.lock().await;
                 let is_first = first.as_deref() == Some(uri.as_str());
                 let unchanged = match published.get(&uri) {
@@ -162,6 +162,18 @@ impl Backend {
                 let Ok(values) = typed::<Vec<Diagnostic>>(Value::Array(values)) else { continue };
                 client.publish_diagnostics(Uri::from(uri.clone()), values, version).await;
                 published.insert(uri, diagnostics);
+            }
+        });
+    }
+
+    /// Clears what was published for a file the server no longer has.
+    fn clear_diagnostics(&self, uri: String) {
+        let client = self.client.clone();
+        let published = self.published.clone();
+        tokio::spawn(async move {
+            let mut published = published.lock().await;
+            if published.remove(&uri).is_some() {
+                client.publish_diagnostics(Uri::from(uri), Vec::new(), None).await;
             }
         });
     }
@@ -231,6 +243,9 @@ impl LanguageServer for Backend {
             state.root = root;
             state.samples = Arc::new(samples);
             state.load_many(files);
+            if let Some(root) = state.root.clone() {
+                state.load_dependencies(&root);
+            }
             state.load_std(workspace::std_cache_dir().as_deref());
         }
         typed(json!({
@@ -260,7 +275,10 @@ impl LanguageServer for Backend {
         {
             let mut state = self.lock();
             let Some(entry) = state.files.get(&uri) else { return };
-            if entry.library || entry.version.is_some_and(|v| v >= version) {
+            // The embedded standard library is read-only; a dependency's file may be edited
+            // like any other (path dependencies are read live).
+            let read_only = entry.library && tenet_std::is_std_path(entry.file.path(&state.db));
+            if read_only || entry.version.is_some_and(|v| v >= version) {
                 // A stale or repeated edit: the document is already newer.
                 return;
             }
@@ -296,7 +314,13 @@ impl LanguageServer for Backend {
                         entry.version = None;
                     }
                 }
-                None => state.remove(&uri),
+                None => {
+                    state.remove(&uri);
+                    drop(state);
+                    self.clear_diagnostics(uri);
+                    self.schedule_diagnostics(None);
+                    return;
+                }
             }
         }
         self.schedule_diagnostics(Some(uri));
@@ -304,6 +328,7 @@ impl LanguageServer for Backend {
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
         let mut reload_samples = false;
+        let mut removed = Vec::new();
         {
             let mut state = self.lock();
             for change in params.changes {
@@ -319,12 +344,18 @@ impl LanguageServer for Backend {
                     Some(text) => {
                         state.upsert(&uri, text, None);
                     }
-                    None => state.remove(&uri),
+                    None => {
+                        state.remove(&uri);
+                        removed.push(uri);
+                    }
                 }
             }
             if reload_samples && let Some(root) = state.root.clone() {
                 state.samples = Arc::new(workspace::load_samples(&root));
             }
+        }
+        for uri in removed {
+            self.clear_diagnostics(uri);
         }
         self.schedule_diagnostics(None);
     }

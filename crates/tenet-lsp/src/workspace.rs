@@ -1,6 +1,7 @@
 //! The server's state: the salsa database (the one writer), the files it holds by URI, and
 //! what the package's `tenet.toml` names (sample documents for code lenses).
 
+use salsa::Durability;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -44,7 +45,11 @@ pub struct State {
 impl State {
     /// An empty state.
     pub fn new(today: jiff::civil::Date) -> Self {
-        let db = Database::default();
+        Self::with_database(Database::default(), today)
+    }
+
+    /// An empty state over `db` (tests pass one that reports salsa events).
+    pub fn with_database(db: Database, today: jiff::civil::Date) -> Self {
         let workspace = Workspace::new(&db, Vec::new());
         State {
             db,
@@ -63,10 +68,13 @@ impl State {
             match self.files.get(&uri) {
                 Some(entry) => {
                     let file = entry.file;
-                    set_text(&mut self.db, file, text);
+                    set_text(&mut self.db, file, text, Durability::MEDIUM);
                 }
                 None => {
-                    let file = SourceFile::new(&self.db, display_path(&uri), text);
+                    // Files read from disk rarely change; salsa then skips re-verifying what
+                    // depends on them alone after an edit to an open file (which is `LOW`).
+                    let file =
+                        SourceFile::builder(display_path(&uri), text).durability(Durability::MEDIUM).new(&self.db);
                     self.files.insert(uri, FileEntry { file, version: None, library: false });
                 }
             }
@@ -79,13 +87,33 @@ impl State {
         if let Some(entry) = self.files.get_mut(uri) {
             entry.version = version.or(entry.version);
             let file = entry.file;
-            set_text(&mut self.db, file, text);
+            set_text(&mut self.db, file, text, Durability::LOW);
             return file;
         }
         let file = SourceFile::new(&self.db, display_path(uri), text);
         self.files.insert(uri.to_string(), FileEntry { file, version, library: false });
         self.sync_workspace();
         file
+    }
+
+    /// Adds the policy files of the dependencies locked in `root`'s `tenet.lock` (path
+    /// dependencies live, the others from the package cache), as library files. A project
+    /// whose dependencies are not fetched gets none; its `use`s then say what is missing.
+    pub fn load_dependencies(&mut self, root: &Path) {
+        let Ok(Some(project)) = tenet_pkg::project::load(root) else { return };
+        for dependency in project.dependencies {
+            for source in dependency.sources {
+                // `../shared/model.tenet` and the same file opened by the editor are one file.
+                let path = std::fs::canonicalize(&source.path).unwrap_or(source.path);
+                let uri = path_to_uri(&path);
+                if self.files.contains_key(&uri) {
+                    continue;
+                }
+                let file = SourceFile::library(&self.db, path.display().to_string(), source.text);
+                self.files.insert(uri, FileEntry { file, version: None, library: true });
+            }
+        }
+        self.sync_workspace();
     }
 
     /// Adds the embedded standard library, unless the workspace declares its packages itself
@@ -131,11 +159,12 @@ impl State {
     }
 }
 
-/// Sets a file's text unless it is unchanged (which would still start a new revision).
-fn set_text(db: &mut Database, file: SourceFile, text: String) {
+/// Sets a file's text unless it is unchanged (which would still start a new revision): `LOW`
+/// durability for text from the editor, `MEDIUM` for text read from disk.
+fn set_text(db: &mut Database, file: SourceFile, text: String, durability: Durability) {
     use salsa::Setter as _;
     if *file.text(db) != text {
-        file.set_text(db).to(text);
+        file.set_text(db).with_durability(durability).to(text);
     }
 }
 
@@ -253,5 +282,103 @@ mod tests {
         assert_eq!(uri, "file:///tmp/a%20dir/pol%C3%ADticas/x.tenet");
         assert_eq!(uri_to_path(&uri).as_deref(), Some(path));
         assert_eq!(uri_to_path("untitled:1"), None);
+    }
+}
+
+#[cfg(test)]
+mod cancellation {
+    use super::*;
+    use std::panic::AssertUnwindSafe;
+    use std::sync::mpsc;
+
+    /// A workspace big enough that checking it takes a while.
+    fn files(count: usize) -> Vec<(String, String)> {
+        let mut out = vec![(
+            "file:///m.tenet".to_string(),
+            "package m\nschema C {\n  a: int?,\n  b: list<int>?,\n}\n".to_string(),
+        )];
+        for i in 0..count {
+            let mut text = format!("package p{i}\nuse m\n");
+            for j in 0..10 {
+                text.push_str(&format!(
+                    "obligation o{j} on C {{\n  area: privacy\n  cite: \"x\"\n  must a > {j} and all x in b: x < a + {i}\n}}\n"
+                ));
+            }
+            out.push((format!("file:///p{i}.tenet"), text));
+        }
+        out
+    }
+
+    #[test]
+    fn an_edit_cancels_a_query_running_on_an_older_snapshot() {
+        let mut state = State::new(jiff::civil::date(2026, 11, 28));
+        state.load_many(files(40));
+        let snapshot = state.db.clone();
+        let workspace = state.workspace;
+        let targets: Vec<SourceFile> = state.files.values().map(|e| e.file).collect();
+        let (started, wait_started) = mpsc::channel();
+        let reader = std::thread::spawn(move || {
+            salsa::Cancelled::catch(AssertUnwindSafe(|| {
+                let _ = started.send(());
+                // Loop so the queries are still running when the edit lands; without
+                // cancellation the loop ends after a few seconds and the test fails.
+                for _ in 0..1_000_000 {
+                    for file in &targets {
+                        let _ = tenet_db::file_diagnostics(&snapshot, workspace, *file);
+                    }
+                }
+            }))
+        });
+        wait_started.recv().ok();
+        // The writer sets a new text: salsa cancels the reader and waits for it to let go.
+        let uri = "file:///p0.tenet";
+        state.upsert(uri, "package p0\nuse m\nrule r on C = a > 1\n".to_string(), Some(2));
+        let outcome = reader.join().map_err(|_| "the reader panicked with something else");
+        assert!(matches!(outcome, Ok(Err(_))), "the reader was cancelled");
+        let file = state.files.get(uri).map(|e| e.file).expect("file");
+        assert!(tenet_db::file_diagnostics(&state.db, state.workspace, file).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod incremental {
+    use super::*;
+    use std::sync::Mutex;
+
+    #[test]
+    fn an_edit_to_one_obligation_re_checks_that_obligation_only() {
+        let executed: Arc<Mutex<Vec<String>>> = Arc::default();
+        let log = executed.clone();
+        let db = Database::with_event_callback(move |event| {
+            if let salsa::EventKind::WillExecute { database_key } = event.kind {
+                log.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(format!("{database_key:?}"));
+            }
+        });
+        let mut state = State::with_database(db, jiff::civil::date(2026, 11, 28));
+        let policy = |limit: u32| {
+            format!(
+                "package p\nuse m\nobligation quick on C {{\n  area: privacy\n  cite: \"x\"\n  must a <= {limit}\n}}\n\nobligation other on C {{\n  area: privacy\n  cite: \"y\"\n  must a > 0\n}}\n"
+            )
+        };
+        let mut files = vec![("file:///m.tenet".to_string(), "package m\nschema C {\n  a: int?,\n}\n".to_string())];
+        files.push(("file:///p.tenet".to_string(), policy(48)));
+        for i in 0..10 {
+            files.push((format!("file:///q{i}.tenet"), format!("package q{i}\nuse m\nrule r on C = a > {i}\n")));
+        }
+        state.load_many(files);
+        let check_all = |state: &State| {
+            for entry in state.files.values() {
+                assert!(tenet_db::file_diagnostics(&state.db, state.workspace, entry.file).is_empty());
+            }
+        };
+        check_all(&state);
+        executed.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+        state.upsert("file:///p.tenet", policy(72), Some(2));
+        check_all(&state);
+        let log = executed.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+        let checks: Vec<&String> = log.iter().filter(|k| k.starts_with("check_item")).collect();
+        assert_eq!(checks.len(), 1, "one item re-checked: {log:#?}");
+        let diagnostics = log.iter().filter(|k| k.starts_with("file_diagnostics")).count();
+        assert_eq!(diagnostics, 1, "one file's diagnostics recomputed: {log:#?}");
     }
 }
