@@ -14,7 +14,7 @@ mod exprs;
 mod items;
 mod printer;
 
-use tenet_syntax::ast::{Item, Span};
+use tenet_syntax::ast::Item;
 use tenet_syntax::{Diagnostic, Level, codes};
 
 /// The widest line the formatter aims for (strings and comments may run past it).
@@ -57,31 +57,7 @@ pub fn format_source(text: &str) -> Result<String, FormatError> {
             }
         }
     }
-    // The tree keeps one `today` per test; a second one would be dropped silently.
-    for (i, node) in parsed.items.iter().enumerate() {
-        if let Item::Test(_) = &node.item {
-            let start = node.offset as usize;
-            let end = parsed.items.get(i + 1).map_or(text.len(), |n| n.offset as usize);
-            let body = text.get(start..end).unwrap_or("");
-            let mut offset = start;
-            let mut seen = false;
-            for line in body.split_inclusive('\n') {
-                let trimmed = line.trim_start();
-                let is_today = trimmed
-                    .strip_prefix("today")
-                    .is_some_and(|rest| rest.trim_start().starts_with(|c: char| c.is_ascii_digit()));
-                if is_today && seen {
-                    let at = u32::try_from(offset + line.len() - trimmed.len()).unwrap_or(u32::MAX);
-                    diagnostics.push(
-                        Diagnostic::error(codes::BAD_CLAUSE, "`today` is given twice", Span::new(at, at + 5))
-                            .with_label("a test has one evaluation date"),
-                    );
-                }
-                seen |= is_today;
-                offset += line.len();
-            }
-        }
-    }
+    // A second `today` in a test is a parser error (`E0005`), so it is among `parsed.errors`.
     if !diagnostics.is_empty() {
         diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
         return Err(FormatError { diagnostics });
