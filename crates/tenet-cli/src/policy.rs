@@ -103,9 +103,6 @@ pub struct LoadedPolicies {
     pub manifest_params: Option<ManifestParams>,
 }
 
-/// The package of the policy file generated for a project's `[params]`.
-pub const MANIFEST_PARAMS_PACKAGE: &str = "tenet_toml_params";
-
 /// A project's `[params]` as a generated policy file: line `i + 3` overrides `params[i]`.
 pub struct ManifestParams {
     /// The generated file.
@@ -202,10 +199,7 @@ pub fn load_with_project(paths: &[PathBuf], std: Std, project: Option<&tenet_pkg
             }
         }
         if !project.params.is_empty() {
-            let mut text = format!("package {MANIFEST_PARAMS_PACKAGE}\n\n");
-            for p in &project.params {
-                text.push_str(&format!("override {} = {}\n", p.name, p.literal));
-            }
+            let text = tenet_db::manifest_overrides_source(project.params.iter().map(|p| (&*p.name, &*p.literal)));
             let path = project.manifest.path.display().to_string();
             let file = SourceFile::new(&db, format!("{path} [params]"), text);
             files.push(file);

@@ -187,7 +187,7 @@ fn test_params(
     let own = package_of.get(&*test.path).map_or("", |p| &**p);
     // A project's `[params]` apply to all of its tests.
     let encloses = |package: &str| {
-        package == policy::MANIFEST_PARAMS_PACKAGE
+        package == tenet_db::MANIFEST_PARAMS_PACKAGE
             || own == package
             || own.strip_prefix(package).is_some_and(|r| r.starts_with('.'))
     };

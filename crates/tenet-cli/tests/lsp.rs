@@ -523,5 +523,11 @@ fn dependencies_locked_in_tenet_lock_are_part_of_the_workspace() {
     let shared = lsp_support::uri(&fixture("withdep/shared").join("model.tenet"));
     assert_eq!(definition[0]["uri"], json!(shared), "{definition}");
     assert_eq!(definition[0]["range"]["start"], json!({ "line": 5, "character": 2 }), "{definition}");
+    // `[params]` in `tenet.toml` apply in the editor as on the command line.
+    let (line, character) = locate(&text, "max_retention_days", 0, 2);
+    let hover = server.request("textDocument/hover", server.at(&policy, line, character));
+    let shown = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(shown.contains("param max_retention_days: int = 365"), "{hover}");
+    assert!(shown.contains("overridden to `90` by `[params]` in `tenet.toml`"), "{hover}");
     server.shutdown();
 }

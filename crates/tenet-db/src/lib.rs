@@ -25,6 +25,7 @@ use tenet_syntax::{Diagnostic, ParsedFile};
 
 pub use conflicts::{Conflict, conflicts as find_conflicts};
 pub use items::{CheckedItem, Compiled};
+pub use params::{MANIFEST_PARAMS_PACKAGE, manifest_overrides_source};
 pub use program::program as compile_program;
 pub use program::{Program, ProgramItem};
 pub use scope::{ItemEntry, PackageIndex, package_index};

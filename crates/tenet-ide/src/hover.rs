@@ -140,7 +140,11 @@ fn describe_item(db: &dyn Db, workspace: Workspace, id: ItemId) -> Option<String
             let code = format!("param {}: {} = {}", p.name.name, text(p.ty.span), text(p.value.span));
             let mut out = format!("{}\n`{qualified}` (library parameter; a package may override it)", fence(&code));
             for (package, value) in overrides_of(db, workspace, id, &qualified) {
-                let _ = write!(out, "\n\noverridden to `{value}` in package `{package}`");
+                if &*package == tenet_db::MANIFEST_PARAMS_PACKAGE {
+                    let _ = write!(out, "\n\noverridden to `{value}` by `[params]` in `tenet.toml`");
+                } else {
+                    let _ = write!(out, "\n\noverridden to `{value}` in package `{package}`");
+                }
             }
             with_docs(out, &p.docs)
         }

@@ -124,6 +124,14 @@ impl State {
                 self.files.insert(uri, FileEntry { file, version: None, library: true, in_editor: false });
             }
         }
+        // `[params]` apply in the editor as on the command line (hover shows the value in force,
+        // code lenses evaluate with it); `tenet check` reports their problems in `tenet.toml`.
+        if !project.params.is_empty() {
+            let text = tenet_db::manifest_overrides_source(project.params.iter().map(|p| (&*p.name, &*p.literal)));
+            let uri = format!("tenet-params://{}", path_to_uri(&project.manifest.path).trim_start_matches("file://"));
+            let file = SourceFile::library(&self.db, format!("{} [params]", project.manifest.path.display()), text);
+            self.files.insert(uri, FileEntry { file, version: None, library: true, in_editor: false });
+        }
         self.sync_workspace();
     }
 
