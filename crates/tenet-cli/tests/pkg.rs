@@ -236,6 +236,13 @@ obligation has_id on Contract {
 const DOCUMENT: &str = "kind: Contract\nid: vendor-1\ndpa:\n  breach_notice_hours: 36\n";
 
 /// The status of `obligation` in a `tenet eval --format json` report.
+/// `tenet eval` in `app/` with the fetched library's sources and the app's own policies, as JSON.
+fn eval_with(world: &World, library: &Path) -> Run {
+    let library = library.to_str().unwrap();
+    let args = ["eval", "--policy", library, "--policy", "policies", "--format", "json", "--today", TODAY];
+    world.tenet("app", &[&args[..], &["--fail-on", "none", "documents"]].concat()).ok()
+}
+
 fn status(report: &str, obligation: &str) -> String {
     let json: Value = serde_json::from_str(report).unwrap_or_else(|e| panic!("not JSON ({e}):\n{report}"));
     json["documents"]
@@ -304,24 +311,7 @@ fn publish_two_versions_then_fetch_verify_and_evaluate_the_newest_match() {
 
     // Evaluate with the fetched library: 36h breaks 1.1.0's 24h limit (1.0.0 allowed 48h).
     let policy = package_dir.join("policies");
-    let run = world.tenet(
-        "app",
-        &[
-            "eval",
-            "--policy",
-            policy.to_str().unwrap(),
-            "--policy",
-            "policies",
-            "--format",
-            "json",
-            "--today",
-            TODAY,
-            "--fail-on",
-            "none",
-            "documents",
-        ],
-    );
-    let run = run.ok();
+    let run = eval_with(&world, &policy);
     assert_eq!(status(&run.stdout, "lib.breach_notice"), "violated");
     assert_eq!(status(&run.stdout, "app.has_id"), "satisfied");
 
@@ -489,25 +479,7 @@ fn git_dependencies_by_tag_and_by_commit() {
     assert!(lock.contains(&format!("source = \"git+{url}?tag=v1.0.0#{first}\"")), "{lock}");
     let digest = locked_digest(&lock, "lib");
     let policy = world.cache().join("packages").join(digest.replace(':', "-")).join("policies");
-    let run = world
-        .tenet(
-            "app",
-            &[
-                "eval",
-                "--policy",
-                policy.to_str().unwrap(),
-                "--policy",
-                "policies",
-                "--format",
-                "json",
-                "--today",
-                TODAY,
-                "--fail-on",
-                "none",
-                "documents",
-            ],
-        )
-        .ok();
+    let run = eval_with(&world, &policy);
     assert_eq!(status(&run.stdout, "lib.breach_notice"), "satisfied", "36h is within 1.0.0's 48h");
 
     // The tag is moved to another commit: the locked fetch refuses it.

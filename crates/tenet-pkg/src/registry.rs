@@ -118,6 +118,16 @@ impl Client {
         registry_error(reference, format!("cannot {what} at `{}`: {}", reference.host, lowercase(text)))
     }
 
+    /// The response body, refused when longer than `limit` bytes.
+    fn body(
+        reference: &RegistryRef,
+        what: &str,
+        response: &mut ureq::http::Response<ureq::Body>,
+        limit: u64,
+    ) -> Result<Vec<u8>, PkgError> {
+        response.body_mut().with_config().limit(limit).read_to_vec().map_err(|e| Self::fail(reference, what, &e))
+    }
+
     fn status_error(reference: &RegistryRef, what: &str, response: &mut ureq::http::Response<ureq::Body>) -> PkgError {
         let status = response.status();
         let body = response.body_mut().with_config().limit(MAX_SMALL_BODY).read_to_string().unwrap_or_default();
@@ -143,12 +153,7 @@ impl Client {
         struct Tags {
             tags: Option<Vec<String>>,
         }
-        let body = response
-            .body_mut()
-            .with_config()
-            .limit(MAX_SMALL_BODY)
-            .read_to_vec()
-            .map_err(|e| Self::fail(reference, &what, &e))?;
+        let body = Self::body(reference, &what, &mut response, MAX_SMALL_BODY)?;
         let tags: Tags = serde_json::from_slice(&body)
             .map_err(|e| registry_error(reference, format!("cannot {what}: the answer is not a tag list ({e})")))?;
         Ok(tags.tags.unwrap_or_default())
@@ -168,12 +173,7 @@ impl Client {
             404 => return Ok(None),
             _ => return Err(Self::status_error(reference, &what, &mut response)),
         }
-        let body = response
-            .body_mut()
-            .with_config()
-            .limit(MAX_SMALL_BODY)
-            .read_to_vec()
-            .map_err(|e| Self::fail(reference, &what, &e))?;
+        let body = Self::body(reference, &what, &mut response, MAX_SMALL_BODY)?;
         let manifest: OciManifest = serde_json::from_slice(&body)
             .map_err(|e| registry_error(reference, format!("cannot {what}: not an OCI manifest ({e})")))?;
         if manifest.archive().is_none() {
@@ -209,12 +209,7 @@ impl Client {
         if response.status().as_u16() != 200 {
             return Err(Self::status_error(reference, &action, &mut response));
         }
-        let bytes = response
-            .body_mut()
-            .with_config()
-            .limit(limit)
-            .read_to_vec()
-            .map_err(|e| Self::fail(reference, &action, &e))?;
+        let bytes = Self::body(reference, &action, &mut response, limit)?;
         let actual = crate::archive::digest_of(&bytes);
         if actual != descriptor.digest {
             return Err(PkgError::new(
