@@ -111,6 +111,9 @@ impl Coverage {
 
     /// The coverage table and the conditions never true or never false, for people.
     pub fn render(&self) -> String {
+        if self.obligations.is_empty() {
+            return "\ncoverage: the files under test declare no obligation\n".to_string();
+        }
         let mut out =
             String::from("\ncoverage (✓ expected by a test · reached without an expect · blank never reached)\n");
         let width = self.obligations.iter().map(|o| o.obligation.len()).max().unwrap_or(10).max(10);
