@@ -3,7 +3,7 @@
 use crate::check::plural;
 use crate::render::Renderer;
 use crate::select::Selection;
-use crate::{Exit, Format, policy};
+use crate::{Exit, policy};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -28,8 +28,8 @@ pub struct EvalArgs {
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub today: Option<jiff::civil::Date>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = EvalFormat::Human)]
+    pub format: EvalFormat,
     /// Exit with status 1 when a finding of this severity or higher is violated
     /// (info, low, medium, high, critical, or none).
     #[arg(long, value_name = "SEVERITY", default_value = "high", value_parser = parse_fail_on)]
@@ -45,6 +45,17 @@ pub struct EvalArgs {
     /// the files its `[inputs]` globs match, each evaluated as the kind its glob names.
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
+}
+
+/// Output formats of `tenet eval`.
+#[derive(Clone, Copy, Debug, clap::ValueEnum, PartialEq, Eq)]
+pub enum EvalFormat {
+    /// Readable text with source snippets.
+    Human,
+    /// One JSON object (see docs/json-output.md).
+    Json,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
 }
 
 /// The `--fail-on` threshold.
@@ -213,11 +224,14 @@ pub fn run(args: &EvalArgs, renderer: &Renderer) -> Exit {
     });
 
     match args.format {
-        Format::Json => {
+        EvalFormat::Sarif => {
+            println!("{}", serde_json::to_string_pretty(&crate::sarif::log(&report)).unwrap_or_default());
+        }
+        EvalFormat::Json => {
             let body = JsonOutput { report: &report, policy_diagnostics: json_policy };
             println!("{}", serde_json::to_string_pretty(&body).unwrap_or_default());
         }
-        Format::Human => {
+        EvalFormat::Human => {
             for (i, doc) in report.documents.iter().enumerate() {
                 out.push_str(&document_header(doc));
                 if let Some(Some(e)) = failures.get(i) {

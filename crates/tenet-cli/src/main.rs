@@ -12,6 +12,7 @@ mod pkg;
 mod policy;
 mod render;
 mod run_tests;
+mod sarif;
 mod select;
 
 use clap::{Parser, Subcommand, ValueEnum};

@@ -3,7 +3,7 @@
 use crate::check::plural;
 use crate::coverage::Coverage;
 use crate::render::Renderer;
-use crate::{Exit, Format, paths_or_cwd, policy};
+use crate::{Exit, paths_or_cwd, policy};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -19,8 +19,8 @@ pub struct TestArgs {
     /// Policy files or directories (searched recursively for `.tenet` files); default `.`.
     pub paths: Vec<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = TestFormat::Human)]
+    pub format: TestFormat,
     /// Also report, for each obligation, which outcomes the tests reached and which
     /// conditions of `when` and `must` were never true or never false.
     #[arg(long)]
@@ -34,6 +34,17 @@ pub struct TestArgs {
     /// Leave out the embedded standard library.
     #[arg(long)]
     pub no_std: bool,
+}
+
+/// Output formats of `tenet test`.
+#[derive(Clone, Copy, Debug, clap::ValueEnum, PartialEq, Eq)]
+pub enum TestFormat {
+    /// ✓/✗ per test, with the explanation of each failure.
+    Human,
+    /// One JSON object.
+    Json,
+    /// JUnit XML, for CI systems that show test reports.
+    Junit,
 }
 
 /// One expectation's result.
@@ -143,11 +154,12 @@ pub fn run(args: &TestArgs, renderer: &Renderer) -> Exit {
         errors: results.iter().filter(|r| r.status == "error").count(),
     };
     match args.format {
-        Format::Json => {
+        TestFormat::Junit => print!("{}", junit(&results)),
+        TestFormat::Json => {
             let body = JsonOutput { tests: &results, summary: totals, coverage: args.coverage.then_some(&coverage) };
             println!("{}", serde_json::to_string_pretty(&body).unwrap_or_default());
         }
-        Format::Human => {
+        TestFormat::Human => {
             let mut out = String::new();
             for r in &results {
                 out.push_str(&human_result(r));
@@ -200,6 +212,78 @@ fn test_params(
         params.insert(o.param.clone(), o.value.clone());
     }
     params
+}
+
+/// The results as JUnit XML: one `testcase` per test, classed by its file; a failed test has a
+/// `failure` with each unmet expectation, an error an `error` with what went wrong.
+fn junit(results: &[TestResult]) -> String {
+    let count = |status: &str| results.iter().filter(|r| r.status == status).count();
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"tenet\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n  <testsuite name=\"tenet test\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n",
+        results.len(),
+        count("failed"),
+        count("error"),
+        results.len(),
+        count("failed"),
+        count("error")
+    );
+    for r in results {
+        let file = r.at.rsplitn(3, ':').last().unwrap_or(&r.at);
+        out.push_str(&format!("    <testcase name=\"{}\" classname=\"{}\"", xml(&r.name), xml(file)));
+        match r.status {
+            "passed" => out.push_str("/>\n"),
+            "failed" => {
+                let lines: Vec<String> = r
+                    .expectations
+                    .iter()
+                    .filter(|e| !e.passed)
+                    .map(|e| {
+                        format!(
+                            "{}: expected {}, got {} ({})",
+                            e.obligation,
+                            e.expected,
+                            e.actual.as_deref().unwrap_or("not evaluated"),
+                            e.at
+                        )
+                    })
+                    .collect();
+                let first = lines.first().cloned().unwrap_or_default();
+                out.push_str(&format!(
+                    ">\n      <failure message=\"{}\">{}</failure>\n    </testcase>\n",
+                    xml(&first),
+                    xml(&lines.join("\n"))
+                ));
+            }
+            _ => {
+                let error = r.error.as_deref().unwrap_or("error");
+                let first = error.lines().next().unwrap_or(error);
+                out.push_str(&format!(
+                    ">\n      <error message=\"{}\">{}</error>\n    </testcase>\n",
+                    xml(first),
+                    xml(error)
+                ));
+            }
+        }
+    }
+    out.push_str("  </testsuite>\n</testsuites>\n");
+    out
+}
+
+/// Text escaped for XML attributes and content.
+fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn human_result(r: &TestResult) -> String {

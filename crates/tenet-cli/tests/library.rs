@@ -258,3 +258,59 @@ fn a_project_brings_its_dependencies_params_and_inputs() {
     );
     assert!(run.stdout.contains("tenet.toml:9:"), "{}", run.stdout);
 }
+
+#[test]
+fn eval_writes_sarif_for_code_scanning() {
+    let run = tenet(&[
+        "eval",
+        "--today",
+        TODAY,
+        "--format",
+        "sarif",
+        "--policy",
+        "examples/policies",
+        "examples/documents/contracts/pixelforge-creative.json",
+    ]);
+    run.assert_code(1);
+    let log = run.json();
+    assert_eq!(log["version"], "2.1.0");
+    let sarif_run = &log["runs"][0];
+    assert_eq!(sarif_run["tool"]["driver"]["name"], "tenet");
+    let results = sarif_run["results"].as_array().unwrap();
+    let rules: Vec<&str> =
+        sarif_run["tool"]["driver"]["rules"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert!(results.iter().all(|r| rules.contains(&r["ruleId"].as_str().unwrap())), "{results:?}");
+    // The violated transfer is an error located at the value that failed.
+    let transfer =
+        results.iter().find(|r| r["ruleId"] == "std.privacy.international_transfers").expect("the transfer finding");
+    assert_eq!(transfer["level"], "error");
+    let text = std::fs::read_to_string(root().join("examples/documents/contracts/pixelforge-creative.json")).unwrap();
+    let line = transfer["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64().unwrap();
+    let shown = text.lines().nth(usize::try_from(line).unwrap() - 1).unwrap();
+    assert!(shown.contains("tia_done") || shown.contains("mechanism") || shown.contains("\"to\""), "{shown}");
+    // A waived finding is kept as a suppressed result with the waiver's justification.
+    let waived = results.iter().find(|r| r["properties"]["status"] == "waived").expect("a waived finding");
+    assert!(waived["suppressions"][0]["justification"].as_str().unwrap().contains("approved by"), "{waived}");
+}
+
+#[test]
+fn test_writes_junit_for_ci() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("t.tenet");
+    std::fs::write(
+        &file,
+        "package t\nuse std.model\nuse std.privacy\n\n\
+         test \"late <notice> & \\\"quotes\\\"\" {\n  given Contract { vendor: { role: processor }, dpa: { breach_notice_hours: 72 } }\n  expect breach_notice_to_controller: satisfied\n}\n\n\
+         test \"passes\" {\n  given Contract { vendor: { role: controller } }\n  expect breach_notice_to_controller: not_applicable\n}\n",
+    )
+    .unwrap();
+    let run = tenet(&["test", &file.display().to_string(), "--format", "junit"]);
+    run.assert_code(1);
+    let xml = &run.stdout;
+    assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"), "{xml}");
+    assert!(xml.contains("<testsuites name=\"tenet\" tests=\"2\" failures=\"1\" errors=\"0\">"), "{xml}");
+    assert!(xml.contains("<testcase name=\"late &lt;notice&gt; &amp; &quot;quotes&quot;\""), "{xml}");
+    assert!(xml.contains("expected satisfied, got violated"), "{xml}");
+    assert!(xml.contains("<testcase name=\"passes\""), "{xml}");
+    assert_eq!(xml.matches("<testcase ").count(), 2, "{xml}");
+}
