@@ -49,40 +49,35 @@ pub fn run(args: &CheckArgs, renderer: &Renderer) -> Exit {
     for error in &loaded.errors {
         out.push_str(&renderer.report(error));
     }
-    let all: Vec<(String, String, Vec<Diagnostic>)> = loaded
+    let all: Vec<(&str, &str, Diagnostic)> = loaded
         .files
         .iter()
         .chain(&loaded.std_files)
         .flat_map(|&f| tenet_db::file_diagnostics(&loaded.db, loaded.workspace, f).iter().map(move |d| (f, d)))
-        .map(|(f, d)| {
-            let (path, text, d) = loaded.locate(f, d);
-            (path, text, vec![d])
-        })
+        .map(|(f, d)| loaded.locate(f, d))
         .collect();
-    for (path, text, diags) in &all {
-        for d in diags {
-            if d.is_error() {
-                errors += 1;
-            } else {
-                warnings += 1;
-            }
-            match args.format {
-                Format::Human => out.push_str(&renderer.diagnostic(d, path, text)),
-                Format::Json => {
-                    let (line, column) = tenet_eval::line_col(text, d.span.start as usize);
-                    let (end_line, end_column) = tenet_eval::line_col(text, d.span.end as usize);
-                    json.push(JsonDiagnostic {
-                        file: path,
-                        code: d.code,
-                        severity: if d.is_error() { "error" } else { "warning" },
-                        message: &d.message,
-                        line,
-                        column,
-                        end_line,
-                        end_column,
-                        help: d.help.as_deref(),
-                    });
-                }
+    for (path, text, d) in &all {
+        if d.is_error() {
+            errors += 1;
+        } else {
+            warnings += 1;
+        }
+        match args.format {
+            Format::Human => out.push_str(&renderer.diagnostic(d, path, text)),
+            Format::Json => {
+                let (line, column) = tenet_eval::line_col(text, d.span.start as usize);
+                let (end_line, end_column) = tenet_eval::line_col(text, d.span.end as usize);
+                json.push(JsonDiagnostic {
+                    file: path,
+                    code: d.code,
+                    severity: if d.is_error() { "error" } else { "warning" },
+                    message: &d.message,
+                    line,
+                    column,
+                    end_line,
+                    end_column,
+                    help: d.help.as_deref(),
+                });
             }
         }
     }

@@ -158,7 +158,7 @@ pub fn run(args: &EvalArgs, renderer: &Renderer) -> Exit {
             out.push_str(&renderer.diagnostic(&d, &path, &text));
             let (line, column) = tenet_eval::line_col(&text, d.span.start as usize);
             json_policy.push(JsonPolicyDiagnostic {
-                file: path.clone(),
+                file: path.to_string(),
                 code: d.code.to_string(),
                 severity: "error",
                 message: d.message.clone(),

@@ -118,7 +118,7 @@ pub struct ManifestParams {
 impl LoadedPolicies {
     /// Where a diagnostic of `file` should be shown: its own path and text, except for the
     /// generated `[params]` file, whose problems are moved onto the value in `tenet.toml`.
-    pub fn locate(&self, file: SourceFile, d: &Diagnostic) -> (String, String, Diagnostic) {
+    pub fn locate(&self, file: SourceFile, d: &Diagnostic) -> (&str, &str, Diagnostic) {
         if let Some(m) = &self.manifest_params
             && m.file == file
         {
@@ -132,10 +132,10 @@ impl LoadedPolicies {
                     notes: Vec::new(),
                     ..d.clone()
                 };
-                return (m.path.clone(), m.text.clone(), moved);
+                return (&m.path, &m.text, moved);
             }
         }
-        (file.path(&self.db).clone(), file.text(&self.db).clone(), d.clone())
+        (file.path(&self.db), file.text(&self.db), d.clone())
     }
 }
 

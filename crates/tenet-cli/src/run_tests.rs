@@ -145,7 +145,8 @@ pub fn run(args: &TestArgs, renderer: &Renderer) -> Exit {
             continue;
         }
         let params = test_params(program, test, &package_of);
-        results.push(run_one(program, test, &params, today, &mut coverage));
+        let coverage = args.coverage.then_some(&mut coverage);
+        results.push(run_one(program, test, &params, today, coverage));
     }
     let totals = Totals {
         tests: results.len(),
@@ -328,7 +329,7 @@ fn run_one(
     test: &ProgramItem<CompiledTest>,
     params: &ParamValues,
     default_today: jiff::civil::Date,
-    coverage: &mut Coverage,
+    coverage: Option<&mut Coverage>,
 ) -> TestResult {
     let t = &test.item;
     let (line, column) = tenet_eval::line_col(&test.text, test.offset as usize);
@@ -372,7 +373,9 @@ fn run_one(
     }
     let today = t.today.and_then(tenet_eval::value::civil_date).unwrap_or(default_today);
     let mut session = Session::new(program, today).with_params(params);
-    session.record_coverage();
+    if coverage.is_some() {
+        session.record_coverage();
+    }
     session.evaluate(doc, Some(&t.kind));
     let observations = session.take_observations();
     let (report, _) = session.finish();
@@ -402,7 +405,9 @@ fn run_one(
         result.error = Some(lines.join("\n"));
         return result;
     }
-    coverage.record(&document.findings, &t.expects, observations);
+    if let Some(coverage) = coverage {
+        coverage.record(&document.findings, &t.expects, observations);
+    }
     for e in &t.expects {
         let finding: Option<&Finding> = document.findings.iter().find(|f| *f.obligation == *e.obligation);
         let actual = finding.map(|f| f.status.as_str().to_string());

@@ -208,8 +208,11 @@ pub struct ConstLowered {
 #[salsa::tracked(returns(ref))]
 pub fn const_def(db: &dyn Db, id: ItemId) -> ConstLowered {
     let mut out = ConstLowered { ty: Ty::Error, value: None, diagnostics: Vec::new() };
-    let (Some(Item::Const(c)) | Some(Item::Param(c))) = item_syntax(db, id) else { return out };
-    let what = if matches!(item_syntax(db, id), Some(Item::Param(_))) { "parameter" } else { "constant" };
+    let (what, c) = match item_syntax(db, id) {
+        Some(Item::Const(c)) => ("constant", c),
+        Some(Item::Param(c)) => ("parameter", c),
+        _ => return out,
+    };
     let (workspace, file) = (id.workspace(db), id.file(db));
     out.ty = resolve_type(db, workspace, file, &c.ty, &mut out.diagnostics);
     let mut checker = Checker::new(db, workspace, file, None);

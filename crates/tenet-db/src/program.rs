@@ -65,11 +65,6 @@ impl Program {
             .map(|o| &o.item.value)
             .or_else(|| self.params.get(name).map(|p| &p.item.default))
     }
-
-    /// An obligation by qualified name.
-    pub fn obligation(&self, name: &str) -> Option<&ProgramItem<CompiledObligation>> {
-        self.obligations.iter().find(|o| &*o.item.name == name)
-    }
 }
 
 /// Compiles the workspace into a program. Items with errors are left out, and so are
@@ -130,8 +125,14 @@ pub fn program(db: &dyn Db, workspace: Workspace) -> Program {
             program.exceptions.entry(target.clone()).or_default().push(ob.item.name.clone());
         }
     }
-    // Exceptions on a cycle are reported (see `program_problems`) and left out.
-    let cyclic: BTreeSet<QualName> = exception_cycles(&program.exceptions).into_iter().flatten().collect();
+    // Exceptions on a cycle are reported (`E0813`, found by `conflicts`) and left out.
+    let cyclic: BTreeSet<QualName> = crate::conflicts::conflicts(db, workspace)
+        .iter()
+        .filter_map(|c| match c {
+            crate::Conflict::ExceptionCycle { item, .. } => Some(crate::items::qualified_item_name(db, *item)),
+            _ => None,
+        })
+        .collect();
     for exceptions in program.exceptions.values_mut() {
         exceptions.retain(|e| !cyclic.contains(e));
     }

@@ -30,6 +30,20 @@ fn runs(log: &Mutex<Vec<String>>, query: &str) -> usize {
     log.lock().map(|l| l.iter().filter(|e| e.contains(query)).count()).unwrap_or(0)
 }
 
+/// A database that logs every query it executes.
+fn logged_database() -> (Database, Arc<Mutex<Vec<String>>>) {
+    let log: Arc<Mutex<Vec<String>>> = Arc::default();
+    let sink = log.clone();
+    let db = Database::with_event_callback(move |event| {
+        if let salsa::EventKind::WillExecute { database_key } = event.kind
+            && let Ok(mut l) = sink.lock()
+        {
+            l.push(format!("{database_key:?}"));
+        }
+    });
+    (db, log)
+}
+
 fn check_item_runs(log: &Mutex<Vec<String>>) -> usize {
     runs(log, "check_item")
 }
@@ -45,15 +59,7 @@ obligation has_id on Contract {
 
 #[test]
 fn editing_one_obligation_rechecks_only_that_obligation() {
-    let log: Arc<Mutex<Vec<String>>> = Arc::default();
-    let sink = log.clone();
-    let mut db = Database::with_event_callback(move |event| {
-        if let salsa::EventKind::WillExecute { database_key } = event.kind
-            && let Ok(mut l) = sink.lock()
-        {
-            l.push(format!("{database_key:?}"));
-        }
-    });
+    let (mut db, log) = logged_database();
     let file = SourceFile::new(&db, "acme.tenet".into(), POLICY.into());
     let other = SourceFile::new(&db, "other.tenet".into(), OTHER.into());
     let workspace = Workspace::new(&db, vec![file, other]);
@@ -109,15 +115,7 @@ obligation breach_notice on Contract {
 
 #[test]
 fn changing_an_override_rechecks_only_the_override() {
-    let log: Arc<Mutex<Vec<String>>> = Arc::default();
-    let sink = log.clone();
-    let mut db = Database::with_event_callback(move |event| {
-        if let salsa::EventKind::WillExecute { database_key } = event.kind
-            && let Ok(mut l) = sink.lock()
-        {
-            l.push(format!("{database_key:?}"));
-        }
-    });
+    let (mut db, log) = logged_database();
     let library = SourceFile::library(&db, "<lib>/lib.tenet".into(), LIBRARY.into());
     let brand =
         SourceFile::new(&db, "brand.tenet".into(), "package brand\nuse lib\noverride lib.max_notice = 24h\n".into());

@@ -31,6 +31,8 @@ pub struct Session<'p> {
     selected: Vec<bool>,
     /// Condition values seen, when coverage is recorded.
     observations: Option<Vec<Observation>>,
+    /// The obligations declared as exceptions, by name, found once rather than per finding.
+    exception_items: std::collections::BTreeMap<&'p str, &'p ProgramItem<CompiledObligation>>,
     waiver_used: Vec<bool>,
     /// `path:line:column` of each obligation, computed once.
     defined_at: Vec<String>,
@@ -60,6 +62,12 @@ impl<'p> Session<'p> {
             params: None,
             selected: vec![true; program.obligations.len()],
             observations: None,
+            exception_items: program
+                .obligations
+                .iter()
+                .filter(|o| program.exceptions.values().flatten().any(|e| *e == o.item.name))
+                .map(|o| (&*o.item.name, o))
+                .collect(),
             waiver_used: vec![false; program.waivers.len()],
             defined_at,
             reports: Vec::new(),
@@ -318,7 +326,7 @@ impl<'p> Session<'p> {
         let mut atoms = Vec::new();
         let mut displaced_by = None;
         for name in names {
-            let Some(exception) = self.program.obligation(name) else { continue };
+            let Some(exception) = self.exception_items.get(&**name).copied() else { continue };
             ev.set_item(name);
             let (result, found) = match &exception.item.when {
                 Some(w) => ev.condition_in(w, &exception.text, exception.offset, exception.item.locals),

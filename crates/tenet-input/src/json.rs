@@ -96,56 +96,22 @@ impl Parser<'_> {
                 match &mut frame {
                     Frame::Array { start, items } => {
                         items.push(node);
-                        self.skip_whitespace();
-                        match self.peek() {
-                            Some(b',') => {
-                                let comma = self.pos;
-                                self.pos += 1;
-                                self.skip_whitespace();
-                                if self.peek() == Some(b']') {
-                                    return Err(self.trailing_comma(comma));
-                                }
-                                stack.push(frame);
-                                continue 'value;
-                            }
-                            Some(b']') => {
-                                self.pos += 1;
-                                node = Node { span: *start..self.pos, value: NodeValue::List(std::mem::take(items)) };
-                            }
-                            _ => {
-                                return Err(
-                                    self.unexpected("expected `,` or `]` after array element", "expected `,` or `]`")
-                                );
-                            }
+                        if self.after_element(b']', "array element")? {
+                            stack.push(frame);
+                            continue 'value;
                         }
+                        node = Node { span: *start..self.pos, value: NodeValue::List(std::mem::take(items)) };
                     }
                     Frame::Object { start, entries, seen, key } => {
                         if let Some((key, key_span)) = key.take() {
                             entries.push(Entry { key, key_span, value: node });
                         }
-                        self.skip_whitespace();
-                        match self.peek() {
-                            Some(b',') => {
-                                let comma = self.pos;
-                                self.pos += 1;
-                                self.skip_whitespace();
-                                if self.peek() == Some(b'}') {
-                                    return Err(self.trailing_comma(comma));
-                                }
-                                *key = Some(self.member_key(seen)?);
-                                stack.push(frame);
-                                continue 'value;
-                            }
-                            Some(b'}') => {
-                                self.pos += 1;
-                                node = Node { span: *start..self.pos, value: NodeValue::Map(std::mem::take(entries)) };
-                            }
-                            _ => {
-                                return Err(
-                                    self.unexpected("expected `,` or `}` after object member", "expected `,` or `}`")
-                                );
-                            }
+                        if self.after_element(b'}', "object member")? {
+                            *key = Some(self.member_key(seen)?);
+                            stack.push(frame);
+                            continue 'value;
                         }
+                        node = Node { span: *start..self.pos, value: NodeValue::Map(std::mem::take(entries)) };
                     }
                 }
             }
@@ -368,6 +334,34 @@ impl Parser<'_> {
                 "expected a value",
                 Some("strings must be quoted: write `\"...\"`"),
             ))
+        }
+    }
+
+    /// After an array element or object member: `true` when a `,` introduced another one,
+    /// `false` when `close` ended the container (both consumed).
+    fn after_element(&mut self, close: u8, what: &str) -> Result<bool, LoadError> {
+        self.skip_whitespace();
+        match self.peek() {
+            Some(b',') => {
+                let comma = self.pos;
+                self.pos += 1;
+                self.skip_whitespace();
+                if self.peek() == Some(close) {
+                    return Err(self.trailing_comma(comma));
+                }
+                Ok(true)
+            }
+            Some(c) if c == close => {
+                self.pos += 1;
+                Ok(false)
+            }
+            _ => {
+                let close = char::from(close);
+                Err(self.unexpected(
+                    &format!("expected `,` or `{close}` after {what}"),
+                    &format!("expected `,` or `{close}`"),
+                ))
+            }
         }
     }
 
