@@ -155,8 +155,8 @@ pub fn run(args: &EvalArgs, renderer: &Renderer) -> Exit {
             }
             policy_errors += 1;
             let (path, text, d) = loaded.locate(file, d);
-            out.push_str(&renderer.diagnostic(&d, &path, &text));
-            let (line, column) = tenet_eval::line_col(&text, d.span.start as usize);
+            out.push_str(&renderer.diagnostic(&d, path, text));
+            let (line, column) = tenet_eval::line_col(text, d.span.start as usize);
             json_policy.push(JsonPolicyDiagnostic {
                 file: path.to_string(),
                 code: d.code.to_string(),

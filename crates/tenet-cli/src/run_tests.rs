@@ -115,7 +115,7 @@ pub fn run(args: &TestArgs, renderer: &Renderer) -> Exit {
         for d in tenet_db::file_diagnostics(&loaded.db, loaded.workspace, file).iter().filter(|d| d.is_error()) {
             error_count += 1;
             let (path, text, d) = loaded.locate(file, d);
-            policy_errors.push_str(&renderer.diagnostic(&d, &path, &text));
+            policy_errors.push_str(&renderer.diagnostic(&d, path, text));
         }
     }
     if error_count > 0 {
