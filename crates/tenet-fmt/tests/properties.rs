@@ -399,6 +399,9 @@ proptest! {
     #[test]
     fn generated_programs_format_stably(text in program()) {
         let parsed = tenet_syntax::parse_file(&text);
+        // A program past the parser's documented limits (`E0004`: over 64 quantifiers in one
+        // item, say) is refused by design; it says nothing about the formatter.
+        prop_assume!(!parsed.errors.iter().any(|d| d.code == tenet_syntax::codes::TOO_DEEP));
         prop_assert!(parsed.errors.is_empty(), "generated program does not parse: {:?}\n{}", parsed.errors, text);
         check("generated", &text)?;
     }
