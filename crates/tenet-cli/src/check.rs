@@ -1,7 +1,8 @@
 //! `tenet check`: type-check policy files.
 
+use tenet::load as policy;
 use crate::render::Renderer;
-use crate::{Exit, Format, paths_or_cwd, policy};
+use crate::{Exit, Format, paths_or_cwd};
 use serde::Serialize;
 use std::path::PathBuf;
 use tenet_syntax::Diagnostic;
@@ -37,7 +38,7 @@ struct JsonDiagnostic<'a> {
 pub fn run(args: &CheckArgs, renderer: &Renderer) -> Exit {
     let std = if args.no_std { policy::Std::Exclude } else { policy::Std::Include };
     // With no path, a project in the current directory brings its dependencies and `[params]`.
-    let project = match policy::current_project(!args.paths.is_empty(), renderer) {
+    let project = match crate::project::current_project(!args.paths.is_empty(), renderer) {
         Ok(project) => project,
         Err(exit) => return exit,
     };

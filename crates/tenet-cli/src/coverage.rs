@@ -91,7 +91,7 @@ impl Coverage {
             seen.entry(&o.item).or_default().insert((o.span, TriKey::from(o.result)));
         }
         for ob in &mut self.obligations {
-            for f in findings.iter().filter(|f| f.obligation == ob.obligation) {
+            for f in findings.iter().filter(|f| *f.obligation == *ob.obligation) {
                 let status = f.status;
                 let expected =
                     expects.iter().any(|e| *e.obligation == *ob.obligation && *e.outcome == *status.as_str());

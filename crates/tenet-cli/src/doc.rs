@@ -1,7 +1,8 @@
 //! `tenet doc`: a Markdown reference of a package's obligations and parameters, generated from
 //! the policies' own doc comments, so it cannot drift from them.
 
-use crate::{Exit, policy};
+use crate::Exit;
+use tenet::load as policy;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;

@@ -3,14 +3,17 @@
 use crate::check::plural;
 use crate::render::Renderer;
 use crate::select::Selection;
-use crate::{Exit, policy};
+use crate::Exit;
+use tenet::load as policy;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tenet_db::ir::Severity;
-use tenet_eval::{InputProblem, Outcome, RunReport, Session};
-use tenet_input::{InputPath, Limits, LoadError};
+use std::io::Write;
+use tenet::stream::{self, InputSpec};
+use tenet_eval::{Outcome, RunReport};
+use tenet_input::Limits;
 
 /// Arguments of `tenet eval`.
 #[derive(clap::Args, Debug)]
@@ -37,9 +40,24 @@ pub struct EvalArgs {
     /// Treat every document as this kind, whatever its `kind:` field says.
     #[arg(long, value_name = "KIND")]
     pub kind: Option<String>,
-    /// Refuse input files larger than this many bytes.
+    /// Refuse input files larger than this many bytes (for NDJSON: lines).
     #[arg(long, value_name = "BYTES", default_value_t = Limits::DEFAULT_MAX_BYTES)]
     pub max_file_size: usize,
+    /// Which findings carry their explanation and evidence: `failing` (violated, undetermined
+    /// and waived) or `all`.
+    #[arg(long, value_enum, value_name = "WHICH", default_value_t = ExplainChoice::Failing)]
+    pub explain: ExplainChoice,
+    /// The format of standard input (`-`): auto (sniffed), yaml, json, toml, or ndjson (one
+    /// JSON document per line, read as a stream). Files are read by their extension; `.ndjson`
+    /// and `.jsonl` files are streamed.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = InputFormat::Auto)]
+    pub input_format: InputFormat,
+    /// Evaluate on this many threads (default: all cores). Output stays in input order.
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<std::num::NonZeroUsize>,
+    /// No progress bar (it is shown only on a terminal, for runs longer than a second).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
     /// Documents to evaluate: YAML, JSON or TOML files, directories (searched recursively), or
     /// `-` for stdin. In a project (a `tenet.toml` in the current directory), the default is
     /// the files its `[inputs]` globs match, each evaluated as the kind its glob names.
@@ -54,8 +72,35 @@ pub enum EvalFormat {
     Human,
     /// One JSON object (see docs/json-output.md).
     Json,
-    /// SARIF 2.1.0, for code-scanning tools.
+    /// SARIF 2.1.0, for code-scanning tools (kept in memory until the run ends).
     Sarif,
+    /// One JSON object per document, one per line, in input order, written as each is done
+    /// (the fields of a document in the JSON report).
+    Ndjson,
+}
+
+/// `--explain`.
+#[derive(Clone, Copy, Debug, clap::ValueEnum, PartialEq, Eq)]
+pub enum ExplainChoice {
+    /// Violated, undetermined and waived findings.
+    Failing,
+    /// Every finding.
+    All,
+}
+
+/// `--input-format`.
+#[derive(Clone, Copy, Debug, clap::ValueEnum, PartialEq, Eq)]
+pub enum InputFormat {
+    /// Sniffed from the text.
+    Auto,
+    /// YAML (a stream of documents separated by `---`).
+    Yaml,
+    /// One JSON document.
+    Json,
+    /// TOML.
+    Toml,
+    /// One JSON document per line.
+    Ndjson,
 }
 
 /// The `--fail-on` threshold.
@@ -87,12 +132,6 @@ struct JsonPolicyDiagnostic {
     column: usize,
 }
 
-#[derive(Serialize)]
-struct JsonOutput<'a> {
-    #[serde(flatten)]
-    report: &'a RunReport,
-    policy_diagnostics: Vec<JsonPolicyDiagnostic>,
-}
 
 /// Runs `tenet eval`.
 pub fn run(args: &EvalArgs, renderer: &Renderer) -> Exit {
@@ -105,7 +144,7 @@ pub fn run(args: &EvalArgs, renderer: &Renderer) -> Exit {
     let std = if args.no_std { policy::Std::Exclude } else { policy::Std::Include };
     // Without `--policy`, a project in the current directory supplies the policies: its own
     // files, its locked dependencies (from the cache) and its `[params]`.
-    let project = match policy::current_project(!args.policies.is_empty(), renderer) {
+    let project = match crate::project::current_project(!args.policies.is_empty(), renderer) {
         Ok(project) => project,
         Err(exit) => return exit,
     };
@@ -167,111 +206,113 @@ pub fn run(args: &EvalArgs, renderer: &Renderer) -> Exit {
             });
         }
     }
-    let program = tenet_db::compile_program(&loaded.db, loaded.workspace);
+    let engine = tenet::Engine::from_loaded(&loaded).with_limits(Limits { max_bytes: args.max_file_size, ..Limits::default() });
     let today = args.today.unwrap_or_else(|| jiff::ZonedDateTime::now().date());
-    let mut session = Session::new(program, today);
-    session.select(|ob| args.selection.keeps(ob));
-    let names: Vec<&str> = program.obligations.iter().map(|o| &*o.item.name).collect();
+    let explain = match args.explain {
+        ExplainChoice::Failing => tenet::Explain::Failing,
+        ExplainChoice::All => tenet::Explain::All,
+    };
+    let mut evaluation = engine.evaluation(today).with_explain(explain);
+    evaluation.select(|ob| args.selection.keeps(ob));
+    let names: Vec<&str> = engine.program().obligations.iter().map(|o| &*o.item.name).collect();
     for pattern in args.selection.unmatched(&names) {
         eprintln!("warning: `{pattern}` matches no obligation");
     }
-    let limits = Limits { max_bytes: args.max_file_size, ..Limits::default() };
+    let stdin_format = match args.input_format {
+        InputFormat::Auto => None,
+        InputFormat::Yaml => Some(tenet::Format::Yaml),
+        InputFormat::Json => Some(tenet::Format::Json),
+        InputFormat::Toml => Some(tenet::Format::Toml),
+        InputFormat::Ndjson => Some(tenet::Format::Ndjson),
+    };
+    let specs: Vec<InputSpec> = inputs_by_kind
+        .iter()
+        .map(|(path, kind)| InputSpec { path: path.clone(), kind: kind.as_deref().map(Arc::from), format: stdin_format })
+        .collect();
+    let jobs = args.jobs.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), |n| n.get());
 
-    // Load errors are rendered by the CLI; `failures[i]` belongs to the i-th report.
-    let mut failures: Vec<Option<LoadError>> = Vec::new();
-    let mut inputs: Vec<(tenet_input::InputPath, Option<String>)> = Vec::new();
-    for (path, kind) in &inputs_by_kind {
-        let (found, input_errors) = tenet_input::collect_inputs(std::slice::from_ref(path));
-        for e in input_errors {
-            session.load_failed(e.file(), 0, load_problem(&e));
-            failures.push(Some(e));
-        }
-        inputs.extend(found.into_iter().map(|i| (i, kind.clone())));
+    let stdout = std::io::stdout();
+    let mut writer = Writer::new(args.format, std::io::BufWriter::with_capacity(1 << 16, stdout.lock()));
+    if args.format == EvalFormat::Human {
+        writer.raw(&out);
+    } else if args.format == EvalFormat::Json {
+        writer.raw(&format!("{{\n  \"today\": {},\n  \"documents\": [", serde_json::Value::String(today.to_string())));
     }
-    for (input, kind) in &inputs {
-        let (docs, error) = match tenet_input::read_input(input, &limits) {
-            Ok(source) => tenet_input::load_partial(Arc::new(source), &limits),
-            Err(e) => (Vec::new(), Some(e)),
-        };
-        for doc in &docs {
-            session.evaluate(doc, kind.as_deref());
-            failures.push(None);
-        }
-        if let Some(e) = error {
-            let name = match input {
-                InputPath::Stdin => "<stdin>".to_string(),
-                InputPath::File { path, .. } => path.display().to_string(),
-            };
-            session.load_failed(&name, docs.len(), load_problem(&e));
-            failures.push(Some(e));
-        }
-    }
-    let (mut report, diagnostics) = session.finish();
+    let mut tally = evaluation.tally();
+    let mut totals = HumanTotals::default();
+    let mut failing = false;
+    let mut input_errors = false;
+    let mut kept: Vec<tenet_eval::DocumentReport> = Vec::new();
+    let mut progress = crate::progress::Progress::start(args.quiet);
+    let limits = *engine.limits();
+    let format = args.format;
+    stream::for_each_ordered(
+        stream::Reader::new(&specs, limits),
+        jobs,
+        WINDOW_PER_JOB * jobs,
+        |unit| {
+            let evaluated = unit.evaluate(&evaluation, &limits);
+            let text = render_document(format, renderer, &evaluated);
+            (evaluated.result, text)
+        },
+        |(result, text)| {
+            tally.add(&result);
+            let report = &result.report;
+            input_errors |= !report.evaluated;
+            failing |= report.findings.iter().any(|f| {
+                f.status == Outcome::Violated
+                    && args.fail_on.0.is_some_and(|threshold| Severity::parse(f.severity).is_some_and(|s| s >= threshold))
+            });
+            if format == EvalFormat::Human {
+                totals.add(report);
+            }
+            progress.document(report);
+            writer.document(&text);
+            if format == EvalFormat::Sarif {
+                kept.push(result.report);
+            }
+        },
+    );
+    progress.finish();
+    let mut overrides = evaluation.override_reports();
     // Overrides from a project's `[params]` are located in `tenet.toml`, not the generated file.
     if let Some(m) = &loaded.manifest_params {
-        for o in &mut report.overrides {
+        for o in &mut overrides {
             if let Some(p) = m.params.iter().find(|p| p.name == o.parameter) {
                 let (line, column) = tenet_eval::line_col(&m.text, p.key_span.start);
                 o.defined_at = format!("{}:{line}:{column}", m.path);
             }
         }
     }
-
-    let input_errors = report.documents.iter().any(|d| !d.evaluated);
-    let failing = report.documents.iter().flat_map(|d| &d.findings).any(|f| {
-        f.status == Outcome::Violated
-            && args.fail_on.0.is_some_and(|threshold| Severity::parse(f.severity).is_some_and(|s| s >= threshold))
-    });
-
-    match args.format {
+    let tail = Tail {
+        waivers: evaluation.waiver_reports(&tally.waiver_used),
+        overrides,
+        summary: tally.summary,
+        policy_diagnostics: json_policy,
+    };
+    match format {
         EvalFormat::Sarif => {
-            println!("{}", serde_json::to_string_pretty(&crate::sarif::log(&report)).unwrap_or_default());
+            let report = RunReport {
+                today: today.to_string(),
+                documents: kept,
+                waivers: tail.waivers,
+                overrides: tail.overrides,
+                summary: tail.summary,
+            };
+            writer.raw(&format!("{}\n", serde_json::to_string_pretty(&crate::sarif::log(&report)).unwrap_or_default()));
         }
         EvalFormat::Json => {
-            let body = JsonOutput { report: &report, policy_diagnostics: json_policy };
-            println!("{}", serde_json::to_string_pretty(&body).unwrap_or_default());
+            let body = serde_json::to_string_pretty(&tail).unwrap_or_default();
+            let fields = body.strip_prefix('{').unwrap_or(&body);
+            let close = if writer.documents == 0 { "]," } else { "\n  ]," };
+            writer.raw(&format!("{close}{fields}\n"));
         }
         EvalFormat::Human => {
-            for (i, doc) in report.documents.iter().enumerate() {
-                out.push_str(&document_header(doc));
-                if let Some(Some(e)) = failures.get(i) {
-                    out.push_str(&renderer.report(e));
-                }
-                if let Some((source, diags)) = diagnostics.get(i) {
-                    for d in diags {
-                        out.push_str(&renderer.diagnostic(d, &source.name, &source.text));
-                    }
-                    // Violated before undetermined, the most severe first; the JSON keeps policy order.
-                    let mut shown: Vec<&tenet_eval::Finding> = doc
-                        .findings
-                        .iter()
-                        .filter(|f| matches!(f.status, Outcome::Violated | Outcome::Undetermined))
-                        .collect();
-                    shown.sort_by_key(|f| {
-                        (f.status != Outcome::Violated, std::cmp::Reverse(Severity::parse(f.severity)))
-                    });
-                    for f in shown {
-                        out.push_str(&renderer.finding(f, &source.name, &source.text));
-                    }
-                }
-                for f in doc.findings.iter().filter(|f| f.status == Outcome::Waived) {
-                    if let Some(w) = &f.waiver {
-                        out.push_str(&format!(
-                            "  ~ waived {} (was {}; until {}, approved by {}: {})\n",
-                            f.obligation,
-                            w.original_status.as_str(),
-                            w.until,
-                            w.approved_by,
-                            w.reason
-                        ));
-                    }
-                }
-                out.push('\n');
-            }
-            out.push_str(&summary(&report, policy_errors, policy_warnings));
-            print!("{out}");
+            writer.raw(&summary(today, &tail, &totals, policy_errors, policy_warnings));
         }
+        EvalFormat::Ndjson => {}
     }
+    writer.finish();
     if policy_errors > 0 {
         Exit::Policy
     } else if input_errors {
@@ -283,16 +324,152 @@ pub fn run(args: &EvalArgs, renderer: &Renderer) -> Exit {
     }
 }
 
-fn load_problem(e: &LoadError) -> InputProblem {
-    use miette::Diagnostic as _;
-    let (line, column) = e.line_col().map_or((None, None), |(l, c)| (u32::try_from(l).ok(), u32::try_from(c).ok()));
-    InputProblem {
-        code: e.code().map(|c| c.to_string()).unwrap_or_else(|| "tenet::input".into()),
-        severity: "error",
-        message: e.to_string(),
-        help: e.help().map(|h| h.to_string()),
-        line,
-        column,
+/// Documents evaluated together per thread: enough to keep every core busy between the
+/// ordered writes, few enough that memory stays small.
+const WINDOW_PER_JOB: usize = 256;
+
+/// The end of a JSON report, after the documents.
+#[derive(Serialize)]
+struct Tail {
+    waivers: Vec<tenet_eval::WaiverReport>,
+    overrides: Vec<tenet_eval::OverrideReport>,
+    summary: tenet_eval::Summary,
+    policy_diagnostics: Vec<JsonPolicyDiagnostic>,
+}
+
+/// Writes output as documents finish. A closed output (`| head`) ends the writing quietly.
+struct Writer<W: Write> {
+    format: EvalFormat,
+    out: W,
+    documents: usize,
+    closed: bool,
+}
+
+impl<W: Write> Writer<W> {
+    fn new(format: EvalFormat, out: W) -> Self {
+        Writer { format, out, documents: 0, closed: false }
+    }
+
+    fn raw(&mut self, text: &str) {
+        if !self.closed && self.out.write_all(text.as_bytes()).is_err() {
+            self.closed = true;
+        }
+    }
+
+    fn document(&mut self, text: &str) {
+        if self.format == EvalFormat::Json {
+            let separator = if self.documents == 0 { "\n" } else { ",\n" };
+            self.raw(separator);
+        }
+        self.raw(text);
+        self.documents += 1;
+    }
+
+    fn finish(&mut self) {
+        if !self.closed && self.out.flush().is_err() {
+            self.closed = true;
+        }
+    }
+}
+
+/// One document's output, made on the worker thread that evaluated it.
+fn render_document(format: EvalFormat, renderer: &Renderer, evaluated: &stream::Evaluated) -> String {
+    let report = &evaluated.result.report;
+    match format {
+        EvalFormat::Sarif => String::new(),
+        EvalFormat::Ndjson => {
+            let mut line = serde_json::to_string(report).unwrap_or_default();
+            line.push('\n');
+            line
+        }
+        EvalFormat::Json => {
+            // Indented as an element of the report's `documents` array.
+            let pretty = serde_json::to_string_pretty(report).unwrap_or_default();
+            let mut out = String::with_capacity(pretty.len() + pretty.len() / 8);
+            for (i, line) in pretty.lines().enumerate() {
+                if i > 0 {
+                    out.push('\n');
+                }
+                out.push_str("    ");
+                out.push_str(line);
+            }
+            out
+        }
+        EvalFormat::Human => {
+            let mut out = document_header(report);
+            if let Some(e) = &evaluated.error {
+                out.push_str(&renderer.report(e));
+            }
+            let source = &evaluated.result.source;
+            if evaluated.error.is_none() {
+                for d in &evaluated.result.diagnostics {
+                    out.push_str(&renderer.document_diagnostic(d, source));
+                }
+                // Violated before undetermined, the most severe first; the JSON keeps policy order.
+                let mut shown: Vec<&tenet_eval::Finding> = report
+                    .findings
+                    .iter()
+                    .filter(|f| matches!(f.status, Outcome::Violated | Outcome::Undetermined))
+                    .collect();
+                shown.sort_by_key(|f| (f.status != Outcome::Violated, std::cmp::Reverse(Severity::parse(f.severity))));
+                for f in shown {
+                    out.push_str(&renderer.finding(f, source));
+                }
+            }
+            for f in report.findings.iter().filter(|f| f.status == Outcome::Waived) {
+                if let Some(w) = &f.waiver {
+                    out.push_str(&format!(
+                        "  ~ waived {} (was {}; until {}, approved by {}: {})\n",
+                        f.obligation,
+                        w.original_status.as_str(),
+                        w.until,
+                        w.approved_by,
+                        w.reason
+                    ));
+                }
+            }
+            out.push('\n');
+            out
+        }
+    }
+}
+
+/// How many of the most severe violations the human summary names, per severity.
+const NAMED_VIOLATIONS: usize = 20;
+
+/// What the human summary shows beyond the JSON summary, accumulated in constant space.
+#[derive(Default)]
+struct HumanTotals {
+    /// Findings per area and outcome.
+    areas: BTreeMap<Arc<str>, BTreeMap<Outcome, usize>>,
+    /// Critical and high violations: how many, and the first few by name.
+    critical: (usize, Vec<String>),
+    high: (usize, Vec<String>),
+}
+
+impl HumanTotals {
+    fn add(&mut self, doc: &tenet_eval::DocumentReport) {
+        for f in &doc.findings {
+            match self.areas.get_mut(&f.area) {
+                Some(counts) => *counts.entry(f.status).or_default() += 1,
+                None => {
+                    self.areas.insert(f.area.clone(), BTreeMap::from([(f.status, 1)]));
+                }
+            }
+            if f.status != Outcome::Violated {
+                continue;
+            }
+            let named = match f.severity {
+                "critical" => &mut self.critical,
+                "high" => &mut self.high,
+                _ => continue,
+            };
+            named.0 += 1;
+            if named.1.len() < NAMED_VIOLATIONS {
+                let short = f.obligation.rsplit('.').next().unwrap_or(&f.obligation);
+                named.1.push(format!("{short} ({})", doc.id.as_deref().unwrap_or(&doc.source)));
+            }
+        }
     }
 }
 
@@ -328,57 +505,44 @@ fn document_header(doc: &tenet_eval::DocumentReport) -> String {
     format!("{verdict} {}{index} · {what} · {body}\n", doc.source)
 }
 
-fn summary(report: &RunReport, policy_errors: usize, policy_warnings: usize) -> String {
+fn summary(today: jiff::civil::Date, tail: &Tail, totals: &HumanTotals, policy_errors: usize, policy_warnings: usize) -> String {
     let mut out = String::new();
-    let s = &report.summary;
+    let s = &tail.summary;
     out.push_str(&format!(
-        "Summary ({}): {} document{}, {} not evaluated\n",
-        report.today,
+        "Summary ({today}): {} document{}, {} not evaluated\n",
         s.documents,
         plural(s.documents),
         s.documents_with_errors
     ));
-    let mut areas: BTreeMap<&str, BTreeMap<Outcome, usize>> = BTreeMap::new();
-    for f in report.documents.iter().flat_map(|d| &d.findings) {
-        *areas.entry(&f.area).or_default().entry(f.status).or_default() += 1;
-    }
-    if !areas.is_empty() {
+    if !totals.areas.is_empty() {
         let columns =
             [Outcome::Violated, Outcome::Undetermined, Outcome::Waived, Outcome::Satisfied, Outcome::NotApplicable];
         out.push_str(&format!(
             "  {:<16}{:>10}{:>14}{:>8}{:>11}{:>16}\n",
             "area", "violated", "undetermined", "waived", "satisfied", "not applicable"
         ));
-        let mut totals = [0usize; 5];
-        for (area, counts) in &areas {
+        let mut sums = [0usize; 5];
+        for (area, counts) in &totals.areas {
             let row: Vec<usize> = columns.iter().map(|c| counts.get(c).copied().unwrap_or(0)).collect();
-            for (t, r) in totals.iter_mut().zip(&row) {
+            for (t, r) in sums.iter_mut().zip(&row) {
                 *t += r;
             }
             out.push_str(&format_row(area, &row));
         }
-        out.push_str(&format_row("total", &totals));
+        out.push_str(&format_row("total", &sums));
     }
     // The few findings a compliance lead acts on first: violated at the two top severities.
-    for level in ["critical", "high"] {
-        let hits: Vec<String> = report
-            .documents
-            .iter()
-            .flat_map(|d| d.findings.iter().map(move |f| (d, f)))
-            .filter(|(_, f)| f.status == Outcome::Violated && f.severity == level)
-            .map(|(d, f)| {
-                let short = f.obligation.rsplit('.').next().unwrap_or(&f.obligation);
-                format!("{short} ({})", d.id.as_deref().unwrap_or(&d.source))
-            })
-            .collect();
-        if !hits.is_empty() {
-            out.push_str(&format!("  {} {level} violation{}: {}\n", hits.len(), plural(hits.len()), hits.join(", ")));
+    for (level, (count, names)) in [("critical", &totals.critical), ("high", &totals.high)] {
+        if *count == 0 {
+            continue;
         }
+        let more = if *count > names.len() { format!(", … and {} more", count - names.len()) } else { String::new() };
+        out.push_str(&format!("  {count} {level} violation{}: {}{more}\n", plural(*count), names.join(", ")));
     }
-    for w in &report.waivers {
+    for w in &tail.waivers {
         out.push_str(&format!("  waiver {} for {} (until {}) at {}\n", w.status, w.obligation, w.until, w.defined_at));
     }
-    for o in &report.overrides {
+    for o in &tail.overrides {
         out.push_str(&format!(
             "  parameter {} = {} (library default {}) overridden at {}\n",
             o.parameter, o.value, o.default, o.defined_at

@@ -3,7 +3,9 @@
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 use std::fmt;
+use std::sync::Arc;
 use tenet_eval::{Finding, Outcome};
+use tenet_input::Source;
 use tenet_syntax::Diagnostic;
 
 /// Renders diagnostics and findings, with or without colour, at a fixed width.
@@ -29,9 +31,15 @@ impl Renderer {
         self.render(View { inner: diagnostic, source: Some(&source), location: None })
     }
 
+    /// Renders a diagnostic in a document, with a snippet read through the document's line
+    /// index (so rendering stays linear in a long YAML stream).
+    pub fn document_diagnostic(&self, diagnostic: &Diagnostic, source: &Source) -> String {
+        self.render(View { inner: diagnostic, source: Some(source), location: None })
+    }
+
     /// Renders a violated or undetermined finding with snippets of the document values it read.
-    pub fn finding(&self, finding: &Finding, path: &str, text: &str) -> String {
-        self.report(&FindingReport::new(finding, NamedSource::new(path, text.to_string()), text.len()))
+    pub fn finding(&self, finding: &Finding, source: &Arc<Source>) -> String {
+        self.report(&FindingReport::new(finding, Arc::clone(source)))
     }
 
     fn render(&self, mut view: View<'_>) -> String {
@@ -66,7 +74,7 @@ fn snippet_too_wide(view: &View<'_>) -> Option<String> {
 /// counts bytes). With `location` set, the snippet is left out and the location named instead.
 struct View<'a> {
     inner: &'a (dyn miette::Diagnostic + Send + Sync),
-    source: Option<&'a NamedSource<String>>,
+    source: Option<&'a dyn miette::SourceCode>,
     location: Option<String>,
 }
 
@@ -152,11 +160,12 @@ struct FindingReport {
     severity: miette::Severity,
     labels: Vec<LabeledSpan>,
     help: String,
-    source: NamedSource<String>,
+    source: Arc<Source>,
 }
 
 impl FindingReport {
-    fn new(finding: &Finding, source: NamedSource<String>, len: usize) -> Self {
+    fn new(finding: &Finding, source: Arc<Source>) -> Self {
+        let len = source.text.len();
         let status = match finding.status {
             Outcome::Violated => "violated",
             Outcome::Undetermined => "undetermined",
@@ -242,6 +251,6 @@ impl miette::Diagnostic for FindingReport {
         if self.labels.is_empty() { None } else { Some(Box::new(self.labels.iter().cloned())) }
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        if self.labels.is_empty() { None } else { Some(&self.source) }
+        if self.labels.is_empty() { None } else { Some(&*self.source) }
     }
 }

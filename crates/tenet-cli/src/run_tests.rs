@@ -1,9 +1,10 @@
 //! `tenet test`: run the `test` items of policy files, with coverage of outcomes and conditions.
 
+use tenet::load as policy;
 use crate::check::plural;
 use crate::coverage::Coverage;
 use crate::render::Renderer;
-use crate::{Exit, paths_or_cwd, policy};
+use crate::{Exit, paths_or_cwd};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -101,7 +102,7 @@ struct Totals {
 pub fn run(args: &TestArgs, renderer: &Renderer) -> Exit {
     let std = if args.no_std { policy::Std::Exclude } else { policy::Std::Include };
     // With no path, a project in the current directory brings its dependencies and `[params]`.
-    let project = match policy::current_project(!args.paths.is_empty(), renderer) {
+    let project = match crate::project::current_project(!args.paths.is_empty(), renderer) {
         Ok(project) => project,
         Err(exit) => return exit,
     };

@@ -55,6 +55,19 @@ fn run_tenet(args: &[String]) -> (String, String) {
     (redact(&format!("exit: {code}\n{stdout}{stderr}")), stdout.into_owned())
 }
 
+/// The report `--explain all` gave, as the default (`--explain failing`) should give it:
+/// satisfied and not-applicable findings without evidence or explanation.
+fn explained_only_when_failing(mut report: serde_json::Value) -> serde_json::Value {
+    let documents = report.get_mut("documents").and_then(|d| d.as_array_mut()).expect("documents");
+    for finding in documents.iter_mut().flat_map(|d| d["findings"].as_array_mut().expect("findings").iter_mut()) {
+        if matches!(finding["status"].as_str(), Some("satisfied" | "not_applicable")) {
+            finding["evidence"] = serde_json::json!([]);
+            finding["explanation"] = serde_json::json!([]);
+        }
+    }
+    report
+}
+
 /// Removes what changes from run to run: the thread id in a Rust runtime abort message
 /// (`thread 'main' (12345) has overflowed its stack`).
 fn redact(text: &str) -> String {
@@ -179,16 +192,21 @@ fn eval_corpus() {
                 args.push("--no-std".to_owned());
             }
             if format == "json" {
-                args.extend(["--format".to_owned(), "json".to_owned()]);
+                // The snapshots show every finding's explanation; by default only failing
+                // findings carry one (checked against these below).
+                args.extend(["--format", "json", "--explain", "all"].map(str::to_owned));
             }
             args.extend(extra.iter().cloned());
             args.push(relative(&docs));
             let (rendered, stdout) = run_tenet(&args);
             if format == "json" {
-                assert!(
-                    serde_json::from_str::<serde_json::Value>(&stdout).is_ok(),
-                    "{name}: `--format json` did not print one JSON value on stdout:\n{rendered}"
-                );
+                let all: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|_| {
+                    panic!("{name}: `--format json` did not print one JSON value on stdout:\n{rendered}")
+                });
+                let default_args: Vec<String> = args.iter().filter(|a| *a != "--explain" && *a != "all").cloned().collect();
+                let (_, default_stdout) = run_tenet(&default_args);
+                let failing: serde_json::Value = serde_json::from_str(&default_stdout).expect("JSON by default");
+                assert_eq!(explained_only_when_failing(all), failing, "{name}: default explanations");
             }
             let snapshot = format!("{name}.{format}");
             check_snapshot(&mut failed, &snapshot, || {

@@ -162,6 +162,9 @@ pub struct Evaluator<'p> {
     item: QualName,
     /// Every condition's value, when coverage is recorded.
     observations: Option<Vec<Observation>>,
+    /// Whether to build explanations (atoms, reads, notes). Without, conditions only decide,
+    /// and `and`, `or` and quantifiers stop as soon as their value is known.
+    explain: bool,
 }
 
 impl<'p> Evaluator<'p> {
@@ -178,7 +181,20 @@ impl<'p> Evaluator<'p> {
             depth: 0,
             item: Arc::from(""),
             observations: None,
+            explain: true,
         }
+    }
+
+    /// Decides conditions without explaining them: no atoms, no reads, no notes, and
+    /// short-circuit evaluation (unless coverage is recorded, which must see every condition).
+    pub fn deciding(mut self) -> Self {
+        self.explain = false;
+        self
+    }
+
+    /// Whether evaluation may stop once a connective's value is known.
+    fn short_circuits(&self) -> bool {
+        !self.explain && self.observations.is_none()
     }
 
     /// Uses `params` before the program's own parameter values.
@@ -235,6 +251,9 @@ impl<'p> Evaluator<'p> {
     }
 
     fn cond_unobserved(&mut self, ir: &Ir) -> (Tri, Vec<Atom>) {
+        if !self.explain {
+            return (self.decide(ir), Vec::new());
+        }
         match &ir.kind {
             IrKind::Binary(BinOp::And, a, b) => {
                 let (ra, ea) = self.cond(a);
@@ -303,6 +322,49 @@ impl<'p> Evaluator<'p> {
         }
     }
 
+    /// A condition's truth value alone: no atoms, and `and`/`or` skip their second operand
+    /// when the first decides (Kleene: false and x = false, true or x = true).
+    fn decide(&mut self, ir: &Ir) -> Tri {
+        match &ir.kind {
+            IrKind::Binary(BinOp::And, a, b) => {
+                let ra = self.cond(a).0;
+                if ra == Tri::False && self.short_circuits() {
+                    return Tri::False;
+                }
+                ra.and(self.cond(b).0)
+            }
+            IrKind::Binary(BinOp::Or, a, b) => {
+                let ra = self.cond(a).0;
+                if ra == Tri::True && self.short_circuits() {
+                    return Tri::True;
+                }
+                ra.or(self.cond(b).0)
+            }
+            IrKind::Not(inner) => self.cond(inner).0.negate(),
+            IrKind::Call { rule, args } => {
+                let Some(compiled) = self.program.rules.get(rule) else { return Tri::Unknown };
+                if self.depth >= MAX_CALL_DEPTH {
+                    return Tri::Unknown;
+                }
+                let mut locals = vec![Node::unknown(); compiled.item.locals as usize];
+                for (slot, arg) in locals.iter_mut().zip(args) {
+                    *slot = self.eval(arg);
+                }
+                let saved_locals = std::mem::replace(&mut self.locals, locals);
+                let saved_item = self.observations.is_some().then(|| std::mem::replace(&mut self.item, rule.clone()));
+                self.depth += 1;
+                let result = self.cond(&compiled.item.body).0;
+                self.depth -= 1;
+                if let Some(item) = saved_item {
+                    self.item = item;
+                }
+                self.locals = saved_locals;
+                result
+            }
+            _ => Tri::of(&self.eval(ir).value),
+        }
+    }
+
     /// Evaluates with an optional note explaining the result (used for quantifiers).
     fn eval_noted(&mut self, ir: &Ir) -> (Node, Option<String>) {
         match &ir.kind {
@@ -325,7 +387,10 @@ impl<'p> Evaluator<'p> {
         }
     }
 
-    fn read(&mut self, path: Arc<str>, node: &Node, parent: Option<&Arc<Origin>>) {
+    fn read(&mut self, path: impl FnOnce() -> Arc<str>, node: &Node, parent: Option<&Arc<Origin>>) {
+        if !self.explain {
+            return;
+        }
         let absent = matches!(node.value, Value::Unknown);
         // Records, and lists of records, are steps on the way to the values that matter.
         let is_structure = match &node.value {
@@ -337,7 +402,7 @@ impl<'p> Evaluator<'p> {
             return;
         }
         let origin = node.origin.clone().or_else(|| parent.cloned());
-        self.reads.push(Read { path, value: node.value.clone(), origin, absent });
+        self.reads.push(Read { path: path(), value: node.value.clone(), origin, absent });
     }
 
     /// Evaluates an expression to a value.
@@ -356,9 +421,8 @@ impl<'p> Evaluator<'p> {
                 let base = self.eval(base);
                 match &base.value {
                     Value::Record(fields) => {
-                        let path = child_path(&base, name);
                         let field = fields.get(*slot as usize).cloned().unwrap_or_else(Node::unknown);
-                        self.read(path, &field, base.origin.as_ref());
+                        self.read(|| child_path(&base, name), &field, base.origin.as_ref());
                         field
                     }
                     _ => Node::unknown(),
@@ -373,7 +437,7 @@ impl<'p> Evaluator<'p> {
                             .find(|(k, _)| k == key)
                             .map(|(_, v)| v.clone())
                             .unwrap_or_else(Node::unknown);
-                        self.read(child_path(&base, key), &found, base.origin.as_ref());
+                        self.read(|| child_path(&base, key), &found, base.origin.as_ref());
                         found
                     }
                     _ => Node::unknown(),
@@ -500,8 +564,11 @@ impl<'p> Evaluator<'p> {
         body: &Ir,
     ) -> (Node, Option<String>) {
         let Some(items) = self.elements(collection) else {
-            return (Node::unknown(), Some("the list is absent".into()));
+            return (Node::unknown(), self.explain.then(|| "the list is absent".into()));
         };
+        if !self.explain {
+            return (Node::computed(tri_value(self.decide_quantified(quant, slot, &items, filter, body))), None);
+        }
         let mark = self.reads.len();
         let mut acc = if quant == Quant::All { Tri::True } else { Tri::False };
         let mut deciding: Vec<(usize, Vec<Read>)> = Vec::new();
@@ -560,6 +627,32 @@ impl<'p> Evaluator<'p> {
             self.reads.extend(reads);
         }
         (Node::computed(tri_value(acc)), note)
+    }
+
+    /// A quantifier's value alone, stopping at the first element that decides it.
+    fn decide_quantified(&mut self, quant: Quant, slot: u32, items: &[Node], filter: Option<&Ir>, body: &Ir) -> Tri {
+        let mut acc = if quant == Quant::All { Tri::True } else { Tri::False };
+        for item in items {
+            if let Some(l) = self.locals.get_mut(slot as usize) {
+                *l = item.clone();
+            }
+            let applies = filter.map_or(Tri::True, |f| Tri::of(&self.eval(f).value));
+            let element = match (quant, applies) {
+                (Quant::All, Tri::False) => Tri::True,
+                (Quant::Any, Tri::False) => Tri::False,
+                (Quant::All, _) => applies.negate().or(Tri::of(&self.eval(body).value)),
+                (Quant::Any, _) => applies.and(Tri::of(&self.eval(body).value)),
+            };
+            acc = if quant == Quant::All { acc.and(element) } else { acc.or(element) };
+            let decided = match quant {
+                Quant::All => acc == Tri::False,
+                Quant::Any => acc == Tri::True,
+            };
+            if decided && self.short_circuits() {
+                break;
+            }
+        }
+        acc
     }
 
     fn aggregate(

@@ -21,63 +21,97 @@ use tenet_db::ir::{CompiledMessagePart, CompiledObligation};
 use tenet_input::{Document, Source};
 use tenet_syntax::Diagnostic;
 
-/// Evaluates documents against one program and keeps track of which waivers were used.
-pub struct Session<'p> {
+/// Which findings carry their explanation and evidence. Deciding an outcome is cheap;
+/// explaining it (the conditions as written, the values read, their places) is not, so a run
+/// over many documents explains only what it reports.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Explain {
+    /// Violated, undetermined and waived findings (and findings an expired waiver matched).
+    #[default]
+    Failing,
+    /// Every finding, satisfied and not applicable included.
+    All,
+}
+
+/// Evaluates documents against one program as of one date. It holds no per-document state,
+/// so one `Evaluation` serves many threads (`&self`); what a run accumulates (waivers used,
+/// totals) lives in a [`Tally`].
+pub struct Evaluation<'p> {
     program: &'p Program,
     today: Date,
     /// Parameter values replacing the program's (a test's overrides).
     params: Option<&'p ParamValues>,
     /// Which obligations to evaluate (aligned with `program.obligations`).
     selected: Vec<bool>,
-    /// Condition values seen, when coverage is recorded.
-    observations: Option<Vec<Observation>>,
+    /// Whether to record every condition's value, for test coverage.
+    coverage: bool,
+    explain: Explain,
     /// The obligations declared as exceptions, by name, found once rather than per finding.
     exception_items: std::collections::BTreeMap<&'p str, &'p ProgramItem<CompiledObligation>>,
-    waiver_used: Vec<bool>,
     /// `path:line:column` of each obligation, computed once.
-    defined_at: Vec<String>,
-    reports: Vec<DocumentReport>,
-    /// Validation diagnostics per report (same order as the reports), with spans into the
-    /// document's source, for rendering.
-    diagnostics: Vec<DocumentDiagnostics>,
+    defined_at: Vec<Arc<str>>,
+    /// Indexes of the waivers of each obligation, found once rather than per finding.
+    waivers_of: std::collections::BTreeMap<&'p str, Vec<usize>>,
 }
 
-/// A document's source with the diagnostics found in it, for rendering.
-pub type DocumentDiagnostics = (Arc<Source>, Vec<Diagnostic>);
+/// Everything one document gave: its report, the diagnostics behind its problems (spans into
+/// its source, for rendering), which waivers it used, and coverage observations.
+#[derive(Debug)]
+pub struct DocumentResult {
+    /// The report, as JSON output prints it.
+    pub report: DocumentReport,
+    /// The document's source (a whole YAML stream for its documents).
+    pub source: Arc<Source>,
+    /// Validation diagnostics, spans absolute in `source`.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Indexes into `program.waivers` of the waivers applied.
+    pub waivers_used: Vec<usize>,
+    /// Condition values seen, when coverage is recorded.
+    pub observations: Vec<Observation>,
+}
 
-impl<'p> Session<'p> {
-    /// A session evaluating against `program` as of `today`.
+impl<'p> Evaluation<'p> {
+    /// An evaluation against `program` as of `today`, every obligation selected.
     pub fn new(program: &'p Program, today: Date) -> Self {
         let defined_at = program
             .obligations
             .iter()
             .map(|ob| {
                 let (line, column) = line_col(&ob.text, ob.offset as usize);
-                format!("{}:{line}:{column}", ob.path)
+                Arc::from(format!("{}:{line}:{column}", ob.path))
             })
             .collect();
-        Session {
+        let mut waivers_of: std::collections::BTreeMap<&'p str, Vec<usize>> = Default::default();
+        for (i, w) in program.waivers.iter().enumerate() {
+            waivers_of.entry(&*w.item.target).or_default().push(i);
+        }
+        Evaluation {
             program,
             today,
             params: None,
             selected: vec![true; program.obligations.len()],
-            observations: None,
+            coverage: false,
+            explain: Explain::default(),
             exception_items: program
                 .obligations
                 .iter()
                 .filter(|o| program.exceptions.values().flatten().any(|e| *e == o.item.name))
                 .map(|o| (&*o.item.name, o))
                 .collect(),
-            waiver_used: vec![false; program.waivers.len()],
             defined_at,
-            reports: Vec::new(),
-            diagnostics: Vec::new(),
+            waivers_of,
         }
     }
 
     /// Uses `params` before the program's parameter values (for a test's overrides).
     pub fn with_params(mut self, params: &'p ParamValues) -> Self {
         self.params = Some(params);
+        self
+    }
+
+    /// Sets which findings are explained.
+    pub fn with_explain(mut self, explain: Explain) -> Self {
+        self.explain = explain;
         self
     }
 
@@ -89,43 +123,59 @@ impl<'p> Session<'p> {
 
     /// Records the value of every condition evaluated, for test coverage.
     pub fn record_coverage(&mut self) {
-        self.observations = Some(Vec::new());
+        self.coverage = true;
     }
 
-    /// The condition values recorded so far, emptied.
-    pub fn take_observations(&mut self) -> Vec<Observation> {
-        self.observations.as_mut().map(std::mem::take).unwrap_or_default()
+    /// The program evaluated.
+    pub fn program(&self) -> &'p Program {
+        self.program
     }
 
-    /// Records an input that could not be loaded at all (the caller renders the load error).
-    /// `index` is the position in a YAML stream of the document that failed (0 otherwise).
-    pub fn load_failed(&mut self, source: &str, index: usize, problem: InputProblem) {
-        self.reports.push(DocumentReport {
-            source: source.to_string(),
-            index,
-            id: None,
-            kind: None,
-            findings: Vec::new(),
-            problems: vec![problem],
-            evaluated: false,
-        });
-        self.diagnostics.push((Arc::new(Source::new(source, "", tenet_input::Format::Yaml)), Vec::new()));
+    /// The evaluation date.
+    pub fn today(&self) -> Date {
+        self.today
+    }
+
+    /// The result for an input that could not be loaded at all (the caller renders the load
+    /// error). `index` is the position in a YAML stream of the document that failed (0 otherwise).
+    pub fn load_failed(&self, source: &str, index: usize, problem: InputProblem) -> DocumentResult {
+        DocumentResult {
+            report: DocumentReport {
+                source: source.to_string(),
+                index,
+                id: None,
+                kind: None,
+                findings: Vec::new(),
+                problems: vec![problem],
+                evaluated: false,
+            },
+            source: Arc::new(Source::new(source, "", tenet_input::Format::Yaml)),
+            diagnostics: Vec::new(),
+            waivers_used: Vec::new(),
+            observations: Vec::new(),
+        }
     }
 
     /// Validates and evaluates one document. `kind` overrides the document's `kind:` field.
-    pub fn evaluate(&mut self, doc: &Document, kind: Option<&str>) {
+    pub fn evaluate(&self, doc: &Document, kind: Option<&str>) -> DocumentResult {
         let source = doc.source.clone();
         let id = doc.root.get("id").and_then(|n| n.as_str()).map(str::to_string);
         let written_kind = doc.root.get("kind");
         let kind_name = kind.map(str::to_string).or_else(|| written_kind.and_then(|k| k.as_str()).map(str::to_string));
-        let mut report = DocumentReport {
-            source: source.name.clone(),
-            index: doc.index,
-            id,
-            kind: kind_name.clone(),
-            findings: Vec::new(),
-            problems: Vec::new(),
-            evaluated: false,
+        let mut result = DocumentResult {
+            report: DocumentReport {
+                source: source.name.clone(),
+                index: doc.index,
+                id,
+                kind: kind_name.clone(),
+                findings: Vec::new(),
+                problems: Vec::new(),
+                evaluated: false,
+            },
+            source: source.clone(),
+            diagnostics: Vec::new(),
+            waivers_used: Vec::new(),
+            observations: Vec::new(),
         };
         let mut diagnostics = Vec::new();
         match self.schemas_for(kind_name.as_deref(), kind.is_some()) {
@@ -140,14 +190,14 @@ impl<'p> Session<'p> {
                     roots.push((schema.name.clone(), root));
                 }
                 if ok {
-                    report.evaluated = true;
+                    result.report.evaluated = true;
                     for (i, ob) in self.program.obligations.iter().enumerate() {
                         if !self.selected.get(i).copied().unwrap_or(true) {
                             continue;
                         }
                         if let Some((_, root)) = roots.iter().find(|(name, _)| *name == ob.item.kind) {
-                            let finding = self.finding(i, ob, root);
-                            report.findings.push(finding);
+                            let finding = self.finding(i, ob, root, &mut result);
+                            result.report.findings.push(finding);
                         }
                     }
                 }
@@ -166,9 +216,9 @@ impl<'p> Session<'p> {
             }
         }
         diagnostics.dedup();
-        report.problems = diagnostics.iter().map(|d| problem(&source, d)).collect();
-        self.reports.push(report);
-        self.diagnostics.push((source, diagnostics));
+        result.report.problems = diagnostics.iter().map(|d| problem(&source, d)).collect();
+        result.diagnostics = diagnostics;
+        result
     }
 
     /// The schemas a document of `kind` is checked against.
@@ -239,33 +289,43 @@ impl<'p> Session<'p> {
         names
     }
 
-    fn finding(&mut self, index: usize, ob: &ProgramItem<CompiledObligation>, root: &value::Node) -> Finding {
+    fn evaluator(&self, root: &value::Node) -> Evaluator<'p> {
+        let ev = Evaluator::new(self.program, root.clone(), self.today).with_params(self.params);
+        if self.coverage { ev.recording() } else { ev }
+    }
+
+    /// Decides one obligation for one document, then explains it if it is to be reported
+    /// with its explanation (a second, explaining evaluation: the same code path, so the
+    /// outcome cannot differ).
+    fn finding(
+        &self,
+        index: usize,
+        ob: &'p ProgramItem<CompiledObligation>,
+        root: &value::Node,
+        result: &mut DocumentResult,
+    ) -> Finding {
         let item = &ob.item;
-        let mut ev = Evaluator::new(self.program, root.clone(), self.today).with_params(self.params);
-        if self.observations.is_some() {
-            ev = ev.recording();
-        }
-        ev.set_item(&item.name);
-        let (applies, when_atoms) = match &item.when {
-            Some(w) => ev.condition_in(w, &ob.text, ob.offset, item.locals),
-            None => (Tri::True, Vec::new()),
-        };
-        let (applies, exception_atoms, displaced_by) = self.exceptions(item, applies, &mut ev);
-        let (holds, req_atoms) = if applies == Tri::False {
-            (Tri::Unknown, Vec::new())
+        let mut ev = self.evaluator(root).deciding();
+        let decided = self.decide(item, ob, &mut ev);
+        result.observations.extend(ev.take_observations());
+        let waiver = if matches!(decided.status, Outcome::Violated | Outcome::Undetermined) {
+            self.matching_waiver(&item.name, root)
         } else {
-            let (r, atoms) = ev.condition_in(&item.requirement, &ob.text, ob.offset, item.locals);
-            (if item.negated { r.negate() } else { r }, atoms)
+            None
         };
-        let status = match (applies, holds) {
-            (Tri::False, _) => Outcome::NotApplicable,
-            (_, Tri::True) => Outcome::Satisfied,
-            (Tri::True, Tri::False) => Outcome::Violated,
-            _ => Outcome::Undetermined,
+        // Waivers only match violated and undetermined findings, so these are the failing ones.
+        let explained = self.explain == Explain::All || matches!(decided.status, Outcome::Violated | Outcome::Undetermined);
+        let decided = if explained {
+            let mut ev = Evaluator::new(self.program, root.clone(), self.today).with_params(self.params);
+            self.decide(item, ob, &mut ev)
+        } else {
+            decided
         };
         let mut explanation: Vec<Condition> = Vec::new();
         let requirement_clause = if item.negated { "forbidden" } else { "requirement" };
-        for (clause, atoms) in [("when", when_atoms), ("exception", exception_atoms), (requirement_clause, req_atoms)] {
+        for (clause, atoms) in
+            [("when", decided.when_atoms), ("exception", decided.exception_atoms), (requirement_clause, decided.req_atoms)]
+        {
             for atom in atoms {
                 explanation.push(Condition {
                     clause,
@@ -282,31 +342,61 @@ impl<'p> Session<'p> {
                 all_evidence.push(e.clone());
             }
         }
-        let message = match &displaced_by {
-            Some(by) => format!("displaced by the exception `{by}`, which applies to this document"),
-            None => self.message(item, &mut ev, ob),
-        };
-        if let Some(obs) = &mut self.observations {
-            obs.extend(ev.take_observations());
-        }
         let mut finding = Finding {
-            obligation: item.name.to_string(),
+            obligation: item.name.clone(),
             modality: item.modality.keyword(),
-            area: item.area.to_string(),
+            area: item.area.clone(),
             severity: item.severity.as_str(),
-            status,
-            message,
-            cite: item.cite.iter().map(|c| c.to_string()).collect(),
+            status: decided.status,
+            message: decided.message,
+            cite: item.cite.clone(),
             evidence: all_evidence,
             explanation,
             waiver: None,
-            displaced_by,
-            defined_at: self.defined_at.get(index).cloned().unwrap_or_default(),
+            displaced_by: decided.displaced_by,
+            defined_at: self.defined_at.get(index).cloned().unwrap_or_else(|| Arc::from("")),
         };
-        if matches!(status, Outcome::Violated | Outcome::Undetermined) {
-            self.apply_waivers(&mut finding, root);
+        if let Some((i, note)) = waiver {
+            let note = WaiverNote { original_status: finding.status, ..note };
+            if !note.expired {
+                result.waivers_used.push(i);
+                finding.status = Outcome::Waived;
+            }
+            finding.waiver = Some(note);
         }
         finding
+    }
+
+    /// The outcome of one obligation, with the atoms that decided it when `ev` explains.
+    fn decide(
+        &self,
+        item: &CompiledObligation,
+        ob: &ProgramItem<CompiledObligation>,
+        ev: &mut Evaluator<'_>,
+    ) -> Decided {
+        ev.set_item(&item.name);
+        let (applies, when_atoms) = match &item.when {
+            Some(w) => ev.condition_in(w, &ob.text, ob.offset, item.locals),
+            None => (Tri::True, Vec::new()),
+        };
+        let (applies, exception_atoms, displaced_by) = self.exceptions(item, applies, ev);
+        let (holds, req_atoms) = if applies == Tri::False {
+            (Tri::Unknown, Vec::new())
+        } else {
+            let (r, atoms) = ev.condition_in(&item.requirement, &ob.text, ob.offset, item.locals);
+            (if item.negated { r.negate() } else { r }, atoms)
+        };
+        let status = match (applies, holds) {
+            (Tri::False, _) => Outcome::NotApplicable,
+            (_, Tri::True) => Outcome::Satisfied,
+            (Tri::True, Tri::False) => Outcome::Violated,
+            _ => Outcome::Undetermined,
+        };
+        let message = match &displaced_by {
+            Some(by) => format!("displaced by the exception `{by}`, which applies to this document"),
+            None => self.message(item, ev, ob),
+        };
+        Decided { status, message, when_atoms, exception_atoms, req_atoms, displaced_by }
     }
 
     /// Applies the exceptions declared to `item`: its applicability becomes
@@ -351,12 +441,13 @@ impl<'p> Session<'p> {
         (applies.and(any.negate()), atoms, displaced_by)
     }
 
-    fn apply_waivers(&mut self, finding: &mut Finding, root: &value::Node) {
-        for (i, w) in self.program.waivers.iter().enumerate() {
-            if *w.item.target != *finding.obligation {
-                continue;
-            }
-            let mut ev = Evaluator::new(self.program, root.clone(), self.today);
+    /// The first active waiver of `obligation` whose selector holds for the document, else
+    /// the last expired one that does (reported, not applied); with its index.
+    fn matching_waiver(&self, obligation: &str, root: &value::Node) -> Option<(usize, WaiverNote)> {
+        let mut found = None;
+        for &i in self.waivers_of.get(obligation)? {
+            let Some(w) = self.program.waivers.get(i) else { continue };
+            let mut ev = Evaluator::new(self.program, root.clone(), self.today).deciding();
             let (selected, _) = ev.condition_in(&w.item.selector, &w.text, w.offset, w.item.locals);
             if selected != Tri::True {
                 continue;
@@ -368,18 +459,14 @@ impl<'p> Session<'p> {
                 approved_by: w.item.approved_by.to_string(),
                 until: w.item.until.to_string(),
                 expired,
-                original_status: finding.status,
+                original_status: Outcome::Violated,
             };
             if !expired {
-                if let Some(used) = self.waiver_used.get_mut(i) {
-                    *used = true;
-                }
-                finding.status = Outcome::Waived;
-                finding.waiver = Some(note);
-                return;
+                return Some((i, note));
             }
-            finding.waiver = Some(note);
+            found = Some((i, note));
         }
+        found
     }
 
     fn message(
@@ -413,15 +500,16 @@ impl<'p> Session<'p> {
         out
     }
 
-    /// Finishes the run: the reports, unused and expired waivers, and totals.
-    pub fn finish(self) -> (RunReport, Vec<DocumentDiagnostics>) {
+    /// The waivers to report at the end of a run: expired ones, and active ones no document
+    /// used (`used` is indexed like `program.waivers`).
+    pub fn waiver_reports(&self, used: &[bool]) -> Vec<WaiverReport> {
         let mut waivers = Vec::new();
-        for (w, used) in self.program.waivers.iter().zip(&self.waiver_used) {
+        for (i, w) in self.program.waivers.iter().enumerate() {
             let (line, column) = line_col(&w.text, w.offset as usize);
             let expired = value::civil_date(w.item.until).is_none_or(|u| u < self.today);
             let status = if expired {
                 "expired"
-            } else if !used {
+            } else if !used.get(i).copied().unwrap_or(false) {
                 "unused"
             } else {
                 continue;
@@ -433,6 +521,11 @@ impl<'p> Session<'p> {
                 defined_at: format!("{}:{line}:{column}", w.path),
             });
         }
+        waivers
+    }
+
+    /// The library parameters given new values, with where.
+    pub fn override_reports(&self) -> Vec<OverrideReport> {
         let mut overrides = Vec::new();
         for o in &self.program.overrides {
             let Some(param) = self.program.params.get(&o.item.param) else { continue };
@@ -447,15 +540,118 @@ impl<'p> Session<'p> {
                 defined_at: format!("{}:{line}:{column}", o.path),
             });
         }
-        let mut report = RunReport {
-            today: self.today.to_string(),
-            documents: self.reports,
-            waivers,
-            overrides,
-            summary: Summary::default(),
+        overrides
+    }
+
+    /// An empty tally for a run of this evaluation.
+    pub fn tally(&self) -> Tally {
+        Tally {
+            summary: Summary::new(self.program.skipped.iter().map(|s| s.to_string()).collect()),
+            waiver_used: vec![false; self.program.waivers.len()],
+        }
+    }
+}
+
+/// What deciding one obligation gave.
+struct Decided {
+    status: Outcome,
+    message: String,
+    when_atoms: Vec<Atom>,
+    exception_atoms: Vec<Atom>,
+    req_atoms: Vec<Atom>,
+    displaced_by: Option<String>,
+}
+
+/// A run's totals, accumulated document by document in constant space (the size of the
+/// program, not of the input): the summary and which waivers were used.
+#[derive(Clone, Debug)]
+pub struct Tally {
+    /// Totals so far.
+    pub summary: Summary,
+    /// Which waivers some document used, indexed like `program.waivers`.
+    pub waiver_used: Vec<bool>,
+}
+
+impl Tally {
+    /// Counts one document.
+    pub fn add(&mut self, result: &DocumentResult) {
+        self.summary.add(&result.report);
+        for &i in &result.waivers_used {
+            if let Some(used) = self.waiver_used.get_mut(i) {
+                *used = true;
+            }
+        }
+    }
+}
+
+/// Evaluates documents one after another and keeps every result: the simple interface for a
+/// handful of documents (tests, code lenses). Runs over many documents use [`Evaluation`]
+/// and a [`Tally`] instead, and write each result as it comes.
+pub struct Session<'p> {
+    evaluation: Evaluation<'p>,
+    results: Vec<DocumentResult>,
+}
+
+/// A document's source with the diagnostics found in it, for rendering.
+pub type DocumentDiagnostics = (Arc<Source>, Vec<Diagnostic>);
+
+impl<'p> Session<'p> {
+    /// A session evaluating against `program` as of `today`, explaining every finding.
+    pub fn new(program: &'p Program, today: Date) -> Self {
+        Session { evaluation: Evaluation::new(program, today).with_explain(Explain::All), results: Vec::new() }
+    }
+
+    /// Uses `params` before the program's parameter values (for a test's overrides).
+    pub fn with_params(mut self, params: &'p ParamValues) -> Self {
+        self.evaluation = self.evaluation.with_params(params);
+        self
+    }
+
+    /// Evaluates only the obligations for which `keep` is true.
+    pub fn select(&mut self, keep: impl Fn(&CompiledObligation) -> bool) {
+        self.evaluation.select(keep);
+    }
+
+    /// Records the value of every condition evaluated, for test coverage.
+    pub fn record_coverage(&mut self) {
+        self.evaluation.record_coverage();
+    }
+
+    /// The condition values recorded so far, emptied.
+    pub fn take_observations(&mut self) -> Vec<Observation> {
+        self.results.iter_mut().flat_map(|r| std::mem::take(&mut r.observations)).collect()
+    }
+
+    /// Records an input that could not be loaded at all.
+    pub fn load_failed(&mut self, source: &str, index: usize, problem: InputProblem) {
+        self.results.push(self.evaluation.load_failed(source, index, problem));
+    }
+
+    /// Validates and evaluates one document. `kind` overrides the document's `kind:` field.
+    pub fn evaluate(&mut self, doc: &Document, kind: Option<&str>) {
+        self.results.push(self.evaluation.evaluate(doc, kind));
+    }
+
+    /// Finishes the run: the reports, unused and expired waivers, and totals.
+    pub fn finish(self) -> (RunReport, Vec<DocumentDiagnostics>) {
+        let mut tally = self.evaluation.tally();
+        for r in &self.results {
+            tally.add(r);
+        }
+        let mut documents = Vec::with_capacity(self.results.len());
+        let mut diagnostics = Vec::with_capacity(self.results.len());
+        for r in self.results {
+            documents.push(r.report);
+            diagnostics.push((r.source, r.diagnostics));
+        }
+        let report = RunReport {
+            today: self.evaluation.today.to_string(),
+            documents,
+            waivers: self.evaluation.waiver_reports(&tally.waiver_used),
+            overrides: self.evaluation.override_reports(),
+            summary: tally.summary,
         };
-        report.summarise(self.program.skipped.iter().map(|s| s.to_string()).collect());
-        (report, self.diagnostics)
+        (report, diagnostics)
     }
 }
 

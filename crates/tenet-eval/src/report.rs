@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The outcome for one (document, obligation) pair.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -92,11 +93,11 @@ pub struct WaiverNote {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Finding {
     /// Fully qualified obligation name.
-    pub obligation: String,
+    pub obligation: Arc<str>,
     /// `obligation`, `prohibition` or `recommendation`.
     pub modality: &'static str,
     /// Area of concern.
-    pub area: String,
+    pub area: Arc<str>,
     /// Severity.
     pub severity: &'static str,
     /// The outcome.
@@ -104,7 +105,7 @@ pub struct Finding {
     /// What it means for this document, with values filled in.
     pub message: String,
     /// Citations.
-    pub cite: Vec<String>,
+    pub cite: Vec<Arc<str>>,
     /// Every document value the outcome depended on.
     pub evidence: Vec<Evidence>,
     /// The conditions that decided it.
@@ -116,7 +117,7 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub displaced_by: Option<String>,
     /// Where the obligation is declared, as `path:line:column`.
-    pub defined_at: String,
+    pub defined_at: Arc<str>,
 }
 
 /// A library parameter whose value a package changed with `override`.
@@ -214,24 +215,43 @@ pub struct RunReport {
     pub summary: Summary,
 }
 
-impl RunReport {
-    /// Recomputes the summary from the documents.
-    pub fn summarise(&mut self, skipped: Vec<String>) {
-        let mut s = Summary { documents: self.documents.len(), skipped_obligations: skipped, ..Summary::default() };
+impl Summary {
+    /// Empty totals, naming the obligations left out because of policy errors.
+    pub fn new(skipped_obligations: Vec<String>) -> Summary {
+        let mut s = Summary { skipped_obligations, ..Summary::default() };
         for outcome in Outcome::ALL {
             s.by_status.insert(outcome.as_str(), 0);
         }
-        for doc in &self.documents {
-            if !doc.evaluated {
-                s.documents_with_errors += 1;
-            }
-            for f in &doc.findings {
-                *s.by_status.entry(f.status.as_str()).or_default() += 1;
-                if f.status == Outcome::Violated {
-                    *s.violated_by_area.entry(f.area.clone()).or_default() += 1;
-                    *s.violated_by_severity.entry(f.severity).or_default() += 1;
+        s
+    }
+
+    /// Counts one document's findings.
+    pub fn add(&mut self, doc: &DocumentReport) {
+        self.documents += 1;
+        if !doc.evaluated {
+            self.documents_with_errors += 1;
+        }
+        for f in &doc.findings {
+            *self.by_status.entry(f.status.as_str()).or_default() += 1;
+            if f.status == Outcome::Violated {
+                match self.violated_by_area.get_mut(&*f.area) {
+                    Some(n) => *n += 1,
+                    None => {
+                        self.violated_by_area.insert(f.area.to_string(), 1);
+                    }
                 }
+                *self.violated_by_severity.entry(f.severity).or_default() += 1;
             }
+        }
+    }
+}
+
+impl RunReport {
+    /// Recomputes the summary from the documents.
+    pub fn summarise(&mut self, skipped: Vec<String>) {
+        let mut s = Summary::new(skipped);
+        for doc in &self.documents {
+            s.add(doc);
         }
         self.summary = s;
     }

@@ -49,7 +49,7 @@ pub fn code_lenses(
             *documents_of_kind.entry(kind.as_str()).or_default() += 1;
         }
         for finding in &doc.findings {
-            *counts.entry(finding.obligation.as_str()).or_default().entry(finding.status).or_default() += 1;
+            *counts.entry(&*finding.obligation).or_default().entry(finding.status).or_default() += 1;
         }
     }
     let parsed = tenet_db::parse(db, file);

@@ -2,9 +2,8 @@
 
 use std::sync::Arc;
 
-use miette::{Diagnostic, NamedSource, SourceSpan};
+use miette::{Diagnostic, SourceSpan};
 
-use crate::source::line_col;
 use crate::{Source, Span};
 
 /// Why an input could not be read or loaded.
@@ -21,7 +20,7 @@ pub enum LoadError {
         message: String,
         /// The text.
         #[source_code]
-        src: Arc<NamedSource<Arc<str>>>,
+        src: Arc<crate::Source>,
         /// Where.
         #[label("{label}")]
         span: SourceSpan,
@@ -44,7 +43,7 @@ pub enum LoadError {
         column: usize,
         /// The text, with invalid bytes replaced.
         #[source_code]
-        src: Arc<NamedSource<Arc<str>>>,
+        src: Arc<crate::Source>,
         /// The first invalid byte.
         #[label("first invalid byte")]
         span: SourceSpan,
@@ -73,7 +72,7 @@ pub enum LoadError {
         limit: usize,
         /// The text.
         #[source_code]
-        src: Arc<NamedSource<Arc<str>>>,
+        src: Arc<crate::Source>,
         /// The collection that passes the limit.
         #[label("this passes the nesting limit")]
         span: SourceSpan,
@@ -87,7 +86,7 @@ pub enum LoadError {
         key: String,
         /// The text.
         #[source_code]
-        src: Arc<NamedSource<Arc<str>>>,
+        src: Arc<crate::Source>,
         /// The second occurrence.
         #[label("duplicate key")]
         span: SourceSpan,
@@ -124,7 +123,7 @@ impl LoadError {
     /// The file (or `<stdin>`) the error is about, as given.
     pub fn file(&self) -> &str {
         match self {
-            Self::Syntax { src, .. } | Self::TooDeep { src, .. } | Self::DuplicateKey { src, .. } => src.name(),
+            Self::Syntax { src, .. } | Self::TooDeep { src, .. } | Self::DuplicateKey { src, .. } => &src.name,
             Self::Utf8 { file, .. }
             | Self::TooLarge { file, .. }
             | Self::Io { file, .. }
@@ -148,7 +147,7 @@ impl LoadError {
         match self {
             Self::Utf8 { line, column, .. } => Some((*line, *column)),
             Self::Syntax { src, span, .. } | Self::TooDeep { src, span, .. } | Self::DuplicateKey { src, span, .. } => {
-                Some(line_col(src.inner(), span.offset()))
+                Some(src.line_col(span.offset()))
             }
             Self::TooLarge { .. } | Self::Io { .. } | Self::Format { .. } => None,
         }

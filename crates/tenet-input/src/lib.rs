@@ -63,6 +63,23 @@ pub fn load(source: Arc<Source>, limits: &Limits) -> Result<Vec<Document>, LoadE
     }
 }
 
+/// The documents of NDJSON text: each non-blank line with its 0-based line number (a `\r`
+/// before the newline is dropped).
+pub fn ndjson_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.split('\n')
+        .enumerate()
+        .map(|(i, line)| (i, line.strip_suffix('\r').unwrap_or(line)))
+        .filter(|(_, line)| !line.trim().is_empty())
+}
+
+/// Loads one line of an NDJSON file (`line` is 0-based) as a JSON document whose positions
+/// name the file's line; the document's index is its line number.
+pub fn load_json_line(name: &str, line: usize, text: &str, limits: &Limits) -> Result<Document, LoadError> {
+    let source = Arc::new(Source::new(name, text, Format::Json).with_line_offset(line));
+    let root = json::parse(&source, limits)?;
+    Ok(Document { source, index: line, root })
+}
+
 /// Like [`load`], but keeps the documents of a YAML stream that precede an error, so one
 /// broken document in a stream does not hide the others.
 pub fn load_partial(source: Arc<Source>, limits: &Limits) -> (Vec<Document>, Option<LoadError>) {
@@ -79,6 +96,11 @@ pub fn load_partial(source: Arc<Source>, limits: &Limits) -> (Vec<Document>, Opt
         Format::Yaml => yaml::load(&source, limits, &mut documents),
         Format::Json => json::parse(&source, limits).map(|root| documents.push(Document { source, index: 0, root })),
         Format::Toml => toml::parse(&source, limits).map(|root| documents.push(Document { source, index: 0, root })),
+        Format::Ndjson => ndjson_lines(&source.text).try_for_each(|(line, text)| {
+            let document = load_json_line(&source.name, line, text, limits)?;
+            documents.push(document);
+            Ok(())
+        }),
     };
     (documents, result.err())
 }

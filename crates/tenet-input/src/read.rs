@@ -95,7 +95,7 @@ pub(crate) fn decode(
             let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
             let (line, column) = line_col(&text, bad);
             Err(LoadError::Utf8 {
-                src: Arc::new(miette::NamedSource::new(&name, Arc::from(text))),
+                src: Arc::new(Source::from_parts(name.clone(), Arc::from(text), Format::Yaml)),
                 file: name,
                 line,
                 column,

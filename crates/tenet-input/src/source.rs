@@ -16,6 +16,8 @@ pub enum Format {
     Json,
     /// TOML 1.0.
     Toml,
+    /// Newline-delimited JSON (`.ndjson`, `.jsonl`): one JSON document per line.
+    Ndjson,
 }
 
 impl Format {
@@ -25,6 +27,7 @@ impl Format {
             "yaml" | "yml" => Some(Self::Yaml),
             "json" => Some(Self::Json),
             "toml" => Some(Self::Toml),
+            "ndjson" | "jsonl" => Some(Self::Ndjson),
             _ => None,
         }
     }
@@ -70,6 +73,7 @@ impl Format {
             Self::Yaml => "yaml",
             Self::Json => "json",
             Self::Toml => "toml",
+            Self::Ndjson => "ndjson",
         }
     }
 }
@@ -91,6 +95,9 @@ pub struct Source {
     pub format: Format,
     /// Byte offsets of line starts, built on first use so positions cost a binary search.
     line_starts: std::sync::OnceLock<Vec<usize>>,
+    /// Lines before the text in the file it came from (a line of an NDJSON file is a source
+    /// of its own, and its positions still name the file's line).
+    first_line: usize,
 }
 
 impl PartialEq for Source {
@@ -113,7 +120,24 @@ impl Source {
 
     /// A source from its parts, the text taken exactly as given (a byte-order mark stays).
     pub fn from_parts(name: String, text: Arc<str>, format: Format) -> Self {
-        Self { name, text, format, line_starts: std::sync::OnceLock::new() }
+        Self { name, text, format, line_starts: std::sync::OnceLock::new(), first_line: 0 }
+    }
+
+    /// The same source, positioned `lines` lines into its file: every line number it reports
+    /// (positions and snippets) is moved down by `lines`.
+    pub fn with_line_offset(mut self, lines: usize) -> Self {
+        self.first_line = lines;
+        self
+    }
+
+    /// Lines before this text in its file (0 unless it is part of a file).
+    pub fn line_offset(&self) -> usize {
+        self.first_line
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts
+            .get_or_init(|| std::iter::once(0).chain(self.text.match_indices('\n').map(|(i, _)| i + 1)).collect())
     }
 
     /// The 1-based line and 1-based column (counted in chars) of a byte offset; offsets past
@@ -124,18 +148,47 @@ impl Source {
         while offset > 0 && !text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let starts = self
-            .line_starts
-            .get_or_init(|| std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect());
+        let starts = self.line_starts();
         let line = starts.partition_point(|&start| start <= offset);
         let line_start = line.checked_sub(1).and_then(|i| starts.get(i)).copied().unwrap_or(0);
         let column = text.get(line_start..offset).unwrap_or("").chars().count() + 1;
-        (line.max(1), column)
+        (line.max(1) + self.first_line, column)
     }
 
     /// The source as miette wants it for diagnostics.
-    pub(crate) fn named(&self) -> Arc<miette::NamedSource<Arc<str>>> {
-        Arc::new(miette::NamedSource::new(&self.name, Arc::clone(&self.text)))
+    pub(crate) fn named(&self) -> Arc<Source> {
+        Arc::new(self.clone())
+    }
+}
+
+/// Snippets for diagnostics in time proportional to the snippet, not to the text before it:
+/// miette's own reading of a `str` scans from the start of the text for every snippet, which
+/// made rendering the findings of a long YAML stream quadratic. Here the line index finds the
+/// first line of context, miette reads from there, and line numbers are moved back into place
+/// (with the source's line offset).
+impl miette::SourceCode for Source {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let starts = self.line_starts();
+        let line = starts.partition_point(|&start| start <= span.offset()).saturating_sub(1);
+        let first = line.saturating_sub(context_lines_before);
+        let base = starts.get(first).copied().unwrap_or(0).min(self.text.len());
+        let window = self.text.get(base..).ok_or(miette::MietteError::OutOfBounds)?;
+        let shifted = miette::SourceSpan::new(span.offset().saturating_sub(base).into(), span.len());
+        let contents = window.read_span(&shifted, context_lines_before, context_lines_after)?;
+        let moved = miette::SourceSpan::new((contents.span().offset() + base).into(), contents.span().len());
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.clone(),
+            contents.data(),
+            moved,
+            contents.line() + first + self.first_line,
+            contents.column(),
+            contents.line_count() + first + self.first_line,
+        )))
     }
 }
 

@@ -1,4 +1,6 @@
-//! Finding and loading policy files into the salsa database.
+//! The one workspace loader: finding and reading policy files, the embedded standard library,
+//! a project's locked dependencies and `[params]`, into a salsa database. The command line,
+//! the language server and the [`crate::Engine`] all read a workspace through it.
 
 use std::path::{Path, PathBuf};
 use tenet_db::{Database, SourceFile, Workspace};
@@ -153,22 +155,6 @@ pub fn load(paths: &[PathBuf], std: Std) -> LoadedPolicies {
     load_with_project(paths, std, None)
 }
 
-/// The project whose `tenet.toml` is in the current directory (dependencies from the cache; no
-/// network), when the command was given no policy path. A broken manifest or a missing
-/// dependency is rendered, and the caller exits with the returned status.
-pub fn current_project(
-    paths_given: bool,
-    renderer: &crate::render::Renderer,
-) -> Result<Option<tenet_pkg::Project>, crate::Exit> {
-    if paths_given {
-        return Ok(None);
-    }
-    tenet_pkg::project::load(Path::new(".")).map_err(|e| {
-        eprint!("{}", renderer.report(&e));
-        crate::Exit::Input
-    })
-}
-
 /// As [`load`], adding a project's locked dependencies and its `[params]` as overrides.
 pub fn load_with_project(paths: &[PathBuf], std: Std, project: Option<&tenet_pkg::Project>) -> LoadedPolicies {
     let (found, mut errors) = collect(paths);
@@ -193,18 +179,11 @@ pub fn load_with_project(paths: &[PathBuf], std: Std, project: Option<&tenet_pkg
     let mut std_files = Vec::new();
     let mut manifest_params = None;
     if let Some(project) = project {
-        for dep in &project.dependencies {
-            for source in &dep.sources {
-                std_files.push(SourceFile::library(&db, source.path.display().to_string(), source.text.clone()));
-            }
-        }
-        if !project.params.is_empty() {
-            let text = tenet_db::manifest_overrides_source(project.params.iter().map(|p| (&*p.name, &*p.literal)));
-            let path = project.manifest.path.display().to_string();
-            let file = SourceFile::new(&db, format!("{path} [params]"), text);
-            files.push(file);
-            let manifest_text = std::fs::read_to_string(&project.manifest.path).unwrap_or_default();
-            manifest_params = Some(ManifestParams { file, path, text: manifest_text, params: project.params.clone() });
+        let (dependencies, params) = project_files(&db, project);
+        std_files.extend(dependencies.into_iter().map(|(_, file)| file));
+        if let Some(params) = params {
+            files.push(params.file);
+            manifest_params = Some(params);
         }
     }
     if std == Std::Include {
@@ -212,14 +191,46 @@ pub fn load_with_project(paths: &[PathBuf], std: Std, project: Option<&tenet_pkg
         // developed) replaces the embedded copy.
         let declared: Vec<_> =
             files.iter().chain(&std_files).filter_map(|f| tenet_db::file_outline(&db, *f).package.clone()).collect();
-        for (name, text) in tenet_std::FILES {
-            let file = SourceFile::library(&db, tenet_std::path_of(name), (*text).to_string());
-            let package = tenet_db::file_outline(&db, file).package.clone();
-            if package.is_none_or(|p| !declared.contains(&p)) {
-                std_files.push(file);
-            }
-        }
+        std_files.extend(std_files_except(&db, &declared).into_iter().map(|(_, file)| file));
     }
     let workspace = Workspace::new(&db, files.iter().chain(&std_files).copied().collect());
     LoadedPolicies { db, workspace, files, std_files, errors, manifest_params }
+}
+
+/// The embedded standard library's files as library inputs of `db` (salsa `Durability::HIGH`),
+/// with their names under `policies/std`, leaving out the packages in `declared` (a workspace
+/// that declares `std.privacy` itself replaces the embedded copy).
+pub fn std_files_except(db: &Database, declared: &[std::sync::Arc<str>]) -> Vec<(&'static str, SourceFile)> {
+    let mut out = Vec::new();
+    for (name, text) in tenet_std::FILES {
+        let file = SourceFile::library(db, tenet_std::path_of(name), (*text).to_string());
+        let package = tenet_db::file_outline(db, file).package.clone();
+        if package.is_none_or(|p| !declared.contains(&p)) {
+            out.push((*name, file));
+        }
+    }
+    out
+}
+
+/// What a project brings beside its own files: its locked dependencies' sources as library
+/// inputs of `db` (with their paths), and its `[params]` as a generated file of `override`s.
+pub fn project_files(
+    db: &Database,
+    project: &tenet_pkg::Project,
+) -> (Vec<(PathBuf, SourceFile)>, Option<ManifestParams>) {
+    let mut dependencies = Vec::new();
+    for dep in &project.dependencies {
+        for source in &dep.sources {
+            let file = SourceFile::library(db, source.path.display().to_string(), source.text.clone());
+            dependencies.push((source.path.clone(), file));
+        }
+    }
+    let params = (!project.params.is_empty()).then(|| {
+        let text = tenet_db::manifest_overrides_source(project.params.iter().map(|p| (&*p.name, &*p.literal)));
+        let path = project.manifest.path.display().to_string();
+        let file = SourceFile::new(db, format!("{path} [params]"), text);
+        let manifest_text = std::fs::read_to_string(&project.manifest.path).unwrap_or_default();
+        ManifestParams { file, path, text: manifest_text, params: project.params.clone() }
+    });
+    (dependencies, params)
 }

@@ -1,0 +1,651 @@
+# The obligations of Tenet's standard library (policies/std/*.tenet), encoded in Rego.
+#
+# Written for the benchmark that compares Tenet with regorus, and checked against `tenet eval`
+# on generated documents: for every document and obligation the outcome here is the one Tenet
+# reports. See README.md in this folder.
+#
+# Input:  `input` is one document of the standard model, with `kind` "Contract" or "AiSystem".
+#         `data.today` is the evaluation date, "YYYY-MM-DD" (Tenet's `--today`).
+# Output: `outcomes` (at the end of the file), an object from each fully qualified obligation name that applies to the
+#         document's kind to "satisfied", "violated", "not_applicable" or "undetermined".
+#
+# Tenet's logic has three values. Here a truth value is one of the strings "true", "false"
+# and "unknown", and a value the document does not give (a missing field, or null) is null.
+# Every condition below is built from the helpers of the first section, which never let
+# Rego's own "undefined" leak: an absent value gives "unknown", never a silently false test.
+
+package tenet.std
+
+# ======================================================================== three-valued logic
+
+# Kleene's connectives, as tables.
+_not := {"true": "false", "false": "true", "unknown": "unknown"}
+
+_and := {
+	"true": {"true": "true", "false": "false", "unknown": "unknown"},
+	"false": {"true": "false", "false": "false", "unknown": "false"},
+	"unknown": {"true": "unknown", "false": "false", "unknown": "unknown"},
+}
+
+t_not(a) := _not[a]
+
+t_and(a, b) := _and[a][b]
+
+t_or(a, b) := t_not(t_and(t_not(a), t_not(b)))
+
+# A Rego boolean as a truth value.
+t_of(b) := "true" if b
+else := "false"
+
+# `all` over the truth values of the elements: false wins, then unknown.
+t_all(values) := "false" if "false" in values
+else := "unknown" if "unknown" in values
+else := "true"
+
+# `any` over the truth values of the elements: true wins, then unknown.
+t_any(values) := "true" if "true" in values
+else := "unknown" if "unknown" in values
+else := "false"
+
+# `all x in xs where filter: body`, given one [filter, body] pair of truth values per element:
+# each element must satisfy `not filter or body`. An absent list (null) is unknown.
+t_all_where(pairs) := "unknown" if pairs == null
+else := t_all([t_or(t_not(pair[0]), pair[1]) | some pair in pairs])
+
+# How an obligation's applicability (`when`) and requirement decide its outcome.
+outcome(applies, holds) := "not_applicable" if applies == "false"
+else := "satisfied" if holds == "true"
+else := "violated" if {
+	applies == "true"
+	holds == "false"
+}
+else := "undetermined"
+
+# ======================================================================== reading documents
+
+# The value at `path` under `x`, or null when the document does not give it.
+at(x, path) := object.get(x, path, null) if is_object(x)
+else := null
+
+# A field of the checked document.
+doc(path) := at(input, path)
+
+# `x is present`: the only test that is never unknown.
+present(x) := t_of(x != null)
+
+# A bool field used as a condition.
+t_bool(x) := "unknown" if not is_boolean(x)
+else := t_of(x)
+
+# `x == v` for a scalar (enum variants are strings).
+t_eq(x, v) := "unknown" if x == null
+else := t_of(x == v)
+
+# `x != v`.
+t_ne(x, v) := t_not(t_eq(x, v))
+
+# `x in set`, for a constant set.
+t_in(x, set) := "unknown" if x == null
+else := t_of(x in set)
+
+# `xs contains v`: unknown when the list is absent, or when it does not hold `v` but has
+# an absent (null) element that might be it.
+t_contains(xs, v) := "unknown" if not is_array(xs)
+else := "true" if v in xs
+else := "unknown" if null in xs
+else := "false"
+
+# `xs contains any of vs`.
+t_contains_any(xs, vs) := t_any([t_contains(xs, v) | some v in vs])
+
+# `xs is not empty`, for a list.
+t_not_empty(xs) := "unknown" if not is_array(xs)
+else := t_of(count(xs) > 0)
+
+# `a < b`, `a <= b`, `a >= b`, `a > b` for numbers (and day numbers, hours, shares); null is unknown.
+t_lt(a, b) := "unknown" if null in [a, b]
+else := t_of(a < b)
+
+t_le(a, b) := "unknown" if null in [a, b]
+else := t_of(a <= b)
+
+t_ge(a, b) := "unknown" if null in [a, b]
+else := t_of(a >= b)
+
+t_gt(a, b) := "unknown" if null in [a, b]
+else := t_of(a > b)
+
+# A whole number written in decimal digits, leading zeros allowed ("08" is 8).
+whole(digits) := 0 if trim_left(digits, "0") == ""
+else := to_number(trim_left(digits, "0"))
+
+# ---------------------------------------------------------------- durations, in hours
+
+# Documents write durations as "48h", "30d" or "10bd"; a field declared `duration(hours)` or
+# `duration(days)` also takes a bare number in that unit. Hours and calendar days compare
+# (a day is 24 hours); business days compare with neither, so they are unknown here.
+_hours_per := {"hours": 1, "days": 24}
+
+hours(x, bare_unit) := null if {
+	is_string(x)
+	endswith(trim_space(x), "bd")
+}
+else := h if {
+	is_string(x)
+	text := trim_space(x)
+	endswith(text, "h")
+	h := whole(trim_space(trim_suffix(text, "h")))
+}
+else := h if {
+	is_string(x)
+	text := trim_space(x)
+	endswith(text, "d")
+	h := 24 * whole(trim_space(trim_suffix(text, "d")))
+}
+else := h if {
+	is_number(x)
+	h := x * _hours_per[bare_unit]
+}
+else := null
+
+# ---------------------------------------------------------------- dates, as day numbers
+
+# "YYYY-MM-DD" as the number of days since 1970-01-01 (proleptic Gregorian calendar), so that
+# dates compare and subtract as numbers. Null stays null.
+day_number(d) := null if not is_string(d)
+else := n if {
+	parts := split(d, "-")
+	m := whole(parts[1])
+	day := whole(parts[2])
+
+	# Years are counted from March, so that a leap day ends its year.
+	y := march_year(whole(parts[0]), m)
+	era := floor(y / 400)
+	year_of_era := y - era * 400
+	day_of_year := floor((153 * ((m + 9) % 12) + 2) / 5) + day - 1
+	day_of_era := ((year_of_era * 365 + floor(year_of_era / 4)) - floor(year_of_era / 100)) + day_of_year
+	n := (era * 146097 + day_of_era) - 719468
+}
+
+march_year(y, m) := y - 1 if m <= 2
+else := y
+
+today := day_number(data.today)
+
+# `d within <days>d before today`: today - days <= d <= today.
+t_within_days_before_today(d, days) := t_and(t_ge(day_number(d), today - days), t_le(day_number(d), today))
+
+# ---------------------------------------------------------------- percentages, as fractions
+
+# A share is a fraction between 0 and 1 (0.48) or a string with a percent sign ("48%").
+share(x) := x if is_number(x)
+else := to_number(trim_space(trim_suffix(trim_space(x), "%"))) / 100 if is_string(x)
+else := null
+
+# ======================================================================== std.model constants
+
+EEA := {
+	"AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV",
+	"LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO",
+}
+
+ADEQUACY := {"AD", "AR", "CA", "CH", "FO", "GB", "GG", "IL", "IM", "JE", "JP", "KR", "NZ", "UY", "US"}
+
+SPECIAL_CATEGORIES := {
+	"health", "biometric", "racial_ethnic", "political", "religious", "sexual_orientation",
+	"trade_union", "genetic",
+}
+
+# ======================================================================== parameters (defaults)
+
+# std.privacy.max_breach_notice = 48h
+max_breach_notice_hours := 48
+
+# std.privacy.max_exit_deadline = 90d
+max_exit_deadline_hours := 90 * 24
+
+# std.privacy.max_suppression_sync = 72h
+max_suppression_sync_hours := 72
+
+# std.privacy.security_test_interval = 365d
+security_test_interval_days := 365
+
+# std.workers.min_ai_literacy = 80%
+min_ai_literacy := 0.8
+
+# ======================================================================== document kinds
+
+is_contract if input.kind in {"Contract", "std.model.Contract"}
+
+is_ai_system if input.kind in {"AiSystem", "std.model.AiSystem"}
+
+# ======================================================================== Contract: privacy
+
+# `vendor.role == processor`, the applicability of most processor terms.
+processor := t_eq(doc(["vendor", "role"]), "processor")
+
+# std.privacy.processor_instructions (GDPR Art. 28(3)(a))
+#   when vendor.role == processor
+#   must dpa.documented_instructions
+processor_instructions := outcome(
+	processor,
+	t_bool(doc(["dpa", "documented_instructions"])),
+)
+
+# std.privacy.staff_confidentiality (GDPR Art. 28(3)(b))
+#   when vendor.role == processor
+#   must dpa.staff_confidentiality
+staff_confidentiality := outcome(
+	processor,
+	t_bool(doc(["dpa", "staff_confidentiality"])),
+)
+
+# std.privacy.security_of_processing (GDPR Art. 32(1)(a))
+#   when data.categories is not empty
+#   must dpa.security_measures contains encryption_at_rest
+#    and dpa.security_measures contains encryption_in_transit
+security_of_processing := outcome(
+	t_not_empty(doc(["data", "categories"])),
+	t_and(
+		t_contains(doc(["dpa", "security_measures"]), "encryption_at_rest"),
+		t_contains(doc(["dpa", "security_measures"]), "encryption_in_transit"),
+	),
+)
+
+# std.privacy.special_category_safeguards (GDPR Art. 9, Art. 32(1)(a))
+#   when data.categories contains any of SPECIAL_CATEGORIES
+#   must dpa.security_measures contains pseudonymisation
+special_category_safeguards := outcome(
+	t_contains_any(doc(["data", "categories"]), SPECIAL_CATEGORIES),
+	t_contains(doc(["dpa", "security_measures"]), "pseudonymisation"),
+)
+
+# std.privacy.subprocessor_authorisation (GDPR Art. 28(2), Art. 28(4))
+#   when dpa.subprocessors is not empty
+#   must all s in dpa.subprocessors: s.authorised and s.flowdown
+subprocessor_authorisation := outcome(
+	t_not_empty(doc(["dpa", "subprocessors"])),
+	subprocessors_authorised,
+)
+
+subprocessors_authorised := "unknown" if not is_array(doc(["dpa", "subprocessors"]))
+else := t_all([t_and(t_bool(at(s, ["authorised"])), t_bool(at(s, ["flowdown"]))) |
+	some s in doc(["dpa", "subprocessors"])
+])
+
+# std.privacy.breach_notice_to_controller (GDPR Art. 33(2))
+#   when vendor.role == processor
+#   must dpa.breach_notice_hours <= max_breach_notice
+breach_notice_to_controller := outcome(
+	processor,
+	t_le(hours(doc(["dpa", "breach_notice_hours"]), "hours"), max_breach_notice_hours),
+)
+
+# std.privacy.international_transfers (GDPR Art. 44, 45, 46)
+#   when transfers is not empty
+#   must all t in transfers: lawful_transfer(t)
+international_transfers := outcome(
+	t_not_empty(doc(["transfers"])),
+	transfers_lawful,
+)
+
+transfers_lawful := "unknown" if not is_array(doc(["transfers"]))
+else := t_all([lawful_transfer(t) | some t in doc(["transfers"])])
+
+# rule lawful_transfer(t: Transfer) =
+#   t.to in EEA
+#   or (t.mechanism == adequacy and t.to in ADEQUACY)
+#   or (t.mechanism in {scc_2021_914, bcr} and t.tia_done)
+lawful_transfer(t) := t_or(
+	t_in(at(t, ["to"]), EEA),
+	t_or(
+		t_and(t_eq(at(t, ["mechanism"]), "adequacy"), t_in(at(t, ["to"]), ADEQUACY)),
+		t_and(t_in(at(t, ["mechanism"]), {"scc_2021_914", "bcr"}), t_bool(at(t, ["tia_done"]))),
+	),
+)
+
+# `data.storage_required_by_law is present and data.storage_required_by_law`: the `when` of
+# legal_storage_requirement, the exception to data_return_or_deletion.
+legal_storage_requirement_when := t_and(
+	present(doc(["data", "storage_required_by_law"])),
+	t_bool(doc(["data", "storage_required_by_law"])),
+)
+
+# std.privacy.data_return_or_deletion (GDPR Art. 28(3)(g))
+#   when vendor.role == processor
+#   must dpa.exit.return_or_delete and dpa.exit.deadline_days <= max_exit_deadline
+#   displaced by the exception legal_storage_requirement
+data_return_or_deletion := outcome(
+	t_and(processor, t_not(legal_storage_requirement_when)),
+	t_and(
+		t_bool(doc(["dpa", "exit", "return_or_delete"])),
+		t_le(hours(doc(["dpa", "exit", "deadline_days"]), "days"), max_exit_deadline_hours),
+	),
+)
+
+# std.privacy.legal_storage_requirement (GDPR Art. 28(3)(g)), exception to data_return_or_deletion
+#   when data.storage_required_by_law is present and data.storage_required_by_law
+#   must data.storage_law is present
+legal_storage_requirement := outcome(
+	legal_storage_requirement_when,
+	present(doc(["data", "storage_law"])),
+)
+
+# std.privacy.audit_rights (GDPR Art. 28(3)(h))
+#   when vendor.role == processor
+#   must dpa.audit_rights
+audit_rights := outcome(
+	processor,
+	t_bool(doc(["dpa", "audit_rights"])),
+)
+
+# std.privacy.direct_marketing_objection (GDPR Art. 21(2), Art. 21(3))
+#   when marketing.direct_marketing
+#   must marketing.objection_honoured and marketing.suppression_sync_hours <= max_suppression_sync
+direct_marketing_objection := outcome(
+	t_bool(doc(["marketing", "direct_marketing"])),
+	t_and(
+		t_bool(doc(["marketing", "objection_honoured"])),
+		t_le(hours(doc(["marketing", "suppression_sync_hours"]), "hours"), max_suppression_sync_hours),
+	),
+)
+
+# std.privacy.security_testing (GDPR Art. 32(1)(d))
+#   must audit.last_security_test within security_test_interval before today
+security_testing := outcome(
+	"true",
+	t_within_days_before_today(doc(["audit", "last_security_test"]), security_test_interval_days),
+)
+
+# ======================================================================== Contract: accountability
+
+# std.accountability.serious_incident_reporting (EU AI Act Art. 73(2))
+#   must ai.incident_report_days <= 15d
+serious_incident_reporting := outcome(
+	"true",
+	t_le(hours(doc(["ai", "incident_report_days"]), "days"), 15 * 24),
+)
+
+# ======================================================================== Contract: workers
+
+# std.workers.retraining_for_displaced_roles (ILO Recommendation 195), a recommendation
+#   when workforce.roles_affected > 0
+#   should workforce.retraining_offered
+retraining_for_displaced_roles := outcome(
+	t_gt(doc(["workforce", "roles_affected"]), 0),
+	t_bool(doc(["workforce", "retraining_offered"])),
+)
+
+# ======================================================================== AiSystem: privacy
+
+# std.privacy.dpia_for_profiling (GDPR Art. 35)
+#   when features contains profiling
+#   must dpia_done
+dpia_for_profiling := outcome(
+	t_contains(doc(["features"]), "profiling"),
+	t_bool(doc(["dpia_done"])),
+)
+
+# ======================================================================== AiSystem: bias
+
+screens_candidates := t_contains(doc(["purposes"]), "candidate_screening")
+
+# std.bias.aedt_annual_bias_audit (NYC Local Law 144 §20-871(a)(1))
+#   when purposes contains candidate_screening
+#   must bias_audit.date within 365d before today
+aedt_annual_bias_audit := outcome(
+	screens_candidates,
+	t_within_days_before_today(doc(["bias_audit", "date"]), 365),
+)
+
+# std.bias.aedt_independent_auditor (6 RCNY §5-300)
+#   when purposes contains candidate_screening
+#   must bias_audit.independent_auditor
+aedt_independent_auditor := outcome(
+	screens_candidates,
+	t_bool(doc(["bias_audit", "independent_auditor"])),
+)
+
+# The categories of the bias audit, or null when absent.
+audit_categories := doc(["bias_audit", "categories"])
+
+# std.bias.four_fifths_rule (29 CFR §1607.4(D))
+#   when bias_audit is present
+#   must all c in bias_audit.categories where c.share >= 2%: c.impact_ratio >= 0.8
+four_fifths_rule := outcome(
+	present(doc(["bias_audit"])),
+	t_all_where(four_fifths_pairs),
+)
+
+# [filter, body] per category: c.share >= 2%, c.impact_ratio >= 0.8.
+four_fifths_pairs := null if not is_array(audit_categories)
+else := [[t_ge(share(at(c, ["share"])), 0.02), t_ge(at(c, ["impact_ratio"]), 0.8)] |
+	some c in audit_categories
+]
+
+# std.bias.small_category_exclusion (6 RCNY §5-301(d))
+#   when bias_audit is present
+#   must all c in bias_audit.categories where c.share < 2%: c.exclusion_reason is present
+small_category_exclusion := outcome(
+	present(doc(["bias_audit"])),
+	t_all_where(small_category_pairs),
+)
+
+# [filter, body] per category: c.share < 2%, c.exclusion_reason is present.
+small_category_pairs := null if not is_array(audit_categories)
+else := [[t_lt(share(at(c, ["share"])), 0.02), present(at(c, ["exclusion_reason"]))] |
+	some c in audit_categories
+]
+
+# std.bias.training_data_bias_examination (EU AI Act Art. 10(2)(f), 10(2)(g))
+#   when risk_class == high
+#   must training_data.bias_examined and training_data.mitigations is not empty
+training_data_bias_examination := outcome(
+	high_risk,
+	t_and(
+		t_bool(doc(["training_data", "bias_examined"])),
+		t_not_empty(doc(["training_data", "mitigations"])),
+	),
+)
+
+# ======================================================================== AiSystem: transparency
+
+# std.transparency.chatbot_disclosure (EU AI Act Art. 50(1))
+#   when features contains chatbot
+#   must disclosure.chatbot_notice
+chatbot_disclosure := outcome(
+	t_contains(doc(["features"]), "chatbot"),
+	t_bool(doc(["disclosure", "chatbot_notice"])),
+)
+
+# `generation.assistive_editing_only is present and generation.assistive_editing_only`: the
+# `when` of assistive_editing_exemption, the exception to synthetic_content_marking.
+assistive_editing_exemption_when := t_and(
+	present(doc(["generation", "assistive_editing_only"])),
+	t_bool(doc(["generation", "assistive_editing_only"])),
+)
+
+# std.transparency.synthetic_content_marking (EU AI Act Art. 50(2))
+#   when features contains any of {generative_text, generative_image, generative_video}
+#   must disclosure.output_marking != none
+#   displaced by the exception assistive_editing_exemption
+synthetic_content_marking := outcome(
+	t_and(
+		t_contains_any(doc(["features"]), {"generative_text", "generative_image", "generative_video"}),
+		t_not(assistive_editing_exemption_when),
+	),
+	t_ne(doc(["disclosure", "output_marking"]), "none"),
+)
+
+# std.transparency.assistive_editing_exemption (EU AI Act Art. 50(2)), exception to
+# synthetic_content_marking
+#   when generation.assistive_editing_only is present and generation.assistive_editing_only
+#   must generation.assessment is present
+assistive_editing_exemption := outcome(
+	assistive_editing_exemption_when,
+	present(doc(["generation", "assessment"])),
+)
+
+# std.transparency.deepfake_disclosure (EU AI Act Art. 50(4))
+#   when features contains any of {generative_image, generative_video}
+#   must disclosure.deepfake_label
+deepfake_disclosure := outcome(
+	t_contains_any(doc(["features"]), {"generative_image", "generative_video"}),
+	t_bool(doc(["disclosure", "deepfake_label"])),
+)
+
+# std.transparency.automated_decision_safeguards (GDPR Art. 22(3), Art. 13(2)(f))
+#   when decisions.significant_effects
+#   must decisions.human_review and decisions.explanation
+automated_decision_safeguards := outcome(
+	t_bool(doc(["decisions", "significant_effects"])),
+	t_and(t_bool(doc(["decisions", "human_review"])), t_bool(doc(["decisions", "explanation"]))),
+)
+
+high_risk := t_eq(doc(["risk_class"]), "high")
+
+# std.transparency.instructions_for_use (EU AI Act Art. 13)
+#   when risk_class == high
+#   must documentation.instructions_for_use
+instructions_for_use := outcome(
+	high_risk,
+	t_bool(doc(["documentation", "instructions_for_use"])),
+)
+
+# std.transparency.no_fake_reviews (16 CFR Part 465), a prohibition
+#   must not purposes contains review_generation
+no_fake_reviews := outcome(
+	"true",
+	t_not(t_contains(doc(["purposes"]), "review_generation")),
+)
+
+# ======================================================================== AiSystem: workers
+
+workplace := t_bool(doc(["workplace"]))
+
+# std.workers.inform_workers_before_deployment (EU AI Act Art. 26(7))
+#   when workplace and risk_class == high
+#   must workers.informed_on < go_live
+inform_workers_before_deployment := outcome(
+	t_and(workplace, high_risk),
+	t_lt(day_number(doc(["workers", "informed_on"])), day_number(doc(["go_live"]))),
+)
+
+# `emotion_recognition_purpose is present and emotion_recognition_purpose in {medical, safety}
+#  and workplace`: the `when` of emotion_recognition_for_medical_or_safety, the exception to
+# no_workplace_emotion_recognition.
+emotion_recognition_for_medical_or_safety_when := t_and(
+	t_and(
+		present(doc(["emotion_recognition_purpose"])),
+		t_in(doc(["emotion_recognition_purpose"]), {"medical", "safety"}),
+	),
+	workplace,
+)
+
+# std.workers.no_workplace_emotion_recognition (EU AI Act Art. 5(1)(f)), a prohibition
+#   when workplace
+#   must not features contains emotion_recognition
+#   displaced by the exception emotion_recognition_for_medical_or_safety
+no_workplace_emotion_recognition := outcome(
+	t_and(workplace, t_not(emotion_recognition_for_medical_or_safety_when)),
+	t_not(t_contains(doc(["features"]), "emotion_recognition")),
+)
+
+# std.workers.emotion_recognition_for_medical_or_safety (EU AI Act Art. 5(1)(f), GDPR Art. 35),
+# exception to no_workplace_emotion_recognition
+#   when emotion_recognition_purpose is present
+#    and emotion_recognition_purpose in {medical, safety}
+#    and workplace
+#   must dpia_done
+emotion_recognition_for_medical_or_safety := outcome(
+	emotion_recognition_for_medical_or_safety_when,
+	t_bool(doc(["dpia_done"])),
+)
+
+# std.workers.human_decision_on_termination (Directive (EU) 2024/2831 Art. 10, 11)
+#   when workplace and features contains automated_decisions
+#   must decisions.termination_by_human
+human_decision_on_termination := outcome(
+	t_and(workplace, t_contains(doc(["features"]), "automated_decisions")),
+	t_bool(doc(["decisions", "termination_by_human"])),
+)
+
+# std.workers.ai_literacy (EU AI Act Art. 4), a recommendation
+#   should workers.ai_literacy_trained_pct >= min_ai_literacy
+ai_literacy := outcome(
+	"true",
+	t_ge(share(doc(["workers", "ai_literacy_trained_pct"])), min_ai_literacy),
+)
+
+# ======================================================================== AiSystem: accountability
+
+# std.accountability.log_retention (EU AI Act Art. 26(6))
+#   when risk_class == high
+#   must logging.enabled and logging.retention_days >= 183
+log_retention := outcome(
+	high_risk,
+	t_and(t_bool(doc(["logging", "enabled"])), t_ge(doc(["logging", "retention_days"]), 183)),
+)
+
+# std.accountability.human_oversight_assigned (EU AI Act Art. 14, Art. 26(2))
+#   when risk_class == high
+#   must oversight.assignees is not empty and (all a in oversight.assignees: a.trained)
+human_oversight_assigned := outcome(
+	high_risk,
+	t_and(t_not_empty(doc(["oversight", "assignees"])), assignees_trained),
+)
+
+assignees_trained := "unknown" if not is_array(doc(["oversight", "assignees"]))
+else := t_all([t_bool(at(a, ["trained"])) | some a in doc(["oversight", "assignees"])])
+
+# std.accountability.post_deployment_monitoring (EU AI Act Art. 26(5), Art. 72)
+#   when risk_class == high
+#   must monitoring.enabled and monitoring.suspend_procedure
+post_deployment_monitoring := outcome(
+	high_risk,
+	t_and(t_bool(doc(["monitoring", "enabled"])), t_bool(doc(["monitoring", "suspend_procedure"]))),
+)
+
+# ======================================================================== outcomes
+
+# The outcome of every obligation on the document's kind, by its fully qualified name.
+outcomes := {
+	"std.privacy.processor_instructions": processor_instructions,
+	"std.privacy.staff_confidentiality": staff_confidentiality,
+	"std.privacy.security_of_processing": security_of_processing,
+	"std.privacy.special_category_safeguards": special_category_safeguards,
+	"std.privacy.subprocessor_authorisation": subprocessor_authorisation,
+	"std.privacy.breach_notice_to_controller": breach_notice_to_controller,
+	"std.privacy.international_transfers": international_transfers,
+	"std.privacy.data_return_or_deletion": data_return_or_deletion,
+	"std.privacy.legal_storage_requirement": legal_storage_requirement,
+	"std.privacy.audit_rights": audit_rights,
+	"std.privacy.direct_marketing_objection": direct_marketing_objection,
+	"std.privacy.security_testing": security_testing,
+	"std.accountability.serious_incident_reporting": serious_incident_reporting,
+	"std.workers.retraining_for_displaced_roles": retraining_for_displaced_roles,
+} if is_contract
+
+outcomes := {
+	"std.privacy.dpia_for_profiling": dpia_for_profiling,
+	"std.bias.aedt_annual_bias_audit": aedt_annual_bias_audit,
+	"std.bias.aedt_independent_auditor": aedt_independent_auditor,
+	"std.bias.four_fifths_rule": four_fifths_rule,
+	"std.bias.small_category_exclusion": small_category_exclusion,
+	"std.bias.training_data_bias_examination": training_data_bias_examination,
+	"std.transparency.chatbot_disclosure": chatbot_disclosure,
+	"std.transparency.synthetic_content_marking": synthetic_content_marking,
+	"std.transparency.assistive_editing_exemption": assistive_editing_exemption,
+	"std.transparency.deepfake_disclosure": deepfake_disclosure,
+	"std.transparency.automated_decision_safeguards": automated_decision_safeguards,
+	"std.transparency.instructions_for_use": instructions_for_use,
+	"std.transparency.no_fake_reviews": no_fake_reviews,
+	"std.workers.inform_workers_before_deployment": inform_workers_before_deployment,
+	"std.workers.no_workplace_emotion_recognition": no_workplace_emotion_recognition,
+	"std.workers.emotion_recognition_for_medical_or_safety": emotion_recognition_for_medical_or_safety,
+	"std.workers.human_decision_on_termination": human_decision_on_termination,
+	"std.workers.ai_literacy": ai_literacy,
+	"std.accountability.log_retention": log_retention,
+	"std.accountability.human_oversight_assigned": human_oversight_assigned,
+	"std.accountability.post_deployment_monitoring": post_deployment_monitoring,
+} if is_ai_system

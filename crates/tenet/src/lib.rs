@@ -1,0 +1,34 @@
+//! Tenet as a library: load and check policies once — from paths, a project's `tenet.toml`,
+//! or the embedded standard library — then evaluate many documents against them, from text
+//! or files, on many threads, with typed findings.
+//!
+//! The `tenet` command line, the language server and the bindings all read a workspace
+//! through [`load`] and evaluate through an [`Engine`]; [`stream`] runs evaluation over
+//! inputs of any size in bounded memory, in input order.
+//!
+//! See `examples/evaluate.rs` for a complete program.
+
+mod engine;
+pub mod load;
+pub mod stream;
+
+pub use engine::{Engine, PolicyErrors, PolicyProblem, ProjectError};
+pub use load::Std;
+pub use tenet_eval::{
+    DocumentReport, DocumentResult, Evaluation, Evidence, Explain, Finding, InputProblem, Outcome, Summary, Tally,
+};
+pub use tenet_input::{Format, Limits, LoadError};
+
+/// A load error in its report form (located when it has a position).
+pub fn load_problem(e: &LoadError) -> InputProblem {
+    use miette::Diagnostic as _;
+    let (line, column) = e.line_col().map_or((None, None), |(l, c)| (u32::try_from(l).ok(), u32::try_from(c).ok()));
+    InputProblem {
+        code: e.code().map(|c| c.to_string()).unwrap_or_else(|| "tenet::input".into()),
+        severity: "error",
+        message: e.to_string(),
+        help: e.help().map(|h| h.to_string()),
+        line,
+        column,
+    }
+}

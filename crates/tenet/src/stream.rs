@@ -1,0 +1,322 @@
+//! Streaming evaluation: inputs are read in order, one document (or one NDJSON line) at a
+//! time, evaluated in parallel in bounded windows, and handed back in input order. Memory is
+//! bounded by the window, not by the input: a run over a million documents keeps a window's
+//! worth of them.
+
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Read};
+use std::path::PathBuf;
+use std::sync::Arc;
+use tenet_eval::{DocumentResult, Evaluation};
+use tenet_input::{Document, Format, InputPath, Limits, LoadError, Source};
+
+/// One input as the user named it: a file, a directory (searched recursively) or `-` for
+/// standard input, with the kind its documents are evaluated as (overriding their `kind:`)
+/// and, for standard input, the format to read it in.
+#[derive(Clone, Debug)]
+pub struct InputSpec {
+    /// The path, or `-`.
+    pub path: PathBuf,
+    /// The kind to evaluate its documents as.
+    pub kind: Option<Arc<str>>,
+    /// The format of standard input (sniffed when `None`).
+    pub format: Option<Format>,
+}
+
+/// One unit of work, in input order: a loaded document, an NDJSON line still to parse (parsing
+/// happens on the worker threads), or an input that could not be read.
+#[derive(Debug)]
+pub enum Unit {
+    /// A document loaded from a YAML, JSON or TOML file.
+    Document {
+        /// The document.
+        document: Document,
+        /// The kind to evaluate it as.
+        kind: Option<Arc<str>>,
+    },
+    /// One line of an NDJSON input.
+    Line {
+        /// The input's name.
+        name: Arc<str>,
+        /// The 0-based line number.
+        line: usize,
+        /// The line's text.
+        text: String,
+        /// The kind to evaluate it as.
+        kind: Option<Arc<str>>,
+    },
+    /// An input, or one document of a stream, that could not be read or loaded.
+    Failed {
+        /// The input's name.
+        name: String,
+        /// The position of the failed document in its stream (0 otherwise).
+        index: usize,
+        /// What went wrong.
+        error: LoadError,
+    },
+}
+
+/// A document's result, with the load error that stopped it, if any (for rendering).
+#[derive(Debug)]
+pub struct Evaluated {
+    /// The result.
+    pub result: DocumentResult,
+    /// The load error behind a document that could not be loaded.
+    pub error: Option<LoadError>,
+}
+
+impl Unit {
+    /// Loads (for NDJSON lines) and evaluates the unit.
+    pub fn evaluate(self, evaluation: &Evaluation<'_>, limits: &Limits) -> Evaluated {
+        match self {
+            Unit::Document { document, kind } => {
+                Evaluated { result: evaluation.evaluate(&document, kind.as_deref()), error: None }
+            }
+            Unit::Line { name, line, text, kind } => match tenet_input::load_json_line(&name, line, &text, limits) {
+                Ok(document) => Evaluated { result: evaluation.evaluate(&document, kind.as_deref()), error: None },
+                Err(error) => Evaluated {
+                    result: evaluation.load_failed(&name, line, crate::load_problem(&error)),
+                    error: Some(error),
+                },
+            },
+            Unit::Failed { name, index, error } => {
+                Evaluated { result: evaluation.load_failed(&name, index, crate::load_problem(&error)), error: Some(error) }
+            }
+        }
+    }
+}
+
+/// Reads inputs in order and yields their [`Unit`]s lazily: a YAML, JSON or TOML file is read
+/// when the previous input is done; an NDJSON input (`.ndjson`, `.jsonl`, or standard input
+/// read as NDJSON) one line at a time, so its size does not matter. Paths that cannot be
+/// collected come first, as the command line has always reported them.
+pub struct Reader {
+    inputs: VecDeque<(InputPath, Option<Arc<str>>, Option<Format>)>,
+    pending: VecDeque<Unit>,
+    lines: Option<LineReader>,
+    limits: Limits,
+}
+
+struct LineReader {
+    name: Arc<str>,
+    reader: Box<dyn BufRead + Send>,
+    next_line: usize,
+    kind: Option<Arc<str>>,
+}
+
+impl Reader {
+    /// A reader over `specs`, reading files with `limits` (for NDJSON, the size limit applies
+    /// to each line).
+    pub fn new(specs: &[InputSpec], limits: Limits) -> Reader {
+        let mut pending = VecDeque::new();
+        let mut inputs = VecDeque::new();
+        for spec in specs {
+            let (found, errors) = tenet_input::collect_inputs(std::slice::from_ref(&spec.path));
+            for error in errors {
+                pending.push_back(Unit::Failed { name: error.file().to_string(), index: 0, error });
+            }
+            inputs.extend(found.into_iter().map(|i| (i, spec.kind.clone(), spec.format)));
+        }
+        Reader { inputs, pending, lines: None, limits }
+    }
+
+    fn open_next(&mut self) -> bool {
+        let Some((input, kind, format)) = self.inputs.pop_front() else { return false };
+        let ndjson = match &input {
+            InputPath::Stdin => format == Some(Format::Ndjson),
+            InputPath::File { format, .. } => *format == Format::Ndjson,
+        };
+        if ndjson {
+            let opened: Result<(Arc<str>, Box<dyn BufRead + Send>), LoadError> = match &input {
+                InputPath::Stdin => Ok((Arc::from(Source::STDIN_NAME), Box::new(BufReader::new(std::io::stdin())))),
+                InputPath::File { path, .. } => {
+                    let name = path.display().to_string();
+                    std::fs::File::open(path)
+                        .map(|f| (Arc::from(name.as_str()), Box::new(BufReader::new(f)) as Box<dyn BufRead + Send>))
+                        .map_err(|error| LoadError::Io { file: name, error })
+                }
+            };
+            match opened {
+                Ok((name, reader)) => self.lines = Some(LineReader { name, reader, next_line: 0, kind }),
+                Err(error) => self.pending.push_back(Unit::Failed { name: error.file().to_string(), index: 0, error }),
+            }
+            return true;
+        }
+        let name = match &input {
+            InputPath::Stdin => Source::STDIN_NAME.to_string(),
+            InputPath::File { path, .. } => path.display().to_string(),
+        };
+        let read = match (&input, format) {
+            (InputPath::Stdin, Some(f)) => tenet_input::read_source_as(std::path::Path::new("-"), Some(f), &self.limits),
+            _ => tenet_input::read_input(&input, &self.limits),
+        };
+        let (documents, error) = match read {
+            Ok(source) => tenet_input::load_partial(Arc::new(source), &self.limits),
+            Err(e) => (Vec::new(), Some(e)),
+        };
+        let failed_at = documents.len();
+        self.pending.extend(documents.into_iter().map(|document| Unit::Document { document, kind: kind.clone() }));
+        if let Some(error) = error {
+            self.pending.push_back(Unit::Failed { name, index: failed_at, error });
+        }
+        true
+    }
+
+    fn next_line(&mut self) -> Option<Unit> {
+        let lines = self.lines.as_mut()?;
+        let max = self.limits.max_bytes;
+        loop {
+            let mut bytes = Vec::new();
+            let line = lines.next_line;
+            // One byte past the limit tells a line that is too long without reading it all.
+            let read = (&mut lines.reader).take(u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1)).read_until(b'\n', &mut bytes);
+            match read {
+                Ok(0) => {
+                    self.lines = None;
+                    return None;
+                }
+                Ok(_) => {}
+                Err(error) => {
+                    let name = lines.name.to_string();
+                    self.lines = None;
+                    return Some(Unit::Failed { name: name.clone(), index: line, error: LoadError::Io { file: name, error } });
+                }
+            }
+            lines.next_line += 1;
+            if bytes.len() > max && bytes.last() != Some(&b'\n') {
+                // Skip the rest of the overlong line, then report it.
+                let mut rest = Vec::new();
+                let _ = lines.reader.read_until(b'\n', &mut rest);
+                let name = lines.name.to_string();
+                let error = LoadError::TooLarge { file: format!("{name}:{}", line + 1), size: "a line of more than the limit".into(), limit: max };
+                return Some(Unit::Failed { name, index: line, error });
+            }
+            if bytes.ends_with(b"\n") {
+                bytes.pop();
+            }
+            if bytes.ends_with(b"\r") {
+                bytes.pop();
+            }
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            let name = lines.name.clone();
+            let kind = lines.kind.clone();
+            return Some(match String::from_utf8(bytes) {
+                Ok(text) => Unit::Line { name, line, text, kind },
+                Err(e) => {
+                    let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                    let bad = e.utf8_error().valid_up_to();
+                    let source = Source::new(&*name, &text, Format::Json).with_line_offset(line);
+                    let (line_no, column) = source.line_col(bad);
+                    let error = LoadError::Utf8 {
+                        src: Arc::new(source),
+                        file: name.to_string(),
+                        line: line_no,
+                        column,
+                        span: (bad..bad + '\u{fffd}'.len_utf8()).into(),
+                    };
+                    Unit::Failed { name: name.to_string(), index: line, error }
+                }
+            });
+        }
+    }
+}
+
+impl Iterator for Reader {
+    type Item = Unit;
+
+    fn next(&mut self) -> Option<Unit> {
+        loop {
+            if let Some(unit) = self.pending.pop_front() {
+                return Some(unit);
+            }
+            if self.lines.is_some() {
+                if let Some(unit) = self.next_line() {
+                    return Some(unit);
+                }
+                continue;
+            }
+            if !self.open_next() {
+                return None;
+            }
+        }
+    }
+}
+
+/// Runs `work` over `units` on `jobs` threads, a window of `window` units at a time, and hands
+/// each output to `consume` in input order as soon as its window is done. With one job,
+/// everything runs on the calling thread.
+pub fn for_each_ordered<T: Send>(
+    units: impl Iterator<Item = Unit>,
+    jobs: usize,
+    window: usize,
+    work: impl Fn(Unit) -> T + Sync,
+    mut consume: impl FnMut(T),
+) {
+    let window = window.max(1);
+    if jobs <= 1 {
+        units.for_each(|u| consume(work(u)));
+        return;
+    }
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
+        Ok(pool) => pool,
+        Err(_) => {
+            units.for_each(|u| consume(work(u)));
+            return;
+        }
+    };
+    let mut units = units.peekable();
+    while units.peek().is_some() {
+        let batch: Vec<Unit> = units.by_ref().take(window).collect();
+        let outputs: Vec<T> = pool.install(|| {
+            use rayon::prelude::*;
+            batch.into_par_iter().map(&work).collect()
+        });
+        outputs.into_iter().for_each(&mut consume);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ndjson_lines_stream_with_their_numbers_and_bad_lines_do_not_stop_the_others() {
+        let dir = std::env::temp_dir().join(format!("tenet-stream-test-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let path = dir.join("docs.ndjson");
+        let _ = std::fs::write(&path, "{\"a\": 1}\n\n{\"a\": \n{\"a\": 3}\r\n");
+        let units: Vec<Unit> =
+            Reader::new(&[InputSpec { path, kind: None, format: None }], Limits::default()).collect();
+        let _ = std::fs::remove_dir_all(&dir);
+        let lines: Vec<usize> = units
+            .iter()
+            .map(|u| match u {
+                Unit::Line { line, .. } | Unit::Failed { index: line, .. } => *line,
+                Unit::Document { .. } => usize::MAX,
+            })
+            .collect();
+        assert_eq!(lines, [0, 2, 3]);
+        let Some(Unit::Line { name, line, text, .. }) = units.get(1) else { unreachable!("line 3 is read as a line") };
+        let error = tenet_input::load_json_line(name, *line, text, &Limits::default()).err();
+        assert_eq!(error.and_then(|e| e.line_col()).map(|(l, _)| l), Some(3), "the error names the file's line");
+    }
+
+    #[test]
+    fn ordered_output_whatever_the_jobs() {
+        let units = (0..1000).map(|i| Unit::Line { name: Arc::from("x"), line: i, text: String::new(), kind: None });
+        let mut seen = Vec::new();
+        for_each_ordered(
+            units,
+            2,
+            7,
+            |u| match u {
+                Unit::Line { line, .. } => line,
+                _ => usize::MAX,
+            },
+            |n| seen.push(n),
+        );
+        assert_eq!(seen, (0..1000).collect::<Vec<_>>());
+    }
+}
