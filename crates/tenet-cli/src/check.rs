@@ -1,10 +1,10 @@
 //! `tenet check`: type-check policy files.
 
-use tenet::load as policy;
 use crate::render::Renderer;
 use crate::{Exit, Format, paths_or_cwd};
 use serde::Serialize;
 use std::path::PathBuf;
+use tenet::load as policy;
 use tenet_syntax::Diagnostic;
 
 /// Arguments of `tenet check`.

@@ -2,10 +2,10 @@
 //! the policies' own doc comments, so it cannot drift from them.
 
 use crate::Exit;
-use tenet::load as policy;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
+use tenet::load as policy;
 use tenet_db::ir::{CompiledObligation, ConstValue, QualName};
 use tenet_db::{Program, ProgramItem};
 

@@ -1,17 +1,17 @@
 //! `tenet eval`: evaluate documents against policies.
 
+use crate::Exit;
 use crate::check::plural;
 use crate::render::Renderer;
 use crate::select::Selection;
-use crate::Exit;
-use tenet::load as policy;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
-use tenet_db::ir::Severity;
-use std::io::Write;
+use tenet::load as policy;
 use tenet::stream::{self, InputSpec};
+use tenet_db::ir::Severity;
 use tenet_eval::{Outcome, RunReport};
 use tenet_input::Limits;
 
@@ -44,7 +44,7 @@ pub struct EvalArgs {
     #[arg(long, value_name = "BYTES", default_value_t = Limits::DEFAULT_MAX_BYTES)]
     pub max_file_size: usize,
     /// Which findings carry their explanation and evidence: `failing` (violated, undetermined
-    /// and waived) or `all`.
+    /// and waived), `all`, or `none` (outcomes and messages only).
     #[arg(long, value_enum, value_name = "WHICH", default_value_t = ExplainChoice::Failing)]
     pub explain: ExplainChoice,
     /// The format of standard input (`-`): auto (sniffed), yaml, json, toml, or ndjson (one
@@ -82,6 +82,8 @@ pub enum EvalFormat {
 /// `--explain`.
 #[derive(Clone, Copy, Debug, clap::ValueEnum, PartialEq, Eq)]
 pub enum ExplainChoice {
+    /// No finding.
+    None,
     /// Violated, undetermined and waived findings.
     Failing,
     /// Every finding.
@@ -131,7 +133,6 @@ struct JsonPolicyDiagnostic {
     line: usize,
     column: usize,
 }
-
 
 /// Runs `tenet eval`.
 pub fn run(args: &EvalArgs, renderer: &Renderer) -> Exit {
@@ -206,9 +207,11 @@ pub fn run(args: &EvalArgs, renderer: &Renderer) -> Exit {
             });
         }
     }
-    let engine = tenet::Engine::from_loaded(&loaded).with_limits(Limits { max_bytes: args.max_file_size, ..Limits::default() });
+    let engine =
+        tenet::Engine::from_loaded(&loaded).with_limits(Limits { max_bytes: args.max_file_size, ..Limits::default() });
     let today = args.today.unwrap_or_else(|| jiff::ZonedDateTime::now().date());
     let explain = match args.explain {
+        ExplainChoice::None => tenet::Explain::None,
         ExplainChoice::Failing => tenet::Explain::Failing,
         ExplainChoice::All => tenet::Explain::All,
     };
@@ -227,7 +230,11 @@ pub fn run(args: &EvalArgs, renderer: &Renderer) -> Exit {
     };
     let specs: Vec<InputSpec> = inputs_by_kind
         .iter()
-        .map(|(path, kind)| InputSpec { path: path.clone(), kind: kind.as_deref().map(Arc::from), format: stdin_format })
+        .map(|(path, kind)| InputSpec {
+            path: path.clone(),
+            kind: kind.as_deref().map(Arc::from),
+            format: stdin_format,
+        })
         .collect();
     let jobs = args.jobs.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), |n| n.get());
 
@@ -261,7 +268,10 @@ pub fn run(args: &EvalArgs, renderer: &Renderer) -> Exit {
             input_errors |= !report.evaluated;
             failing |= report.findings.iter().any(|f| {
                 f.status == Outcome::Violated
-                    && args.fail_on.0.is_some_and(|threshold| Severity::parse(f.severity).is_some_and(|s| s >= threshold))
+                    && args
+                        .fail_on
+                        .0
+                        .is_some_and(|threshold| Severity::parse(f.severity).is_some_and(|s| s >= threshold))
             });
             if format == EvalFormat::Human {
                 totals.add(report);
@@ -271,6 +281,7 @@ pub fn run(args: &EvalArgs, renderer: &Renderer) -> Exit {
             if format == EvalFormat::Sarif {
                 kept.push(result.report);
             }
+            !writer.closed
         },
     );
     progress.finish();
@@ -505,7 +516,13 @@ fn document_header(doc: &tenet_eval::DocumentReport) -> String {
     format!("{verdict} {}{index} · {what} · {body}\n", doc.source)
 }
 
-fn summary(today: jiff::civil::Date, tail: &Tail, totals: &HumanTotals, policy_errors: usize, policy_warnings: usize) -> String {
+fn summary(
+    today: jiff::civil::Date,
+    tail: &Tail,
+    totals: &HumanTotals,
+    policy_errors: usize,
+    policy_warnings: usize,
+) -> String {
     let mut out = String::new();
     let s = &tail.summary;
     out.push_str(&format!(

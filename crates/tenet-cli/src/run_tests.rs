@@ -1,6 +1,5 @@
 //! `tenet test`: run the `test` items of policy files, with coverage of outcomes and conditions.
 
-use tenet::load as policy;
 use crate::check::plural;
 use crate::coverage::Coverage;
 use crate::render::Renderer;
@@ -9,6 +8,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use tenet::load as policy;
 use tenet_db::ProgramItem;
 use tenet_db::ir::{CompiledTest, TestSource};
 use tenet_eval::{Condition, Finding, ParamValues, Session};

@@ -203,7 +203,8 @@ fn eval_corpus() {
                 let all: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|_| {
                     panic!("{name}: `--format json` did not print one JSON value on stdout:\n{rendered}")
                 });
-                let default_args: Vec<String> = args.iter().filter(|a| *a != "--explain" && *a != "all").cloned().collect();
+                let default_args: Vec<String> =
+                    args.iter().filter(|a| *a != "--explain" && *a != "all").cloned().collect();
                 let (_, default_stdout) = run_tenet(&default_args);
                 let failing: serde_json::Value = serde_json::from_str(&default_stdout).expect("JSON by default");
                 assert_eq!(explained_only_when_failing(all), failing, "{name}: default explanations");

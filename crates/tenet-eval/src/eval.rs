@@ -156,10 +156,10 @@ pub struct Evaluator<'p> {
     today: Date,
     locals: Vec<Node>,
     reads: Vec<Read>,
-    source: SourceRef,
+    source: Option<SourceRef>,
     depth: usize,
     /// The obligation or rule being evaluated, for observations.
-    item: QualName,
+    item: Option<QualName>,
     /// Every condition's value, when coverage is recorded.
     observations: Option<Vec<Observation>>,
     /// Whether to build explanations (atoms, reads, notes). Without, conditions only decide,
@@ -177,9 +177,9 @@ impl<'p> Evaluator<'p> {
             today,
             locals: Vec::new(),
             reads: Vec::new(),
-            source: SourceRef { text: Arc::from(""), offset: 0 },
+            source: None,
             depth: 0,
-            item: Arc::from(""),
+            item: None,
             observations: None,
             explain: true,
         }
@@ -211,7 +211,7 @@ impl<'p> Evaluator<'p> {
 
     /// Says which obligation the next conditions belong to, for observations.
     pub fn set_item(&mut self, name: &QualName) {
-        self.item = name.clone();
+        self.item = Some(name.clone());
     }
 
     /// The observations recorded so far, emptied.
@@ -221,24 +221,31 @@ impl<'p> Evaluator<'p> {
 
     fn observe(&mut self, span: Span, result: Tri) {
         if let Some(obs) = &mut self.observations {
-            obs.push(Observation { item: self.item.clone(), span, result });
+            let item = self.item.clone().unwrap_or_else(|| Arc::from(""));
+            obs.push(Observation { item, span, result });
         }
     }
 
     /// Evaluates a condition of an item whose source is `text` at `offset`, with `locals`
     /// free slots; returns its truth value and the atoms that decided it.
     pub fn condition_in(&mut self, ir: &Ir, text: &Arc<str>, offset: u32, locals: u32) -> (Tri, Vec<Atom>) {
-        self.source = SourceRef { text: text.clone(), offset };
-        self.locals = vec![Node::unknown(); locals as usize];
-        self.reads.clear();
+        self.enter(text, offset, locals);
         self.cond(ir)
+    }
+
+    /// Starts evaluating an item: its source, `locals` fresh slots, no reads yet.
+    fn enter(&mut self, text: &Arc<str>, offset: u32, locals: u32) {
+        if self.explain {
+            self.source = Some(SourceRef { text: text.clone(), offset });
+        }
+        self.locals.clear();
+        self.locals.resize(locals as usize, Node::unknown());
+        self.reads.clear();
     }
 
     /// Evaluates a value expression (for message holes) of an item.
     pub fn value_in(&mut self, ir: &Ir, text: &Arc<str>, offset: u32, locals: u32) -> Node {
-        self.source = SourceRef { text: text.clone(), offset };
-        self.locals = vec![Node::unknown(); locals as usize];
-        self.reads.clear();
+        self.enter(text, offset, locals);
         self.eval(ir)
     }
 
@@ -297,11 +304,9 @@ impl<'p> Evaluator<'p> {
                         *l = v;
                     }
                 }
-                let saved_source = std::mem::replace(
-                    &mut self.source,
-                    SourceRef { text: compiled.text.clone(), offset: compiled.offset },
-                );
-                let saved_item = std::mem::replace(&mut self.item, rule.clone());
+                let saved_source =
+                    self.source.replace(SourceRef { text: compiled.text.clone(), offset: compiled.offset });
+                let saved_item = self.item.replace(rule.clone());
                 self.depth += 1;
                 let result = self.cond(&compiled.item.body);
                 self.depth -= 1;
@@ -316,7 +321,8 @@ impl<'p> Evaluator<'p> {
                 let (value, note) = self.eval_noted(ir);
                 let reads = self.reads.split_off(mark.min(self.reads.len()));
                 let result = Tri::of(&value.value);
-                let atom = Atom { text: self.source.quote(ir.span), result, reads: dedup_reads(reads), note };
+                let text = self.source.as_ref().map_or_else(|| "?".to_string(), |s| s.quote(ir.span));
+                let atom = Atom { text, result, reads: dedup_reads(reads), note };
                 (result, vec![atom])
             }
         }
@@ -351,7 +357,7 @@ impl<'p> Evaluator<'p> {
                     *slot = self.eval(arg);
                 }
                 let saved_locals = std::mem::replace(&mut self.locals, locals);
-                let saved_item = self.observations.is_some().then(|| std::mem::replace(&mut self.item, rule.clone()));
+                let saved_item = self.observations.is_some().then(|| self.item.replace(rule.clone()));
                 self.depth += 1;
                 let result = self.cond(&compiled.item.body).0;
                 self.depth -= 1;

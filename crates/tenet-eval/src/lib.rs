@@ -26,6 +26,8 @@ use tenet_syntax::Diagnostic;
 /// over many documents explains only what it reports.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Explain {
+    /// No finding: outcomes and messages only.
+    None,
     /// Violated, undetermined and waived findings (and findings an expired waiver matched).
     #[default]
     Failing,
@@ -183,7 +185,7 @@ impl<'p> Evaluation<'p> {
                 let mut ok = true;
                 let mut roots = Vec::new();
                 for schema in &schemas {
-                    let mut validator = validate::Validator::new(self.program, &source);
+                    let mut validator = validate::Validator::new(self.program);
                     let root = validator.root(&doc.root, schema);
                     ok &= !validator.diagnostics.iter().any(Diagnostic::is_error);
                     diagnostics.extend(validator.diagnostics);
@@ -314,7 +316,11 @@ impl<'p> Evaluation<'p> {
             None
         };
         // Waivers only match violated and undetermined findings, so these are the failing ones.
-        let explained = self.explain == Explain::All || matches!(decided.status, Outcome::Violated | Outcome::Undetermined);
+        let explained = match self.explain {
+            Explain::None => false,
+            Explain::Failing => matches!(decided.status, Outcome::Violated | Outcome::Undetermined),
+            Explain::All => true,
+        };
         let decided = if explained {
             let mut ev = Evaluator::new(self.program, root.clone(), self.today).with_params(self.params);
             self.decide(item, ob, &mut ev)
@@ -323,16 +329,18 @@ impl<'p> Evaluation<'p> {
         };
         let mut explanation: Vec<Condition> = Vec::new();
         let requirement_clause = if item.negated { "forbidden" } else { "requirement" };
-        for (clause, atoms) in
-            [("when", decided.when_atoms), ("exception", decided.exception_atoms), (requirement_clause, decided.req_atoms)]
-        {
+        for (clause, atoms) in [
+            ("when", decided.when_atoms),
+            ("exception", decided.exception_atoms),
+            (requirement_clause, decided.req_atoms),
+        ] {
             for atom in atoms {
                 explanation.push(Condition {
                     clause,
                     text: atom.text,
                     result: atom.result.as_str(),
                     note: atom.note,
-                    evidence: atom.reads.into_iter().map(evidence).collect(),
+                    evidence: atom.reads.into_iter().map(|r| evidence(r, &result.source)).collect(),
                 });
             }
         }
@@ -655,9 +663,12 @@ impl<'p> Session<'p> {
     }
 }
 
-fn evidence(read: Read) -> Evidence {
+fn evidence(read: Read, source: &Source) -> Evidence {
     let (line, column, span) = match &read.origin {
-        Some(o) => (Some(o.line), Some(o.column), Some(o.span)),
+        Some(o) => {
+            let (line, column) = source.line_col(o.span.0 as usize);
+            (u32::try_from(line).ok(), u32::try_from(column).ok(), Some(o.span))
+        }
         None => (None, None, None),
     };
     Evidence {

@@ -7,7 +7,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 use tenet_db::Program;
 use tenet_db::ir::{FieldDef, SchemaDef, Ty};
-use tenet_input::{NodeValue, Source};
+use tenet_input::NodeValue;
 use tenet_syntax::ast::{DurationUnit, Span};
 use tenet_syntax::{Diagnostic, did_you_mean};
 
@@ -30,7 +30,7 @@ pub mod codes {
 /// Converts loaded documents into typed values.
 pub struct Validator<'a> {
     program: &'a Program,
-    source: &'a Source,
+    empty_path: Arc<str>,
     /// Problems found, spans absolute in the input file.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -40,19 +40,21 @@ fn span_of(range: &std::ops::Range<usize>) -> Span {
 }
 
 impl<'a> Validator<'a> {
-    /// A validator for documents from `source`.
-    pub fn new(program: &'a Program, source: &'a Source) -> Self {
-        Validator { program, source, diagnostics: Vec::new() }
+    /// A validator against the schemas of `program`.
+    pub fn new(program: &'a Program) -> Self {
+        Validator { program, empty_path: Arc::from(""), diagnostics: Vec::new() }
     }
 
+    /// The origin of a record, list or map, which keeps its path.
     fn origin(&self, path: &str, range: &std::ops::Range<usize>) -> Arc<Origin> {
-        let (line, column) = self.source.line_col(range.start);
-        Arc::new(Origin {
-            path: Arc::from(path),
-            line: u32::try_from(line).unwrap_or(u32::MAX),
-            column: u32::try_from(column).unwrap_or(u32::MAX),
-            span: (span_of(range).start, span_of(range).end),
-        })
+        let span = span_of(range);
+        Arc::new(Origin { path: Arc::from(path), span: (span.start, span.end) })
+    }
+
+    /// The origin of a scalar: its span, and the shared empty path.
+    fn leaf_origin(&self, range: &std::ops::Range<usize>) -> Arc<Origin> {
+        let span = span_of(range);
+        Arc::new(Origin { path: self.empty_path.clone(), span: (span.start, span.end) })
     }
 
     fn wrong_type(&mut self, node: &tenet_input::Node, path: &str, expected: &Ty, help: Option<String>) -> Node {
@@ -136,7 +138,7 @@ impl<'a> Validator<'a> {
 
     fn value(&mut self, node: &tenet_input::Node, ty: &Ty, unit: Option<DurationUnit>, path: &str) -> Node {
         if matches!(node.value, NodeValue::Null) {
-            return Node { value: Value::Unknown, origin: Some(self.origin(path, &node.span)) };
+            return Node { value: Value::Unknown, origin: Some(self.leaf_origin(&node.span)) };
         }
         let value = match (ty, &node.value) {
             (Ty::Bool, NodeValue::Bool(b)) => Value::Bool(*b),
@@ -266,7 +268,11 @@ impl<'a> Validator<'a> {
             }
             _ => return self.wrong_type(node, path, ty, None),
         };
-        Node { value, origin: Some(self.origin(path, &node.span)) }
+        let origin = match value {
+            Value::List(_) | Value::Map(_) => self.origin(path, &node.span),
+            _ => self.leaf_origin(&node.span),
+        };
+        Node { value, origin: Some(origin) }
     }
 
     fn bad_format(&mut self, node: &tenet_input::Node, path: &str, message: String, help: &str) -> Node {

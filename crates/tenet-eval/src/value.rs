@@ -7,15 +7,14 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::sync::Arc;
 
-/// Where a document value came from.
+/// Where a document value came from. Line and column are worked out from the span only for
+/// the values an explanation shows, so validation costs no position arithmetic.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Origin {
-    /// The document path, such as `dpa.subprocessors[1].country`.
+    /// The document path of a record, list or map, such as `dpa.subprocessors[1]` (fields
+    /// read from it extend it); empty for scalars, whose paths the evaluator builds from the
+    /// record they were read from.
     pub path: Arc<str>,
-    /// 1-based line in the input file.
-    pub line: u32,
-    /// 1-based column (in characters).
-    pub column: u32,
     /// Byte range in the input file.
     pub span: (u32, u32),
 }

@@ -176,7 +176,7 @@ fn contract(rng: &mut Rng, i: u64) -> Value {
                 5,
             ),
             "subprocessors": subprocessors,
-            "breach_notice_hours": format!("{}h", [24, 36, 48, 72, 96][usize::try_from(rng.below(5)).unwrap_or(0)]),
+            "breach_notice_hours": rng.pick(&["24h", "36h", "48h", "72h", "96h"]),
             "audit_rights": rng.chance(85),
             "exit": { "return_or_delete": rng.chance(90), "deadline_days": format!("{}d", 15 + rng.below(90)) },
         },

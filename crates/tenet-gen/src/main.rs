@@ -21,13 +21,10 @@ fn main() -> ExitCode {
     let mut yaml = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
-        let mut value = |name: &str| {
-            args.next().ok_or_else(|| format!("error: `{name}` needs a value"))
-        };
+        let mut value = |name: &str| args.next().ok_or_else(|| format!("error: `{name}` needs a value"));
         let parsed: Result<(), String> = match arg.as_str() {
-            "--kind" => value("--kind").and_then(|v| {
-                tenet_gen::Kind::parse(&v).map(|k| kind = k).ok_or(format!("error: unknown kind `{v}`"))
-            }),
+            "--kind" => value("--kind")
+                .and_then(|v| tenet_gen::Kind::parse(&v).map(|k| kind = k).ok_or(format!("error: unknown kind `{v}`"))),
             "--count" => value("--count")
                 .and_then(|v| v.parse().map(|n| count = n).map_err(|_| format!("error: `{v}` is not a count"))),
             "--seed" => value("--seed")

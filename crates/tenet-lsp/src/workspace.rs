@@ -112,25 +112,22 @@ impl State {
     /// whose dependencies are not fetched gets none; its `use`s then say what is missing.
     pub fn load_dependencies(&mut self, root: &Path) {
         let Ok(Some(project)) = tenet_pkg::project::load(root) else { return };
-        for dependency in project.dependencies {
-            for source in dependency.sources {
-                // `../shared/model.tenet` and the same file opened by the editor are one file.
-                let path = std::fs::canonicalize(&source.path).unwrap_or(source.path);
-                let uri = path_to_uri(&path);
-                if self.files.contains_key(&uri) {
-                    continue;
-                }
-                let file = SourceFile::library(&self.db, path.display().to_string(), source.text);
-                self.files.insert(uri, FileEntry { file, version: None, library: true, in_editor: false });
+        // The same loader as the command line's: dependency sources and `[params]` as files.
+        let (dependencies, params) = tenet::load::project_files(&self.db, &project);
+        for (path, file) in dependencies {
+            // `../shared/model.tenet` and the same file opened by the editor are one file.
+            let path = std::fs::canonicalize(&path).unwrap_or(path);
+            let uri = path_to_uri(&path);
+            if self.files.contains_key(&uri) {
+                continue;
             }
+            self.files.insert(uri, FileEntry { file, version: None, library: true, in_editor: false });
         }
         // `[params]` apply in the editor as on the command line (hover shows the value in force,
         // code lenses evaluate with it); `tenet check` reports their problems in `tenet.toml`.
-        if !project.params.is_empty() {
-            let text = tenet_db::manifest_overrides_source(project.params.iter().map(|p| (&*p.name, &*p.literal)));
+        if let Some(params) = params {
             let uri = format!("tenet-params://{}", path_to_uri(&project.manifest.path).trim_start_matches("file://"));
-            let file = SourceFile::library(&self.db, format!("{} [params]", project.manifest.path.display()), text);
-            self.files.insert(uri, FileEntry { file, version: None, library: true, in_editor: false });
+            self.files.insert(uri, FileEntry { file: params.file, version: None, library: true, in_editor: false });
         }
         self.sync_workspace();
     }
@@ -142,16 +139,12 @@ impl State {
         let declared: Vec<Arc<str>> =
             self.files.values().filter_map(|e| tenet_db::file_outline(&self.db, e.file).package.clone()).collect();
         let written = dir.is_some_and(|d| std::fs::create_dir_all(d).is_ok());
-        for (name, text) in tenet_std::FILES {
-            let file = SourceFile::library(&self.db, tenet_std::path_of(name), (*text).to_string());
-            let package = tenet_db::file_outline(&self.db, file).package.clone();
-            if package.is_some_and(|p| declared.contains(&p)) {
-                continue;
-            }
+        for (name, file) in tenet::load::std_files_except(&self.db, &declared) {
             let uri = match dir {
                 Some(dir) if written => {
                     let path = dir.join(name);
-                    if std::fs::read_to_string(&path).ok().as_deref() != Some(*text) {
+                    let text = file.text(&self.db);
+                    if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
                         let _ = std::fs::write(&path, text);
                     }
                     path_to_uri(&path)

@@ -116,7 +116,13 @@ impl Engine {
                 }
                 let (path, text, diagnostic) = loaded.locate(file, d);
                 let (line, column) = tenet_eval::line_col(text, diagnostic.span.start as usize);
-                problems.push(PolicyProblem { path: path.to_string(), text: Arc::from(text), diagnostic, line, column });
+                problems.push(PolicyProblem {
+                    path: path.to_string(),
+                    text: Arc::from(text),
+                    diagnostic,
+                    line,
+                    column,
+                });
             }
         }
         let program = Arc::new(tenet_db::compile_program(&loaded.db, loaded.workspace).clone());
@@ -178,9 +184,7 @@ impl Engine {
         format: Option<Format>,
         kind: Option<&str>,
     ) -> Vec<DocumentResult> {
-        let format = format
-            .or_else(|| Format::from_path(Path::new(name)))
-            .unwrap_or_else(|| Format::sniff(text));
+        let format = format.or_else(|| Format::from_path(Path::new(name))).unwrap_or_else(|| Format::sniff(text));
         let source = Arc::new(Source::new(name, text, format));
         let (documents, error) = tenet_input::load_partial(source, &self.limits);
         let mut results: Vec<DocumentResult> = documents.iter().map(|d| evaluation.evaluate(d, kind)).collect();

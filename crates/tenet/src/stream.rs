@@ -79,9 +79,10 @@ impl Unit {
                     error: Some(error),
                 },
             },
-            Unit::Failed { name, index, error } => {
-                Evaluated { result: evaluation.load_failed(&name, index, crate::load_problem(&error)), error: Some(error) }
-            }
+            Unit::Failed { name, index, error } => Evaluated {
+                result: evaluation.load_failed(&name, index, crate::load_problem(&error)),
+                error: Some(error),
+            },
         }
     }
 }
@@ -147,7 +148,9 @@ impl Reader {
             InputPath::File { path, .. } => path.display().to_string(),
         };
         let read = match (&input, format) {
-            (InputPath::Stdin, Some(f)) => tenet_input::read_source_as(std::path::Path::new("-"), Some(f), &self.limits),
+            (InputPath::Stdin, Some(f)) => {
+                tenet_input::read_source_as(std::path::Path::new("-"), Some(f), &self.limits)
+            }
             _ => tenet_input::read_input(&input, &self.limits),
         };
         let (documents, error) = match read {
@@ -169,7 +172,9 @@ impl Reader {
             let mut bytes = Vec::new();
             let line = lines.next_line;
             // One byte past the limit tells a line that is too long without reading it all.
-            let read = (&mut lines.reader).take(u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1)).read_until(b'\n', &mut bytes);
+            let read = (&mut lines.reader)
+                .take(u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1))
+                .read_until(b'\n', &mut bytes);
             match read {
                 Ok(0) => {
                     self.lines = None;
@@ -179,7 +184,11 @@ impl Reader {
                 Err(error) => {
                     let name = lines.name.to_string();
                     self.lines = None;
-                    return Some(Unit::Failed { name: name.clone(), index: line, error: LoadError::Io { file: name, error } });
+                    return Some(Unit::Failed {
+                        name: name.clone(),
+                        index: line,
+                        error: LoadError::Io { file: name, error },
+                    });
                 }
             }
             lines.next_line += 1;
@@ -188,7 +197,11 @@ impl Reader {
                 let mut rest = Vec::new();
                 let _ = lines.reader.read_until(b'\n', &mut rest);
                 let name = lines.name.to_string();
-                let error = LoadError::TooLarge { file: format!("{name}:{}", line + 1), size: "a line of more than the limit".into(), limit: max };
+                let error = LoadError::TooLarge {
+                    file: format!("{name}:{}", line + 1),
+                    size: "a line of more than the limit".into(),
+                    limit: max,
+                };
                 return Some(Unit::Failed { name, index: line, error });
             }
             if bytes.ends_with(b"\n") {
@@ -245,35 +258,37 @@ impl Iterator for Reader {
 }
 
 /// Runs `work` over `units` on `jobs` threads, a window of `window` units at a time, and hands
-/// each output to `consume` in input order as soon as its window is done. With one job,
-/// everything runs on the calling thread.
+/// each output to `consume` in input order as soon as its window is done; `consume` returns
+/// `false` to stop (the output was closed). With one job, everything runs on the calling
+/// thread.
 pub fn for_each_ordered<T: Send>(
     units: impl Iterator<Item = Unit>,
     jobs: usize,
     window: usize,
     work: impl Fn(Unit) -> T + Sync,
-    mut consume: impl FnMut(T),
+    mut consume: impl FnMut(T) -> bool,
 ) {
-    let window = window.max(1);
-    if jobs <= 1 {
-        units.for_each(|u| consume(work(u)));
-        return;
-    }
-    let pool = match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
-        Ok(pool) => pool,
-        Err(_) => {
-            units.for_each(|u| consume(work(u)));
-            return;
+    let pool = if jobs > 1 { rayon::ThreadPoolBuilder::new().num_threads(jobs).build().ok() } else { None };
+    let Some(pool) = pool else {
+        for unit in units {
+            if !consume(work(unit)) {
+                return;
+            }
         }
+        return;
     };
     let mut units = units.peekable();
     while units.peek().is_some() {
-        let batch: Vec<Unit> = units.by_ref().take(window).collect();
+        let batch: Vec<Unit> = units.by_ref().take(window.max(1)).collect();
         let outputs: Vec<T> = pool.install(|| {
             use rayon::prelude::*;
             batch.into_par_iter().map(&work).collect()
         });
-        outputs.into_iter().for_each(&mut consume);
+        for output in outputs {
+            if !consume(output) {
+                return;
+            }
+        }
     }
 }
 
@@ -315,7 +330,10 @@ mod tests {
                 Unit::Line { line, .. } => line,
                 _ => usize::MAX,
             },
-            |n| seen.push(n),
+            |n| {
+                seen.push(n);
+                true
+            },
         );
         assert_eq!(seen, (0..1000).collect::<Vec<_>>());
     }

@@ -6,8 +6,9 @@
 #
 # Input:  `input` is one document of the standard model, with `kind` "Contract" or "AiSystem".
 #         `data.today` is the evaluation date, "YYYY-MM-DD" (Tenet's `--today`).
-# Output: `outcomes` (at the end of the file), an object from each fully qualified obligation name that applies to the
-#         document's kind to "satisfied", "violated", "not_applicable" or "undetermined".
+# Output: `outcomes` (at the end of the file): an object from the fully qualified name of each
+#         obligation on the document's kind to "satisfied", "violated", "not_applicable" or
+#         "undetermined", as `tenet eval --format json` reports them.
 #
 # Tenet's logic has three values. Here a truth value is one of the strings "true", "false"
 # and "unknown", and a value the document does not give (a missing field, or null) is null.
@@ -163,8 +164,8 @@ else := n if {
 	era := floor(y / 400)
 	year_of_era := y - era * 400
 	day_of_year := floor((153 * ((m + 9) % 12) + 2) / 5) + day - 1
-	day_of_era := ((year_of_era * 365 + floor(year_of_era / 4)) - floor(year_of_era / 100)) + day_of_year
-	n := (era * 146097 + day_of_era) - 719468
+	day_of_era := year_of_era * 365 + floor(year_of_era / 4) - floor(year_of_era / 100) + day_of_year
+	n := era * 146097 + day_of_era - 719468
 }
 
 march_year(y, m) := y - 1 if m <= 2
