@@ -16,13 +16,21 @@ const DOCUMENTS: [&str; 2] = [
 ];
 
 fn main() -> ExitCode {
-    let engine = match Engine::standard_library() {
-        Ok(engine) => engine,
-        Err(errors) => {
-            eprintln!("{errors}");
-            return ExitCode::FAILURE;
+    match run() {
+        Ok(lines) => {
+            print!("{lines}");
+            ExitCode::SUCCESS
         }
-    };
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The report this example prints.
+fn run() -> Result<String, String> {
+    let engine = Engine::standard_library().map_err(|e| e.to_string())?;
     let today = jiff::civil::date(2026, 11, 28);
     // `Engine` is `Send + Sync`: every thread evaluates against the same checked policies.
     let reports: Vec<_> = std::thread::scope(|scope| {
@@ -36,14 +44,29 @@ fn main() -> ExitCode {
             .collect();
         handles.into_iter().filter_map(|h| h.join().ok()).flatten().collect()
     });
+    if reports.len() != DOCUMENTS.len() {
+        return Err("a thread did not finish".into());
+    }
+    let mut out = String::new();
     for result in &reports {
         let report = &result.report;
-        println!("{} ({})", report.id.as_deref().unwrap_or("?"), report.kind.as_deref().unwrap_or("?"));
+        out += &format!("{} ({})\n", report.id.as_deref().unwrap_or("?"), report.kind.as_deref().unwrap_or("?"));
         for finding in &report.findings {
             if matches!(finding.status, Outcome::Violated | Outcome::Undetermined) {
-                println!("  {:<13} {} — {}", finding.status.as_str(), finding.obligation, finding.message);
+                out += &format!("  {:<13} {} — {}\n", finding.status.as_str(), finding.obligation, finding.message);
             }
         }
     }
-    if reports.len() == DOCUMENTS.len() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    /// `cargo test` runs the example (it is declared with `test = true`).
+    #[test]
+    fn the_example_reports_the_late_breach_notice_and_the_stale_audit() {
+        let out = super::run().unwrap_or_else(|e| panic!("{e}"));
+        assert!(out.contains("violated      std.privacy.breach_notice_to_controller"), "{out}");
+        assert!(out.contains("screening (AiSystem)"), "{out}");
+    }
 }
