@@ -148,10 +148,57 @@ pub struct Observation {
 /// Parameter values that replace the program's (a test's `override`s).
 pub type ParamValues = BTreeMap<QualName, ConstValue>;
 
+/// What evaluation would otherwise rebuild every time it meets it, built once per program:
+/// the runtime value of every constant that costs something to build (sets and lists such as
+/// the EEA's countries, decimals and percentages parsed from their text), by the address of
+/// the constant in the program's IR, and the value of every parameter in force.
+#[derive(Debug, Default)]
+pub struct Prepared {
+    constants: std::collections::HashMap<usize, Value>,
+    params: std::collections::HashMap<QualName, Value>,
+}
+
+impl Prepared {
+    /// Walks every expression of `program` once; `params` replace the program's parameter
+    /// values (a test's overrides).
+    pub fn new(program: &Program, params: Option<&ParamValues>) -> Prepared {
+        let mut prepared = Prepared::default();
+        let mut pending: Vec<&Ir> = Vec::new();
+        for ob in &program.obligations {
+            pending.extend(ob.item.when.iter());
+            pending.push(&ob.item.requirement);
+            for part in &ob.item.message {
+                if let tenet_db::ir::CompiledMessagePart::Value(ir) = part {
+                    pending.push(ir);
+                }
+            }
+        }
+        pending.extend(program.rules.values().map(|r| &r.item.body));
+        pending.extend(program.waivers.iter().map(|w| &w.item.selector));
+        while let Some(ir) = pending.pop() {
+            if let IrKind::Const(c) = &ir.kind
+                && matches!(
+                    c,
+                    ConstValue::List(_) | ConstValue::Set(_) | ConstValue::Decimal(_) | ConstValue::Percent(_)
+                )
+            {
+                prepared.constants.insert(std::ptr::from_ref(c) as usize, const_value(c));
+            }
+            pending.extend(ir.children());
+        }
+        for name in program.params.keys() {
+            let value = params.and_then(|p| p.get(name)).or_else(|| program.param_value(name));
+            prepared.params.insert(name.clone(), value.map_or(Value::Unknown, const_value));
+        }
+        prepared
+    }
+}
+
 /// Evaluates compiled conditions against one document.
 pub struct Evaluator<'p> {
     program: &'p Program,
     params: Option<&'p ParamValues>,
+    prepared: Option<&'p Prepared>,
     root: Node,
     today: Date,
     locals: Vec<Node>,
@@ -173,6 +220,7 @@ impl<'p> Evaluator<'p> {
         Evaluator {
             program,
             params: None,
+            prepared: None,
             root,
             today,
             locals: Vec::new(),
@@ -200,6 +248,13 @@ impl<'p> Evaluator<'p> {
     /// Uses `params` before the program's own parameter values.
     pub fn with_params(mut self, params: Option<&'p ParamValues>) -> Self {
         self.params = params;
+        self
+    }
+
+    /// Takes constants and parameter values from `prepared` (built for the same program and
+    /// parameters) instead of building them on every use.
+    pub fn with_prepared(mut self, prepared: &'p Prepared) -> Self {
+        self.prepared = Some(prepared);
         self
     }
 
@@ -415,9 +470,15 @@ impl<'p> Evaluator<'p> {
     pub fn eval(&mut self, ir: &Ir) -> Node {
         let computed = Node::computed;
         match &ir.kind {
-            IrKind::Const(c) => computed(const_value(c)),
+            IrKind::Const(c) => {
+                let cached = self.prepared.and_then(|p| p.constants.get(&(std::ptr::from_ref(c) as usize)));
+                computed(cached.cloned().unwrap_or_else(|| const_value(c)))
+            }
             IrKind::Today => computed(Value::Date(self.today)),
             IrKind::Param(name) => {
+                if let Some(value) = self.prepared.and_then(|p| p.params.get(name)) {
+                    return computed(value.clone());
+                }
                 let value = self.params.and_then(|p| p.get(name)).or_else(|| self.program.param_value(name));
                 computed(value.map_or(Value::Unknown, const_value))
             }

@@ -10,7 +10,7 @@ pub mod report;
 pub mod validate;
 pub mod value;
 
-pub use eval::{Atom, Evaluator, Observation, ParamValues, Read, Tri, const_value as value_of_const};
+pub use eval::{Atom, Evaluator, Observation, ParamValues, Prepared, Read, Tri, const_value as value_of_const};
 pub use report::*;
 
 use jiff::civil::Date;
@@ -52,8 +52,15 @@ pub struct Evaluation<'p> {
     exception_items: std::collections::BTreeMap<&'p str, &'p ProgramItem<CompiledObligation>>,
     /// `path:line:column` of each obligation, computed once.
     defined_at: Vec<Arc<str>>,
+    /// The citations of each obligation, shared by its findings.
+    cites: Vec<Arc<[Arc<str>]>>,
     /// Indexes of the waivers of each obligation, found once rather than per finding.
     waivers_of: std::collections::BTreeMap<&'p str, Vec<usize>>,
+    /// Constants and parameter values, built once.
+    prepared: Prepared,
+    /// The schemas a document of each kind name is checked against (qualified and short
+    /// names), found once rather than per document.
+    kinds: std::collections::HashMap<&'p str, Vec<&'p tenet_db::ir::SchemaDef>>,
 }
 
 /// Everything one document gave: its report, the diagnostics behind its problems (spans into
@@ -101,13 +108,17 @@ impl<'p> Evaluation<'p> {
                 .map(|o| (&*o.item.name, o))
                 .collect(),
             defined_at,
+            cites: program.obligations.iter().map(|o| Arc::from(o.item.cite.as_slice())).collect(),
             waivers_of,
+            prepared: Prepared::new(program, None),
+            kinds: kinds_of(program),
         }
     }
 
     /// Uses `params` before the program's parameter values (for a test's overrides).
     pub fn with_params(mut self, params: &'p ParamValues) -> Self {
         self.params = Some(params);
+        self.prepared = Prepared::new(self.program, Some(params));
         self
     }
 
@@ -243,13 +254,10 @@ impl<'p> Evaluation<'p> {
                 )),
             ));
         };
-        let found: Vec<_> = self
-            .program
-            .schemas
-            .values()
-            .filter(|s| &*s.name == kind || s.name.rsplit('.').next() == Some(kind))
-            .collect();
-        if found.is_empty() {
+        if let Some(schemas) = self.kinds.get(kind) {
+            return Ok(schemas.clone());
+        }
+        {
             let names = self.kind_names();
             let mut d = Diagnostic::error(
                 validate::codes::UNKNOWN_KIND,
@@ -271,12 +279,8 @@ impl<'p> Evaluation<'p> {
                 }
                 None => d.with_help(format!("the policies know {}", names.join(", "))),
             };
-            return Err(Box::new(d));
+            Err(Box::new(d))
         }
-        // Prefer schemas that obligations apply to; fall back to all that match.
-        let used: Vec<_> =
-            found.iter().copied().filter(|s| self.program.obligations.iter().any(|o| o.item.kind == s.name)).collect();
-        Ok(if used.is_empty() { found } else { used })
     }
 
     fn kind_names(&self) -> Vec<String> {
@@ -291,8 +295,10 @@ impl<'p> Evaluation<'p> {
         names
     }
 
-    fn evaluator(&self, root: &value::Node) -> Evaluator<'p> {
-        let ev = Evaluator::new(self.program, root.clone(), self.today).with_params(self.params);
+    fn evaluator(&self, root: &value::Node) -> Evaluator<'_> {
+        let ev = Evaluator::new(self.program, root.clone(), self.today)
+            .with_params(self.params)
+            .with_prepared(&self.prepared);
         if self.coverage { ev.recording() } else { ev }
     }
 
@@ -322,7 +328,9 @@ impl<'p> Evaluation<'p> {
             Explain::All => true,
         };
         let decided = if explained {
-            let mut ev = Evaluator::new(self.program, root.clone(), self.today).with_params(self.params);
+            let mut ev = Evaluator::new(self.program, root.clone(), self.today)
+                .with_params(self.params)
+                .with_prepared(&self.prepared);
             self.decide(item, ob, &mut ev)
         } else {
             decided
@@ -357,7 +365,7 @@ impl<'p> Evaluation<'p> {
             severity: item.severity.as_str(),
             status: decided.status,
             message: decided.message,
-            cite: item.cite.clone(),
+            cite: self.cites.get(index).cloned().unwrap_or_else(|| Arc::from(item.cite.as_slice())),
             evidence: all_evidence,
             explanation,
             waiver: None,
@@ -455,7 +463,8 @@ impl<'p> Evaluation<'p> {
         let mut found = None;
         for &i in self.waivers_of.get(obligation)? {
             let Some(w) = self.program.waivers.get(i) else { continue };
-            let mut ev = Evaluator::new(self.program, root.clone(), self.today).deciding();
+            let mut ev =
+                Evaluator::new(self.program, root.clone(), self.today).with_prepared(&self.prepared).deciding();
             let (selected, _) = ev.condition_in(&w.item.selector, &w.text, w.offset, w.item.locals);
             if selected != Tri::True {
                 continue;
@@ -496,12 +505,15 @@ impl<'p> Evaluation<'p> {
                 }
             };
         }
-        let mut out = String::new();
+        // Sized for the literal text and a few short values, so it is allocated once.
+        let literal: usize =
+            item.message.iter().map(|p| if let CompiledMessagePart::Text(t) = p { t.len() } else { 16 }).sum();
+        let mut out = String::with_capacity(literal + 16);
         for part in &item.message {
             match part {
                 CompiledMessagePart::Text(t) => out.push_str(t),
                 CompiledMessagePart::Value(ir) => {
-                    out.push_str(&ev.value_in(ir, &ob.text, ob.offset, item.locals).value.text())
+                    ev.value_in(ir, &ob.text, ob.offset, item.locals).value.write_text(&mut out);
                 }
             }
         }
@@ -558,6 +570,27 @@ impl<'p> Evaluation<'p> {
             waiver_used: vec![false; self.program.waivers.len()],
         }
     }
+}
+
+/// The schemas each kind name selects: by qualified or short name, preferring schemas that
+/// obligations apply to and falling back to all that match.
+fn kinds_of(program: &Program) -> std::collections::HashMap<&str, Vec<&tenet_db::ir::SchemaDef>> {
+    let mut by_name: std::collections::HashMap<&str, Vec<&tenet_db::ir::SchemaDef>> = Default::default();
+    for schema in program.schemas.values() {
+        by_name.entry(&schema.name).or_default().push(schema);
+        let short = schema.name.rsplit('.').next().unwrap_or(&schema.name);
+        if short != &*schema.name {
+            by_name.entry(short).or_default().push(schema);
+        }
+    }
+    for found in by_name.values_mut() {
+        let used: Vec<_> =
+            found.iter().copied().filter(|s| program.obligations.iter().any(|o| o.item.kind == s.name)).collect();
+        if !used.is_empty() {
+            *found = used;
+        }
+    }
+    by_name
 }
 
 /// What deciding one obligation gave.

@@ -105,7 +105,7 @@ pub struct Finding {
     /// What it means for this document, with values filled in.
     pub message: String,
     /// Citations.
-    pub cite: Vec<Arc<str>>,
+    pub cite: Arc<[Arc<str>]>,
     /// Every document value the outcome depended on.
     pub evidence: Vec<Evidence>,
     /// The conditions that decided it.

@@ -91,8 +91,16 @@ impl<'a> Validator<'a> {
             return Node::unknown();
         };
         let mut fields: Vec<Node> = vec![Node::unknown(); schema.fields.len()];
+        // One buffer for the paths of all fields (they are needed only for records inside,
+        // lists and messages), not a string per field.
+        let mut child_path = String::with_capacity(path.len() + 24);
         for entry in entries {
-            let child_path = if path.is_empty() { entry.key.clone() } else { format!("{path}.{}", entry.key) };
+            child_path.clear();
+            if !path.is_empty() {
+                child_path.push_str(path);
+                child_path.push('.');
+            }
+            child_path.push_str(&entry.key);
             match schema.field(&entry.key) {
                 Some((slot, def)) => {
                     let value = self.field(&entry.value, def, &child_path);
@@ -214,9 +222,11 @@ impl<'a> Validator<'a> {
                 }
             }
             (Ty::Enum(name), NodeValue::String(s)) => {
-                let variants = self.program.enums.get(name).map(|e| e.variants.clone()).unwrap_or_default();
-                if variants.iter().any(|v| **v == **s) {
-                    Value::Enum(Arc::from(s.as_str()))
+                let program = self.program;
+                let variants: &[Arc<str>] = program.enums.get(name).map_or(&[], |e| &e.variants);
+                // The variant's own name, shared: no text is allocated per value.
+                if let Some(variant) = variants.iter().find(|v| ***v == **s) {
+                    Value::Enum(variant.clone())
                 } else {
                     let mut d = Diagnostic::error(
                         codes::UNKNOWN_VARIANT,
@@ -241,8 +251,14 @@ impl<'a> Validator<'a> {
             }
             (Ty::List(elem) | Ty::Set(elem), NodeValue::List(items)) => {
                 let mut out: Vec<Node> = Vec::with_capacity(items.len());
+                let mut element_path = String::with_capacity(path.len() + 4);
                 for (i, item) in items.iter().enumerate() {
-                    let v = self.value(item, elem, unit, &format!("{path}[{i}]"));
+                    element_path.clear();
+                    {
+                        use std::fmt::Write as _;
+                        let _ = write!(element_path, "{path}[{i}]");
+                    }
+                    let v = self.value(item, elem, unit, &element_path);
                     if matches!(ty, Ty::Set(_)) && out.iter().any(|o| o.value.equals(&v.value) == Some(true)) {
                         continue;
                     }

@@ -212,10 +212,17 @@ impl Value {
 
     /// The plain text of a value for message interpolation (strings without quotes).
     pub fn text(&self) -> String {
+        let mut out = String::new();
+        self.write_text(&mut out);
+        out
+    }
+
+    /// Appends [`Value::text`] to `out`, without a string of its own for text and enums.
+    pub fn write_text(&self, out: &mut String) {
         match self {
-            Value::String(s) => s.to_string(),
-            Value::Unknown => "(not given)".to_string(),
-            other => other.display(),
+            Value::String(s) | Value::Enum(s) => out.push_str(s),
+            Value::Unknown => out.push_str("(not given)"),
+            other => out.push_str(&other.display()),
         }
     }
 

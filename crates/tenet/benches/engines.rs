@@ -27,6 +27,10 @@ use std::sync::Arc;
 use tenet::stream::{self, InputSpec, Reader};
 use tenet::{Engine, Explain, Format};
 
+// The allocator the `tenet` binary uses, for both engines alike.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const TODAY: &str = "2026-11-28";
 
 fn today() -> jiff::civil::Date {
@@ -111,8 +115,14 @@ fn end_to_end(c: &mut Criterion) {
             }
         })
     });
-    for jobs in [1, 2] {
-        group.bench_function(format!("tenet_ndjson_{jobs}_jobs"), |b| {
+    let outcomes_only = engine.evaluation(today()).with_explain(Explain::None);
+    for (name, jobs, evaluation) in [
+        ("tenet_ndjson_1_job", 1, &evaluation),
+        ("tenet_ndjson_2_jobs", 2, &evaluation),
+        ("tenet_ndjson_explain_none_1_job", 1, &outcomes_only),
+        ("tenet_ndjson_explain_none_2_jobs", 2, &outcomes_only),
+    ] {
+        group.bench_function(name, |b| {
             b.iter(|| {
                 let mut out = std::io::BufWriter::new(std::io::sink());
                 stream::for_each_ordered(
@@ -120,7 +130,7 @@ fn end_to_end(c: &mut Criterion) {
                     jobs,
                     256 * jobs,
                     |unit| {
-                        let evaluated = unit.evaluate(&evaluation, &limits);
+                        let evaluated = unit.evaluate(evaluation, &limits);
                         let mut line = serde_json::to_string(&evaluated.result.report).unwrap();
                         line.push('\n');
                         line

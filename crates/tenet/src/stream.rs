@@ -1,5 +1,5 @@
 //! Streaming evaluation: inputs are read in order, one document (or one NDJSON line) at a
-//! time, evaluated in parallel in bounded windows, and handed back in input order. Memory is
+//! time, evaluated on worker threads, and handed back in input order. Memory is
 //! bounded by the window, not by the input: a run over a million documents keeps a window's
 //! worth of them.
 
@@ -257,10 +257,15 @@ impl Iterator for Reader {
     }
 }
 
-/// Runs `work` over `units` on `jobs` threads, a window of `window` units at a time, and hands
-/// each output to `consume` in input order as soon as its window is done; `consume` returns
-/// `false` to stop (the output was closed). With one job, everything runs on the calling
-/// thread.
+/// Units handed to a worker at a time: enough to make the hand-over cost nothing next to the
+/// evaluation, few enough that the order of the output is restored quickly.
+const CHUNK: usize = 32;
+
+/// Runs `work` over `units` on `jobs` worker threads and hands each output to `consume` in
+/// input order; `consume` returns `false` to stop (the output was closed). The calling thread
+/// reads the units and consumes the outputs while the workers evaluate, so reading, evaluating
+/// and writing overlap; at most `window` units are in flight, which bounds memory whatever
+/// the input's size. With one job, everything runs on the calling thread.
 pub fn for_each_ordered<T: Send>(
     units: impl Iterator<Item = Unit>,
     jobs: usize,
@@ -268,28 +273,68 @@ pub fn for_each_ordered<T: Send>(
     work: impl Fn(Unit) -> T + Sync,
     mut consume: impl FnMut(T) -> bool,
 ) {
-    let pool = if jobs > 1 { rayon::ThreadPoolBuilder::new().num_threads(jobs).build().ok() } else { None };
-    let Some(pool) = pool else {
+    if jobs <= 1 {
         for unit in units {
             if !consume(work(unit)) {
                 return;
             }
         }
         return;
-    };
+    }
+    let max_in_flight = window.div_ceil(CHUNK).max(jobs);
     let mut units = units.peekable();
-    while units.peek().is_some() {
-        let batch: Vec<Unit> = units.by_ref().take(window.max(1)).collect();
-        let outputs: Vec<T> = pool.install(|| {
-            use rayon::prelude::*;
-            batch.into_par_iter().map(&work).collect()
-        });
-        for output in outputs {
-            if !consume(output) {
-                return;
+    // Both channels hold every chunk that can be in flight, so neither side ever blocks on a
+    // send: the workers wait only for work, the calling thread only for results.
+    let (task_tx, task_rx) = std::sync::mpsc::sync_channel::<(usize, Vec<Unit>)>(max_in_flight);
+    let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<(usize, Vec<T>)>(max_in_flight);
+    let task_rx = &std::sync::Mutex::new(task_rx);
+    let work = &work;
+    std::thread::scope(move |scope| {
+        for _ in 0..jobs {
+            let done_tx = done_tx.clone();
+            scope.spawn(move || {
+                loop {
+                    let next = match task_rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok((seq, chunk)) = next else { return };
+                    let outputs: Vec<T> = chunk.into_iter().map(work).collect();
+                    if done_tx.send((seq, outputs)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+        let mut sent = 0usize;
+        let mut written = 0usize;
+        let mut finished: std::collections::BTreeMap<usize, Vec<T>> = std::collections::BTreeMap::new();
+        'run: loop {
+            while sent - written < max_in_flight && units.peek().is_some() {
+                let chunk: Vec<Unit> = units.by_ref().take(CHUNK).collect();
+                if task_tx.send((sent, chunk)).is_err() {
+                    break 'run;
+                }
+                sent += 1;
+            }
+            if sent == written {
+                break;
+            }
+            let Ok((seq, outputs)) = done_rx.recv() else { break };
+            finished.insert(seq, outputs);
+            while let Some(outputs) = finished.remove(&written) {
+                written += 1;
+                for output in outputs {
+                    if !consume(output) {
+                        break 'run;
+                    }
+                }
             }
         }
-    }
+        // Closing the task channel ends the workers once they finish their chunk.
+        drop(task_tx);
+    });
 }
 
 #[cfg(test)]
