@@ -266,7 +266,10 @@ impl<'p> Evaluator<'p> {
 
     /// Says which obligation the next conditions belong to, for observations.
     pub fn set_item(&mut self, name: &QualName) {
-        self.item = Some(name.clone());
+        // Only observations and explanations name the item.
+        if self.observations.is_some() || self.explain {
+            self.item = Some(name.clone());
+        }
     }
 
     /// The observations recorded so far, emptied.

@@ -204,14 +204,22 @@ impl<'p> Evaluation<'p> {
                 }
                 if ok {
                     result.report.evaluated = true;
-                    for (i, ob) in self.program.obligations.iter().enumerate() {
-                        if !self.selected.get(i).copied().unwrap_or(true) {
-                            continue;
-                        }
-                        if let Some((_, root)) = roots.iter().find(|(name, _)| *name == ob.item.kind) {
-                            let finding = self.finding(i, ob, root, &mut result);
-                            result.report.findings.push(finding);
-                        }
+                    // Obligations whose kind the document was validated as, in policy order.
+                    let applicable: Vec<(usize, &value::Node)> = self
+                        .program
+                        .obligations
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| self.selected.get(*i).copied().unwrap_or(true))
+                        .filter_map(|(i, ob)| {
+                            roots.iter().find(|(name, _)| *name == ob.item.kind).map(|(_, root)| (i, root))
+                        })
+                        .collect();
+                    result.report.findings.reserve_exact(applicable.len());
+                    for (i, root) in applicable {
+                        let Some(ob) = self.program.obligations.get(i) else { continue };
+                        let finding = self.finding(i, ob, root, &mut result);
+                        result.report.findings.push(finding);
                     }
                 }
             }
