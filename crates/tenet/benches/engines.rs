@@ -10,6 +10,10 @@
 //!   `tenet eval` does by default) versus regorus running `benches/rego/std.rego` (the same
 //!   obligations in Rego, checked to agree outcome for outcome by `tests/rego_agreement.rs`)
 //!   in its interpreter and in its bytecode VM. `parse_and_evaluate` adds parsing the text.
+//! - `cedar`, in both groups: cedar-policy running `benches/cedar/std.cedar`, which covers 30 of
+//!   the 35 obligations and decides only violated or not (one request per obligation, denied
+//!   exactly when Tenet says `violated`, checked by `tests/cedar_agreement.rs`); its "parse" is
+//!   the JSON parse plus building the document's entity.
 //! - `end_to_end`: read NDJSON bytes, parse, evaluate, write NDJSON, on 1 and 2 threads, against
 //!   the floor of this machine: `serde_json` parsing the same bytes and nothing else.
 //!
@@ -17,6 +21,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+#[path = "support/cedar.rs"]
+mod cedar;
 #[path = "support/rego.rs"]
 mod rego;
 
@@ -57,6 +63,11 @@ fn prepared_evaluation(c: &mut Criterion) {
         .map(|(i, d)| tenet_input::load_json_line("bench.ndjson", i, d, engine.limits()).unwrap())
         .collect();
     let values: Vec<regorus::Value> = docs.iter().map(|d| regorus::Value::from_json_str(d).unwrap()).collect();
+    let cedar = cedar::Cedar::new(TODAY).expect("the Cedar policies validate against the schema");
+    let entities: Vec<cedar::Entity> = docs
+        .iter()
+        .map(|d| cedar.document(&serde_json::from_str(d).unwrap()).unwrap().entity().expect("representable"))
+        .collect();
 
     let mut group = c.benchmark_group("prepared_evaluation");
     group.throughput(Throughput::Elements(docs.len() as u64));
@@ -73,6 +84,9 @@ fn prepared_evaluation(c: &mut Criterion) {
     group.bench_function("regorus_vm", |b| {
         b.iter(|| values.iter().for_each(|v| drop(black_box(vm.evaluate_value(v.clone()).unwrap()))))
     });
+    group.bench_function("cedar", |b| {
+        b.iter(|| entities.iter().for_each(|e| drop(black_box(cedar.violated(e).unwrap()))))
+    });
     group.finish();
 
     let mut group = c.benchmark_group("parse_and_evaluate");
@@ -88,6 +102,9 @@ fn prepared_evaluation(c: &mut Criterion) {
     });
     group.bench_function("regorus_vm", |b| {
         b.iter(|| docs.iter().for_each(|d| drop(black_box(vm.evaluate(d).unwrap()))))
+    });
+    group.bench_function("cedar", |b| {
+        b.iter(|| docs.iter().for_each(|d| drop(black_box(cedar.evaluate_text(d).unwrap()))))
     });
     group.finish();
 }
