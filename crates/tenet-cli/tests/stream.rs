@@ -168,3 +168,28 @@ fn closed_output_ends_the_run_quietly() {
     assert!(output.status.code().is_some(), "killed by a signal");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// Runs `tenet eval … > /dev/null` with stderr on a pseudo-terminal (util-linux `script`),
+/// returning what the terminal showed.
+fn on_a_terminal(args: &str) -> String {
+    let command = format!("{} eval --today {TODAY} --fail-on none {args} > /dev/null", env!("CARGO_BIN_EXE_tenet"));
+    let output = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .output()
+        .expect("util-linux `script` runs the command on a pseudo-terminal");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn a_long_run_on_a_terminal_shows_progress_and_a_quiet_or_piped_one_does_not() {
+    let dir = tempfile::tempdir().unwrap();
+    // Enough documents for the run to outlast the bar's one-second delay in a debug build.
+    let docs = write(dir.path(), "docs.ndjson", &generated(20_000, 19));
+    let shown = on_a_terminal(&format!("--format ndjson --jobs 1 {docs}"));
+    assert!(shown.contains("documents") && shown.contains("violated"), "no progress bar:\n{shown}");
+    let quiet = on_a_terminal(&format!("--format ndjson --jobs 1 --quiet {docs}"));
+    assert!(quiet.trim().is_empty(), "--quiet still drew:\n{quiet}");
+    let piped = eval(&["--format", "ndjson", &docs]);
+    assert!(piped.stderr.is_empty(), "a bar on a pipe:\n{}", piped.stderr);
+}

@@ -80,7 +80,7 @@ pub struct Read {
     /// The value (`Unknown` when absent).
     pub value: Value,
     /// Where the value is, or for absent values where its nearest present parent is.
-    pub origin: Option<Arc<Origin>>,
+    pub origin: Origin,
     /// Whether the value was absent.
     pub absent: bool,
 }
@@ -451,7 +451,7 @@ impl<'p> Evaluator<'p> {
         }
     }
 
-    fn read(&mut self, path: impl FnOnce() -> Arc<str>, node: &Node, parent: Option<&Arc<Origin>>) {
+    fn read(&mut self, path: impl FnOnce() -> Arc<str>, node: &Node, parent: &Origin) {
         if !self.explain {
             return;
         }
@@ -465,7 +465,7 @@ impl<'p> Evaluator<'p> {
         if is_structure {
             return;
         }
-        let origin = node.origin.clone().or_else(|| parent.cloned());
+        let origin = if node.origin.span.is_some() { node.origin.clone() } else { parent.clone() };
         self.reads.push(Read { path: path(), value: node.value.clone(), origin, absent });
     }
 
@@ -492,7 +492,7 @@ impl<'p> Evaluator<'p> {
                 match &base.value {
                     Value::Record(fields) => {
                         let field = fields.get(*slot as usize).cloned().unwrap_or_else(Node::unknown);
-                        self.read(|| child_path(&base, name), &field, base.origin.as_ref());
+                        self.read(|| child_path(&base, name), &field, &base.origin);
                         field
                     }
                     _ => Node::unknown(),
@@ -507,7 +507,7 @@ impl<'p> Evaluator<'p> {
                             .find(|(k, _)| k == key)
                             .map(|(_, v)| v.clone())
                             .unwrap_or_else(Node::unknown);
-                        self.read(|| child_path(&base, key), &found, base.origin.as_ref());
+                        self.read(|| child_path(&base, key), &found, &base.origin);
                         found
                     }
                     _ => Node::unknown(),
@@ -831,7 +831,7 @@ fn dedup_reads(reads: Vec<Read>) -> Vec<Read> {
 }
 
 fn child_path(base: &Node, name: &str) -> Arc<str> {
-    match base.origin.as_deref().map(|o| &*o.path) {
+    match base.origin.path.as_deref() {
         Some("") | None => Arc::from(name),
         Some(p) => Arc::from(format!("{p}.{name}")),
     }

@@ -17,7 +17,7 @@ use jiff::civil::Date;
 use std::sync::Arc;
 use tenet_db::Program;
 use tenet_db::ProgramItem;
-use tenet_db::ir::{CompiledMessagePart, CompiledObligation};
+use tenet_db::ir::{CompiledMessagePart, CompiledObligation, QualName};
 use tenet_input::{Document, Source};
 use tenet_syntax::Diagnostic;
 
@@ -52,6 +52,10 @@ pub struct Evaluation<'p> {
     exception_items: std::collections::BTreeMap<&'p str, &'p ProgramItem<CompiledObligation>>,
     /// `path:line:column` of each obligation, computed once.
     defined_at: Vec<Arc<str>>,
+    /// The schema of each obligation's kind, found once (compared by address per document).
+    schema_of: Vec<Option<&'p tenet_db::ir::SchemaDef>>,
+    /// The exceptions declared to each obligation, found once.
+    exceptions_of: Vec<Option<&'p Vec<QualName>>>,
     /// The citations of each obligation, shared by its findings.
     cites: Vec<Arc<[Arc<str>]>>,
     /// Indexes of the waivers of each obligation, found once rather than per finding.
@@ -109,6 +113,8 @@ impl<'p> Evaluation<'p> {
                 .collect(),
             defined_at,
             cites: program.obligations.iter().map(|o| Arc::from(o.item.cite.as_slice())).collect(),
+            exceptions_of: program.obligations.iter().map(|o| program.exceptions.get(&o.item.name)).collect(),
+            schema_of: program.obligations.iter().map(|o| program.schemas.get(&o.item.kind)).collect(),
             waivers_of,
             prepared: Prepared::new(program, None),
             kinds: kinds_of(program),
@@ -200,7 +206,7 @@ impl<'p> Evaluation<'p> {
                     let root = validator.root(&doc.root, schema);
                     ok &= !validator.diagnostics.iter().any(Diagnostic::is_error);
                     diagnostics.extend(validator.diagnostics);
-                    roots.push((schema.name.clone(), root));
+                    roots.push((*schema, root));
                 }
                 if ok {
                     result.report.evaluated = true;
@@ -211,8 +217,9 @@ impl<'p> Evaluation<'p> {
                         .iter()
                         .enumerate()
                         .filter(|(i, _)| self.selected.get(*i).copied().unwrap_or(true))
-                        .filter_map(|(i, ob)| {
-                            roots.iter().find(|(name, _)| *name == ob.item.kind).map(|(_, root)| (i, root))
+                        .filter_map(|(i, _)| {
+                            let schema = self.schema_of.get(i).copied().flatten()?;
+                            roots.iter().find(|(s, _)| std::ptr::eq(*s, schema)).map(|(_, root)| (i, root))
                         })
                         .collect();
                     result.report.findings.reserve_exact(applicable.len());
@@ -322,7 +329,7 @@ impl<'p> Evaluation<'p> {
     ) -> Finding {
         let item = &ob.item;
         let mut ev = self.evaluator(root).deciding();
-        let decided = self.decide(item, ob, &mut ev);
+        let decided = self.decide(index, ob, &mut ev);
         result.observations.extend(ev.take_observations());
         let waiver = if matches!(decided.status, Outcome::Violated | Outcome::Undetermined) {
             self.matching_waiver(&item.name, root)
@@ -339,7 +346,7 @@ impl<'p> Evaluation<'p> {
             let mut ev = Evaluator::new(self.program, root.clone(), self.today)
                 .with_params(self.params)
                 .with_prepared(&self.prepared);
-            self.decide(item, ob, &mut ev)
+            self.decide(index, ob, &mut ev)
         } else {
             decided
         };
@@ -392,18 +399,14 @@ impl<'p> Evaluation<'p> {
     }
 
     /// The outcome of one obligation, with the atoms that decided it when `ev` explains.
-    fn decide(
-        &self,
-        item: &CompiledObligation,
-        ob: &ProgramItem<CompiledObligation>,
-        ev: &mut Evaluator<'_>,
-    ) -> Decided {
+    fn decide(&self, index: usize, ob: &ProgramItem<CompiledObligation>, ev: &mut Evaluator<'_>) -> Decided {
+        let item = &ob.item;
         ev.set_item(&item.name);
         let (applies, when_atoms) = match &item.when {
             Some(w) => ev.condition_in(w, &ob.text, ob.offset, item.locals),
             None => (Tri::True, Vec::new()),
         };
-        let (applies, exception_atoms, displaced_by) = self.exceptions(item, applies, ev);
+        let (applies, exception_atoms, displaced_by) = self.exceptions(index, item, applies, ev);
         let (holds, req_atoms) = if applies == Tri::False {
             (Tri::Unknown, Vec::new())
         } else {
@@ -428,11 +431,12 @@ impl<'p> Evaluation<'p> {
     /// the exception conditions that were not false, and the exception that displaced it.
     fn exceptions(
         &self,
+        index: usize,
         item: &CompiledObligation,
         applies: Tri,
         ev: &mut Evaluator<'_>,
     ) -> (Tri, Vec<Atom>, Option<String>) {
-        let Some(names) = self.program.exceptions.get(&item.name) else { return (applies, Vec::new(), None) };
+        let Some(names) = self.exceptions_of.get(index).copied().flatten() else { return (applies, Vec::new(), None) };
         if applies == Tri::False {
             return (applies, Vec::new(), None);
         }
@@ -705,10 +709,10 @@ impl<'p> Session<'p> {
 }
 
 fn evidence(read: Read, source: &Source) -> Evidence {
-    let (line, column, span) = match &read.origin {
-        Some(o) => {
-            let (line, column) = source.line_col(o.span.0 as usize);
-            (u32::try_from(line).ok(), u32::try_from(column).ok(), Some(o.span))
+    let (line, column, span) = match read.origin.span {
+        Some(span) => {
+            let (line, column) = source.line_col(span.0 as usize);
+            (u32::try_from(line).ok(), u32::try_from(column).ok(), Some(span))
         }
         None => (None, None, None),
     };

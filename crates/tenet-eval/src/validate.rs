@@ -30,7 +30,6 @@ pub mod codes {
 /// Converts loaded documents into typed values.
 pub struct Validator<'a> {
     program: &'a Program,
-    empty_path: Arc<str>,
     /// Problems found, spans absolute in the input file.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -42,19 +41,19 @@ fn span_of(range: &std::ops::Range<usize>) -> Span {
 impl<'a> Validator<'a> {
     /// A validator against the schemas of `program`.
     pub fn new(program: &'a Program) -> Self {
-        Validator { program, empty_path: Arc::from(""), diagnostics: Vec::new() }
+        Validator { program, diagnostics: Vec::new() }
     }
 
     /// The origin of a record, list or map, which keeps its path.
-    fn origin(&self, path: &str, range: &std::ops::Range<usize>) -> Arc<Origin> {
+    fn origin(&self, path: &str, range: &std::ops::Range<usize>) -> Origin {
         let span = span_of(range);
-        Arc::new(Origin { path: Arc::from(path), span: (span.start, span.end) })
+        Origin { path: Some(Arc::from(path)), span: Some((span.start, span.end)) }
     }
 
-    /// The origin of a scalar: its span, and the shared empty path.
-    fn leaf_origin(&self, range: &std::ops::Range<usize>) -> Arc<Origin> {
+    /// The origin of a scalar: its span alone.
+    fn leaf_origin(&self, range: &std::ops::Range<usize>) -> Origin {
         let span = span_of(range);
-        Arc::new(Origin { path: self.empty_path.clone(), span: (span.start, span.end) })
+        Origin { path: None, span: Some((span.start, span.end)) }
     }
 
     fn wrong_type(&mut self, node: &tenet_input::Node, path: &str, expected: &Ty, help: Option<String>) -> Node {
@@ -137,7 +136,7 @@ impl<'a> Validator<'a> {
                 );
             }
         }
-        Node { value: Value::Record(fields.into()), origin: Some(self.origin(path, &node.span)) }
+        Node { value: Value::Record(fields.into()), origin: self.origin(path, &node.span) }
     }
 
     fn field(&mut self, node: &tenet_input::Node, def: &FieldDef, path: &str) -> Node {
@@ -146,7 +145,7 @@ impl<'a> Validator<'a> {
 
     fn value(&mut self, node: &tenet_input::Node, ty: &Ty, unit: Option<DurationUnit>, path: &str) -> Node {
         if matches!(node.value, NodeValue::Null) {
-            return Node { value: Value::Unknown, origin: Some(self.leaf_origin(&node.span)) };
+            return Node { value: Value::Unknown, origin: self.leaf_origin(&node.span) };
         }
         let value = match (ty, &node.value) {
             (Ty::Bool, NodeValue::Bool(b)) => Value::Bool(*b),
@@ -288,7 +287,7 @@ impl<'a> Validator<'a> {
             Value::List(_) | Value::Map(_) => self.origin(path, &node.span),
             _ => self.leaf_origin(&node.span),
         };
-        Node { value, origin: Some(origin) }
+        Node { value, origin }
     }
 
     fn bad_format(&mut self, node: &tenet_input::Node, path: &str, message: String, help: &str) -> Node {

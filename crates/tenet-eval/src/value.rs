@@ -8,15 +8,16 @@ use std::fmt;
 use std::sync::Arc;
 
 /// Where a document value came from. Line and column are worked out from the span only for
-/// the values an explanation shows, so validation costs no position arithmetic.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// the values an explanation shows, and scalars carry no path, so validation allocates
+/// nothing for a value's origin.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Origin {
     /// The document path of a record, list or map, such as `dpa.subprocessors[1]` (fields
-    /// read from it extend it); empty for scalars, whose paths the evaluator builds from the
+    /// read from it extend it); `None` for scalars, whose paths the evaluator builds from the
     /// record they were read from.
-    pub path: Arc<str>,
-    /// Byte range in the input file.
-    pub span: (u32, u32),
+    pub path: Option<Arc<str>>,
+    /// Byte range in the input file; `None` for computed values.
+    pub span: Option<(u32, u32)>,
 }
 
 /// A length of time, kept in the unit it was written in. Hours and calendar days compare
@@ -121,13 +122,13 @@ pub struct Node {
     /// The value.
     pub value: Value,
     /// Where it was read, for document values.
-    pub origin: Option<Arc<Origin>>,
+    pub origin: Origin,
 }
 
 impl Node {
     /// A computed value with no origin.
     pub fn computed(value: Value) -> Node {
-        Node { value, origin: None }
+        Node { value, origin: Origin::default() }
     }
 
     /// An absent value.
