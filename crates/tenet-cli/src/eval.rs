@@ -263,7 +263,7 @@ pub fn run(args: &EvalArgs, renderer: &Renderer) -> Exit {
             (evaluated.result, text)
         },
         |(result, text)| {
-            tally.add(&result);
+            tally.add(result);
             let report = &result.report;
             input_errors |= !report.evaluated;
             failing |= report.findings.iter().any(|f| {
@@ -277,9 +277,9 @@ pub fn run(args: &EvalArgs, renderer: &Renderer) -> Exit {
                 totals.add(report);
             }
             progress.document(report);
-            writer.document(&text);
+            writer.document(text);
             if format == EvalFormat::Sarif {
-                kept.push(result.report);
+                kept.push(result.report.clone());
             }
             !writer.closed
         },

@@ -152,7 +152,7 @@ fn end_to_end(c: &mut Criterion) {
                         line.push('\n');
                         line
                     },
-                    |line| out.write_all(line.as_bytes()).is_ok(),
+                    |line: &mut String| out.write_all(line.as_bytes()).is_ok(),
                 );
                 out.flush().unwrap();
             })

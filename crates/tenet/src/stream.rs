@@ -261,21 +261,25 @@ impl Iterator for Reader {
 /// evaluation, few enough that the order of the output is restored quickly.
 const CHUNK: usize = 32;
 
-/// Runs `work` over `units` on `jobs` worker threads and hands each output to `consume` in
-/// input order; `consume` returns `false` to stop (the output was closed). The calling thread
-/// reads the units and consumes the outputs while the workers evaluate, so reading, evaluating
-/// and writing overlap; at most `window` units are in flight, which bounds memory whatever
-/// the input's size. With one job, everything runs on the calling thread.
+/// Runs `work` over `units` on `jobs` threads and hands each output to `consume` in input
+/// order; `consume` returns `false` to stop (the output was closed). The calling thread reads
+/// the units, consumes the outputs, and evaluates chunks itself whenever it would otherwise
+/// wait, beside `jobs - 1` worker threads: `jobs` threads in all, so as many cores as jobs are
+/// busy and none is oversubscribed. At most `window` units are in flight, which bounds memory
+/// whatever the input's size. Outputs are freed by the thread that made them (a worker's go
+/// back to the workers once consumed): memory freed across threads is what made an allocator
+/// keep more and more of it over a long run. With one job, everything runs on the calling
+/// thread.
 pub fn for_each_ordered<T: Send>(
     units: impl Iterator<Item = Unit>,
     jobs: usize,
     window: usize,
     work: impl Fn(Unit) -> T + Sync,
-    mut consume: impl FnMut(T) -> bool,
+    mut consume: impl FnMut(&mut T) -> bool,
 ) {
     if jobs <= 1 {
         for unit in units {
-            if !consume(work(unit)) {
+            if !consume(&mut work(unit)) {
                 return;
             }
         }
@@ -283,17 +287,29 @@ pub fn for_each_ordered<T: Send>(
     }
     let max_in_flight = window.div_ceil(CHUNK).max(jobs);
     let mut units = units.peekable();
-    // Both channels hold every chunk that can be in flight, so neither side ever blocks on a
-    // send: the workers wait only for work, the calling thread only for results.
+    // Both channels hold every chunk that can be in flight, so no send ever blocks: the
+    // workers wait only for work, the calling thread only for results.
     let (task_tx, task_rx) = std::sync::mpsc::sync_channel::<(usize, Vec<Unit>)>(max_in_flight);
     let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<(usize, Vec<T>)>(max_in_flight);
     let task_rx = &std::sync::Mutex::new(task_rx);
+    // Consumed outputs of the workers, for a worker to free.
+    let (grave_tx, grave_rx) = std::sync::mpsc::channel::<Vec<T>>();
+    let grave_rx = &std::sync::Mutex::new(grave_rx);
     let work = &work;
+    // The next chunk nobody has started yet, if any. A worker waiting for work holds the lock
+    // (and then the queue is empty); never wait for the lock, or the calling thread could
+    // wait on a worker that waits on it.
+    let take_task = || task_rx.try_lock().ok().and_then(|rx| rx.try_recv().ok());
     std::thread::scope(move |scope| {
-        for _ in 0..jobs {
+        for _ in 1..jobs {
             let done_tx = done_tx.clone();
             scope.spawn(move || {
                 loop {
+                    if let Ok(graves) = grave_rx.try_lock() {
+                        while let Ok(consumed) = graves.try_recv() {
+                            drop(consumed);
+                        }
+                    }
                     let next = match task_rx.lock() {
                         Ok(rx) => rx.recv(),
                         Err(_) => return,
@@ -309,7 +325,8 @@ pub fn for_each_ordered<T: Send>(
         drop(done_tx);
         let mut sent = 0usize;
         let mut written = 0usize;
-        let mut finished: std::collections::BTreeMap<usize, Vec<T>> = std::collections::BTreeMap::new();
+        // Outputs waiting for their turn, and whether the calling thread made them.
+        let mut finished: std::collections::BTreeMap<usize, (Vec<T>, bool)> = std::collections::BTreeMap::new();
         'run: loop {
             while sent - written < max_in_flight && units.peek().is_some() {
                 let chunk: Vec<Unit> = units.by_ref().take(CHUNK).collect();
@@ -321,14 +338,35 @@ pub fn for_each_ordered<T: Send>(
             if sent == written {
                 break;
             }
-            let Ok((seq, outputs)) = done_rx.recv() else { break };
-            finished.insert(seq, outputs);
-            while let Some(outputs) = finished.remove(&written) {
-                written += 1;
-                for output in outputs {
-                    if !consume(output) {
-                        break 'run;
+            if !finished.contains_key(&written) {
+                match done_rx.try_recv() {
+                    Ok((seq, outputs)) => {
+                        finished.insert(seq, (outputs, false));
                     }
+                    Err(std::sync::mpsc::TryRecvError::Disconnected) => break,
+                    Err(std::sync::mpsc::TryRecvError::Empty) => match take_task() {
+                        // Rather than wait, evaluate a chunk here.
+                        Some((seq, chunk)) => {
+                            finished.insert(seq, (chunk.into_iter().map(work).collect(), true));
+                        }
+                        None => match done_rx.recv() {
+                            Ok((seq, outputs)) => {
+                                finished.insert(seq, (outputs, false));
+                            }
+                            Err(_) => break,
+                        },
+                    },
+                }
+            }
+            while let Some((mut outputs, made_here)) = finished.remove(&written) {
+                written += 1;
+                let open = outputs.iter_mut().all(&mut consume);
+                if !made_here {
+                    // A worker frees it; if none is left, it is freed here.
+                    let _ = grave_tx.send(outputs);
+                }
+                if !open {
+                    break 'run;
                 }
             }
         }
@@ -376,7 +414,7 @@ mod tests {
                 _ => usize::MAX,
             },
             |n| {
-                seen.push(n);
+                seen.push(*n);
                 true
             },
         );

@@ -6,24 +6,19 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+mod support;
+
 #[path = "../benches/support/cedar.rs"]
 mod cedar;
 
 use std::collections::BTreeMap;
+use support::{TODAY, tenet_outcomes};
 use tenet::Engine;
-
-fn tenet_outcomes(engine: &Engine, doc: &str) -> BTreeMap<String, String> {
-    let results = engine.evaluate_text("doc.json", doc, Some(tenet::Format::Json), jiff::civil::date(2026, 11, 28));
-    assert_eq!(results.len(), 1);
-    let report = &results[0].report;
-    assert!(report.evaluated && report.problems.is_empty(), "generated documents are valid: {:?}", report.problems);
-    report.findings.iter().map(|f| (f.obligation.to_string(), f.status.as_str().to_owned())).collect()
-}
 
 #[test]
 fn cedar_denies_exactly_what_tenet_finds_violated() {
     let engine = Engine::standard_library().unwrap();
-    let cedar = cedar::Cedar::new("2026-11-28").unwrap();
+    let cedar = cedar::Cedar::new(TODAY).unwrap();
     let encoded: usize = cedar::Kind::ALL.into_iter().map(|kind| cedar.obligations(kind).count()).sum();
     assert_eq!(encoded, 30, "the encoding covers 30 of the 35 obligations");
 

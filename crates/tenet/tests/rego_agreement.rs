@@ -5,25 +5,20 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+mod support;
+
 #[path = "../benches/support/rego.rs"]
 mod rego;
 
 use std::collections::BTreeMap;
+use support::{TODAY, tenet_outcomes};
 use tenet::Engine;
-
-fn tenet_outcomes(engine: &Engine, doc: &str) -> BTreeMap<String, String> {
-    let results = engine.evaluate_text("doc.json", doc, Some(tenet::Format::Json), jiff::civil::date(2026, 11, 28));
-    assert_eq!(results.len(), 1);
-    let report = &results[0].report;
-    assert!(report.evaluated && report.problems.is_empty(), "generated documents are valid: {:?}", report.problems);
-    report.findings.iter().map(|f| (f.obligation.to_string(), f.status.as_str().to_owned())).collect()
-}
 
 #[test]
 fn regorus_and_tenet_agree_on_every_outcome() {
     let engine = Engine::standard_library().unwrap();
-    let mut interpreter = rego::Rego::new(rego::Mode::Interpreter, "2026-11-28").unwrap();
-    let mut vm = rego::Rego::new(rego::Mode::Vm, "2026-11-28").unwrap();
+    let mut interpreter = rego::Rego::new(rego::Mode::Interpreter, TODAY).unwrap();
+    let mut vm = rego::Rego::new(rego::Mode::Vm, TODAY).unwrap();
     let mut compared = 0;
     let mut statuses = BTreeMap::<String, usize>::new();
     for seed in 1..=3 {
