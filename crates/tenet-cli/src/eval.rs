@@ -174,8 +174,6 @@ pub fn run(args: &EvalArgs, renderer: &Renderer) -> Exit {
     }
     let loaded = policy::load_with_project(&policy_paths, std, project.as_ref());
     let mut out = String::new();
-    let mut policy_errors = loaded.errors.len();
-    let mut policy_warnings = 0;
     let mut json_policy = Vec::new();
     for e in &loaded.errors {
         out.push_str(&renderer.report(e));
@@ -187,28 +185,21 @@ pub fn run(args: &EvalArgs, renderer: &Renderer) -> Exit {
         );
         return Exit::Input;
     }
-    for &file in loaded.files.iter().chain(&loaded.std_files) {
-        for d in tenet_db::file_diagnostics(&loaded.db, loaded.workspace, file) {
-            if !d.is_error() {
-                policy_warnings += 1;
-                continue;
-            }
-            policy_errors += 1;
-            let (path, text, d) = loaded.locate(file, d);
-            out.push_str(&renderer.diagnostic(&d, path, text));
-            let (line, column) = tenet_eval::line_col(text, d.span.start as usize);
-            json_policy.push(JsonPolicyDiagnostic {
-                file: path.to_string(),
-                code: d.code.to_string(),
-                severity: "error",
-                message: d.message.clone(),
-                line,
-                column,
-            });
-        }
-    }
     let engine =
         tenet::Engine::from_loaded(&loaded).with_limits(Limits { max_bytes: args.max_file_size, ..Limits::default() });
+    let policy_errors = loaded.errors.len() + engine.problems().len();
+    let policy_warnings = engine.warnings();
+    for p in engine.problems() {
+        out.push_str(&renderer.diagnostic(&p.diagnostic, &p.path, &p.text));
+        json_policy.push(JsonPolicyDiagnostic {
+            file: p.path.clone(),
+            code: p.diagnostic.code.to_string(),
+            severity: "error",
+            message: p.diagnostic.message.clone(),
+            line: p.line,
+            column: p.column,
+        });
+    }
     let today = args.today.unwrap_or_else(|| jiff::ZonedDateTime::now().date());
     let explain = match args.explain {
         ExplainChoice::None => tenet::Explain::None,
