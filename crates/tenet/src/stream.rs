@@ -199,7 +199,7 @@ impl Reader {
                 let name = lines.name.to_string();
                 let error = LoadError::TooLarge {
                     file: format!("{name}:{}", line + 1),
-                    size: "a line of more than the limit".into(),
+                    size: format!("a line of at least {} bytes", max.saturating_add(1)),
                     limit: max,
                 };
                 return Some(Unit::Failed { name, index: line, error });
@@ -399,6 +399,20 @@ mod tests {
         let Some(Unit::Line { name, line, text, .. }) = units.get(1) else { unreachable!("line 3 is read as a line") };
         let error = tenet_input::load_json_line(name, *line, text, &Limits::default()).err();
         assert_eq!(error.and_then(|e| e.line_col()).map(|(l, _)| l), Some(3), "the error names the file's line");
+    }
+
+    #[test]
+    fn an_overlong_ndjson_line_is_refused_and_the_next_is_read() {
+        let dir = std::env::temp_dir().join(format!("tenet-stream-long-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let path = dir.join("docs.ndjson");
+        let _ = std::fs::write(&path, "{\"a\": \"a long line\"}\n{}\n");
+        let limits = Limits { max_bytes: 8, ..Limits::default() };
+        let units: Vec<Unit> = Reader::new(&[InputSpec { path, kind: None, format: None }], limits).collect();
+        let _ = std::fs::remove_dir_all(&dir);
+        let Some(Unit::Failed { index: 0, error, .. }) = units.first() else { unreachable!("line 1 is refused") };
+        assert!(error.to_string().contains("docs.ndjson:1` is a line of at least 9 bytes"), "{error}");
+        assert!(matches!(units.get(1), Some(Unit::Line { line: 1, .. })), "line 2 is still read");
     }
 
     #[test]
