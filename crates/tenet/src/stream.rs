@@ -379,15 +379,20 @@ pub fn for_each_ordered<T: Send>(
 mod tests {
     use super::*;
 
-    #[test]
-    fn ndjson_lines_stream_with_their_numbers_and_bad_lines_do_not_stop_the_others() {
-        let dir = std::env::temp_dir().join(format!("tenet-stream-test-{}", std::process::id()));
+    /// The units a reader yields for `text` written to a `.ndjson` file named after `test`.
+    fn ndjson_units(test: &str, text: &str, limits: Limits) -> Vec<Unit> {
+        let dir = std::env::temp_dir().join(format!("tenet-{test}-{}", std::process::id()));
         let _ = std::fs::create_dir_all(&dir);
         let path = dir.join("docs.ndjson");
-        let _ = std::fs::write(&path, "{\"a\": 1}\n\n{\"a\": \n{\"a\": 3}\r\n");
-        let units: Vec<Unit> =
-            Reader::new(&[InputSpec { path, kind: None, format: None }], Limits::default()).collect();
+        let _ = std::fs::write(&path, text);
+        let units = Reader::new(&[InputSpec { path, kind: None, format: None }], limits).collect();
         let _ = std::fs::remove_dir_all(&dir);
+        units
+    }
+
+    #[test]
+    fn ndjson_lines_stream_with_their_numbers_and_bad_lines_do_not_stop_the_others() {
+        let units = ndjson_units("lines", "{\"a\": 1}\n\n{\"a\": \n{\"a\": 3}\r\n", Limits::default());
         let lines: Vec<usize> = units
             .iter()
             .map(|u| match u {
@@ -403,13 +408,8 @@ mod tests {
 
     #[test]
     fn an_overlong_ndjson_line_is_refused_and_the_next_is_read() {
-        let dir = std::env::temp_dir().join(format!("tenet-stream-long-{}", std::process::id()));
-        let _ = std::fs::create_dir_all(&dir);
-        let path = dir.join("docs.ndjson");
-        let _ = std::fs::write(&path, "{\"a\": \"a long line\"}\n{}\n");
         let limits = Limits { max_bytes: 8, ..Limits::default() };
-        let units: Vec<Unit> = Reader::new(&[InputSpec { path, kind: None, format: None }], limits).collect();
-        let _ = std::fs::remove_dir_all(&dir);
+        let units = ndjson_units("long", "{\"a\": \"a long line\"}\n{}\n", limits);
         let Some(Unit::Failed { index: 0, error, .. }) = units.first() else { unreachable!("line 1 is refused") };
         assert!(error.to_string().contains("docs.ndjson:1` is a line of at least 9 bytes"), "{error}");
         assert!(matches!(units.get(1), Some(Unit::Line { line: 1, .. })), "line 2 is still read");
