@@ -80,6 +80,23 @@ pub fn load_json_line(name: &str, line: usize, text: &str, limits: &Limits) -> R
     Ok(Document { source, index: line, root })
 }
 
+/// Hands each document of `source` to `each` as soon as it is loaded (for a YAML stream, as
+/// each document ends, so a long stream is never held as trees all at once); `each` returns
+/// `false` to stop. Returns the error that ended the source early, after the documents before
+/// it, as [`load_partial`] does.
+pub fn load_each(source: Arc<Source>, limits: &Limits, mut each: impl FnMut(Document) -> bool) -> Option<LoadError> {
+    if source.format != Format::Yaml || source.text.len() > limits.max_bytes {
+        let (documents, error) = load_partial(source, limits);
+        for document in documents {
+            if !each(document) {
+                return None;
+            }
+        }
+        return error;
+    }
+    yaml::load_each(&source, limits, each).err()
+}
+
 /// Like [`load`], but keeps the documents of a YAML stream that precede an error, so one
 /// broken document in a stream does not hide the others.
 pub fn load_partial(source: Arc<Source>, limits: &Limits) -> (Vec<Document>, Option<LoadError>) {

@@ -10,6 +10,20 @@ use crate::{Document, Entry, Limits, LoadError, Node, NodeValue, Source, Span};
 /// Load every document of a YAML stream into `documents`. On an error, the documents that
 /// ended before it are already in `documents`.
 pub(crate) fn load(source: &Arc<Source>, limits: &Limits, documents: &mut Vec<Document>) -> Result<(), LoadError> {
+    load_each(source, limits, |document| {
+        documents.push(document);
+        true
+    })
+}
+
+/// Hands each document of a YAML stream to `each` as soon as it ends; `each` returns `false`
+/// to stop. An error ends the stream after the documents before it.
+pub(crate) fn load_each(
+    source: &Arc<Source>,
+    limits: &Limits,
+    mut each: impl FnMut(Document) -> bool,
+) -> Result<(), LoadError> {
+    let mut count = 0usize;
     let text: &str = &source.text;
     let offsets = CharOffsets::new(text);
     let mut parser = Parser::new_from_str(text);
@@ -47,7 +61,10 @@ pub(crate) fn load(source: &Arc<Source>, limits: &Limits, documents: &mut Vec<Do
             }
             Event::DocumentEnd => {
                 if let Some(root) = root.take() {
-                    documents.push(Document { source: Arc::clone(source), index: documents.len(), root });
+                    if !each(Document { source: Arc::clone(source), index: count, root }) {
+                        return Ok(());
+                    }
+                    count += 1;
                 }
             }
             Event::Alias(_) => {

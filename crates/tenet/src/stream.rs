@@ -88,15 +88,25 @@ impl Unit {
 }
 
 /// Reads inputs in order and yields their [`Unit`]s lazily: a YAML, JSON or TOML file is read
-/// when the previous input is done; an NDJSON input (`.ndjson`, `.jsonl`, or standard input
-/// read as NDJSON) one line at a time, so its size does not matter. Paths that cannot be
+/// when the previous input is done (a YAML stream over a megabyte is loaded a document at a
+/// time, ahead of evaluation, on a thread of its own); an NDJSON input (`.ndjson`, `.jsonl`,
+/// or standard input read as NDJSON) one line at a time, so its size does not matter. Paths that cannot be
 /// collected come first, as the command line has always reported them.
 pub struct Reader {
     inputs: VecDeque<(InputPath, Option<Arc<str>>, Option<Format>)>,
     pending: VecDeque<Unit>,
     lines: Option<LineReader>,
+    /// The documents of a long YAML stream, loaded one by one on a thread of their own.
+    stream: Option<std::sync::mpsc::Receiver<Unit>>,
     limits: Limits,
 }
+
+/// YAML files larger than this are loaded document by document on a thread of their own, so
+/// that a long stream is never held as trees all at once; smaller ones are loaded whole.
+const STREAMED_YAML_BYTES: usize = 1 << 20;
+
+/// Documents of a streamed YAML file loaded ahead of evaluation.
+const STREAMED_YAML_AHEAD: usize = 256;
 
 struct LineReader {
     name: Arc<str>,
@@ -118,7 +128,7 @@ impl Reader {
             }
             inputs.extend(found.into_iter().map(|i| (i, spec.kind.clone(), spec.format)));
         }
-        Reader { inputs, pending, lines: None, limits }
+        Reader { inputs, pending, lines: None, stream: None, limits }
     }
 
     fn open_next(&mut self) -> bool {
@@ -153,7 +163,27 @@ impl Reader {
             }
             _ => tenet_input::read_input(&input, &self.limits),
         };
-        let (documents, error) = match read {
+        let source = match read {
+            Ok(source) if source.format == Format::Yaml && source.text.len() > STREAMED_YAML_BYTES => {
+                let (tx, rx) = std::sync::mpsc::sync_channel::<Unit>(STREAMED_YAML_AHEAD);
+                let limits = self.limits;
+                std::thread::spawn(move || {
+                    let mut loaded = 0usize;
+                    let error = tenet_input::load_each(Arc::new(source), &limits, |document| {
+                        loaded += 1;
+                        // A closed channel means the reader is gone: stop loading.
+                        tx.send(Unit::Document { document, kind: kind.clone() }).is_ok()
+                    });
+                    if let Some(error) = error {
+                        let _ = tx.send(Unit::Failed { name, index: loaded, error });
+                    }
+                });
+                self.stream = Some(rx);
+                return true;
+            }
+            other => other,
+        };
+        let (documents, error) = match source {
             Ok(source) => tenet_input::load_partial(Arc::new(source), &self.limits),
             Err(e) => (Vec::new(), Some(e)),
         };
@@ -243,6 +273,15 @@ impl Iterator for Reader {
         loop {
             if let Some(unit) = self.pending.pop_front() {
                 return Some(unit);
+            }
+            if let Some(stream) = &self.stream {
+                match stream.recv() {
+                    Ok(unit) => return Some(unit),
+                    Err(_) => {
+                        self.stream = None;
+                        continue;
+                    }
+                }
             }
             if self.lines.is_some() {
                 if let Some(unit) = self.next_line() {
@@ -413,6 +452,29 @@ mod tests {
         let Some(Unit::Failed { index: 0, error, .. }) = units.first() else { unreachable!("line 1 is refused") };
         assert!(error.to_string().contains("docs.ndjson:1` is a line of at least 9 bytes"), "{error}");
         assert!(matches!(units.get(1), Some(Unit::Line { line: 1, .. })), "line 2 is still read");
+    }
+
+    #[test]
+    fn a_long_yaml_stream_is_loaded_document_by_document_in_order_up_to_its_error() {
+        let dir = std::env::temp_dir().join(format!("tenet-yaml-stream-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let path = dir.join("docs.yaml");
+        let mut text = String::new();
+        for i in 0..20_000 {
+            text.push_str(&format!("---\nkind: Contract\nid: doc-{i}\nnote: \"{}\"\n", "x".repeat(40)));
+        }
+        text.push_str("---\nkind: [unclosed\n");
+        assert!(text.len() > STREAMED_YAML_BYTES);
+        let _ = std::fs::write(&path, &text);
+        let units: Vec<Unit> =
+            Reader::new(&[InputSpec { path, kind: None, format: None }], Limits::default()).collect();
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(units.len(), 20_001);
+        for (i, unit) in units.iter().take(20_000).enumerate() {
+            let Unit::Document { document, .. } = unit else { unreachable!("document {i} loads") };
+            assert_eq!(document.index, i);
+        }
+        assert!(matches!(units.last(), Some(Unit::Failed { index: 20_000, .. })));
     }
 
     #[test]
