@@ -48,14 +48,12 @@ pub struct Evaluation<'p> {
     /// Whether to record every condition's value, for test coverage.
     coverage: bool,
     explain: Explain,
-    /// The obligations declared as exceptions, by name, found once rather than per finding.
-    exception_items: std::collections::BTreeMap<&'p str, &'p ProgramItem<CompiledObligation>>,
     /// `path:line:column` of each obligation, computed once.
     defined_at: Vec<Arc<str>>,
     /// The schema of each obligation's kind, found once (compared by address per document).
     schema_of: Vec<Option<&'p tenet_db::ir::SchemaDef>>,
-    /// The exceptions declared to each obligation, found once.
-    exceptions_of: Vec<Option<&'p Vec<QualName>>>,
+    /// The exceptions declared to each obligation, with their items, found once.
+    exceptions_of: Vec<Vec<(&'p QualName, &'p ProgramItem<CompiledObligation>)>>,
     /// The citations of each obligation, shared by its findings.
     cites: Vec<Arc<[Arc<str>]>>,
     /// Indexes of the waivers of each obligation, found once rather than per finding.
@@ -105,15 +103,20 @@ impl<'p> Evaluation<'p> {
             selected: vec![true; program.obligations.len()],
             coverage: false,
             explain: Explain::default(),
-            exception_items: program
-                .obligations
-                .iter()
-                .filter(|o| program.exceptions.values().flatten().any(|e| *e == o.item.name))
-                .map(|o| (&*o.item.name, o))
-                .collect(),
             defined_at,
             cites: program.obligations.iter().map(|o| Arc::from(o.item.cite.as_slice())).collect(),
-            exceptions_of: program.obligations.iter().map(|o| program.exceptions.get(&o.item.name)).collect(),
+            exceptions_of: program
+                .obligations
+                .iter()
+                .map(|o| {
+                    let names = program.exceptions.get(&o.item.name).into_iter().flatten();
+                    names
+                        .filter_map(|name| {
+                            program.obligations.iter().find(|e| e.item.name == *name).map(|item| (name, item))
+                        })
+                        .collect()
+                })
+                .collect(),
             schema_of: program.obligations.iter().map(|o| program.schemas.get(&o.item.kind)).collect(),
             waivers_of,
             prepared: Prepared::new(program, None),
@@ -143,16 +146,6 @@ impl<'p> Evaluation<'p> {
     /// Records the value of every condition evaluated, for test coverage.
     pub fn record_coverage(&mut self) {
         self.coverage = true;
-    }
-
-    /// The program evaluated.
-    pub fn program(&self) -> &'p Program {
-        self.program
-    }
-
-    /// The evaluation date.
-    pub fn today(&self) -> Date {
-        self.today
     }
 
     /// The result for an input that could not be loaded at all (the caller renders the load
@@ -201,7 +194,7 @@ impl<'p> Evaluation<'p> {
             Ok(schemas) => {
                 let mut ok = true;
                 let mut roots = Vec::new();
-                for schema in &schemas {
+                for schema in schemas {
                     let mut validator = validate::Validator::new(self.program);
                     let root = validator.root(&doc.root, schema);
                     ok &= !validator.diagnostics.iter().any(Diagnostic::is_error);
@@ -211,22 +204,15 @@ impl<'p> Evaluation<'p> {
                 if ok {
                     result.report.evaluated = true;
                     // Obligations whose kind the document was validated as, in policy order.
-                    let applicable: Vec<(usize, &value::Node)> = self
-                        .program
-                        .obligations
-                        .iter()
-                        .enumerate()
-                        .filter(|(i, _)| self.selected.get(*i).copied().unwrap_or(true))
-                        .filter_map(|(i, _)| {
-                            let schema = self.schema_of.get(i).copied().flatten()?;
-                            roots.iter().find(|(s, _)| std::ptr::eq(*s, schema)).map(|(_, root)| (i, root))
-                        })
-                        .collect();
-                    result.report.findings.reserve_exact(applicable.len());
-                    for (i, root) in applicable {
-                        let Some(ob) = self.program.obligations.get(i) else { continue };
-                        let finding = self.finding(i, ob, root, &mut result);
-                        result.report.findings.push(finding);
+                    for (i, ob) in self.program.obligations.iter().enumerate() {
+                        if !self.selected.get(i).copied().unwrap_or(true) {
+                            continue;
+                        }
+                        let Some(schema) = self.schema_of.get(i).copied().flatten() else { continue };
+                        if let Some((_, root)) = roots.iter().find(|(s, _)| std::ptr::eq(*s, schema)) {
+                            let finding = self.finding(i, ob, root, &mut result);
+                            result.report.findings.push(finding);
+                        }
                     }
                 }
             }
@@ -254,7 +240,7 @@ impl<'p> Evaluation<'p> {
         &self,
         kind: Option<&str>,
         from_option: bool,
-    ) -> Result<Vec<&'p tenet_db::ir::SchemaDef>, Box<Diagnostic>> {
+    ) -> Result<&[&'p tenet_db::ir::SchemaDef], Box<Diagnostic>> {
         let Some(kind) = kind else {
             return Err(Box::new(
                 Diagnostic::error(
@@ -270,32 +256,26 @@ impl<'p> Evaluation<'p> {
             ));
         };
         if let Some(schemas) = self.kinds.get(kind) {
-            return Ok(schemas.clone());
+            return Ok(schemas);
         }
-        {
-            let names = self.kind_names();
-            let mut d = Diagnostic::error(
-                validate::codes::UNKNOWN_KIND,
-                format!(
-                    "no schema for documents of kind `{kind}`{}",
-                    if from_option { " (given with `--kind`)" } else { "" }
-                ),
-                Default::default(),
-            )
-            .with_label(if from_option {
-                "evaluated as this kind because of `--kind`"
-            } else {
-                "unknown kind"
-            });
-            d = match tenet_syntax::did_you_mean(kind, names.iter().map(String::as_str)) {
-                Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                None if names.is_empty() => {
-                    d.with_help("the policies declare no schemas; pass the policy files with `--policy`")
-                }
-                None => d.with_help(format!("the policies know {}", names.join(", "))),
-            };
-            Err(Box::new(d))
-        }
+        let names = self.kind_names();
+        let mut d = Diagnostic::error(
+            validate::codes::UNKNOWN_KIND,
+            format!(
+                "no schema for documents of kind `{kind}`{}",
+                if from_option { " (given with `--kind`)" } else { "" }
+            ),
+            Default::default(),
+        )
+        .with_label(if from_option { "evaluated as this kind because of `--kind`" } else { "unknown kind" });
+        d = match tenet_syntax::did_you_mean(kind, names.iter().map(String::as_str)) {
+            Some(s) => d.with_help(format!("did you mean `{s}`?")),
+            None if names.is_empty() => {
+                d.with_help("the policies declare no schemas; pass the policy files with `--policy`")
+            }
+            None => d.with_help(format!("the policies know {}", names.join(", "))),
+        };
+        Err(Box::new(d))
     }
 
     fn kind_names(&self) -> Vec<String> {
@@ -310,11 +290,9 @@ impl<'p> Evaluation<'p> {
         names
     }
 
+    /// An evaluator over `root` with this evaluation's date, parameters and prepared values.
     fn evaluator(&self, root: &value::Node) -> Evaluator<'_> {
-        let ev = Evaluator::new(self.program, root.clone(), self.today)
-            .with_params(self.params)
-            .with_prepared(&self.prepared);
-        if self.coverage { ev.recording() } else { ev }
+        Evaluator::new(self.program, root.clone(), self.today).with_params(self.params).with_prepared(&self.prepared)
     }
 
     /// Decides one obligation for one document, then explains it if it is to be reported
@@ -329,10 +307,17 @@ impl<'p> Evaluation<'p> {
     ) -> Finding {
         let item = &ob.item;
         let mut ev = self.evaluator(root).deciding();
+        if self.coverage {
+            ev = ev.recording();
+        }
         let decided = self.decide(index, ob, &mut ev);
         result.observations.extend(ev.take_observations());
+        let message = match &decided.displaced_by {
+            Some(by) => format!("displaced by the exception `{by}`, which applies to this document"),
+            None => self.message(item, &mut ev, ob),
+        };
         let waiver = if matches!(decided.status, Outcome::Violated | Outcome::Undetermined) {
-            self.matching_waiver(&item.name, root)
+            self.matching_waiver(&item.name, decided.status, root)
         } else {
             None
         };
@@ -342,14 +327,7 @@ impl<'p> Evaluation<'p> {
             Explain::Failing => matches!(decided.status, Outcome::Violated | Outcome::Undetermined),
             Explain::All => true,
         };
-        let decided = if explained {
-            let mut ev = Evaluator::new(self.program, root.clone(), self.today)
-                .with_params(self.params)
-                .with_prepared(&self.prepared);
-            self.decide(index, ob, &mut ev)
-        } else {
-            decided
-        };
+        let decided = if explained { self.decide(index, ob, &mut self.evaluator(root)) } else { decided };
         let mut explanation: Vec<Condition> = Vec::new();
         let requirement_clause = if item.negated { "forbidden" } else { "requirement" };
         for (clause, atoms) in [
@@ -379,7 +357,7 @@ impl<'p> Evaluation<'p> {
             area: item.area.clone(),
             severity: item.severity.as_str(),
             status: decided.status,
-            message: decided.message,
+            message,
             cite: self.cites.get(index).cloned().unwrap_or_else(|| Arc::from(item.cite.as_slice())),
             evidence: all_evidence,
             explanation,
@@ -388,7 +366,6 @@ impl<'p> Evaluation<'p> {
             defined_at: self.defined_at.get(index).cloned().unwrap_or_else(|| Arc::from("")),
         };
         if let Some((i, note)) = waiver {
-            let note = WaiverNote { original_status: finding.status, ..note };
             if !note.expired {
                 result.waivers_used.push(i);
                 finding.status = Outcome::Waived;
@@ -419,11 +396,7 @@ impl<'p> Evaluation<'p> {
             (Tri::True, Tri::False) => Outcome::Violated,
             _ => Outcome::Undetermined,
         };
-        let message = match &displaced_by {
-            Some(by) => format!("displaced by the exception `{by}`, which applies to this document"),
-            None => self.message(item, ev, ob),
-        };
-        Decided { status, message, when_atoms, exception_atoms, req_atoms, displaced_by }
+        Decided { status, when_atoms, exception_atoms, req_atoms, displaced_by }
     }
 
     /// Applies the exceptions declared to `item`: its applicability becomes
@@ -436,15 +409,14 @@ impl<'p> Evaluation<'p> {
         applies: Tri,
         ev: &mut Evaluator<'_>,
     ) -> (Tri, Vec<Atom>, Option<String>) {
-        let Some(names) = self.exceptions_of.get(index).copied().flatten() else { return (applies, Vec::new(), None) };
-        if applies == Tri::False {
+        let exceptions = self.exceptions_of.get(index).map_or(&[][..], Vec::as_slice);
+        if exceptions.is_empty() || applies == Tri::False {
             return (applies, Vec::new(), None);
         }
         let mut any = Tri::False;
         let mut atoms = Vec::new();
         let mut displaced_by = None;
-        for name in names {
-            let Some(exception) = self.exception_items.get(&**name).copied() else { continue };
+        for &(name, exception) in exceptions {
             ev.set_item(name);
             let (result, found) = match &exception.item.when {
                 Some(w) => ev.condition_in(w, &exception.text, exception.offset, exception.item.locals),
@@ -470,13 +442,16 @@ impl<'p> Evaluation<'p> {
     }
 
     /// The first active waiver of `obligation` whose selector holds for the document, else
-    /// the last expired one that does (reported, not applied); with its index.
-    fn matching_waiver(&self, obligation: &str, root: &value::Node) -> Option<(usize, WaiverNote)> {
+    /// the last expired one that does (reported, not applied); with its index. `status` is the
+    /// finding's outcome before any waiver.
+    fn matching_waiver(&self, obligation: &str, status: Outcome, root: &value::Node) -> Option<(usize, WaiverNote)> {
         let mut found = None;
         for &i in self.waivers_of.get(obligation)? {
             let Some(w) = self.program.waivers.get(i) else { continue };
-            let mut ev =
-                Evaluator::new(self.program, root.clone(), self.today).with_prepared(&self.prepared).deciding();
+            // Waivers select with the program's own parameter values, not a test's overrides
+            // (the prepared values include those), as they always have.
+            let ev = Evaluator::new(self.program, root.clone(), self.today).deciding();
+            let mut ev = if self.params.is_none() { ev.with_prepared(&self.prepared) } else { ev };
             let (selected, _) = ev.condition_in(&w.item.selector, &w.text, w.offset, w.item.locals);
             if selected != Tri::True {
                 continue;
@@ -488,7 +463,7 @@ impl<'p> Evaluation<'p> {
                 approved_by: w.item.approved_by.to_string(),
                 until: w.item.until.to_string(),
                 expired,
-                original_status: Outcome::Violated,
+                original_status: status,
             };
             if !expired {
                 return Some((i, note));
@@ -608,7 +583,6 @@ fn kinds_of(program: &Program) -> std::collections::HashMap<&str, Vec<&tenet_db:
 /// What deciding one obligation gave.
 struct Decided {
     status: Outcome,
-    message: String,
     when_atoms: Vec<Atom>,
     exception_atoms: Vec<Atom>,
     req_atoms: Vec<Atom>,

@@ -245,14 +245,3 @@ impl Summary {
         }
     }
 }
-
-impl RunReport {
-    /// Recomputes the summary from the documents.
-    pub fn summarise(&mut self, skipped: Vec<String>) {
-        let mut s = Summary::new(skipped);
-        for doc in &self.documents {
-            s.add(doc);
-        }
-        self.summary = s;
-    }
-}

@@ -5,11 +5,12 @@
 //! This crate knows nothing about name resolution, types, documents or evaluation.
 
 pub mod ast;
+pub mod codes;
 pub mod diag;
 mod parser;
 mod prescan;
 pub mod split;
 
 pub use diag::{Diagnostic, Level, Note, did_you_mean};
-pub use parser::{BrokenItem, MAX_CHAIN, ParsedFile, codes, parse_date, parse_file, parse_item};
+pub use parser::{BrokenItem, MAX_CHAIN, ParsedFile, parse_date, parse_file, parse_item};
 pub use prescan::{MAX_NESTING, MAX_QUANTIFIERS};

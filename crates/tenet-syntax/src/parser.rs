@@ -1,6 +1,7 @@
 //! Parsing: split into items, parse each with pest, lower to the AST.
 
 use crate::ast::*;
+use crate::codes;
 use crate::diag::Diagnostic;
 use crate::split::{docs_above, split_items};
 use pest::Parser as _;
@@ -9,18 +10,6 @@ use pest::iterators::Pair;
 #[derive(pest_derive::Parser)]
 #[grammar = "../../grammar/tenet.pest"]
 struct TenetParser;
-
-/// Error codes of the syntax layer.
-pub mod codes {
-    /// The text does not follow the grammar.
-    pub const SYNTAX: &str = "tenet::E0001";
-    /// A literal that parses but means nothing (a 13th month, an int too large).
-    pub const BAD_LITERAL: &str = "tenet::E0002";
-    /// Nesting deeper than the parser accepts.
-    pub const TOO_DEEP: &str = "tenet::E0004";
-    /// A clause or waiver field written twice, or in the wrong form.
-    pub const BAD_CLAUSE: &str = "tenet::E0005";
-}
 
 /// How many digits an exact decimal literal may have.
 pub const MAX_DIGITS: usize = 28;

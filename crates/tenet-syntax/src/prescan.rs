@@ -3,8 +3,8 @@
 //! finds problems pest reports poorly: unterminated strings, non-ASCII names, unclosed brackets.
 
 use crate::ast::Span;
+use crate::codes;
 use crate::diag::Diagnostic;
-use crate::parser::codes;
 
 /// How deeply brackets may nest inside one item.
 pub const MAX_NESTING: usize = 64;
