@@ -1,7 +1,7 @@
 //! The interpreter: Kleene three-valued logic over compiled IR, recording which document
 //! values each condition read so that every outcome can be explained.
 
-use crate::value::{Duration, Node, Origin, Value, civil_date, shift_date};
+use crate::value::{DateSpan, Duration, Node, Origin, Value, civil_date, order};
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
@@ -477,7 +477,7 @@ impl<'p> Evaluator<'p> {
                 let cached = self.prepared.and_then(|p| p.constants.get(&(std::ptr::from_ref(c) as usize)));
                 computed(cached.cloned().unwrap_or_else(|| const_value(c)))
             }
-            IrKind::Today => computed(Value::Date(self.today)),
+            IrKind::Today => computed(Value::Date(DateSpan::day(self.today))),
             IrKind::Param(name) => {
                 if let Some(value) = self.prepared.and_then(|p| p.params.get(name)) {
                     return computed(value.clone());
@@ -559,10 +559,9 @@ impl<'p> Evaluator<'p> {
             IrKind::Within { subject, window, anchor } => {
                 let (s, w, a) = (self.eval(subject), self.eval(window), self.eval(anchor));
                 computed(match (&s.value, &w.value, &a.value) {
-                    (Value::Date(s), Value::Duration(w), Value::Date(a)) => match shift_date(*a, *w, -1) {
-                        Some(start) => Value::Bool(start <= *s && s <= a),
-                        None => Value::Unknown,
-                    },
+                    (Value::Date(s), Value::Duration(w), Value::Date(a)) => {
+                        s.within(*w, *a).map_or(Value::Unknown, Value::Bool)
+                    }
                     _ => Value::Unknown,
                 })
             }
@@ -585,15 +584,10 @@ impl<'p> Evaluator<'p> {
             _ if unknown => Value::Unknown,
             BinOp::Eq => l.equals(r).map_or(Value::Unknown, Value::Bool),
             BinOp::Ne => l.equals(r).map_or(Value::Unknown, |e| Value::Bool(!e)),
-            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => match l.compare(r) {
-                Some(o) => Value::Bool(match op {
-                    BinOp::Lt => o == Ordering::Less,
-                    BinOp::Le => o != Ordering::Greater,
-                    BinOp::Gt => o == Ordering::Greater,
-                    _ => o != Ordering::Less,
-                }),
-                None => Value::Unknown,
-            },
+            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                let less = matches!(op, BinOp::Lt | BinOp::Le);
+                order(less, matches!(op, BinOp::Le | BinOp::Ge), l, r).map_or(Value::Unknown, Value::Bool)
+            }
             BinOp::In | BinOp::NotIn => {
                 let found = member(r, l);
                 let found = if op == BinOp::NotIn { found.negate() } else { found };
@@ -918,13 +912,17 @@ fn arithmetic(op: BinOp, l: &Value, r: &Value) -> Value {
             d.times(*n).map_or(V::Unknown, V::Duration)
         }
         (BinOp::Add, V::Date(d), V::Duration(x)) | (BinOp::Add, V::Duration(x), V::Date(d)) => {
-            shift_date(*d, *x, 1).map_or(V::Unknown, V::Date)
+            d.shifted(*x, 1).map_or(V::Unknown, V::Date)
         }
-        (BinOp::Sub, V::Date(d), V::Duration(x)) => shift_date(*d, *x, -1).map_or(V::Unknown, V::Date),
-        (BinOp::Sub, V::Date(a), V::Date(b)) => match a.since(*b) {
-            // Between civil dates the span's largest unit is days.
-            Ok(span) => V::Duration(Duration::Days(i64::from(span.get_days()))),
-            Err(_) => V::Unknown,
+        (BinOp::Sub, V::Date(d), V::Duration(x)) => d.shifted(*x, -1).map_or(V::Unknown, V::Date),
+        // Only between single days: the days between a month and a date are not one number.
+        (BinOp::Sub, V::Date(a), V::Date(b)) => match (a.exact(), b.exact()) {
+            (Some(a), Some(b)) => match a.since(b) {
+                // Between civil dates the span's largest unit is days.
+                Ok(span) => V::Duration(Duration::Days(i64::from(span.get_days()))),
+                Err(_) => V::Unknown,
+            },
+            _ => V::Unknown,
         },
         _ => V::Unknown,
     }
@@ -937,7 +935,7 @@ pub fn const_value(c: &ConstValue) -> Value {
         ConstValue::Int(n) => Value::Int(*n),
         ConstValue::Decimal(d) => Decimal::from_str(d).map_or(Value::Unknown, Value::Decimal),
         ConstValue::String(s) => Value::String(s.clone()),
-        ConstValue::Date(d) => civil_date(*d).map_or(Value::Unknown, Value::Date),
+        ConstValue::Date(d) => civil_date(*d).map_or(Value::Unknown, |d| Value::Date(DateSpan::day(d))),
         ConstValue::Duration(n, unit) => Value::Duration(match unit {
             DurationLitUnit::Hours => Duration::Hours(*n),
             DurationLitUnit::Days => Duration::Days(*n),
@@ -987,6 +985,6 @@ mod tests {
     #[test]
     fn date_difference_is_in_days() {
         let (Ok(a), Ok(b)) = (Date::new(2026, 3, 1), Date::new(2026, 2, 1)) else { unreachable!() };
-        assert_eq!(arithmetic(BinOp::Sub, &Value::Date(a), &Value::Date(b)), Value::Duration(Duration::Days(28)));
+        assert_eq!(arithmetic(BinOp::Sub, &Value::Date(DateSpan::day(a)), &Value::Date(DateSpan::day(b))), Value::Duration(Duration::Days(28)));
     }
 }

@@ -1,7 +1,7 @@
 //! Validating a loaded document against its schema, producing typed values with origins.
 //! A wrong-typed field is an error located in the input file; an unknown field is a warning.
 
-use crate::value::{Duration, Node, Origin, Value, parse_duration};
+use crate::value::{DateSpan, Duration, Node, Origin, Value, parse_duration};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -158,19 +158,23 @@ impl<'a> Validator<'a> {
                 None => return self.wrong_type(node, path, ty, Some(format!("`{n}` is out of range"))),
             },
             (Ty::String, NodeValue::String(s) | NodeValue::Date(s)) => Value::String(Arc::from(s.as_str())),
-            (Ty::Date, NodeValue::String(s) | NodeValue::Date(s)) => {
-                match tenet_syntax::parse_date(s).and_then(crate::value::civil_date) {
-                    Some(d) => Value::Date(d),
-                    None => {
-                        return self.bad_format(
-                            node,
-                            path,
-                            format!("`{s}` is not a date"),
-                            "write dates as YYYY-MM-DD, such as `2026-03-01`",
-                        );
-                    }
+            (Ty::Date, NodeValue::String(s) | NodeValue::Date(s)) => match DateSpan::parse(s) {
+                Some(d) => Value::Date(d),
+                None => {
+                    return self.bad_format(
+                        node,
+                        path,
+                        format!("`{s}` is not a date"),
+                        "write dates as YYYY-MM-DD (`2026-03-01`); when only the month, quarter or year is known, \
+                         as `2026-03`, `03/2026`, `2026-Q1` or `2026`; a range as `2026-01/2026-03`",
+                    );
                 }
-            }
+            },
+            // A bare year, as YAML reads `date: 2023`.
+            (Ty::Date, NodeValue::Number(n)) => match DateSpan::parse(n) {
+                Some(year) => Value::Date(year),
+                None => return self.wrong_type(node, path, ty, None),
+            },
             (Ty::Duration, NodeValue::String(s)) => match parse_duration(s) {
                 Some(d) => Value::Duration(d),
                 None => {

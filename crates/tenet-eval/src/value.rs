@@ -87,6 +87,155 @@ impl fmt::Display for Duration {
     }
 }
 
+/// A calendar date, or the stretch of days a document means when it gives less than a day
+/// ("2024-04", "2023", "2024-Q2") or a range ("2023-01-01/2023-06-30"). Comparisons are
+/// three-valued: decided when every possible day of the stretch decides the same way,
+/// unknown when the stretch straddles the answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct DateSpan {
+    first: Date,
+    last: Date,
+}
+
+impl DateSpan {
+    /// One day.
+    pub fn day(date: Date) -> DateSpan {
+        DateSpan { first: date, last: date }
+    }
+
+    /// The days from `first` to `last`, both included; `None` when `last` is before `first`.
+    pub fn range(first: Date, last: Date) -> Option<DateSpan> {
+        (first <= last).then_some(DateSpan { first, last })
+    }
+
+    /// The earliest possible day.
+    pub fn first(self) -> Date {
+        self.first
+    }
+
+    /// The latest possible day.
+    pub fn last(self) -> Date {
+        self.last
+    }
+
+    /// The day, when the span is exactly one day.
+    pub fn exact(self) -> Option<Date> {
+        (self.first == self.last).then_some(self.first)
+    }
+
+    /// `self < other` (`or_equal`: `<=`) for every possible pair of days: `Some(true)` when
+    /// it holds for all, `Some(false)` when for none, `None` when it depends on the day.
+    pub fn before(self, other: DateSpan, or_equal: bool) -> Option<bool> {
+        let holds = |a: Date, b: Date| if or_equal { a <= b } else { a < b };
+        if holds(self.last, other.first) {
+            Some(true)
+        } else if !holds(self.first, other.last) {
+            Some(false)
+        } else {
+            None
+        }
+    }
+
+    /// Whether the two spans are the same day: known only when both are single days or
+    /// they do not overlap.
+    pub fn same_day(self, other: DateSpan) -> Option<bool> {
+        if self.last < other.first || other.last < self.first {
+            Some(false)
+        } else if self.exact().is_some() && self == other {
+            Some(true)
+        } else {
+            None
+        }
+    }
+
+    /// Whether every possible day of `self` lies in the window of `window` before every
+    /// possible day of `anchor` (both ends included): `Some(false)` when none does, `None`
+    /// when it depends on the days. `None` also when the window leaves the calendar.
+    pub fn within(self, window: Duration, anchor: DateSpan) -> Option<bool> {
+        let earliest_start = shift_date(anchor.first, window, -1)?;
+        let latest_start = shift_date(anchor.last, window, -1)?;
+        if latest_start <= self.first && self.last <= anchor.first {
+            Some(true)
+        } else if self.last < earliest_start || self.first > anchor.last {
+            Some(false)
+        } else {
+            None
+        }
+    }
+
+    /// The span moved by a duration (forward when `sign` is 1, back when -1).
+    pub fn shifted(self, duration: Duration, sign: i64) -> Option<DateSpan> {
+        Some(DateSpan { first: shift_date(self.first, duration, sign)?, last: shift_date(self.last, duration, sign)? })
+    }
+
+    /// Reads a date as documents write it: `2024-04-15`, a month (`2024-04`, `04/2024`), a
+    /// quarter (`2024-Q2`), a year (`2024`), or a range of any two of these joined by `/`
+    /// (`2023-11/2024-02`). `None` for anything else, or a range that ends before it starts.
+    pub fn parse(text: &str) -> Option<DateSpan> {
+        let text = text.trim();
+        if let Some(span) = Self::parse_one(text) {
+            return Some(span);
+        }
+        let (from, to) = text.split_once('/')?;
+        let (from, to) = (Self::parse_one(from.trim())?, Self::parse_one(to.trim())?);
+        DateSpan::range(from.first, to.last)
+    }
+
+    /// One date of any precision (no ranges).
+    fn parse_one(text: &str) -> Option<DateSpan> {
+        let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+        let year = |s: &str| digits(s, 4).then(|| s.parse::<i16>().ok()).flatten();
+        let month = |s: &str| digits(s, 2).then(|| s.parse::<i8>().ok()).flatten().filter(|m| (1..=12).contains(m));
+        let months = |y: i16, first: i8, last: i8| {
+            let start = Date::new(y, first, 1).ok()?;
+            let end = Date::new(y, last, 1).ok()?.last_of_month();
+            DateSpan::range(start, end)
+        };
+        if text.len() == 10 {
+            return tenet_syntax::parse_date(text).and_then(civil_date).map(DateSpan::day);
+        }
+        if let Some(y) = year(text) {
+            return months(y, 1, 12);
+        }
+        if let Some((a, b)) = text.split_once('-') {
+            let y = year(a)?;
+            if let Some(q) = b.strip_prefix('Q').filter(|q| digits(q, 1)) {
+                let q: i8 = q.parse().ok().filter(|q| (1..=4).contains(q))?;
+                return months(y, q * 3 - 2, q * 3);
+            }
+            let m = month(b)?;
+            return months(y, m, m);
+        }
+        let (m, y) = text.split_once('/')?;
+        let (m, y) = (month(m)?, year(y)?);
+        months(y, m, m)
+    }
+
+    /// A month, quarter or year when the span is exactly one; otherwise `None`.
+    fn period(self) -> Option<String> {
+        let (f, l) = (self.first, self.last);
+        if f.day() != 1 || l != l.last_of_month() || f.year() != l.year() {
+            return None;
+        }
+        match (f.month(), l.month()) {
+            (1, 12) => Some(format!("{:04}", f.year())),
+            (a, b) if a == b => Some(format!("{:04}-{a:02}", f.year())),
+            (a, b) if b == a + 2 && a % 3 == 1 => Some(format!("{:04}-Q{}", f.year(), (a + 2) / 3)),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for DateSpan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.exact(), self.period()) {
+            (Some(day), _) => write!(f, "{day}"),
+            (None, Some(period)) => f.write_str(&period),
+            (None, None) => write!(f, "{}/{}", self.first, self.last),
+        }
+    }
+}
+
 /// A value during evaluation.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
@@ -100,8 +249,8 @@ pub enum Value {
     Decimal(Decimal),
     /// Text.
     String(Arc<str>),
-    /// A calendar date.
-    Date(Date),
+    /// A calendar date, or a stretch of days for a date given to the month or year.
+    Date(DateSpan),
     /// A length of time.
     Duration(Duration),
     /// A share, as a fraction (2% is 0.02).
@@ -155,7 +304,11 @@ impl Value {
                 Some(a.as_decimal()?.cmp(&b.as_decimal()?))
             }
             (Value::String(a), Value::String(b)) | (Value::Enum(a), Value::Enum(b)) => Some(a.cmp(b)),
-            (Value::Date(a), Value::Date(b)) => Some(a.cmp(b)),
+            (Value::Date(a), Value::Date(b)) => match (a.before(*b, false), b.before(*a, false)) {
+                (Some(true), _) => Some(Ordering::Less),
+                (_, Some(true)) => Some(Ordering::Greater),
+                _ => (a.same_day(*b) == Some(true)).then_some(Ordering::Equal),
+            },
             (Value::Percent(a), Value::Percent(b)) => Some(a.cmp(b)),
             (Value::Bool(a), Value::Bool(b)) => Some(a.cmp(b)),
             (Value::Duration(Duration::BusinessDays(a)), Value::Duration(Duration::BusinessDays(b))) => Some(a.cmp(b)),
@@ -185,6 +338,7 @@ impl Value {
             }
             (Value::Record(a), Value::Record(b)) => Some(a == b),
             (Value::Map(a), Value::Map(b)) => Some(a == b),
+            (Value::Date(a), Value::Date(b)) => a.same_day(*b),
             (a, b) => Some(a.compare(b) == Some(Ordering::Equal)),
         }
     }
@@ -254,6 +408,21 @@ impl Value {
     }
 }
 
+/// `l op r` for the order comparisons, in three-valued logic: `None` when the values do not
+/// compare, or when a partial date makes the answer depend on the day.
+pub fn order(op_less: bool, or_equal: bool, l: &Value, r: &Value) -> Option<bool> {
+    if let (Value::Date(a), Value::Date(b)) = (l, r) {
+        return if op_less { a.before(*b, or_equal) } else { b.before(*a, or_equal) };
+    }
+    let o = l.compare(r)?;
+    Some(match (op_less, or_equal) {
+        (true, false) => o == Ordering::Less,
+        (true, true) => o != Ordering::Greater,
+        (false, false) => o == Ordering::Greater,
+        (false, true) => o != Ordering::Less,
+    })
+}
+
 /// Converts a syntax date into a calendar date.
 pub fn civil_date(d: tenet_syntax::ast::DateLit) -> Option<Date> {
     Date::new(d.year, d.month, d.day).ok()
@@ -304,6 +473,50 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn span(text: &str) -> DateSpan {
+        DateSpan::parse(text).unwrap_or_else(|| panic!("{text} should parse"))
+    }
+
+    #[test]
+    fn partial_dates_parse_to_their_days() {
+        assert_eq!(span("2024-04").to_string(), "2024-04");
+        assert_eq!(span("04/2024"), span("2024-04"));
+        assert_eq!(span("2024-04").last(), Date::new(2024, 4, 30).unwrap_or_default());
+        assert_eq!(span("2024").first(), Date::new(2024, 1, 1).unwrap_or_default());
+        assert_eq!(span("2024").to_string(), "2024");
+        assert_eq!(span("2024-Q2").first(), Date::new(2024, 4, 1).unwrap_or_default());
+        assert_eq!(span("2024-Q2").to_string(), "2024-Q2");
+        assert_eq!(span("2024-02").last(), Date::new(2024, 2, 29).unwrap_or_default());
+        assert_eq!(span("2023-11/2024-02").to_string(), "2023-11-01/2024-02-29");
+        assert_eq!(span(" 2024-04-15 ").exact(), Date::new(2024, 4, 15).ok());
+        for bad in ["2024-13", "24", "2024-Q5", "13/2024", "2024-4", "2024/2023", "2024-02-30", "April 2024", ""] {
+            assert_eq!(DateSpan::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn partial_dates_compare_in_three_valued_logic() {
+        let (april, mid_april, may) = (span("2024-04"), span("2024-04-15"), span("2024-05-01"));
+        assert_eq!(april.before(may, false), Some(true));
+        assert_eq!(may.before(april, true), Some(false));
+        assert_eq!(april.before(mid_april, false), None);
+        assert_eq!(april.before(span("2024-04-30"), true), Some(true));
+        assert_eq!(april.same_day(mid_april), None);
+        assert_eq!(april.same_day(may), Some(false));
+        assert_eq!(mid_april.same_day(mid_april), Some(true));
+        let today = span("2025-04-20");
+        // April 2024 is more than a year before every day it could be... except the end of it.
+        assert_eq!(april.within(Duration::Days(365), today), None);
+        assert_eq!(april.within(Duration::Days(365), span("2025-05-01")), Some(false));
+        assert_eq!(april.within(Duration::Days(365), span("2024-12-01")), Some(true));
+        assert_eq!(span("2024").within(Duration::Days(365), span("2026-11-28")), Some(false));
+        assert_eq!(
+            order(true, false, &Value::Date(april), &Value::Date(may)),
+            Some(true),
+            "April is before May"
+        );
+    }
 
     #[test]
     fn business_days_skip_weekends() {
