@@ -191,7 +191,7 @@ impl FindingReport {
         if !finding.cite.is_empty() {
             help.push(format!("cite: {}", finding.cite.join("; ")));
         }
-        for c in &finding.explanation {
+        for c in finding.explanation.iter().filter(|c| !c.guard) {
             let note = c.note.as_deref().map(|n| format!(" ({n})")).unwrap_or_default();
             let clause = match c.clause {
                 "when" => "applies when",

@@ -297,7 +297,7 @@ fn human_snippet_headers_count_columns_in_characters() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|f| f["obligation"] == "std.privacy.breach_notice_to_controller")
+        .find(|f| f["obligation"] == "std.privacy.breach_notice_deadline")
         .cloned()
         .unwrap();
     assert_eq!(finding["status"], "violated");
@@ -1005,7 +1005,7 @@ fn json_evidence_positions_for_yaml_json_and_toml() {
 
     let e = find(
         "examples/documents/contracts/pixelforge-creative.json",
-        "std.privacy.international_transfers",
+        "std.privacy.transfer_impact_assessment",
         "transfers[0].tia_done",
     );
     let text = std::fs::read_to_string(root().join("examples/documents/contracts/pixelforge-creative.json")).unwrap();

@@ -102,7 +102,7 @@ fn a_failing_test_shows_expected_and_actual_with_the_explanation() {
     std::fs::write(
         &file,
         "package t\nuse std.model\nuse std.privacy\n\n\
-         test \"late breach notice\" {\n  today 2026-11-28\n  given Contract {\n    vendor: { role: processor },\n    dpa: { breach_notice_hours: 72 }\n  }\n  expect breach_notice_to_controller: satisfied\n}\n\n\
+         test \"late breach notice\" {\n  today 2026-11-28\n  given Contract {\n    vendor: { role: processor },\n    dpa: { breach_notice_hours: 96 }\n  }\n  expect breach_notice_to_controller: satisfied\n}\n\n\
          test \"passes\" {\n  given Contract { vendor: { role: controller } }\n  expect breach_notice_to_controller: not_applicable\n}\n",
     )
     .unwrap();
@@ -116,7 +116,7 @@ fn a_failing_test_shows_expected_and_actual_with_the_explanation() {
         run.stdout
     );
     // Evidence points into the test file itself (line 9, the inline document's `dpa` line).
-    assert!(run.stdout.contains("dpa.breach_notice_hours = 72h at 9:"), "{}", run.stdout);
+    assert!(run.stdout.contains("dpa.breach_notice_hours = 96h at 9:"), "{}", run.stdout);
     assert!(run.stdout.contains("✓ passes"), "{}", run.stdout);
     assert!(run.stdout.contains("2 tests: 1 passed, 1 failed, 0 errors"), "{}", run.stdout);
 
@@ -239,7 +239,7 @@ fn a_project_brings_its_dependencies_params_and_inputs() {
     // The dependency's obligation runs with the manifest's stricter value (20 > 10), and so
     // does the standard library's (24h > 12h); the document's kind comes from `[inputs]`.
     assert!(found.contains(&("shared.exit_deadline".into(), "violated".into())), "{found:?}");
-    assert!(found.contains(&("std.privacy.breach_notice_to_controller".into(), "violated".into())), "{found:?}");
+    assert!(found.contains(&("std.privacy.breach_notice_deadline".into(), "violated".into())), "{found:?}");
     let overrides = report["overrides"].as_array().unwrap();
     assert!(
         overrides.iter().all(|o| o["defined_at"].as_str().is_some_and(|d| d.contains("tenet.toml:"))),
@@ -280,9 +280,11 @@ fn eval_writes_sarif_for_code_scanning() {
     let rules: Vec<&str> =
         sarif_run["tool"]["driver"]["rules"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
     assert!(results.iter().all(|r| rules.contains(&r["ruleId"].as_str().unwrap())), "{results:?}");
-    // The violated transfer is an error located at the value that failed.
-    let transfer =
-        results.iter().find(|r| r["ruleId"] == "std.privacy.international_transfers").expect("the transfer finding");
+    // The missing transfer impact assessment is an error located at the value that failed.
+    let transfer = results
+        .iter()
+        .find(|r| r["ruleId"] == "std.privacy.transfer_impact_assessment")
+        .expect("the transfer finding");
     assert_eq!(transfer["level"], "error");
     let text = std::fs::read_to_string(root().join("examples/documents/contracts/pixelforge-creative.json")).unwrap();
     let line = transfer["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64().unwrap();
@@ -300,7 +302,7 @@ fn test_writes_junit_for_ci() {
     std::fs::write(
         &file,
         "package t\nuse std.model\nuse std.privacy\n\n\
-         test \"late <notice> & \\\"quotes\\\"\" {\n  given Contract { vendor: { role: processor }, dpa: { breach_notice_hours: 72 } }\n  expect breach_notice_to_controller: satisfied\n}\n\n\
+         test \"late <notice> & \\\"quotes\\\"\" {\n  given Contract { vendor: { role: processor }, dpa: { breach_notice_hours: 96 } }\n  expect breach_notice_to_controller: satisfied\n}\n\n\
          test \"passes\" {\n  given Contract { vendor: { role: controller } }\n  expect breach_notice_to_controller: not_applicable\n}\n",
     )
     .unwrap();

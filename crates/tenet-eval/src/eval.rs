@@ -96,6 +96,9 @@ pub struct Atom {
     pub reads: Vec<Read>,
     /// Extra detail (which element failed, why it is unknown).
     pub note: Option<String>,
+    /// An `x is absent` test that holds: a guard that lets another branch decide (as in
+    /// `(x is absent and y) or …`), shown only when nothing else explains the clause.
+    pub guard: bool,
 }
 
 impl Atom {
@@ -380,7 +383,8 @@ impl<'p> Evaluator<'p> {
                 let reads = self.reads.split_off(mark.min(self.reads.len()));
                 let result = Tri::of(&value.value);
                 let text = self.source.as_ref().map_or_else(|| "?".to_string(), |s| s.quote(ir.span));
-                let atom = Atom { text, result, reads: dedup_reads(reads), note };
+                let guard = matches!(ir.kind, IrKind::Is(IsTest::Absent, _)) && result == Tri::True;
+                let atom = Atom { text, result, reads: dedup_reads(reads), note, guard };
                 (result, vec![atom])
             }
         }

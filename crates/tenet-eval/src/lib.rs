@@ -335,6 +335,7 @@ impl<'p> Evaluation<'p> {
             ("exception", decided.exception_atoms),
             (requirement_clause, decided.req_atoms),
         ] {
+            let only_guards = atoms.iter().all(|a| a.guard);
             for atom in atoms {
                 explanation.push(Condition {
                     clause,
@@ -342,11 +343,12 @@ impl<'p> Evaluation<'p> {
                     result: atom.result.as_str(),
                     note: atom.note,
                     evidence: atom.reads.into_iter().map(|r| evidence(r, &result.source)).collect(),
+                    guard: atom.guard && !only_guards,
                 });
             }
         }
         let mut all_evidence: Vec<Evidence> = Vec::new();
-        for e in explanation.iter().flat_map(|c| c.evidence.iter()) {
+        for e in explanation.iter().filter(|c| !c.guard).flat_map(|c| c.evidence.iter()) {
             if !all_evidence.iter().any(|x| x.path == e.path) {
                 all_evidence.push(e.clone());
             }

@@ -72,6 +72,11 @@ pub struct Condition {
     pub note: Option<String>,
     /// The document values it read.
     pub evidence: Vec<Evidence>,
+    /// An `x is absent` test that holds beside other conditions of its clause: a guard that
+    /// lets another branch decide (`(x is absent and y) or …`). Reports keep it in the
+    /// explanation but leave it out of the finding's evidence and the human help.
+    #[serde(skip)]
+    pub guard: bool,
 }
 
 /// The waiver applied to a finding (or found expired).

@@ -66,7 +66,7 @@ mod tests {
     #[test]
     fn the_example_reports_the_late_breach_notice_and_the_stale_audit() {
         let out = super::run().unwrap_or_else(|e| panic!("{e}"));
-        assert!(out.contains("violated      std.privacy.breach_notice_to_controller"), "{out}");
+        assert!(out.contains("violated      std.privacy.breach_notice_deadline"), "{out}");
         assert!(out.contains("screening (AiSystem)"), "{out}");
     }
 }
