@@ -281,10 +281,8 @@ fn eval_writes_sarif_for_code_scanning() {
         sarif_run["tool"]["driver"]["rules"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
     assert!(results.iter().all(|r| rules.contains(&r["ruleId"].as_str().unwrap())), "{results:?}");
     // The missing transfer impact assessment is an error located at the value that failed.
-    let transfer = results
-        .iter()
-        .find(|r| r["ruleId"] == "std.privacy.transfer_impact_assessment")
-        .expect("the transfer finding");
+    let transfer =
+        results.iter().find(|r| r["ruleId"] == "std.privacy.transfer_impact_assessment").expect("the transfer finding");
     assert_eq!(transfer["level"], "error");
     let text = std::fs::read_to_string(root().join("examples/documents/contracts/pixelforge-creative.json")).unwrap();
     let line = transfer["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64().unwrap();

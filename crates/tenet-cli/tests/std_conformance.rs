@@ -42,7 +42,12 @@ const TABLE: [Row; 38] = [
     Row { name: "std.privacy.breach_notice_deadline", kind: "Contract", modality: "obligation", severity: "medium" },
     Row { name: "std.privacy.transfer_impact_assessment", kind: "Contract", modality: "obligation", severity: "high" },
     Row { name: "std.privacy.retention_after_exit", kind: "Contract", modality: "obligation", severity: "medium" },
-    Row { name: "std.privacy.subprocessor_change_notice", kind: "Contract", modality: "obligation", severity: "medium" },
+    Row {
+        name: "std.privacy.subprocessor_change_notice",
+        kind: "Contract",
+        modality: "obligation",
+        severity: "medium",
+    },
     Row { name: "std.bias.aedt_audit_category_coverage", kind: "AiSystem", modality: "obligation", severity: "high" },
     Row { name: "std.bias.aedt_test_data_explained", kind: "AiSystem", modality: "obligation", severity: "medium" },
     Row { name: "std.privacy.processor_instructions", kind: "Contract", modality: "obligation", severity: "high" },

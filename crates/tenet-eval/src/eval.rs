@@ -989,6 +989,9 @@ mod tests {
     #[test]
     fn date_difference_is_in_days() {
         let (Ok(a), Ok(b)) = (Date::new(2026, 3, 1), Date::new(2026, 2, 1)) else { unreachable!() };
-        assert_eq!(arithmetic(BinOp::Sub, &Value::Date(DateSpan::day(a)), &Value::Date(DateSpan::day(b))), Value::Duration(Duration::Days(28)));
+        assert_eq!(
+            arithmetic(BinOp::Sub, &Value::Date(DateSpan::day(a)), &Value::Date(DateSpan::day(b))),
+            Value::Duration(Duration::Days(28))
+        );
     }
 }

@@ -511,11 +511,7 @@ mod tests {
         assert_eq!(april.within(Duration::Days(365), span("2025-05-01")), Some(false));
         assert_eq!(april.within(Duration::Days(365), span("2024-12-01")), Some(true));
         assert_eq!(span("2024").within(Duration::Days(365), span("2026-11-28")), Some(false));
-        assert_eq!(
-            order(true, false, &Value::Date(april), &Value::Date(may)),
-            Some(true),
-            "April is before May"
-        );
+        assert_eq!(order(true, false, &Value::Date(april), &Value::Date(may)), Some(true), "April is before May");
     }
 
     #[test]

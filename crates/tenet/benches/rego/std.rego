@@ -149,18 +149,13 @@ else := h if {
 }
 else := null
 
-# ---------------------------------------------------------------- dates, as day numbers
+# ---------------------------------------------------------------- dates, as spans of day numbers
 
-# "YYYY-MM-DD" as the number of days since 1970-01-01 (proleptic Gregorian calendar), so that
-# dates compare and subtract as numbers. Null stays null.
-day_number(d) := null if not is_string(d)
-else := n if {
-	parts := split(d, "-")
-	m := whole(parts[1])
-	day := whole(parts[2])
-
+# A calendar day as the number of days since 1970-01-01 (proleptic Gregorian calendar), so
+# that dates compare and subtract as numbers.
+day_of(y0, m, day) := n if {
 	# Years are counted from March, so that a leap day ends its year.
-	y := march_year(whole(parts[0]), m)
+	y := march_year(y0, m)
 	era := floor(y / 400)
 	year_of_era := y - era * 400
 	day_of_year := floor((153 * ((m + 9) % 12) + 2) / 5) + day - 1
@@ -171,10 +166,123 @@ else := n if {
 march_year(y, m) := y - 1 if m <= 2
 else := y
 
-today := day_number(data.today)
+leap(y) if {
+	y % 4 == 0
+	y % 100 != 0
+}
 
-# `d within <days>d before today`: today - days <= d <= today.
-t_within_days_before_today(d, days) := t_and(t_ge(day_number(d), today - days), t_le(day_number(d), today))
+leap(y) if y % 400 == 0
+
+days_in_month(y, 2) := 29 if leap(y)
+else := 28
+
+days_in_month(y, m) := 30 if m in {4, 6, 9, 11}
+
+days_in_month(y, m) := 31 if m in {1, 3, 5, 7, 8, 10, 12}
+
+# `s` is exactly `n` decimal digits.
+digits(s, n) if {
+	count(s) == n
+	trim(s, "0123456789") == ""
+}
+
+# The days from the first of month `first` to the last of month `last` of year `y`.
+months_span(y, first, last) := [day_of(y, first, 1), day_of(y, last, days_in_month(y, last))]
+
+# A document's date is a day (`2024-04-15`) or, when less is known, a month (`2024-04`,
+# `04/2024`), a quarter (`2024-Q2`), a year (`2024`, also the bare number), or a range of two
+# of these joined by `/`: it stands for every day it could be. Here it is the span
+# [first, last] of day numbers; a single day is [n, n]. Null when absent (or not a date).
+# (These are the forms Tenet reads, `DateSpan::parse` in tenet-eval.)
+span(d) := s if {
+	is_string(d)
+	s := one_span(trim_space(d))
+}
+else := [from[0], to[1]] if {
+	is_string(d)
+	text := trim_space(d)
+	i := indexof(text, "/")
+	i >= 0
+	from := one_span(trim_space(substring(text, 0, i)))
+	to := one_span(trim_space(substring(text, i + 1, -1)))
+	from[0] <= to[1]
+}
+else := one_span(format_int(d, 10)) if {
+	is_number(d)
+	d == floor(d)
+}
+else := null
+
+# One date of any precision, no range.
+one_span(text) := [n, n] if {
+	count(text) == 10
+	parts := split(text, "-")
+	count(parts) == 3
+	digits(parts[0], count(parts[0]))
+	digits(parts[1], count(parts[1]))
+	digits(parts[2], count(parts[2]))
+	y := whole(parts[0])
+	m := whole(parts[1])
+	day := whole(parts[2])
+	m >= 1
+	m <= 12
+	day >= 1
+	day <= days_in_month(y, m)
+	n := day_of(y, m, day)
+}
+else := months_span(whole(text), 1, 12) if digits(text, 4)
+else := months_span(whole(parts[0]), q * 3 - 2, q * 3) if {
+	parts := split(text, "-")
+	count(parts) == 2
+	digits(parts[0], 4)
+	startswith(parts[1], "Q")
+	digits(substring(parts[1], 1, -1), 1)
+	q := whole(substring(parts[1], 1, -1))
+	q >= 1
+	q <= 4
+}
+else := months_span(whole(parts[0]), m, m) if {
+	parts := split(text, "-")
+	count(parts) == 2
+	digits(parts[0], 4)
+	digits(parts[1], 2)
+	m := whole(parts[1])
+	m >= 1
+	m <= 12
+}
+else := months_span(whole(parts[1]), m, m) if {
+	parts := split(text, "/")
+	count(parts) == 2
+	digits(parts[0], 2)
+	digits(parts[1], 4)
+	m := whole(parts[0])
+	m >= 1
+	m <= 12
+}
+
+today := span(data.today)[0]
+
+# `d within <days>d before today`: every possible day of `d` is in [today - days, today]
+# (true), none is (false), or some are (unknown).
+t_within_days_before_today(d, days) := "unknown" if span(d) == null
+else := "true" if {
+	s := span(d)
+	today - days <= s[0]
+	s[1] <= today
+}
+else := "false" if {
+	s := span(d)
+	s[1] < today - days
+}
+else := "false" if span(d)[0] > today
+else := "unknown"
+
+# `a < b` for dates: true when every possible day of `a` is before every possible day of
+# `b`, false when none is, unknown otherwise.
+t_date_before(a, b) := "unknown" if null in [span(a), span(b)]
+else := "true" if span(a)[1] < span(b)[0]
+else := "false" if span(a)[0] >= span(b)[1]
+else := "unknown"
 
 # ---------------------------------------------------------------- percentages, as fractions
 
