@@ -14,49 +14,22 @@
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
-use std::path::PathBuf;
 use std::process::Command;
+use support::root;
+
+mod support;
 
 /// The evaluation date every expectation was worked out for.
 const TODAY: &str = "2026-11-28";
 const SUITE: &str = "tests/real-documents";
 const DOCUMENTS: &str = "tests/real-documents/documents";
 
-/// The outcomes a document without waivers can have.
-const STATUSES: [&str; 4] = ["satisfied", "violated", "not_applicable", "undetermined"];
-
-/// The workspace root; the binary runs there so that the relative suite path resolves.
-fn root() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
-
 /// Expected status by obligation, by document file name.
 type Expectations = BTreeMap<String, BTreeMap<String, String>>;
 
-/// Reads `expected.toml`, rejecting unknown statuses so that a typo cannot quietly drop an
-/// expectation. Obligation names are checked against the report.
+/// Reads `expected.toml`; obligation names are checked against the report.
 fn expectations() -> Expectations {
-    let path = root().join(SUITE).join("expected.toml");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    let doc: toml_edit::DocumentMut = text.parse().unwrap_or_else(|e| panic!("{} is not TOML: {e}", path.display()));
-    let documents = doc
-        .get("documents")
-        .and_then(|d| d.as_table_like())
-        .unwrap_or_else(|| panic!("{} has no [documents] table", path.display()));
-    let mut out = Expectations::new();
-    for (file, item) in documents.iter() {
-        let table = item.as_table_like().unwrap_or_else(|| panic!("expected.toml: `{file}` is not a table"));
-        let mut obligations = BTreeMap::new();
-        for (obligation, status) in table.iter() {
-            let status =
-                status.as_str().unwrap_or_else(|| panic!("expected.toml: `{file}`.`{obligation}` is not a string"));
-            assert!(STATUSES.contains(&status), "expected.toml: `{file}`.`{obligation}` has unknown status `{status}`");
-            obligations.insert(obligation.to_string(), status.to_string());
-        }
-        assert!(!obligations.is_empty(), "expected.toml: `{file}` expects nothing");
-        assert!(out.insert(file.to_string(), obligations).is_none(), "expected.toml: `{file}` is listed twice");
-    }
-    out
+    support::read_expectations(SUITE, |_, _| {}).into_iter().collect()
 }
 
 /// The document files of the corpus, by file name.

@@ -13,8 +13,10 @@
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
-use std::path::PathBuf;
 use std::process::Command;
+use support::root;
+
+mod support;
 
 /// The evaluation date every expectation was computed for.
 const TODAY: &str = "2026-11-28";
@@ -138,14 +140,6 @@ fn is_table_obligation(name: &str) -> bool {
     TABLE.iter().any(|row| row.name == name)
 }
 
-/// The outcomes a document without waivers can have.
-const STATUSES: [&str; 4] = ["satisfied", "violated", "not_applicable", "undetermined"];
-
-/// The workspace root; the binary runs there so that the relative suite path resolves.
-fn root() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
-
 /// A document of the suite: a file name and its position in a YAML stream.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 struct DocKey {
@@ -174,35 +168,18 @@ impl std::fmt::Display for DocKey {
 
 type Expectations = BTreeMap<DocKey, BTreeMap<String, String>>;
 
-/// Reads `expected.toml`, rejecting unknown obligations and statuses so that a typo cannot
-/// quietly drop an expectation.
+/// Reads `expected.toml`, rejecting obligations that are not in the table.
 fn expectations() -> Expectations {
-    let path = root().join(SUITE).join("expected.toml");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    let doc: toml_edit::DocumentMut = text.parse().unwrap_or_else(|e| panic!("{} is not TOML: {e}", path.display()));
-    let documents = doc
-        .get("documents")
-        .and_then(|d| d.as_table_like())
-        .unwrap_or_else(|| panic!("{} has no [documents] table", path.display()));
-    let mut out = Expectations::new();
-    for (key, item) in documents.iter() {
-        let table = item.as_table_like().unwrap_or_else(|| panic!("expected.toml: `{key}` is not a table"));
-        let mut obligations = BTreeMap::new();
-        for (obligation, status) in table.iter() {
-            let status =
-                status.as_str().unwrap_or_else(|| panic!("expected.toml: `{key}`.`{obligation}` is not a string"));
-            assert!(
-                is_table_obligation(obligation),
-                "expected.toml: `{key}` names `{obligation}`, which is not an obligation of the reference table"
-            );
-            assert!(STATUSES.contains(&status), "expected.toml: `{key}`.`{obligation}` has unknown status `{status}`");
-            obligations.insert(obligation.to_string(), status.to_string());
-        }
-        assert!(!obligations.is_empty(), "expected.toml: `{key}` expects nothing");
-        let previous = out.insert(DocKey::parse(key), obligations);
-        assert!(previous.is_none(), "expected.toml: `{key}` is listed twice");
-    }
-    out
+    let check = |key: &str, obligation: &str| {
+        assert!(
+            is_table_obligation(obligation),
+            "expected.toml: `{key}` names `{obligation}`, which is not an obligation of the reference table"
+        );
+    };
+    support::read_expectations(SUITE, check)
+        .into_iter()
+        .map(|(key, obligations)| (DocKey::parse(&key), obligations))
+        .collect()
 }
 
 /// The document files of the suite, by file name.

@@ -111,3 +111,38 @@ pub fn tenet_in(dir: &Path, env: &[(&str, &Path)], args: &[&str]) -> Run {
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     }
 }
+
+/// The outcomes a document without waivers can have.
+pub const STATUSES: [&str; 4] = ["satisfied", "violated", "not_applicable", "undetermined"];
+
+/// Reads a suite's `expected.toml` (`[documents."file"]` tables of `"obligation" = "status"`)
+/// in file order, rejecting unknown statuses, empty tables and duplicates, so that a typo
+/// cannot quietly drop an expectation. `check` vets each obligation name.
+pub fn read_expectations(
+    suite: &str,
+    check: impl Fn(&str, &str),
+) -> Vec<(String, std::collections::BTreeMap<String, String>)> {
+    let path = root().join(suite).join("expected.toml");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let doc: toml_edit::DocumentMut = text.parse().unwrap_or_else(|e| panic!("{} is not TOML: {e}", path.display()));
+    let documents = doc
+        .get("documents")
+        .and_then(|d| d.as_table_like())
+        .unwrap_or_else(|| panic!("{} has no [documents] table", path.display()));
+    let mut out: Vec<(String, std::collections::BTreeMap<String, String>)> = Vec::new();
+    for (key, item) in documents.iter() {
+        let table = item.as_table_like().unwrap_or_else(|| panic!("expected.toml: `{key}` is not a table"));
+        let mut obligations = std::collections::BTreeMap::new();
+        for (obligation, status) in table.iter() {
+            let status =
+                status.as_str().unwrap_or_else(|| panic!("expected.toml: `{key}`.`{obligation}` is not a string"));
+            check(key, obligation);
+            assert!(STATUSES.contains(&status), "expected.toml: `{key}`.`{obligation}` has unknown status `{status}`");
+            obligations.insert(obligation.to_string(), status.to_string());
+        }
+        assert!(!obligations.is_empty(), "expected.toml: `{key}` expects nothing");
+        assert!(out.iter().all(|(k, _)| k != key), "expected.toml: `{key}` is listed twice");
+        out.push((key.to_string(), obligations));
+    }
+    out
+}
