@@ -10,8 +10,8 @@
 //!   `tenet eval` does by default) versus regorus running `benches/rego/std.rego` (the same
 //!   obligations in Rego, checked to agree outcome for outcome by `tests/rego_agreement.rs`)
 //!   in its interpreter and in its bytecode VM. `parse_and_evaluate` adds parsing the text.
-//! - `cedar`, in both groups: cedar-policy running `benches/cedar/std.cedar`, which covers 30 of
-//!   the 35 obligations and decides only violated or not (one request per obligation, denied
+//! - `cedar`, in both groups: cedar-policy running `benches/cedar/std.cedar`, which covers 37 of
+//!   the 41 obligations and decides only violated or not (one request per obligation, denied
 //!   exactly when Tenet says `violated`, checked by `tests/cedar_agreement.rs`); its "parse" is
 //!   the JSON parse plus building the document's entity.
 //! - `end_to_end`: read NDJSON bytes, parse, evaluate, write NDJSON, on 1 and 2 threads, against

@@ -4,13 +4,16 @@
 //!
 //! Cedar answers *allow or deny?*, so the encoding asks one question per obligation: is the
 //! document in violation? A request for the obligation's action on the document is denied
-//! exactly when Tenet reports the obligation `violated`. Cedar has no quantifiers, so 30 of the
-//! 35 obligations are encoded; `benches/cedar/README.md` says which and why.
+//! exactly when Tenet reports the obligation `violated`. Cedar has no quantifiers; 37 of the 41
+//! obligations are encoded, the others compare record fields with what cannot be listed
+//! (numbers, country codes); `benches/cedar/README.md` says which and why.
 //!
 //! A document becomes one `Contract` or `AiSystem` entity holding the fields the policies read.
 //! The conversion normalises representations and computes nothing: dates become `datetime`s,
-//! durations `duration`s, percentages `decimal` fractions, lists sets; a missing or `null` field
-//! is a missing attribute. A few documents cannot be expressed (see [`Document::NotRepresentable`]).
+//! durations `duration`s, percentages `decimal` fractions, lists sets, a list of records a set
+//! of strings (`"modality:text marking:c2pa"`: the fields the policies read); a missing or
+//! `null` field is a missing attribute. A few documents cannot be expressed (see
+//! [`Document::NotRepresentable`]).
 
 #![allow(dead_code)]
 
@@ -73,49 +76,74 @@ enum Ty {
     Long,
     /// A list of strings (enum variants): `Set<String>`.
     Set,
-    /// A duration whose bare numbers are hours: `duration`.
+    /// A duration whose bare numbers are hours: `duration`. Business days are left out: the
+    /// policies only compare the field, and Tenet compares business days with nothing.
     Hours,
-    /// A duration whose bare numbers are days: `duration`.
+    /// A duration whose bare numbers are days: `duration`, business days left out.
     Days,
+    /// As `Hours`, for a field whose presence the policies also test: business days, present
+    /// but comparable with nothing, cannot be represented (a missing attribute reads as absent).
+    HoursTested,
+    /// As `Days`, for a field whose presence the policies also test.
+    DaysTested,
     /// `datetime`.
     Date,
     /// A percentage (`"79.5%"`) or a bare fraction (`0.795`): `decimal`, as a fraction.
     Percent,
+    /// A list of records: a `Set<String>`, one string per record holding these fields (the ones
+    /// the policies read; strings and bools) as `field:value`, in this order, separated by a
+    /// space, missing ones left out (`"modality:text marking:c2pa"`, or `""`).
+    Records(&'static [&'static str]),
 }
 
 const CONTRACT: &[(&str, Ty)] = &[
     ("vendor.name", Ty::Str),
     ("vendor.country", Ty::Str),
     ("vendor.role", Ty::Str),
+    ("vendor.roles", Ty::Records(&["role"])),
     ("data.categories", Ty::Set),
     ("data.retention_days", Ty::Long),
     ("data.storage_required_by_law", Ty::Bool),
     ("data.storage_law", Ty::Str),
+    ("data.categories_determined_by_customer", Ty::Bool),
+    ("data.special_categories", Ty::Str),
     ("dpa.documented_instructions", Ty::Bool),
     ("dpa.staff_confidentiality", Ty::Bool),
     ("dpa.security_measures", Ty::Set),
-    ("dpa.breach_notice_hours", Ty::Hours),
+    ("dpa.measure_scopes", Ty::Records(&["measure", "scope"])),
+    ("dpa.subprocessors", Ty::Records(&["authorised", "flowdown"])),
+    ("dpa.subprocessor_changes.advance_notice", Ty::Bool),
+    ("dpa.subprocessor_changes.objection_right", Ty::Bool),
+    ("dpa.breach_notice_hours", Ty::HoursTested),
+    ("dpa.breach_notice_term", Ty::Str),
     ("dpa.audit_rights", Ty::Bool),
+    ("dpa.audit_forms", Ty::Set),
     ("dpa.exit.return_or_delete", Ty::Bool),
-    ("dpa.exit.deadline_days", Ty::Days),
+    ("dpa.exit.deadline_days", Ty::DaysTested),
+    ("dpa.exit.deadline_term", Ty::Str),
+    ("dpa.exit.retention_exceptions", Ty::Set),
     ("marketing.direct_marketing", Ty::Bool),
     ("marketing.objection_honoured", Ty::Bool),
     ("marketing.suppression_sync_hours", Ty::Hours),
     ("ai.incident_report_days", Ty::Days),
+    ("involves_ai", Ty::Bool),
     ("workforce.roles_affected", Ty::Long),
     ("workforce.retraining_offered", Ty::Bool),
     ("audit.last_security_test", Ty::Date),
+    ("audit.test_interval", Ty::Days),
 ];
 
 const AI_SYSTEM: &[(&str, Ty)] = &[
     ("purposes", Ty::Set),
     ("risk_class", Ty::Str),
+    ("not_high_risk_assessment", Ty::Str),
     ("workplace", Ty::Bool),
     ("go_live", Ty::Date),
     ("features", Ty::Set),
     ("documentation.instructions_for_use", Ty::Bool),
     ("disclosure.chatbot_notice", Ty::Bool),
     ("disclosure.output_marking", Ty::Str),
+    ("disclosure.output_markings", Ty::Records(&["modality", "marking"])),
     ("disclosure.deepfake_label", Ty::Bool),
     ("decisions.significant_effects", Ty::Bool),
     ("decisions.human_review", Ty::Bool),
@@ -123,11 +151,15 @@ const AI_SYSTEM: &[(&str, Ty)] = &[
     ("decisions.termination_by_human", Ty::Bool),
     ("bias_audit.date", Ty::Date),
     ("bias_audit.independent_auditor", Ty::Bool),
+    ("bias_audit.categories", Ty::Records(&["dimension"])),
+    ("bias_audit.data_source", Ty::Str),
+    ("bias_audit.test_data_explanation", Ty::Str),
     ("training_data.bias_examined", Ty::Bool),
     ("training_data.mitigations", Ty::Set),
     ("dpia_done", Ty::Bool),
     ("logging.enabled", Ty::Bool),
     ("logging.retention_days", Ty::Long),
+    ("oversight.assignees", Ty::Records(&["trained"])),
     ("monitoring.enabled", Ty::Bool),
     ("monitoring.suspend_procedure", Ty::Bool),
     ("workers.informed_on", Ty::Date),
@@ -152,8 +184,10 @@ pub enum Document {
     Entity(Entity),
     /// The document says something the encoding cannot express, and why: a list with a `null`
     /// element (Tenet's `contains` on it can be unknown, a Cedar set cannot hold "unknown"), a
-    /// percentage needing more than Cedar's four decimal places as a fraction, or a value of
-    /// another type than the field's (the conversion does not coerce).
+    /// percentage needing more than Cedar's four decimal places as a fraction, a partial date
+    /// (a month, quarter, year or range, which Tenet compares by its possible days), business
+    /// days in a duration whose presence the policies test, or a value of another type than
+    /// the field's (the conversion does not coerce).
     NotRepresentable(String),
 }
 
@@ -345,14 +379,39 @@ fn attribute(value: &Value, ty: Ty) -> Result<Option<Value>, &'static str> {
             }
             value.clone()
         }
-        (Ty::Hours | Ty::Days, Value::Number(n)) => {
-            let unit = if matches!(ty, Ty::Hours) { "h" } else { "d" };
+        (Ty::Hours | Ty::Days | Ty::HoursTested | Ty::DaysTested, Value::Number(n)) => {
+            let unit = if matches!(ty, Ty::Hours | Ty::HoursTested) { "h" } else { "d" };
             json!(format!("{}{unit}", n.as_u64().ok_or("not a whole number")?))
         }
         (Ty::Hours | Ty::Days, Value::String(text)) => match duration(text)? {
             Some(duration) => json!(duration),
             None => return Ok(None),
         },
+        (Ty::HoursTested | Ty::DaysTested, Value::String(text)) => {
+            json!(duration(text)?.ok_or("business days in a field whose presence is tested")?)
+        }
+        (Ty::Records(fields), Value::Array(items)) => {
+            let mut records = Vec::with_capacity(items.len());
+            for item in items {
+                if item.is_null() {
+                    return Err("a list with an absent element (its fields are unknown)");
+                }
+                if !item.is_object() {
+                    return Err("not a list of records");
+                }
+                let mut record = Vec::new();
+                for name in fields.iter() {
+                    match item.get(*name) {
+                        None | Some(Value::Null) => {}
+                        Some(Value::String(text)) => record.push(format!("{name}:{text}")),
+                        Some(Value::Bool(b)) => record.push(format!("{name}:{b}")),
+                        Some(_) => return Err("not of the field's type"),
+                    }
+                }
+                records.push(Value::String(record.join(" ")));
+            }
+            Value::Array(records)
+        }
         (Ty::Date, Value::String(text)) => json!(date(text).ok_or("not a date")?),
         (Ty::Percent, Value::Number(n)) => json!(decimal(&n.to_string(), 0).ok_or("not a fraction Cedar can hold")?),
         (Ty::Percent, Value::String(text)) => {

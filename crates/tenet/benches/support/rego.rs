@@ -13,6 +13,9 @@ pub const RULE: &str = "data.tenet.std.outcomes";
 /// The policy file, relative to this crate.
 pub const POLICY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/rego/std.rego");
 
+/// The most instructions the VM may execute for one document.
+pub const MAX_INSTRUCTIONS: usize = 10_000_000;
+
 /// How regorus evaluates.
 #[derive(Clone, Copy, Debug)]
 pub enum Mode {
@@ -43,6 +46,9 @@ impl Rego {
                 let compiled = engine.compile_with_entrypoint(&RULE.into())?;
                 let program = regorus::languages::rego::compiler::Compiler::compile_from_policy(&compiled, &[RULE])?;
                 let mut vm = regorus::rvm::vm::RegoVM::new();
+                // The default limit (25,000 instructions) is below what a document with a long
+                // bias audit or many transfers takes; generated documents stay well under this.
+                vm.set_max_instructions(MAX_INSTRUCTIONS);
                 vm.load_program(Arc::clone(&program));
                 vm.set_data(data)?;
                 Rego::Vm(Box::new(vm))
