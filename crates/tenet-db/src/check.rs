@@ -1,12 +1,13 @@
-//! Type-checking and compiling expressions.
+//! Type-checking and compiling expressions, and computing constants (whose values the
+//! checker inlines, so the two belong together).
 
 use crate::codes;
+use crate::inputs::{Db, ItemId, ItemKind, SourceFile, Workspace, item_syntax};
 use crate::ir::{ConstValue, Ir, IrKind, QualName, SchemaDef, Ty};
-use crate::items::{const_def, enum_def, rule_signature, schema_def};
 use crate::scope::{Lookup, is_broken, lookup, qualified, visible_names};
-use crate::{Db, ItemKind, SourceFile, Workspace};
+use crate::signatures::{enum_def, resolve_type, rule_signature, schema_def};
 use std::sync::Arc;
-use tenet_syntax::ast::{AggFn, BinOp, Binding, Expr, ExprKind, Ident, IsTest, Literal, Quant, Span};
+use tenet_syntax::ast::{AggFn, BinOp, Binding, Expr, ExprKind, Ident, IsTest, Item, Literal, Quant, Span};
 use tenet_syntax::{Diagnostic, did_you_mean};
 
 /// Items an expression can name: rules, constants and parameters.
@@ -784,6 +785,68 @@ fn mismatch_help(l: &Ty, r: &Ty) -> Option<String> {
         (Percent, Int | Decimal) | (Int | Decimal, Percent) => Some("write percentages with `%`, such as `80%`, and declare the field as `percent`".into()),
         (Duration, Percent) | (Percent, Duration) => Some("a duration is a length of time and a percentage a share; they never compare".into()),
         (String, Enum(_)) | (Enum(_), String) => Some("write the variant without quotes".into()),
+        _ => None,
+    }
+}
+
+/// A constant's type and value.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ConstLowered {
+    /// Its declared type.
+    pub ty: Ty,
+    /// Its value, if it checked.
+    pub value: Option<ConstValue>,
+    /// Problems found.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Checks and computes a constant, or a parameter's default value.
+#[salsa::tracked(returns(ref))]
+pub fn const_def(db: &dyn Db, id: ItemId) -> ConstLowered {
+    let mut out = ConstLowered { ty: Ty::Error, value: None, diagnostics: Vec::new() };
+    let (what, c) = match item_syntax(db, id) {
+        Some(Item::Const(c)) => ("constant", c),
+        Some(Item::Param(c)) => ("parameter", c),
+        _ => return out,
+    };
+    let (workspace, file) = (id.workspace(db), id.file(db));
+    out.ty = resolve_type(db, workspace, file, &c.ty, &mut out.diagnostics);
+    let mut checker = Checker::new(db, workspace, file, None);
+    let ir = checker.check(&c.value, Some(&out.ty));
+    out.diagnostics.append(&mut checker.diagnostics);
+    if !out.ty.compatible(&ir.ty) {
+        out.diagnostics.push(
+            Diagnostic::error(
+                codes::TYPE_MISMATCH,
+                format!("{what} `{}` is declared `{}` but its value is a `{}`", c.name.name, out.ty, ir.ty),
+                c.value.span,
+            )
+            .with_label(format!("this is a `{}`", ir.ty))
+            .with_note(c.ty.span, "declared here"),
+        );
+        return out;
+    }
+    match const_value(&ir) {
+        Some(v) => out.value = Some(v),
+        None if out.diagnostics.is_empty() => out.diagnostics.push(
+            Diagnostic::error(
+                codes::CONST_NOT_LITERAL,
+                format!("{what} `{}` must be made of literal values", c.name.name),
+                c.value.span,
+            )
+            .with_label("computed at evaluation time")
+            .with_help("use literals, lists and sets of literals, and enum variants; write a `rule` for conditions"),
+        ),
+        None => {}
+    }
+    out
+}
+
+fn const_value(ir: &Ir) -> Option<ConstValue> {
+    match &ir.kind {
+        IrKind::Const(v) => Some(v.clone()),
+        IrKind::List(items) => items.iter().map(const_value).collect::<Option<_>>().map(ConstValue::List),
+        IrKind::Set(items) => items.iter().map(const_value).collect::<Option<_>>().map(ConstValue::Set),
         _ => None,
     }
 }

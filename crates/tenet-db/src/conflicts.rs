@@ -2,9 +2,11 @@
 //! that are exceptions to each other in a circle, an obligation and a prohibition that require
 //! and forbid the same thing with no declared exception, tests with the same name.
 
+use crate::codes;
+use crate::graph::exception_cycles;
+use crate::inputs::{Db, ItemId, ItemKind, SourceFile, Workspace, file_outline, item_keys, parse};
 use crate::ir::{Ir, IrKind, QualName};
-use crate::program::exception_cycles;
-use crate::{Compiled, Db, ItemId, ItemKind, SourceFile, Workspace, check_item, codes, file_outline, item_keys, parse};
+use crate::items::{Compiled, check_item};
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;

@@ -1,13 +1,15 @@
 //! Read-only lookups for editor features (`tenet-ide`): the same name resolution and
 //! signatures the checker uses, exposed without the checker's diagnostics.
 
+use crate::inputs::{Db, ItemId, ItemKind, SourceFile, Workspace, item_keys, parse};
 use crate::ir::{EnumDef, QualName, SchemaDef, Ty};
+use crate::scope::{ItemEntry, package_index};
 use crate::scope::{file_scope, lookup, qualified};
-use crate::{Db, ItemEntry, ItemId, ItemKind, SourceFile, Workspace, item_keys, package_index, parse};
 use tenet_syntax::ast::{ItemNode, TypeExpr};
 
-pub use crate::items::{ConstLowered, RuleSig, const_def, deontic_kind, enum_def, rule_signature, schema_def};
+pub use crate::check::{ConstLowered, const_def};
 pub use crate::scope::FileScope;
+pub use crate::signatures::{RuleSig, deontic_kind, enum_def, rule_signature, schema_def};
 
 /// Looks `name` up (short or qualified) among items of the given kinds as `file` sees it;
 /// the first match when several items answer.
@@ -71,5 +73,5 @@ pub fn enum_of(db: &dyn Db, id: ItemId) -> &EnumDef {
 
 /// Resolves a written type without reporting anything (unknown names give `Ty::Error`).
 pub fn resolve_type(db: &dyn Db, workspace: Workspace, file: SourceFile, ty: &TypeExpr) -> Ty {
-    crate::items::resolve_type(db, workspace, file, ty, &mut Vec::new())
+    crate::signatures::resolve_type(db, workspace, file, ty, &mut Vec::new())
 }

@@ -6,239 +6,54 @@
 //! are the item's span-relative syntax and the signatures it uses, so editing the body of one
 //! obligation re-checks that obligation only.
 //!
+//! Modules, each using only those above it:
+//!
+//! - [`ir`], [`codes`]: the compiled form and the diagnostic codes (no dependencies);
+//! - `inputs`: source files, the workspace, item identities, parsing and outlines;
+//! - `scope`: which names a file sees (packages, imports);
+//! - `signatures`: types, schemas, enums, rule signatures — what other items depend on;
+//! - `check`: type-checking expressions, and constants;
+//! - `params`, `testing`: overrides and exceptions, tests;
+//! - `items`: checking and compiling one item;
+//! - `graph`, `conflicts`, `program`: workspace-wide results — cycles, contradictions, the
+//!   compiled program;
+//! - `diagnostics`: every diagnostic of a file;
+//! - [`ide_support`]: what the IDE layer reads.
+//!
 //! This crate never prints, reads files, or knows about documents being evaluated.
 
-mod check;
 pub mod codes;
-mod conflicts;
-pub mod ide_support;
 pub mod ir;
-mod items;
-mod params;
-mod program;
+
+mod inputs;
+
 mod scope;
+
+mod signatures;
+
+mod check;
+
+mod params;
 mod testing;
 
-use std::sync::Arc;
-use tenet_syntax::ast::{Item, ItemNode};
-use tenet_syntax::{Diagnostic, ParsedFile};
+mod items;
+
+mod conflicts;
+mod graph;
+mod program;
+
+mod diagnostics;
+
+pub mod ide_support;
 
 pub use conflicts::{Conflict, conflicts as find_conflicts};
-pub use items::{CheckedItem, Compiled};
+pub use diagnostics::file_diagnostics;
+pub use inputs::{
+    Database, Db, FileOutline, ItemId, ItemKey, ItemKind, SourceFile, Workspace, file_outline, item_keys, item_syntax,
+    parse,
+};
+pub use items::{CheckedItem, Compiled, check_item};
 pub use params::{MANIFEST_PARAMS_PACKAGE, manifest_overrides_source};
 pub use program::program as compile_program;
 pub use program::{Program, ProgramItem};
 pub use scope::{ItemEntry, PackageIndex, package_index};
-
-/// The database trait every Tenet query runs against.
-#[salsa::db]
-pub trait Db: salsa::Database {}
-
-/// A policy file: its path (as shown to users) and its text.
-#[salsa::input(debug)]
-pub struct SourceFile {
-    /// The path as given, used in messages.
-    #[returns(ref)]
-    pub path: String,
-    /// The file's text.
-    #[returns(ref)]
-    pub text: String,
-}
-
-impl SourceFile {
-    /// A file of a library that rarely changes (the embedded standard library): salsa then
-    /// skips re-validating queries that depend only on such files after an edit elsewhere.
-    pub fn library(db: &dyn Db, path: String, text: String) -> SourceFile {
-        SourceFile::builder(path, text).durability(salsa::Durability::HIGH).new(db)
-    }
-}
-
-/// The set of policy files checked together.
-#[salsa::input(debug)]
-pub struct Workspace {
-    /// Every file, in a stable order.
-    #[returns(ref)]
-    pub files: Vec<SourceFile>,
-}
-
-/// What kind of item a key names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ItemKind {
-    /// `package`
-    Package,
-    /// `use`
-    Use,
-    /// `schema`
-    Schema,
-    /// `enum`
-    Enum,
-    /// `const`
-    Const,
-    /// `rule`
-    Rule,
-    /// `obligation`, `prohibition`, `recommendation`
-    Deontic,
-    /// `waiver`
-    Waiver,
-    /// `param`
-    Param,
-    /// `override`
-    Override,
-    /// `test`
-    Test,
-}
-
-/// A stable identity for an item within its file: kind, name, and the position among items
-/// of the same kind and name (so duplicates and unnamed items stay distinct).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ItemKey {
-    /// The item's kind.
-    pub kind: ItemKind,
-    /// Its name (empty for unnamed items).
-    pub name: Arc<str>,
-    /// Position among same-kind, same-name items of the file.
-    pub ordinal: u32,
-}
-
-/// An item of a workspace.
-#[salsa::interned(unsafe(no_lifetime), revisions = usize::MAX, debug)]
-pub struct ItemId {
-    /// The workspace it belongs to.
-    #[returns(copy)]
-    pub workspace: Workspace,
-    /// The file it is in.
-    #[returns(copy)]
-    pub file: SourceFile,
-    /// Which item.
-    #[returns(ref)]
-    pub key: ItemKey,
-}
-
-/// Parses a file.
-#[salsa::tracked(returns(ref))]
-pub fn parse(db: &dyn Db, file: SourceFile) -> ParsedFile {
-    tenet_syntax::parse_file(file.text(db))
-}
-
-/// The keys of a file's items, in file order, aligned with `parse(file).items`.
-pub fn item_keys(items: &[ItemNode]) -> Vec<ItemKey> {
-    let mut seen: std::collections::HashMap<(ItemKind, String), u32> = std::collections::HashMap::new();
-    items
-        .iter()
-        .map(|node| {
-            let kind = kind_of(&node.item);
-            let name = node.item.name().map(|n| n.name.clone()).unwrap_or_default();
-            let ordinal = seen.entry((kind, name.clone())).or_insert(0);
-            let key = ItemKey { kind, name: name.into(), ordinal: *ordinal };
-            *ordinal += 1;
-            key
-        })
-        .collect()
-}
-
-fn kind_of(item: &Item) -> ItemKind {
-    match item {
-        Item::Package(_) => ItemKind::Package,
-        Item::Use(_) => ItemKind::Use,
-        Item::Schema(_) => ItemKind::Schema,
-        Item::Enum(_) => ItemKind::Enum,
-        Item::Const(_) => ItemKind::Const,
-        Item::Rule(_) => ItemKind::Rule,
-        Item::Deontic(_) => ItemKind::Deontic,
-        Item::Waiver(_) => ItemKind::Waiver,
-        Item::Param(_) => ItemKind::Param,
-        Item::Override(_) => ItemKind::Override,
-        Item::Test(_) => ItemKind::Test,
-    }
-}
-
-/// What a file declares, without positions, so it changes only when declarations change.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct FileOutline {
-    /// `package` name, if declared.
-    pub package: Option<Arc<str>>,
-    /// `use` paths in order.
-    pub uses: Vec<Arc<str>>,
-    /// Every item's key.
-    pub items: Vec<ItemKey>,
-    /// Names declared by items that failed to parse.
-    pub broken_names: Vec<Arc<str>>,
-    /// Whether a `package` declaration failed to parse.
-    pub broken_package: bool,
-}
-
-/// The declarations of a file.
-#[salsa::tracked(returns(ref))]
-pub fn file_outline(db: &dyn Db, file: SourceFile) -> FileOutline {
-    let parsed = parse(db, file);
-    let package = parsed.items.iter().find_map(|n| match &n.item {
-        Item::Package(q) => Some(Arc::from(q.text())),
-        _ => None,
-    });
-    let uses = parsed
-        .items
-        .iter()
-        .filter_map(|n| match &n.item {
-            Item::Use(q) => Some(Arc::from(q.text())),
-            _ => None,
-        })
-        .collect();
-    let broken_package = parsed.broken.iter().any(|b| b.keyword == "package");
-    let broken_names = parsed
-        .broken
-        .iter()
-        .filter(|b| b.keyword != "package" && b.keyword != "use")
-        .filter_map(|b| b.name.as_deref().map(Arc::from))
-        .collect();
-    FileOutline { package, uses, items: item_keys(&parsed.items), broken_names, broken_package }
-}
-
-/// The syntax of one item, with spans relative to its start. Unchanged (and so not
-/// invalidating anything) when an edit elsewhere in the file only moves it.
-#[salsa::tracked(returns(ref))]
-pub fn item_syntax(db: &dyn Db, item: ItemId) -> Option<Item> {
-    let parsed = parse(db, item.file(db));
-    let keys = item_keys(&parsed.items);
-    let wanted = item.key(db);
-    keys.iter().zip(&parsed.items).find(|(k, _)| *k == wanted).map(|(_, n)| n.item.clone())
-}
-
-/// Every diagnostic for one file, with absolute spans, in source order.
-#[salsa::tracked(returns(ref))]
-pub fn file_diagnostics(db: &dyn Db, workspace: Workspace, file: SourceFile) -> Vec<Diagnostic> {
-    let parsed = parse(db, file);
-    let mut diagnostics = parsed.errors.clone();
-    diagnostics.extend(scope::file_level_diagnostics(db, workspace, file));
-    for (key, node) in item_keys(&parsed.items).into_iter().zip(&parsed.items) {
-        let id = ItemId::new(db, workspace, file, key);
-        let checked = items::check_item(db, id);
-        diagnostics.extend(checked.diagnostics.iter().cloned().map(|d| d.shifted(node.offset)));
-    }
-    diagnostics.extend(program::package_diagnostics(db, workspace, file));
-    diagnostics.extend(conflicts::conflict_diagnostics(db, workspace, file));
-    diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
-    diagnostics.dedup();
-    diagnostics
-}
-
-pub use items::check_item;
-
-/// The concrete database used by the CLI and tests. Optionally reports salsa events.
-#[salsa::db]
-#[derive(Clone, Default)]
-pub struct Database {
-    storage: salsa::Storage<Self>,
-}
-
-impl Database {
-    /// A database that calls `on_event` for every salsa event (used to count re-executions).
-    pub fn with_event_callback(on_event: impl Fn(salsa::Event) + Send + Sync + 'static) -> Self {
-        Database { storage: salsa::Storage::new(Some(Box::new(on_event))) }
-    }
-}
-
-#[salsa::db]
-impl salsa::Database for Database {}
-
-#[salsa::db]
-impl Db for Database {}

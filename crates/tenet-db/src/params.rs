@@ -1,12 +1,13 @@
 //! Library parameters and their overrides, and `exception to` clauses: the items that let one
 //! package adjust or displace what another declares.
 
-use crate::check::Checker;
+use crate::check::{Checker, const_def};
 use crate::codes;
+use crate::inputs::{Db, ItemId, ItemKind, SourceFile, Workspace};
 use crate::ir::{CompiledOverride, ConstValue, Ir, IrKind, QualName};
-use crate::items::{const_def, deontic_kind};
+use crate::scope::package_index;
 use crate::scope::{is_broken, lookup, qualified, visible_names};
-use crate::{Db, ItemId, ItemKind, SourceFile, Workspace, package_index};
+use crate::signatures::deontic_kind;
 use std::sync::Arc;
 use tenet_syntax::ast::{OverrideDecl, QName};
 use tenet_syntax::{Diagnostic, did_you_mean};

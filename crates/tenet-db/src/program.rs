@@ -1,12 +1,15 @@
 //! Workspace-wide results: duplicate names, rule cycles, and the compiled program.
 
+use crate::codes;
+use crate::graph::cycles_of;
+use crate::inputs::{Db, ItemId, ItemKind, SourceFile, Workspace, item_keys, parse};
 use crate::ir::{
     CompiledObligation, CompiledOverride, CompiledParam, CompiledRule, CompiledTest, CompiledWaiver, ConstValue,
     EnumDef, QualName, SchemaDef,
 };
-use crate::{
-    Compiled, Db, ItemId, ItemKind, SourceFile, Workspace, check_item, codes, item_keys, package_index, parse,
-};
+use crate::items::{Compiled, check_item};
+use crate::scope::package_index;
+use crate::signatures::{qualified_item_name, rule_calls};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use tenet_syntax::Diagnostic;
@@ -83,7 +86,7 @@ pub fn program(db: &dyn Db, workspace: Workspace) -> Program {
             let is_deontic = key.kind == ItemKind::Deontic;
             let id = ItemId::new(db, workspace, file, key);
             if is_rule {
-                all_rules.insert(crate::items::qualified_item_name(db, id));
+                all_rules.insert(qualified_item_name(db, id));
             }
             let checked = check_item(db, id);
             let origin = (path.clone(), text.clone(), node.offset);
@@ -104,7 +107,7 @@ pub fn program(db: &dyn Db, workspace: Workspace) -> Program {
                 }
                 Some(Compiled::Override(o)) => program.overrides.push(ProgramItem::new(o, &origin)),
                 Some(Compiled::Test(t)) => program.tests.push(ProgramItem::new(t, &origin)),
-                None if is_deontic => program.skipped.push(crate::items::qualified_item_name(db, id)),
+                None if is_deontic => program.skipped.push(qualified_item_name(db, id)),
                 None => {}
             }
         }
@@ -129,7 +132,7 @@ pub fn program(db: &dyn Db, workspace: Workspace) -> Program {
     let cyclic: BTreeSet<QualName> = crate::conflicts::conflicts(db, workspace)
         .iter()
         .filter_map(|c| match c {
-            crate::Conflict::ExceptionCycle { item, .. } => Some(crate::items::qualified_item_name(db, *item)),
+            crate::conflicts::Conflict::ExceptionCycle { item, .. } => Some(qualified_item_name(db, *item)),
             _ => None,
         })
         .collect();
@@ -138,18 +141,6 @@ pub fn program(db: &dyn Db, workspace: Workspace) -> Program {
     }
     program.exceptions.retain(|_, e| !e.is_empty());
     program
-}
-
-/// Obligations that displace each other in a circle, each cycle sorted.
-pub(crate) fn exception_cycles(exceptions: &BTreeMap<QualName, Vec<QualName>>) -> Vec<Vec<QualName>> {
-    // Edge: exception → the obligation it displaces.
-    let mut graph: BTreeMap<QualName, Vec<QualName>> = BTreeMap::new();
-    for (target, excs) in exceptions {
-        for e in excs {
-            graph.entry(e.clone()).or_default().push(target.clone());
-        }
-    }
-    cycles_of(&graph)
 }
 
 /// Whether every rule reachable from `calls` compiled.
@@ -172,44 +163,17 @@ pub fn rule_cycles(db: &dyn Db, workspace: Workspace) -> Vec<Vec<QualName>> {
     let mut graph: BTreeMap<QualName, Vec<QualName>> = BTreeMap::new();
     for entries in package_index(db, workspace).packages.values() {
         for entry in entries.iter().filter(|e| e.kind == ItemKind::Rule) {
-            let name = crate::items::qualified_item_name(db, entry.id);
+            let name = qualified_item_name(db, entry.id);
             let checked = check_item(db, entry.id);
             let calls = match &checked.compiled {
                 Some(Compiled::Rule(r)) => r.calls.clone(),
                 // A rule with errors still has its calls read from its syntax, so cycles show.
-                _ => crate::items::rule_calls(db, entry.id),
+                _ => rule_calls(db, entry.id),
             };
             graph.entry(name).or_default().extend(calls);
         }
     }
     cycles_of(&graph)
-}
-
-/// The strongly connected groups of `graph` that contain a cycle, each sorted: a node is on a
-/// cycle when it can reach itself, and its group is what it reaches that reaches it back.
-fn cycles_of(graph: &BTreeMap<QualName, Vec<QualName>>) -> Vec<Vec<QualName>> {
-    let mut cycles: BTreeSet<Vec<QualName>> = BTreeSet::new();
-    for start in graph.keys() {
-        let reach = reachable(graph, start);
-        if reach.contains(start) {
-            let mut members: Vec<QualName> =
-                reach.iter().filter(|r| reachable(graph, r).contains(start)).cloned().collect();
-            members.sort();
-            cycles.insert(members);
-        }
-    }
-    cycles.into_iter().collect()
-}
-
-fn reachable(graph: &BTreeMap<QualName, Vec<QualName>>, start: &QualName) -> BTreeSet<QualName> {
-    let mut seen = BTreeSet::new();
-    let mut stack: Vec<&QualName> = graph.get(start).into_iter().flatten().collect();
-    while let Some(next) = stack.pop() {
-        if seen.insert(next.clone()) {
-            stack.extend(graph.get(next).into_iter().flatten());
-        }
-    }
-    seen
 }
 
 /// A problem that needs the whole workspace to see.
@@ -242,7 +206,7 @@ pub fn package_problems(db: &dyn Db, workspace: Workspace) -> Vec<PackageProblem
     let index = package_index(db, workspace);
     let cycles = rule_cycles(db, workspace);
     for (package, entries) in &index.packages {
-        let mut first: BTreeMap<&str, &crate::ItemEntry> = BTreeMap::new();
+        let mut first: BTreeMap<&str, &crate::scope::ItemEntry> = BTreeMap::new();
         for entry in entries {
             match first.get(&*entry.name) {
                 Some(prev) => {
@@ -253,7 +217,7 @@ pub fn package_problems(db: &dyn Db, workspace: Workspace) -> Vec<PackageProblem
                 }
             }
             if entry.kind == ItemKind::Rule {
-                let qualified = crate::items::qualified_item_name(db, entry.id);
+                let qualified = qualified_item_name(db, entry.id);
                 if let Some(cycle) = cycles.iter().find(|c| c.contains(&qualified)) {
                     let others = cycle
                         .iter()

@@ -1,7 +1,8 @@
 //! Packages and name lookup: which items a file can see by name.
 
+use crate::codes;
+use crate::inputs::{Db, ItemId, ItemKind, SourceFile, Workspace, file_outline, parse};
 use crate::ir::QualName;
-use crate::{Db, ItemId, ItemKind, SourceFile, Workspace, codes, file_outline, parse};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use tenet_syntax::Diagnostic;

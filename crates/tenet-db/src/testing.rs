@@ -1,11 +1,11 @@
 //! `test` items: which document, which date, which parameter values, which outcomes.
 
 use crate::codes;
+use crate::inputs::{Db, ItemKind, SourceFile, Workspace};
 use crate::ir::{CompiledTest, Expectation, OUTCOMES, TestSource};
-use crate::items::{deontic_kind, resolve_kind};
 use crate::params::check_override;
 use crate::scope::{is_broken, lookup, qualified, visible_names};
-use crate::{Db, ItemKind, SourceFile, Workspace};
+use crate::signatures::{deontic_kind, resolve_kind};
 use std::sync::Arc;
 use tenet_syntax::ast::{GivenSource, TestDecl};
 use tenet_syntax::{Diagnostic, did_you_mean};
