@@ -1,7 +1,8 @@
 //! `tenet check`: type-check policy files.
 
+use crate::exit::Exit;
+use crate::options::{Format, paths_or_cwd};
 use crate::render::Renderer;
-use crate::{Exit, Format, paths_or_cwd};
 use serde::Serialize;
 use std::path::PathBuf;
 use tenet::load as policy;

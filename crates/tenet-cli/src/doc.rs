@@ -1,7 +1,7 @@
 //! `tenet doc`: a Markdown reference of a package's obligations and parameters, generated from
 //! the policies' own doc comments, so it cannot drift from them.
 
-use crate::Exit;
+use crate::exit::Exit;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;

@@ -1,7 +1,7 @@
 //! `tenet eval`: evaluate documents against policies.
 
-use crate::Exit;
 use crate::check::plural;
+use crate::exit::Exit;
 use crate::render::Renderer;
 use crate::select::Selection;
 use serde::Serialize;

@@ -4,8 +4,9 @@
 //! `--diff` finds a file that would change, 2 when a path cannot be read, 3 when a file has
 //! syntax errors (it is then left untouched).
 
+use crate::exit::Exit;
+use crate::options::paths_or_cwd;
 use crate::render::Renderer;
-use crate::{Exit, paths_or_cwd};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use tenet::load as policy;

@@ -7,7 +7,9 @@ mod check;
 mod coverage;
 mod doc;
 mod eval;
+mod exit;
 mod fmt;
+mod options;
 mod pkg;
 mod progress;
 mod project;
@@ -16,8 +18,9 @@ mod run_tests;
 mod sarif;
 mod select;
 
-use clap::{Parser, Subcommand, ValueEnum};
-use std::path::PathBuf;
+use clap::{Parser, Subcommand};
+use exit::Exit;
+use options::ColorChoice;
 use std::process::ExitCode;
 
 // Evaluation allocates and frees many small values; mimalloc does that faster than the
@@ -68,39 +71,6 @@ enum Command {
     Lsp,
 }
 
-/// Colour output choice.
-#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
-pub enum ColorChoice {
-    /// Colours when writing to a terminal and NO_COLOR is unset.
-    Auto,
-    /// Always colour.
-    Always,
-    /// Never colour.
-    Never,
-}
-
-/// Output formats.
-#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
-pub enum Format {
-    /// Readable text with source snippets.
-    Human,
-    /// One JSON object (see docs/json-output.md).
-    Json,
-}
-
-/// Exit statuses, in increasing precedence.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Exit {
-    /// Nothing to report.
-    Clean = 0,
-    /// Findings at or above the `--fail-on` severity.
-    Findings = 1,
-    /// Bad usage or unreadable input documents.
-    Input = 2,
-    /// Errors in the policies.
-    Policy = 3,
-}
-
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -141,9 +111,4 @@ fn main() -> ExitCode {
         },
     };
     ExitCode::from(exit as u8)
-}
-
-/// Paths given on the command line, defaulting to the current directory.
-pub fn paths_or_cwd(paths: &[PathBuf]) -> Vec<PathBuf> {
-    if paths.is_empty() { vec![PathBuf::from(".")] } else { paths.to_vec() }
 }

@@ -8,12 +8,12 @@ use std::path::Path;
 pub fn current_project(
     paths_given: bool,
     renderer: &crate::render::Renderer,
-) -> Result<Option<tenet_pkg::Project>, crate::Exit> {
+) -> Result<Option<tenet_pkg::Project>, crate::exit::Exit> {
     if paths_given {
         return Ok(None);
     }
     tenet_pkg::project::load(Path::new(".")).map_err(|e| {
         eprint!("{}", renderer.report(&e));
-        crate::Exit::Input
+        crate::exit::Exit::Input
     })
 }

@@ -2,8 +2,9 @@
 
 use crate::check::plural;
 use crate::coverage::Coverage;
+use crate::exit::Exit;
+use crate::options::paths_or_cwd;
 use crate::render::Renderer;
-use crate::{Exit, paths_or_cwd};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

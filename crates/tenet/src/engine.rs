@@ -189,7 +189,7 @@ impl Engine {
         let (documents, error) = tenet_input::load_partial(source, &self.limits);
         let mut results: Vec<DocumentResult> = documents.iter().map(|d| evaluation.evaluate(d, kind)).collect();
         if let Some(e) = error {
-            results.push(evaluation.load_failed(name, documents.len(), crate::load_problem(&e)));
+            results.push(evaluation.load_failed(name, documents.len(), crate::input::load_problem(&e)));
         }
         results
     }

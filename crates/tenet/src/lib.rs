@@ -9,26 +9,14 @@
 //! See `examples/evaluate.rs` for a complete program.
 
 mod engine;
+mod input;
 pub mod load;
 pub mod stream;
 
 pub use engine::{Engine, PolicyErrors, PolicyProblem, ProjectError};
+pub use input::load_problem;
 pub use load::Std;
 pub use tenet_eval::{
     DocumentReport, DocumentResult, Evaluation, Evidence, Explain, Finding, InputProblem, Outcome, Summary, Tally,
 };
 pub use tenet_input::{Format, Limits, LoadError};
-
-/// A load error in its report form (located when it has a position).
-pub fn load_problem(e: &LoadError) -> InputProblem {
-    use miette::Diagnostic as _;
-    let (line, column) = e.line_col().map_or((None, None), |(l, c)| (u32::try_from(l).ok(), u32::try_from(c).ok()));
-    InputProblem {
-        code: e.code().map(|c| c.to_string()).unwrap_or_else(|| "tenet::input".into()),
-        severity: "error",
-        message: e.to_string(),
-        help: e.help().map(|h| h.to_string()),
-        line,
-        column,
-    }
-}

@@ -75,12 +75,12 @@ impl Unit {
             Unit::Line { name, line, text, kind } => match tenet_input::load_json_line(&name, line, &text, limits) {
                 Ok(document) => Evaluated { result: evaluation.evaluate(&document, kind.as_deref()), error: None },
                 Err(error) => Evaluated {
-                    result: evaluation.load_failed(&name, line, crate::load_problem(&error)),
+                    result: evaluation.load_failed(&name, line, crate::input::load_problem(&error)),
                     error: Some(error),
                 },
             },
             Unit::Failed { name, index, error } => Evaluated {
-                result: evaluation.load_failed(&name, index, crate::load_problem(&error)),
+                result: evaluation.load_failed(&name, index, crate::input::load_problem(&error)),
                 error: Some(error),
             },
         }

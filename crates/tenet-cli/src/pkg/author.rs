@@ -1,7 +1,7 @@
 //! Commands for package authors: `tenet new`, `package`, `keygen`, `sign`, `verify`, `publish`.
 
 use super::{run, short};
-use crate::Exit;
+use crate::exit::Exit;
 use crate::render::Renderer;
 use std::path::{Path, PathBuf};
 use tenet_pkg::archive::{self, Limits};

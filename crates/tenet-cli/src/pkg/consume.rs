@@ -1,7 +1,7 @@
 //! Commands for package consumers: `tenet add` and `tenet fetch`.
 
 use super::{run, short};
-use crate::Exit;
+use crate::exit::Exit;
 use crate::render::Renderer;
 use std::path::PathBuf;
 use tenet_pkg::fsutil::write_atomic;

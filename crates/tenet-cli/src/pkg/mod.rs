@@ -10,7 +10,7 @@ pub use author::{
 };
 pub use consume::{AddArgs, FetchArgs, add, fetch};
 
-use crate::Exit;
+use crate::exit::Exit;
 use crate::render::Renderer;
 use tenet_pkg::PkgError;
 

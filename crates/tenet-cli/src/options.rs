@@ -1,0 +1,29 @@
+//! Options several commands share.
+
+use clap::ValueEnum;
+use std::path::PathBuf;
+
+/// Colour output choice.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ColorChoice {
+    /// Colours when writing to a terminal and NO_COLOR is unset.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// Output formats.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    /// Readable text with source snippets.
+    Human,
+    /// One JSON object (see docs/json-output.md).
+    Json,
+}
+
+/// Paths given on the command line, defaulting to the current directory.
+pub fn paths_or_cwd(paths: &[PathBuf]) -> Vec<PathBuf> {
+    if paths.is_empty() { vec![PathBuf::from(".")] } else { paths.to_vec() }
+}
