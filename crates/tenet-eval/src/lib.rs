@@ -84,14 +84,9 @@ pub struct DocumentResult {
 impl<'p> Evaluation<'p> {
     /// An evaluation against `program` as of `today`, every obligation selected.
     pub fn new(program: &'p Program, today: Date) -> Self {
-        let defined_at = program
-            .obligations
-            .iter()
-            .map(|ob| {
-                let (line, column) = line_col(&ob.text, ob.offset as usize);
-                Arc::from(format!("{}:{line}:{column}", ob.path))
-            })
-            .collect();
+        let mut lines = FileLines::default();
+        let defined_at =
+            program.obligations.iter().map(|ob| Arc::from(lines.defined_at(&ob.path, &ob.text, ob.offset))).collect();
         let mut waivers_of: std::collections::BTreeMap<&'p str, Vec<usize>> = Default::default();
         for (i, w) in program.waivers.iter().enumerate() {
             waivers_of.entry(&*w.item.target).or_default().push(i);
@@ -513,8 +508,8 @@ impl<'p> Evaluation<'p> {
     /// used (`used` is indexed like `program.waivers`).
     pub fn waiver_reports(&self, used: &[bool]) -> Vec<WaiverReport> {
         let mut waivers = Vec::new();
+        let mut lines = FileLines::default();
         for (i, w) in self.program.waivers.iter().enumerate() {
-            let (line, column) = line_col(&w.text, w.offset as usize);
             let expired = value::civil_date(w.item.until).is_none_or(|u| u < self.today);
             let status = if expired {
                 "expired"
@@ -527,7 +522,7 @@ impl<'p> Evaluation<'p> {
                 obligation: w.item.target.to_string(),
                 status,
                 until: w.item.until.to_string(),
-                defined_at: format!("{}:{line}:{column}", w.path),
+                defined_at: lines.defined_at(&w.path, &w.text, w.offset),
             });
         }
         waivers
@@ -536,17 +531,17 @@ impl<'p> Evaluation<'p> {
     /// The library parameters given new values, with where.
     pub fn override_reports(&self) -> Vec<OverrideReport> {
         let mut overrides = Vec::new();
+        let mut lines = FileLines::default();
         for o in &self.program.overrides {
             let Some(param) = self.program.params.get(&o.item.param) else { continue };
             if overrides.iter().any(|r: &OverrideReport| r.parameter == *o.item.param) {
                 continue;
             }
-            let (line, column) = line_col(&o.text, o.offset as usize);
             overrides.push(OverrideReport {
                 parameter: o.item.param.to_string(),
                 value: eval::const_value(&o.item.value).display(),
                 default: eval::const_value(&param.item.default).display(),
-                defined_at: format!("{}:{line}:{column}", o.path),
+                defined_at: lines.defined_at(&o.path, &o.text, o.offset),
             });
         }
         overrides
@@ -716,10 +711,22 @@ pub fn problem(source: &Source, d: &Diagnostic) -> InputProblem {
     }
 }
 
-/// 1-based line and column (in characters) of a byte offset.
+/// The line index of each policy file a report names items of, built once per file.
+#[derive(Default)]
+struct FileLines(std::collections::HashMap<Arc<str>, tenet_text::LineIndex>);
+
+impl FileLines {
+    /// `path:line:column` of byte `offset` in `text`, the text of the file at `path`.
+    fn defined_at(&mut self, path: &Arc<str>, text: &str, offset: u32) -> String {
+        let index = self.0.entry(path.clone()).or_insert_with(|| tenet_text::LineIndex::new(text));
+        let at = index.line_col(text, offset as usize);
+        format!("{path}:{}:{}", at.line, at.column)
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset, for one position in a text;
+/// several positions in one text should share a [`tenet_text::LineIndex`].
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = text.get(..offset.min(text.len())).unwrap_or("");
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
+    let at = tenet_text::LineIndex::new(text).line_col(text, offset);
+    (at.line, at.column)
 }

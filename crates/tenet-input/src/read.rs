@@ -5,7 +5,7 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::source::{BOM, line_col};
+use crate::source::BOM;
 use crate::{Format, InputPath, Limits, LoadError, Source};
 
 /// Read a file, or standard input for `-`, into a [`Source`].
@@ -93,14 +93,9 @@ pub(crate) fn decode(
             // Everything before the first bad byte is unchanged by the lossy conversion, and
             // the bad sequence becomes one replacement char there.
             let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
-            let (line, column) = line_col(&text, bad);
-            Err(LoadError::Utf8 {
-                src: Arc::new(Source::from_parts(name.clone(), Arc::from(text), Format::Yaml)),
-                file: name,
-                line,
-                column,
-                span: (bad..bad + '\u{fffd}'.len_utf8()).into(),
-            })
+            let src = Arc::new(Source::from_parts(name.clone(), Arc::from(text), Format::Yaml));
+            let (line, column) = src.line_col(bad);
+            Err(LoadError::Utf8 { src, file: name, line, column, span: (bad..bad + '\u{fffd}'.len_utf8()).into() })
         }
     }
 }

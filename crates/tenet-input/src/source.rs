@@ -3,6 +3,7 @@
 use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
+use tenet_text::LineIndex;
 
 /// The byte-order mark some editors put at the start of UTF-8 files.
 pub(crate) const BOM: &str = "\u{feff}";
@@ -93,8 +94,8 @@ pub struct Source {
     pub text: Arc<str>,
     /// The format the text is parsed as.
     pub format: Format,
-    /// Byte offsets of line starts, built on first use so positions cost a binary search.
-    line_starts: std::sync::OnceLock<Vec<usize>>,
+    /// The text's lines, indexed on first use so positions cost a binary search.
+    lines: std::sync::OnceLock<LineIndex>,
     /// Lines before the text in the file it came from (a line of an NDJSON file is a source
     /// of its own, and its positions still name the file's line).
     first_line: usize,
@@ -120,7 +121,7 @@ impl Source {
 
     /// A source from its parts, the text taken exactly as given (a byte-order mark stays).
     pub fn from_parts(name: String, text: Arc<str>, format: Format) -> Self {
-        Self { name, text, format, line_starts: std::sync::OnceLock::new(), first_line: 0 }
+        Self { name, text, format, lines: std::sync::OnceLock::new(), first_line: 0 }
     }
 
     /// The same source, positioned `lines` lines into its file: every line number it reports
@@ -135,24 +136,16 @@ impl Source {
         self.first_line
     }
 
-    fn line_starts(&self) -> &[usize] {
-        self.line_starts
-            .get_or_init(|| std::iter::once(0).chain(self.text.match_indices('\n').map(|(i, _)| i + 1)).collect())
+    fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
     }
 
-    /// The 1-based line and 1-based column (counted in chars) of a byte offset; offsets past
-    /// the end or inside a char are moved back to the nearest char boundary.
+    /// The 1-based line (in the file, see [`Self::with_line_offset`]) and 1-based column
+    /// (counted in chars) of a byte offset; offsets past the end or inside a char are moved
+    /// back to the nearest char boundary.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let text = &*self.text;
-        let mut offset = offset.min(text.len());
-        while offset > 0 && !text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let starts = self.line_starts();
-        let line = starts.partition_point(|&start| start <= offset);
-        let line_start = line.checked_sub(1).and_then(|i| starts.get(i)).copied().unwrap_or(0);
-        let column = text.get(line_start..offset).unwrap_or("").chars().count() + 1;
-        (line.max(1) + self.first_line, column)
+        let at = self.lines().line_col(&self.text, offset);
+        (at.line + self.first_line, at.column)
     }
 
     /// The source as miette wants it for diagnostics.
@@ -173,10 +166,9 @@ impl miette::SourceCode for Source {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        let starts = self.line_starts();
-        let line = starts.partition_point(|&start| start <= span.offset()).saturating_sub(1);
-        let first = line.saturating_sub(context_lines_before);
-        let base = starts.get(first).copied().unwrap_or(0).min(self.text.len());
+        let lines = self.lines();
+        let first = lines.line_of(span.offset()).saturating_sub(context_lines_before);
+        let base = lines.line_start(first).unwrap_or(0).min(self.text.len());
         let window = self.text.get(base..).ok_or(miette::MietteError::OutOfBounds)?;
         let shifted = miette::SourceSpan::new(span.offset().saturating_sub(base).into(), span.len());
         let contents = window.read_span(&shifted, context_lines_before, context_lines_after)?;
@@ -190,19 +182,6 @@ impl miette::SourceCode for Source {
             contents.line_count() + first + self.first_line,
         )))
     }
-}
-
-/// 1-based line and char column of `offset` in `text`.
-pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(text.len());
-    while offset > 0 && !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = text.get(..offset).unwrap_or("");
-    let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
-    let line = before.bytes().filter(|&byte| byte == b'\n').count() + 1;
-    let column = before.get(line_start..).unwrap_or("").chars().count() + 1;
-    (line, column)
 }
 
 #[cfg(test)]

@@ -1,10 +1,10 @@
 //! The Tenet language server: a tower-lsp-server adapter over `tenet-ide` and the salsa
-//! database. This crate is the only one that knows the protocol's types; it converts byte
-//! offsets to UTF-16 positions ([`line_index`]), keeps the one writable database, and runs
-//! every request on a cancellable snapshot of it.
+//! database. This crate is the only one that knows the protocol's types; it converts
+//! `tenet-ide`'s results into them (`convert`, byte offsets to UTF-16 positions through
+//! `tenet_text::LineIndex`), keeps the one writable database, and runs every request on a
+//! cancellable snapshot of it.
 
 mod convert;
-pub mod line_index;
 mod server;
 mod workspace;
 

@@ -8,15 +8,15 @@
 //! snapshot. Diagnostics are computed the same way after each edit and published only while
 //! the document still has the version they were computed for.
 
-use crate::convert::{self, Doc, typed};
-use crate::line_index::{LineIndex, Utf16Position};
+use crate::convert::{self, Doc};
 use crate::workspace::{self, FileEntry, State, path_to_uri, uri_to_path};
-use serde_json::{Value, json};
+use serde::Deserialize;
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, MutexGuard};
 use tenet_db::{Database, SourceFile, Workspace};
 use tenet_syntax::ast::Span;
+use tenet_text::LineIndex;
 use tower_lsp_server::gen_lsp_types::*;
 use tower_lsp_server::jsonrpc::{self, Result};
 use tower_lsp_server::{Client, LanguageServer};
@@ -99,11 +99,7 @@ impl Backend {
                 }
             }
         }
-        Err(jsonrpc::Error {
-            code: jsonrpc::ErrorCode::ServerError(-32801),
-            message: "content modified".into(),
-            data: None,
-        })
+        Err(jsonrpc::Error { message: "content modified".into(), ..jsonrpc::Error::content_modified() })
     }
 
     /// Computes and publishes diagnostics: `first` (the file just edited) right away, then
@@ -158,9 +154,9 @@ impl Backend {
                 };
                 let index = LineIndex::new(&text);
                 let doc = Doc { text: &text, index: &index };
-                let values: Vec<Value> = diagnostics.iter().map(|d| convert::diagnostic(&doc, &uri, d)).collect();
-                let Ok(values) = typed::<Vec<Diagnostic>>(Value::Array(values)) else { continue };
-                client.publish_diagnostics(Uri::from(uri.clone()), values, version).await;
+                let lsp_uri = Uri::from(uri.clone());
+                let values = diagnostics.iter().map(|d| convert::diagnostic(&doc, &lsp_uri, d)).collect();
+                client.publish_diagnostics(lsp_uri, values, version).await;
                 published.insert(uri, diagnostics);
             }
         });
@@ -177,62 +173,83 @@ impl Backend {
             }
         });
     }
-
-    fn offset(doc: &Doc<'_>, position: Position) -> u32 {
-        doc.index.offset(doc.text, Utf16Position { line: position.line, character: position.character })
-    }
 }
 
 fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
     state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// The server's capabilities, as the protocol spells them.
-fn capabilities() -> Value {
-    json!({
-        "positionEncoding": "utf-16",
-        "textDocumentSync": { "openClose": true, "change": 2 },
-        "hoverProvider": true,
-        "definitionProvider": true,
-        "referencesProvider": true,
-        "renameProvider": { "prepareProvider": true },
-        "completionProvider": { "triggerCharacters": [".", ":"] },
-        "documentSymbolProvider": true,
-        "workspaceSymbolProvider": true,
-        "semanticTokensProvider": {
-            "legend": { "tokenTypes": tenet_ide::TOKEN_TYPES, "tokenModifiers": tenet_ide::TOKEN_MODIFIERS },
-            "full": true
-        },
-        "foldingRangeProvider": true,
-        "codeActionProvider": { "codeActionKinds": ["quickfix", "refactor"] },
-        "codeLensProvider": { "resolveProvider": false },
-        "documentFormattingProvider": true
-    })
+/// The server's capabilities.
+fn capabilities() -> ServerCapabilities {
+    ServerCapabilities {
+        position_encoding: Some(PositionEncodingKind::UTF16),
+        text_document_sync: Some(TextDocumentSync::Options(TextDocumentSyncOptions {
+            open_close: Some(true),
+            change: Some(TextDocumentSyncKind::Incremental),
+            ..TextDocumentSyncOptions::default()
+        })),
+        hover_provider: Some(HoverProvider::Bool(true)),
+        definition_provider: Some(DefinitionProvider::Bool(true)),
+        references_provider: Some(ReferencesProvider::Bool(true)),
+        rename_provider: Some(RenameProvider::RenameOptions(RenameOptions {
+            prepare_provider: Some(true),
+            ..RenameOptions::default()
+        })),
+        completion_provider: Some(CompletionOptions {
+            trigger_characters: Some(vec![".".to_string(), ":".to_string()]),
+            ..CompletionOptions::default()
+        }),
+        document_symbol_provider: Some(DocumentSymbolProvider::Bool(true)),
+        workspace_symbol_provider: Some(WorkspaceSymbolProvider::Bool(true)),
+        semantic_tokens_provider: Some(SemanticTokensProvider::SemanticTokensOptions(SemanticTokensOptions {
+            legend: convert::semantic_tokens_legend(),
+            full: Some(Full::Bool(true)),
+            ..SemanticTokensOptions::default()
+        })),
+        folding_range_provider: Some(FoldingRangeProvider::Bool(true)),
+        code_action_provider: Some(CodeActionProvider::CodeActionOptions(CodeActionOptions {
+            code_action_kinds: Some(vec![CodeActionKind::QuickFix, CodeActionKind::Refactor]),
+            ..CodeActionOptions::default()
+        })),
+        code_lens_provider: Some(CodeLensOptions { resolve_provider: Some(false), ..CodeLensOptions::default() }),
+        document_formatting_provider: Some(DocumentFormattingProvider::Bool(true)),
+        ..ServerCapabilities::default()
+    }
+}
+
+/// What a client may pass in `initializationOptions`.
+#[derive(Debug, Default, Deserialize)]
+struct InitializationOptions {
+    /// The date code lenses evaluate at, instead of the clock's (`YYYY-MM-DD`); tests pin it.
+    today: Option<String>,
+}
+
+/// The workspace root the client names: its first workspace folder, else its root URI.
+fn workspace_root(params: &InitializeParams) -> Option<std::path::PathBuf> {
+    let folder = match &params.workspace_folders_initialize_params.workspace_folders {
+        Some(WorkspaceFolders::WorkspaceFolderList(folders)) => folders.first().map(|f| &f.uri),
+        Some(WorkspaceFolders::Null) | None => None,
+    };
+    #[expect(deprecated, reason = "clients without workspace folders still send `rootUri`")]
+    let root_uri = params.root_uri.as_ref();
+    folder.or(root_uri).and_then(|uri| uri_to_path(uri.as_ref()))
 }
 
 /// Where a file range is, as a protocol location.
-fn location(snapshot: &Snapshot, range: &tenet_ide::FileRange) -> Option<Value> {
-    let uri = snapshot.uris.get(&range.file)?;
+fn location(snapshot: &Snapshot, range: &tenet_ide::FileRange) -> Option<Location> {
+    let uri = Uri::from(snapshot.uris.get(&range.file)?.clone());
     let text = range.file.text(&snapshot.db);
     let index = LineIndex::new(text);
-    Some(json!({ "uri": uri, "range": Doc { text, index: &index }.range(range.span) }))
+    Some(Doc { text, index: &index }.location(&uri, range.span))
 }
 
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
-        let raw = serde_json::to_value(&params).unwrap_or(Value::Null);
-        let root = raw
-            .get("workspaceFolders")
-            .and_then(|f| f.get(0))
-            .and_then(|f| f.get("uri"))
-            .or_else(|| raw.get("rootUri"))
-            .and_then(Value::as_str)
-            .and_then(uri_to_path);
-        let today = raw
-            .get("initializationOptions")
-            .and_then(|o| o.get("today"))
-            .and_then(Value::as_str)
-            .and_then(|t| t.parse::<jiff::civil::Date>().ok());
+        let root = workspace_root(&params);
+        // Options that are not what the server understands are ignored, like absent ones.
+        let options: InitializationOptions =
+            params.initialization_options.and_then(|options| serde_json::from_value(options).ok()).unwrap_or_default();
+        let today = options.today.and_then(|t| t.parse::<jiff::civil::Date>().ok());
         let files = root.as_deref().map(workspace::scan).unwrap_or_default();
         let samples = root.as_deref().map(workspace::load_samples).unwrap_or_default();
         {
@@ -248,10 +265,13 @@ impl LanguageServer for Backend {
             }
             state.load_std(workspace::std_cache_dir().as_deref());
         }
-        typed(json!({
-            "capabilities": capabilities(),
-            "serverInfo": { "name": "tenet", "version": env!("CARGO_PKG_VERSION") }
-        }))
+        Ok(InitializeResult {
+            capabilities: capabilities(),
+            server_info: Some(ServerInfo {
+                name: "tenet".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+        })
     }
 
     async fn initialized(&self, _: InitializedParams) {
@@ -289,9 +309,10 @@ impl LanguageServer for Backend {
                     TextDocumentContentChangeEvent::TextDocumentContentChangePartial(part) => {
                         let index = LineIndex::new(&text);
                         let doc = Doc { text: &text, index: &index };
-                        let start = Self::offset(&doc, part.range.start) as usize;
-                        let end = (Self::offset(&doc, part.range.end) as usize).max(start);
-                        if let (Some(before), Some(after)) = (text.get(..start), text.get(end..)) {
+                        let span = doc.span(part.range);
+                        if let (Some(before), Some(after)) =
+                            (text.get(..span.start as usize), text.get(span.end as usize..))
+                        {
                             text = format!("{before}{}{after}", part.text);
                         }
                     }
@@ -365,13 +386,11 @@ impl LanguageServer for Backend {
         let position = at.position;
         let found = self
             .read(&at.text_document.uri, move |s, doc| {
-                let offset = Self::offset(doc, position);
-                tenet_ide::hover(&s.db, s.workspace, s.file, offset).map(
-                    |h| json!({ "contents": { "kind": "markdown", "value": h.markdown }, "range": doc.range(h.span) }),
-                )
+                let offset = doc.offset(position);
+                tenet_ide::hover(&s.db, s.workspace, s.file, offset).map(|h| convert::hover(doc, &h))
             })
             .await?;
-        found.flatten().map(typed).transpose()
+        Ok(found.flatten())
     }
 
     async fn goto_definition(&self, params: DefinitionParams) -> Result<Option<DefinitionResponse>> {
@@ -379,16 +398,17 @@ impl LanguageServer for Backend {
         let position = at.position;
         let found = self
             .read(&at.text_document.uri, move |s, doc| {
-                let offset = Self::offset(doc, position);
-                let targets: Vec<Value> = tenet_ide::definition(&s.db, s.workspace, s.file, offset)
+                let offset = doc.offset(position);
+                tenet_ide::definition(&s.db, s.workspace, s.file, offset)
                     .iter()
                     .filter_map(|r| location(s, r))
-                    .collect();
-                targets
+                    .collect::<Vec<Location>>()
             })
             .await?;
         match found {
-            Some(targets) if !targets.is_empty() => typed(Value::Array(targets)).map(Some),
+            Some(targets) if !targets.is_empty() => {
+                Ok(Some(DefinitionResponse::Definition(Definition::LocationList(targets))))
+            }
             _ => Ok(None),
         }
     }
@@ -399,26 +419,26 @@ impl LanguageServer for Backend {
         let include = params.context.include_declaration;
         let found = self
             .read(&at.text_document.uri, move |s, doc| {
-                let offset = Self::offset(doc, position);
+                let offset = doc.offset(position);
                 tenet_ide::references(&s.db, s.workspace, s.file, offset, include)
                     .iter()
                     .filter_map(|r| location(s, r))
-                    .collect::<Vec<Value>>()
+                    .collect::<Vec<Location>>()
             })
             .await?;
-        found.map(|values| typed(Value::Array(values))).transpose()
+        Ok(found)
     }
 
     async fn prepare_rename(&self, params: TextDocumentPositionParams) -> Result<Option<PrepareRenameResult>> {
         let position = params.position;
         let found = self
             .read(&params.text_document.uri, move |s, doc| {
-                let offset = Self::offset(doc, position);
+                let offset = doc.offset(position);
                 tenet_ide::prepare_rename(&s.db, s.workspace, s.file, offset).map(|span| doc.range(span))
             })
             .await?;
         match found {
-            Some(Ok(range)) => typed(range).map(Some),
+            Some(Ok(range)) => Ok(Some(PrepareRenameResult::Range(range))),
             Some(Err(e)) => Err(jsonrpc::Error::invalid_params(e.to_string())),
             None => Ok(None),
         }
@@ -430,22 +450,22 @@ impl LanguageServer for Backend {
         let new_name = params.new_name;
         let found = self
             .read(&at.text_document.uri, move |s, doc| {
-                let offset = Self::offset(doc, position);
+                let offset = doc.offset(position);
                 tenet_ide::rename(&s.db, s.workspace, s.file, offset, &new_name).map(|change| {
-                    let mut changes = serde_json::Map::new();
+                    let mut changes = HashMap::new();
                     for (file, edits) in &change.edits {
                         let Some(uri) = s.uris.get(file) else { continue };
                         let text = file.text(&s.db);
                         let index = LineIndex::new(text);
                         let doc = Doc { text, index: &index };
-                        changes.insert(uri.clone(), Value::Array(edits.iter().map(|e| doc.edit(e)).collect()));
+                        changes.insert(Uri::from(uri.clone()), edits.iter().map(|e| doc.edit(e)).collect());
                     }
-                    json!({ "changes": changes })
+                    WorkspaceEdit { changes: Some(changes), ..WorkspaceEdit::default() }
                 })
             })
             .await?;
         match found {
-            Some(Ok(edit)) => typed(edit).map(Some),
+            Some(Ok(edit)) => Ok(Some(edit)),
             Some(Err(e)) => Err(jsonrpc::Error::invalid_params(e.to_string())),
             None => Ok(None),
         }
@@ -456,16 +476,15 @@ impl LanguageServer for Backend {
         let position = at.position;
         let found = self
             .read(&at.text_document.uri, move |s, doc| {
-                let offset = Self::offset(doc, position);
-                let items: Vec<Value> = tenet_ide::completions(&s.db, s.workspace, s.file, offset)
+                let offset = doc.offset(position);
+                tenet_ide::completions(&s.db, s.workspace, s.file, offset)
                     .iter()
                     .enumerate()
-                    .map(|(i, c)| convert::completion(doc, c, i))
-                    .collect();
-                items
+                    .map(|(rank, c)| convert::completion(doc, c, rank))
+                    .collect::<Vec<CompletionItem>>()
             })
             .await?;
-        found.map(|items| typed(Value::Array(items))).transpose()
+        Ok(found.map(CompletionResponse::CompletionItemList))
     }
 
     async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
@@ -474,10 +493,10 @@ impl LanguageServer for Backend {
                 tenet_ide::document_symbols(&s.db, s.file)
                     .iter()
                     .map(|sym| convert::document_symbol(doc, sym))
-                    .collect::<Vec<Value>>()
+                    .collect::<Vec<DocumentSymbol>>()
             })
             .await?;
-        found.map(|symbols| typed(Value::Array(symbols))).transpose()
+        Ok(found.map(DocumentSymbolResponse::DocumentSymbolList))
     }
 
     async fn symbol(&self, params: WorkspaceSymbolParams) -> Result<Option<WorkspaceSymbolResponse>> {
@@ -496,12 +515,13 @@ impl LanguageServer for Backend {
                     let text = ws.file.text(&s.db);
                     let index = LineIndex::new(text);
                     let doc = Doc { text, index: &index };
-                    out.push(convert::workspace_symbol(&doc, uri, &ws.symbol, ws.container.as_deref()));
+                    let uri = Uri::from(uri.clone());
+                    out.push(convert::workspace_symbol(&doc, &uri, &ws.symbol, ws.container.as_deref()));
                 }
                 out
             })
             .await?;
-        found.map(|symbols| typed(Value::Array(symbols))).transpose()
+        Ok(found.map(WorkspaceSymbolResponse::SymbolInformationList))
     }
 
     async fn semantic_tokens_full(&self, params: SemanticTokensParams) -> Result<Option<SemanticTokens>> {
@@ -510,32 +530,32 @@ impl LanguageServer for Backend {
                 convert::semantic_tokens(doc, &tenet_ide::semantic_tokens(&s.db, s.workspace, s.file))
             })
             .await?;
-        found.map(typed).transpose()
+        Ok(found)
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
         let found = self
             .read(&params.text_document.uri, |s, _| {
-                tenet_ide::folding_ranges(&s.db, s.file).iter().map(convert::fold).collect::<Vec<Value>>()
+                tenet_ide::folding_ranges(&s.db, s.file).iter().map(convert::fold).collect::<Vec<FoldingRange>>()
             })
             .await?;
-        found.map(|folds| typed(Value::Array(folds))).transpose()
+        Ok(found)
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<Vec<CodeActionResponse>>> {
-        let uri = params.text_document.uri.to_string();
+        let uri = params.text_document.uri.clone();
         let range = params.range;
         let found = self
             .read(&params.text_document.uri, move |s, doc| {
-                let span = Span::new(Self::offset(doc, range.start), Self::offset(doc, range.end));
+                let span = Span::new(doc.offset(range.start), doc.offset(range.end));
                 let until = s.today.checked_add(jiff::Span::new().days(90)).unwrap_or(s.today);
                 tenet_ide::code_actions(&s.db, s.workspace, s.file, span, until)
                     .iter()
-                    .map(|a| convert::code_action(doc, &uri, a))
-                    .collect::<Vec<Value>>()
+                    .map(|a| CodeActionResponse::CodeAction(convert::code_action(doc, &uri, a)))
+                    .collect::<Vec<CodeActionResponse>>()
             })
             .await?;
-        found.map(|actions| typed(Value::Array(actions))).transpose()
+        Ok(found)
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
@@ -543,17 +563,11 @@ impl LanguageServer for Backend {
             .read(&params.text_document.uri, |s, doc| {
                 tenet_ide::code_lenses(&s.db, s.workspace, s.file, &s.samples, s.today)
                     .iter()
-                    .map(|lens| {
-                        json!({
-                            "range": doc.range(lens.span),
-                            "command": { "title": lens.title, "command": "" },
-                            "data": { "obligation": lens.obligation },
-                        })
-                    })
-                    .collect::<Vec<Value>>()
+                    .map(|lens| convert::code_lens(doc, lens))
+                    .collect::<Vec<CodeLens>>()
             })
             .await?;
-        found.map(|lenses| typed(Value::Array(lenses))).transpose()
+        Ok(found)
     }
 
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
@@ -568,7 +582,7 @@ impl LanguageServer for Backend {
             })
             .await?;
         // A file with syntax errors is not formatted (the diagnostics say why).
-        found.flatten().map(|edits| typed(Value::Array(edits))).transpose()
+        Ok(found.flatten())
     }
 }
 

@@ -124,8 +124,8 @@ impl PkgError {
     pub fn location(&self) -> Option<(String, usize, usize)> {
         let at = self.0.location.as_ref()?;
         let text = at.source.inner();
-        let (line, column) = line_col(text, at.span.start);
-        Some((at.source.name().to_string(), line, column))
+        let position = tenet_text::LineIndex::new(text).line_col(text, at.span.start);
+        Some((at.source.name().to_string(), position.line, position.column))
     }
 
     /// The byte offset of the error's place, for ordering errors of one file.
@@ -149,14 +149,6 @@ impl PkgError {
     pub fn all(&self) -> impl Iterator<Item = &PkgError> {
         std::iter::once(self).chain(self.0.related.iter())
     }
-}
-
-/// The 1-based line and column (in characters) of byte `offset` in `text`.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = text.get(..offset.min(text.len())).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
 }
 
 /// An I/O error's reason, lowercase and without the OS error number.
@@ -214,16 +206,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn line_col_counts_characters() {
-        assert_eq!(line_col("ab\nçd", 5), (2, 2));
-        assert_eq!(line_col("", 0), (1, 1));
-        assert_eq!(line_col("abc", 99), (1, 4));
-    }
-
-    #[test]
     fn location_names_the_file() {
         let source = Arc::new(NamedSource::new("tenet.toml", "[package]\nnam = 1\n".to_string()));
         let e = PkgError::new(codes::UNKNOWN_KEY, "unknown key `nam`").at(&source, 10..13, "here");
         assert_eq!(e.location(), Some(("tenet.toml".to_string(), 2, 1)));
+    }
+
+    #[test]
+    fn location_counts_characters() {
+        let source = Arc::new(NamedSource::new("tenet.toml", "[package]\nnamé = 1\n".to_string()));
+        let e = PkgError::new(codes::UNKNOWN_KEY, "unknown key `namé`").at(&source, 16..17, "here");
+        assert_eq!(e.location(), Some(("tenet.toml".to_string(), 2, 6)));
     }
 }
