@@ -24,7 +24,7 @@ pub struct CheckArgs {
 #[derive(Serialize)]
 struct JsonDiagnostic<'a> {
     file: &'a str,
-    code: &'a str,
+    code: String,
     severity: &'static str,
     message: &'a str,
     line: usize,
@@ -71,7 +71,7 @@ pub fn run(args: &CheckArgs, renderer: &Renderer) -> Exit {
                 let (end_line, end_column) = tenet_eval::line_col(text, d.span.end as usize);
                 json.push(JsonDiagnostic {
                     file: path,
-                    code: d.code,
+                    code: d.code.to_string(),
                     severity: if d.is_error() { "error" } else { "warning" },
                     message: &d.message,
                     line,

@@ -1,13 +1,13 @@
 //! Type-checking and compiling expressions, and computing constants (whose values the
 //! checker inlines, so the two belong together).
 
-use crate::codes;
 use crate::inputs::{Db, ItemId, ItemKind, SourceFile, Workspace, item_syntax};
 use crate::ir::{ConstValue, Ir, IrKind, QualName, SchemaDef, Ty};
 use crate::scope::{Lookup, is_broken, lookup, qualified, visible_names};
 use crate::signatures::{enum_def, resolve_type, rule_signature, schema_def};
 use std::sync::Arc;
 use tenet_syntax::ast::{AggFn, BinOp, Binding, Expr, ExprKind, Ident, IsTest, Item, Literal, Quant, Span};
+use tenet_syntax::codes;
 use tenet_syntax::{Diagnostic, did_you_mean};
 
 /// Items an expression can name: rules, constants and parameters.

@@ -2,7 +2,6 @@
 //! that are exceptions to each other in a circle, an obligation and a prohibition that require
 //! and forbid the same thing with no declared exception, tests with the same name.
 
-use crate::codes;
 use crate::graph::exception_cycles;
 use crate::inputs::{Db, ItemId, ItemKind, SourceFile, Workspace, file_outline, item_keys, parse};
 use crate::ir::{Ir, IrKind, QualName};
@@ -12,6 +11,7 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use tenet_syntax::Diagnostic;
 use tenet_syntax::ast::{Clause, Item, Span};
+use tenet_syntax::codes;
 
 /// A conflict between items, positioned per file by [`conflict_diagnostics`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

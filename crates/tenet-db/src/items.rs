@@ -1,13 +1,13 @@
 //! Full checks of items: each item type-checked and compiled on its own ([`check_item`]).
 
 use crate::check::{Checker, const_def};
-use crate::codes;
 use crate::inputs::{Db, ItemId, ItemKind, SourceFile, Workspace, item_syntax};
 use crate::ir::*;
 use crate::scope::{is_broken, lookup, qualified, visible_names};
 use crate::signatures::{deontic_kind, duplicate_names, enum_def, item_name, resolve_kind, rule_signature, schema_def};
 use std::sync::Arc;
 use tenet_syntax::ast::*;
+use tenet_syntax::codes;
 use tenet_syntax::{Diagnostic, did_you_mean};
 
 /// What an item compiles to.

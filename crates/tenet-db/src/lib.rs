@@ -8,7 +8,7 @@
 //!
 //! Modules, each using only those above it:
 //!
-//! - [`ir`], [`codes`]: the compiled form and the diagnostic codes (no dependencies);
+//! - [`ir`]: the compiled form (no dependencies; diagnostic codes are `tenet_syntax::codes`);
 //! - `inputs`: source files, the workspace, item identities, parsing and outlines;
 //! - `scope`: which names a file sees (packages, imports);
 //! - `signatures`: types, schemas, enums, rule signatures — what other items depend on;
@@ -22,7 +22,6 @@
 //!
 //! This crate never prints, reads files, or knows about documents being evaluated.
 
-pub mod codes;
 pub mod ir;
 
 mod inputs;

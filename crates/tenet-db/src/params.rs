@@ -2,7 +2,6 @@
 //! package adjust or displace what another declares.
 
 use crate::check::{Checker, const_def};
-use crate::codes;
 use crate::inputs::{Db, ItemId, ItemKind, SourceFile, Workspace};
 use crate::ir::{CompiledOverride, ConstValue, Ir, IrKind, QualName};
 use crate::scope::package_index;
@@ -10,6 +9,7 @@ use crate::scope::{is_broken, lookup, qualified, visible_names};
 use crate::signatures::deontic_kind;
 use std::sync::Arc;
 use tenet_syntax::ast::{OverrideDecl, QName};
+use tenet_syntax::codes;
 use tenet_syntax::{Diagnostic, did_you_mean};
 
 /// Every parameter in the workspace, by qualified name (for suggestions).

@@ -1,6 +1,5 @@
 //! Workspace-wide results: duplicate names, rule cycles, and the compiled program.
 
-use crate::codes;
 use crate::graph::cycles_of;
 use crate::inputs::{Db, ItemId, ItemKind, SourceFile, Workspace, item_keys, parse};
 use crate::ir::{
@@ -14,6 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use tenet_syntax::Diagnostic;
 use tenet_syntax::ast::Span;
+use tenet_syntax::codes;
 
 /// A compiled item with where it came from, so explanations can quote the policy.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

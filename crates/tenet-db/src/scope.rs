@@ -1,12 +1,12 @@
 //! Packages and name lookup: which items a file can see by name.
 
-use crate::codes;
 use crate::inputs::{Db, ItemId, ItemKind, SourceFile, Workspace, file_outline, parse};
 use crate::ir::QualName;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use tenet_syntax::Diagnostic;
 use tenet_syntax::ast::{Item, Span};
+use tenet_syntax::codes;
 
 /// An item as the package index lists it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

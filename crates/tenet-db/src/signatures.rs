@@ -2,13 +2,13 @@
 //! the document kind of obligations. None of these read an expression's body, so editing a
 //! body never invalidates them.
 
-use crate::codes;
 use crate::inputs::{Db, ItemId, ItemKind, SourceFile, Workspace, file_outline, item_syntax};
 use crate::ir::*;
 use crate::scope::{is_broken, lookup, qualified, visible_names};
 use std::collections::HashSet;
 use std::sync::Arc;
 use tenet_syntax::ast::*;
+use tenet_syntax::codes;
 use tenet_syntax::{Diagnostic, did_you_mean};
 
 const BUILTIN_TYPES: [&str; 7] = ["bool", "int", "decimal", "string", "date", "duration", "percent"];

@@ -1,6 +1,5 @@
 //! `test` items: which document, which date, which parameter values, which outcomes.
 
-use crate::codes;
 use crate::inputs::{Db, ItemKind, SourceFile, Workspace};
 use crate::ir::{CompiledTest, Expectation, OUTCOMES, TestSource};
 use crate::params::check_override;
@@ -8,6 +7,7 @@ use crate::scope::{is_broken, lookup, qualified, visible_names};
 use crate::signatures::{deontic_kind, resolve_kind};
 use std::sync::Arc;
 use tenet_syntax::ast::{GivenSource, TestDecl};
+use tenet_syntax::codes;
 use tenet_syntax::{Diagnostic, did_you_mean};
 
 /// Checks a test and compiles it when it has no errors.

@@ -94,7 +94,7 @@ fn a_misspelt_field_is_reported_with_a_suggestion() {
     let diags = file_diagnostics(&db, workspace, file);
     assert_eq!(diags.len(), 1, "{diags:?}");
     let d = &diags[0];
-    assert_eq!(d.code, "tenet::E0202");
+    assert_eq!(d.code.to_string(), "tenet::E0202");
     assert_eq!(text.get(d.span.range()), Some("nmae"));
     assert_eq!(d.help.as_deref(), Some("did you mean `name`?"));
 }

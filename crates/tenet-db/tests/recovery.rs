@@ -2,11 +2,11 @@
 
 use tenet_db::{Database, SourceFile, Workspace, file_diagnostics};
 
-fn codes(text: &str) -> Vec<&'static str> {
+fn codes(text: &str) -> Vec<String> {
     let db = Database::default();
     let file = SourceFile::new(&db, "p.tenet".into(), text.into());
     let workspace = Workspace::new(&db, vec![file]);
-    file_diagnostics(&db, workspace, file).iter().map(|d| d.code).collect()
+    file_diagnostics(&db, workspace, file).iter().map(|d| d.code.to_string()).collect()
 }
 
 #[test]

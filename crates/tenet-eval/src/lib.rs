@@ -239,7 +239,7 @@ impl<'p> Evaluation<'p> {
         let Some(kind) = kind else {
             return Err(Box::new(
                 Diagnostic::error(
-                    validate::codes::UNKNOWN_KIND,
+                    tenet_syntax::codes::UNKNOWN_DOCUMENT_KIND,
                     "the document does not say what kind it is",
                     Default::default(),
                 )
@@ -255,7 +255,7 @@ impl<'p> Evaluation<'p> {
         }
         let names = self.kind_names();
         let mut d = Diagnostic::error(
-            validate::codes::UNKNOWN_KIND,
+            tenet_syntax::codes::UNKNOWN_DOCUMENT_KIND,
             format!(
                 "no schema for documents of kind `{kind}`{}",
                 if from_option { " (given with `--kind`)" } else { "" }

@@ -9,23 +9,8 @@ use tenet_db::Program;
 use tenet_db::ir::{FieldDef, SchemaDef, Ty};
 use tenet_input::NodeValue;
 use tenet_syntax::ast::{DurationUnit, Span};
+use tenet_syntax::codes;
 use tenet_syntax::{Diagnostic, did_you_mean};
-
-/// Codes of document diagnostics.
-pub mod codes {
-    /// A value of the wrong type.
-    pub const WRONG_TYPE: &str = "tenet::E0701";
-    /// A string that is not one of the enum's variants.
-    pub const UNKNOWN_VARIANT: &str = "tenet::E0702";
-    /// A required (non-optional) field is missing.
-    pub const MISSING_FIELD: &str = "tenet::E0703";
-    /// A field the schema does not declare.
-    pub const UNKNOWN_FIELD: &str = "tenet::W0704";
-    /// No `kind`, or a kind no schema declares.
-    pub const UNKNOWN_KIND: &str = "tenet::E0705";
-    /// A date, duration or percentage written in a form Tenet does not read.
-    pub const BAD_FORMAT: &str = "tenet::E0706";
-}
 
 /// Converts loaded documents into typed values.
 pub struct Validator<'a> {
@@ -110,7 +95,7 @@ impl<'a> Validator<'a> {
                 None if is_root && entry.key == "kind" => {}
                 None => {
                     let mut d = Diagnostic::warning(
-                        codes::UNKNOWN_FIELD,
+                        codes::UNKNOWN_DOCUMENT_FIELD,
                         format!("`{}` has no field `{}`", short(&schema.name), entry.key),
                         span_of(&entry.key_span),
                     )
@@ -235,7 +220,7 @@ impl<'a> Validator<'a> {
                     Value::Enum(Arc::from(&**variant))
                 } else {
                     let mut d = Diagnostic::error(
-                        codes::UNKNOWN_VARIANT,
+                        codes::UNKNOWN_DOCUMENT_VARIANT,
                         format!("`{path}` must be one of the `{}` values, found `{s}`", short(name)),
                         span_of(&node.span),
                     )

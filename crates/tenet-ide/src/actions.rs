@@ -42,7 +42,7 @@ pub fn code_actions(db: &dyn Db, workspace: Workspace, file: SourceFile, range: 
         if let Some(fix) = did_you_mean_fix(text, d) {
             out.push(fix);
         }
-        if d.code == tenet_db::codes::MISSING_CITE
+        if d.code == tenet_syntax::codes::MISSING_CITE
             && let Some(fix) = add_cite(db, file, d)
         {
             out.push(fix);

@@ -79,7 +79,7 @@ pub fn diagnostic(doc: &Doc<'_>, uri: &lsp::Uri, d: &Diagnostic) -> lsp::Diagnos
     lsp::Diagnostic {
         range: doc.range(d.span),
         severity: Some(severity(d.level)),
-        code: Some(lsp::Code::String(d.code.strip_prefix("tenet::").unwrap_or(d.code).to_string())),
+        code: Some(lsp::Code::String(d.code.number.to_string())),
         source: Some("tenet".to_string()),
         message: lsp::Message::String(message),
         related_information: (!related.is_empty()).then_some(related),

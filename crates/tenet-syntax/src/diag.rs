@@ -2,6 +2,7 @@
 //! secondary labels and help. Rendering (colours, snippets) is the CLI's business.
 
 use crate::ast::Span;
+use crate::codes::Code;
 use std::fmt;
 
 /// How serious a diagnostic is.
@@ -26,8 +27,8 @@ pub struct Note {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, thiserror::Error)]
 #[error("{message}")]
 pub struct Diagnostic {
-    /// A stable code such as `tenet::E0202`.
-    pub code: &'static str,
+    /// Its stable code, such as `tenet::E0202`.
+    pub code: Code,
     /// Error or warning.
     pub level: Level,
     /// Lowercase, no trailing period, user text in backticks.
@@ -44,7 +45,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// An error with a code, a message and a labelled span.
-    pub fn error(code: &'static str, message: impl Into<String>, span: Span) -> Self {
+    pub fn error(code: Code, message: impl Into<String>, span: Span) -> Self {
         Diagnostic {
             code,
             level: Level::Error,
@@ -57,7 +58,7 @@ impl Diagnostic {
     }
 
     /// A warning with a code, a message and a labelled span.
-    pub fn warning(code: &'static str, message: impl Into<String>, span: Span) -> Self {
+    pub fn warning(code: Code, message: impl Into<String>, span: Span) -> Self {
         Diagnostic { level: Level::Warning, ..Diagnostic::error(code, message, span) }
     }
 
@@ -172,7 +173,7 @@ mod tests {
 
     #[test]
     fn shifting_moves_every_span() {
-        let d = Diagnostic::error("tenet::E0000", "x", Span::new(1, 2)).with_note(Span::new(3, 4), "n");
+        let d = Diagnostic::error(crate::codes::SYNTAX, "x", Span::new(1, 2)).with_note(Span::new(3, 4), "n");
         let d = d.shifted(10);
         assert_eq!(d.span, Span::new(11, 12));
         assert_eq!(d.notes.first().map(|n| n.span), Some(Span::new(13, 14)));

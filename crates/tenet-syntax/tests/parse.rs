@@ -108,7 +108,7 @@ fn one_broken_item_leaves_the_others() {
 fn deep_nesting_is_an_error_not_a_crash() {
     let text = format!("package a\nrule r = {}true{}\n", "(".repeat(100_000), ")".repeat(100_000));
     let parsed = parse_file(&text);
-    assert_eq!(parsed.errors.first().map(|e| e.code), Some("tenet::E0004"));
+    assert_eq!(parsed.errors.first().map(|e| e.code), Some(tenet_syntax::codes::TOO_DEEP));
 }
 
 #[test]
@@ -131,7 +131,7 @@ fn long_chains_of_and_stay_shallow_and_do_not_crash() {
 fn thousands_of_nots_are_an_error_not_a_crash() {
     let text = format!("package a\nrule r on K = {}true\n", "not ".repeat(3000));
     let parsed = parse_file(&text);
-    assert_eq!(parsed.errors.first().map(|e| e.code), Some("tenet::E0004"));
+    assert_eq!(parsed.errors.first().map(|e| e.code), Some(tenet_syntax::codes::TOO_DEEP));
 }
 
 #[test]

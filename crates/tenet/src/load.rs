@@ -127,7 +127,7 @@ impl LoadedPolicies {
             let text = file.text(&self.db);
             let line = text.get(..d.span.start as usize).map_or(0, |t| t.matches('\n').count());
             if let Some(param) = line.checked_sub(2).and_then(|i| m.params.get(i)) {
-                let span = if d.code == tenet_db::codes::UNKNOWN_PARAM { &param.key_span } else { &param.span };
+                let span = if d.code == tenet_syntax::codes::UNKNOWN_PARAM { &param.key_span } else { &param.span };
                 let moved = Diagnostic {
                     span: Span::new(u32::try_from(span.start).unwrap_or(0), u32::try_from(span.end).unwrap_or(0)),
                     label: d.label.clone(),
