@@ -1,7 +1,8 @@
-//! Finding the comments of a file. The syntax tree has no comments, so the formatter scans
-//! the text for them, skipping strings and inline test documents (whose text is not Tenet).
+//! Finding the comments of a file. The syntax tree has no comments, so the formatter takes
+//! them from the lexer's tokens, skipping inline test documents (whose text is not Tenet).
 
 use std::ops::Range;
+use tenet_syntax::lexer::{Lexer, TokenKind};
 
 /// One `//` or `///` comment.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,64 +20,39 @@ pub(crate) struct Comment {
 /// The comments of `text` in order. `verbatim` ranges (sorted) hold text that is not Tenet
 /// and is skipped; they count as code on their lines.
 pub(crate) fn scan(text: &str, verbatim: &[Range<usize>]) -> Vec<Comment> {
-    let bytes = text.as_bytes();
     let mut comments = Vec::new();
     let mut skips = verbatim.iter().peekable();
     let mut code_on_line = false;
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        while skips.peek().is_some_and(|r| r.end <= i) {
+    let mut tokens = Lexer::new(text);
+    while let Some(token) = tokens.next() {
+        while skips.peek().is_some_and(|r| r.end <= token.start) {
             skips.next();
         }
         if let Some(range) = skips.peek()
-            && range.start <= i
+            && range.start <= token.start
         {
-            // Text that is not Tenet: jump over it; a newline inside starts a fresh line.
-            let skipped = text.get(i..range.end).unwrap_or("");
+            // Text that is not Tenet: lex again after it; a newline inside starts a fresh line.
+            let skipped = text.get(token.start..range.end).unwrap_or("");
             code_on_line = true;
             if let Some(last_newline) = skipped.rfind('\n') {
                 code_on_line = skipped.get(last_newline + 1..).is_some_and(|rest| !rest.trim().is_empty());
             }
-            i = range.end.max(i + 1);
+            tokens = Lexer::starting_at(text, range.end.max(token.start + 1));
             continue;
         }
-        match b {
-            b'\n' => {
-                code_on_line = false;
-                i += 1;
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                let end = text.get(i..).and_then(|rest| rest.find('\n')).map_or(text.len(), |n| i + n);
-                let raw = text.get(i..end).unwrap_or("");
-                let trimmed = raw.trim_end();
+        match token.kind {
+            TokenKind::Newline => code_on_line = false,
+            TokenKind::Whitespace => {}
+            TokenKind::LineComment | TokenKind::DocComment => {
+                let trimmed = token.text(text).trim_end();
                 comments.push(Comment {
-                    start: i,
-                    end: i + trimmed.len(),
+                    start: token.start,
+                    end: token.start + trimmed.len(),
                     text: trimmed.to_string(),
                     own_line: !code_on_line,
                 });
-                i = end;
             }
-            b'"' => {
-                code_on_line = true;
-                i += 1;
-                while let Some(&c) = bytes.get(i) {
-                    match c {
-                        b'\\' if bytes.get(i + 1).is_some_and(|&n| n != b'\n') => i += 2,
-                        b'"' => {
-                            i += 1;
-                            break;
-                        }
-                        b'\n' => break,
-                        _ => i += 1,
-                    }
-                }
-            }
-            b' ' | b'\t' | b'\r' => i += 1,
-            _ => {
-                code_on_line = true;
-                i += 1;
-            }
+            _ => code_on_line = true,
         }
     }
     comments

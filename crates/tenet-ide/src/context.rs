@@ -5,6 +5,7 @@
 use tenet_db::ide_support::{const_def, deontic_kind, lookup_item, schema_of};
 use tenet_db::ir::Ty;
 use tenet_db::{Db, ItemId, ItemKind, SourceFile, Workspace};
+use tenet_syntax::lexer::{TokenKind, tokenize};
 use tenet_syntax::split::split_items;
 
 /// How many path steps or binder hops the resolver follows.
@@ -22,38 +23,36 @@ pub(crate) struct CursorContext<'a> {
     pub locals: Vec<(String, Ty)>,
 }
 
-/// Tokens of a small lexer: words (with dots inside paths) and single punctuation.
+/// The lexer's tokens as completion reads them: a dotted path (`vendor.name`, or `vendor.`
+/// while it is being typed) is one word, operators are one entry per character, and strings,
+/// comments and whitespace are left out.
 fn tokens(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b == b'"' {
-            i += 1;
-            while bytes.get(i).is_some_and(|c| *c != b'"' && *c != b'\n') {
-                i += if bytes.get(i) == Some(&b'\\') { 2 } else { 1 };
+    // The dotted word being read, as a byte range.
+    let mut word: Option<(usize, usize)> = None;
+    for token in tokenize(text) {
+        let kind = token.kind;
+        let word_part = kind.is_word() || kind.is_number() || kind == TokenKind::Dot;
+        match word {
+            Some((start, end)) if word_part && end == token.start => {
+                word = Some((start, token.end));
+                continue;
             }
-            i += 1;
-        } else if b == b'/' && bytes.get(i + 1) == Some(&b'/') {
-            while bytes.get(i).is_some_and(|c| *c != b'\n') {
-                i += 1;
+            Some((start, end)) => {
+                out.extend(text.get(start..end));
+                word = None;
             }
-        } else if b.is_ascii_alphanumeric() || b == b'_' {
-            let start = i;
-            while bytes.get(i).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'.') {
-                i += 1;
-            }
-            if let Some(word) = text.get(start..i) {
-                out.push(word);
-            }
-        } else if b.is_ascii_whitespace() {
-            i += 1;
-        } else {
-            if let Some(p) = text.get(i..i + 1) {
-                out.push(p);
-            }
-            i += 1;
+            None => {}
         }
+        if word_part && kind != TokenKind::Dot {
+            word = Some((token.start, token.end));
+        } else if !kind.is_trivia() && !kind.is_string() {
+            // Non-ASCII characters have no one-byte text and are left out.
+            out.extend((token.start..token.end).filter_map(|i| text.get(i..i + 1)));
+        }
+    }
+    if let Some((start, end)) = word {
+        out.extend(text.get(start..end));
     }
     out
 }

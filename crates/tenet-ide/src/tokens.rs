@@ -1,11 +1,11 @@
-//! Semantic tokens: a lexical pass (comments, strings, numbers, keywords) refined by what
+//! Semantic tokens: the lexer's tokens (comments, strings, numbers, keywords) refined by what
 //! each name refers to (fields, variants, rules, schemas, locals).
 
 use crate::semantics::{Def, file_occurrences};
 use std::collections::HashMap;
 use tenet_db::{Db, ItemKind, SourceFile, Workspace};
 use tenet_syntax::ast::Span;
-use tenet_syntax::split::is_reserved;
+use tenet_syntax::lexer::{Lexer, Token, TokenKind, string_holes, tokenize};
 
 /// Token types, in the order of [`TOKEN_TYPES`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -107,24 +107,22 @@ pub fn semantic_tokens(db: &dyn Db, workspace: Workspace, file: SourceFile) -> V
         }
         names.insert(occ.span.start, (occ.span.end, ty, modifiers));
     }
-    let mut lexer = Lexer { text, bytes: text.as_bytes(), pos: 0, out: Vec::new(), names: &names };
-    lexer.run();
-    lexer.out
+    let mut classifier = Classifier { text, pos: 0, out: Vec::new(), names: &names };
+    classifier.run();
+    classifier.out
 }
 
-struct Lexer<'a> {
+/// Turns the lexer's tokens into semantic tokens, names classified by what they refer to.
+struct Classifier<'a> {
     text: &'a str,
-    bytes: &'a [u8],
+    /// Where the next token may start: a dotted name consumes the tokens of its dots and
+    /// segments.
     pos: usize,
     out: Vec<SemanticToken>,
     names: &'a HashMap<u32, (u32, TokenType, u32)>,
 }
 
-impl Lexer<'_> {
-    fn at(&self, i: usize) -> Option<u8> {
-        self.bytes.get(i).copied()
-    }
-
+impl Classifier<'_> {
     fn push(&mut self, start: usize, end: usize, ty: TokenType, modifiers: u32) {
         if end > start {
             let span = Span::new(u32::try_from(start).unwrap_or(u32::MAX), u32::try_from(end).unwrap_or(u32::MAX));
@@ -133,112 +131,66 @@ impl Lexer<'_> {
     }
 
     fn run(&mut self) {
-        while let Some(b) = self.at(self.pos) {
-            match b {
-                b'/' if self.at(self.pos + 1) == Some(b'/') => {
-                    let start = self.pos;
-                    let doc = self.at(self.pos + 2) == Some(b'/');
-                    while self.at(self.pos).is_some_and(|c| c != b'\n' && c != b'\r') {
-                        self.pos += 1;
-                    }
-                    self.push(start, self.pos, TokenType::Comment, if doc { DOCUMENTATION } else { 0 });
-                }
-                b'"' => self.string(),
-                b'0'..=b'9' => self.number(),
-                b'a'..=b'z' | b'A'..=b'Z' | b'_' => self.word(),
-                _ => self.pos += 1,
+        for token in tokenize(self.text) {
+            if token.start < self.pos {
+                continue;
             }
+            match token.kind {
+                TokenKind::LineComment => self.push(token.start, token.end, TokenType::Comment, 0),
+                TokenKind::DocComment => self.push(token.start, token.end, TokenType::Comment, DOCUMENTATION),
+                TokenKind::String | TokenKind::UnterminatedString => self.string(token),
+                TokenKind::Ident | TokenKind::Keyword => self.word(token),
+                kind if kind.is_number() => self.push(token.start, token.end, TokenType::Number, 0),
+                _ => {}
+            }
+            self.pos = self.pos.max(token.end);
         }
     }
 
-    /// A string, with `{path}` holes lexed as code.
-    fn string(&mut self) {
-        let mut start = self.pos;
-        self.pos += 1;
-        while let Some(c) = self.at(self.pos) {
-            match c {
-                b'\\' => self.pos += 2,
-                b'"' => {
-                    self.pos += 1;
-                    break;
+    /// A string, with `{path}` holes lexed as code; a hole's `{` is in no token and its `}`
+    /// starts the string piece after it.
+    fn string(&mut self, string: Token) {
+        let mut start = string.start;
+        // A hole being typed (not closed yet) is code too.
+        for hole in string_holes(self.text, string).into_iter().map(|h| h.content) {
+            self.push(start, hole.start.saturating_sub(1), TokenType::String, 0);
+            let hole_text = self.text.get(..hole.end).unwrap_or("");
+            for token in Lexer::starting_at(hole_text, hole.start) {
+                if token.start >= self.pos && token.kind.is_word() {
+                    self.pos = self.pos.max(token.end);
+                    self.word(token);
                 }
-                b'\n' | b'\r' => break,
-                b'{' => {
-                    self.push(start, self.pos, TokenType::String, 0);
-                    self.pos += 1;
-                    while let Some(h) = self.at(self.pos) {
-                        match h {
-                            b'}' | b'"' | b'\n' | b'\r' => break,
-                            b'a'..=b'z' | b'A'..=b'Z' | b'_' => self.word(),
-                            _ => self.pos += 1,
-                        }
-                    }
-                    start = self.pos;
-                    if self.at(self.pos) == Some(b'}') {
-                        self.pos += 1;
-                    }
-                }
-                _ => self.pos += 1,
             }
+            start = hole.end;
         }
-        self.pos = self.pos.min(self.bytes.len());
-        self.push(start, self.pos, TokenType::String, 0);
+        self.pos = string.end;
+        self.push(start, string.end, TokenType::String, 0);
     }
 
-    /// Numbers, dates (`2026-03-31`), durations (`48h`, `10bd`) and percentages.
-    fn number(&mut self) {
-        let start = self.pos;
-        let digit_run = |this: &mut Self| {
-            while this.at(this.pos).is_some_and(|c| c.is_ascii_digit() || c == b'_') {
-                this.pos += 1;
-            }
-        };
-        digit_run(self);
-        if self.at(self.pos) == Some(b'-') && self.at(self.pos + 1).is_some_and(|c| c.is_ascii_digit()) {
-            // a date: two more dash-separated runs
-            for _ in 0..2 {
-                if self.at(self.pos) == Some(b'-') {
-                    self.pos += 1;
-                    digit_run(self);
-                }
-            }
-        } else if self.at(self.pos) == Some(b'.') && self.at(self.pos + 1).is_some_and(|c| c.is_ascii_digit()) {
-            self.pos += 1;
-            digit_run(self);
-        }
-        while self.at(self.pos).is_some_and(|c| c.is_ascii_alphabetic() || c == b'%') {
-            self.pos += 1;
-        }
-        self.push(start, self.pos, TokenType::Number, 0);
-    }
-
-    fn word(&mut self) {
-        let start = self.pos;
-        while self.at(self.pos).is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_') {
-            self.pos += 1;
-        }
-        let key = u32::try_from(start).unwrap_or(u32::MAX);
+    /// A name or keyword; a name the semantic pass resolved (`acme.model` included, as one
+    /// token) gets that meaning.
+    fn word(&mut self, word: Token) {
+        let key = u32::try_from(word.start).unwrap_or(u32::MAX);
         if let Some(&(end, ty, modifiers)) = self.names.get(&key) {
             let end = end as usize;
-            // A dotted name (`acme.model`) is one token.
-            let dotted = end > self.pos
+            let dotted = end > word.end
                 && self
                     .text
-                    .get(self.pos..end)
+                    .get(word.end..end)
                     .is_some_and(|rest| rest.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'.'));
-            if end == self.pos || dotted {
-                self.pos = end;
-                self.push(start, end, ty, modifiers);
+            if end == word.end || dotted {
+                self.pos = self.pos.max(end);
+                self.push(word.start, end, ty, modifiers);
                 return;
             }
         }
-        let word = self.text.get(start..self.pos).unwrap_or("");
-        let next = self.text.get(self.pos..).map_or("", str::trim_start);
-        let keyword = is_reserved(word)
-            || (CONTEXTUAL.contains(&word)
-                && (next.starts_with(':') || matches!(word, "given" | "expect" | "from" | "to" | "today")));
+        let text = word.text(self.text);
+        let next = self.text.get(word.end..).map_or("", str::trim_start);
+        let keyword = word.kind == TokenKind::Keyword
+            || (CONTEXTUAL.contains(&text)
+                && (next.starts_with(':') || matches!(text, "given" | "expect" | "from" | "to" | "today")));
         if keyword {
-            self.push(start, self.pos, TokenType::Keyword, 0);
+            self.push(word.start, word.end, TokenType::Keyword, 0);
         }
     }
 }

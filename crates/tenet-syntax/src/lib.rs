@@ -1,12 +1,14 @@
 //! The syntax layer of Tenet: the grammar (`grammar/tenet.pest`), a parser with item-level
-//! error recovery, and a syntax tree that knows nothing of pest. Spans inside items are
-//! relative to the item, so editing one item leaves the others' trees equal.
+//! error recovery, a syntax tree that knows nothing of pest, and the lexer that every scan of
+//! raw Tenet text outside pest goes through. Spans inside
+//! items are relative to the item, so editing one item leaves the others' trees equal.
 //!
 //! This crate knows nothing about name resolution, types, documents or evaluation.
 
 pub mod ast;
 pub mod codes;
 pub mod diag;
+pub mod lexer;
 mod parser;
 mod prescan;
 pub mod split;

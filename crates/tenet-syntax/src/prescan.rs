@@ -1,10 +1,11 @@
-//! A linear scan of an item's text before pest sees it. It rejects what would make the
+//! A linear scan of an item's tokens before pest sees it. It rejects what would make the
 //! recursive-descent parser recurse too deeply (deep brackets, long quantifier nests), and
 //! finds problems pest reports poorly: unterminated strings, non-ASCII names, unclosed brackets.
 
 use crate::ast::Span;
 use crate::codes;
 use crate::diag::Diagnostic;
+use crate::lexer::{TokenKind, tokenize};
 
 /// How deeply brackets may nest inside one item.
 pub const MAX_NESTING: usize = 64;
@@ -25,106 +26,66 @@ pub(crate) struct Scan {
     pub unclosed: Option<(usize, char)>,
 }
 
-/// Scans `text`, skipping strings and `//` comments.
+/// Scans the tokens of `text`; strings and comments hold no brackets or names.
 pub(crate) fn scan(text: &str) -> Scan {
     let mut open: Vec<(usize, char)> = Vec::new();
     let mut quantifiers = 0usize;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '/' if chars.peek().map(|(_, n)| *n) == Some('/') => {
-                for (_, n) in chars.by_ref() {
-                    if n == '\n' {
-                        break;
-                    }
-                }
+    for token in tokenize(text) {
+        let kind = token.kind;
+        if kind == TokenKind::UnterminatedString {
+            return Scan {
+                error: Some(
+                    Diagnostic::error(codes::SYNTAX, "unterminated string", at(token.start, 1))
+                        .with_label("this string is not closed on its line")
+                        .with_help("close it with `\"`; strings are written on one line"),
+                ),
+                unclosed: None,
+            };
+        } else if kind.is_open_bracket()
+            && let Some(bracket) = token.text(text).chars().next()
+        {
+            open.push((token.start, bracket));
+            if open.len() > MAX_NESTING {
+                return Scan {
+                    error: Some(
+                        Diagnostic::error(
+                            codes::TOO_DEEP,
+                            format!("brackets nest more than {MAX_NESTING} levels deep"),
+                            at(token.start, 1),
+                        )
+                        .with_label("too deep here")
+                        .with_help("split the condition into named rules"),
+                    ),
+                    unclosed: None,
+                };
             }
-            '"' => {
-                let mut escaped = false;
-                let mut closed = false;
-                for (_, n) in chars.by_ref() {
-                    match (escaped, n) {
-                        (_, '\n') => break,
-                        (false, '\\') => escaped = true,
-                        (false, '"') => {
-                            closed = true;
-                            break;
-                        }
-                        _ => escaped = false,
-                    }
-                }
-                if !closed {
-                    return Scan {
-                        error: Some(
-                            Diagnostic::error(codes::SYNTAX, "unterminated string", at(i, 1))
-                                .with_label("this string is not closed on its line")
-                                .with_help("close it with `\"`; strings are written on one line"),
-                        ),
-                        unclosed: None,
-                    };
-                }
-            }
-            '(' | '[' | '{' => {
-                open.push((i, c));
-                if open.len() > MAX_NESTING {
+        } else if kind.is_close_bracket() {
+            open.pop();
+        } else if kind == TokenKind::Keyword {
+            let word = token.text(text);
+            if matches!(word, "all" | "any" | "count" | "sum" | "min" | "max" | "avg") {
+                quantifiers += 1;
+                if quantifiers > MAX_QUANTIFIERS {
                     return Scan {
                         error: Some(
                             Diagnostic::error(
                                 codes::TOO_DEEP,
-                                format!("brackets nest more than {MAX_NESTING} levels deep"),
-                                at(i, 1),
+                                format!("more than {MAX_QUANTIFIERS} quantifiers and aggregates in one item"),
+                                at(token.start, word.len()),
                             )
-                            .with_label("too deep here")
+                            .with_label("one too many")
                             .with_help("split the condition into named rules"),
                         ),
                         unclosed: None,
                     };
                 }
             }
-            ')' | ']' | '}' => {
-                open.pop();
-            }
-            c if c.is_ascii_alphabetic() || c == '_' => {
-                let mut end = i + c.len_utf8();
-                while let Some(&(j, n)) = chars.peek() {
-                    if n.is_ascii_alphanumeric() || n == '_' {
-                        end = j + n.len_utf8();
-                        chars.next();
-                    } else {
-                        break;
-                    }
-                }
-                let word = text.get(i..end).unwrap_or("");
-                let quantifier = matches!(word, "all" | "any" | "count" | "sum" | "min" | "max" | "avg");
-                if quantifier {
-                    quantifiers += 1;
-                    if quantifiers > MAX_QUANTIFIERS {
-                        return Scan {
-                            error: Some(
-                                Diagnostic::error(
-                                    codes::TOO_DEEP,
-                                    format!("more than {MAX_QUANTIFIERS} quantifiers and aggregates in one item"),
-                                    at(i, word.len()),
-                                )
-                                .with_label("one too many")
-                                .with_help("split the condition into named rules"),
-                            ),
-                            unclosed: None,
-                        };
-                    }
-                }
-                if let Some(&(j, n)) = chars.peek()
-                    && !n.is_ascii()
-                    && n.is_alphanumeric()
-                {
-                    return Scan { error: Some(non_ascii(j, n)), unclosed: None };
-                }
-                continue;
-            }
-            c if !c.is_ascii() && c.is_alphanumeric() => {
-                return Scan { error: Some(non_ascii(i, c)), unclosed: None };
-            }
-            _ => {}
+        } else if kind == TokenKind::Unknown
+            && let Some(c) = token.text(text).chars().next()
+            && !c.is_ascii()
+            && c.is_alphanumeric()
+        {
+            return Scan { error: Some(non_ascii(token.start, c)), unclosed: None };
         }
     }
     Scan { error: None, unclosed: open.pop() }

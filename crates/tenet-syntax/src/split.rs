@@ -4,65 +4,12 @@
 //!
 //! An item starts at a line whose first word is an item keyword, either at column 0 (whatever
 //! the bracket depth, so an unclosed brace cannot swallow the rest of the file) or at bracket
-//! depth 0. Strings and comments are skipped while counting brackets.
+//! depth 0. Brackets are counted on the lexer's tokens, so those in strings and comments do
+//! not count.
 
-/// Keywords that begin a top-level item.
-pub const ITEM_KEYWORDS: &[&str] = &[
-    "package",
-    "use",
-    "schema",
-    "enum",
-    "const",
-    "rule",
-    "obligation",
-    "prohibition",
-    "recommendation",
-    "waiver",
-    "test",
-    "param",
-    "override",
-];
+use crate::lexer::{Lexer, TokenKind, tokenize};
 
-/// Keywords of clauses and expressions; with [`ITEM_KEYWORDS`], the reserved words.
-pub const EXPRESSION_KEYWORDS: &[&str] = &[
-    "when",
-    "must",
-    "should",
-    "because",
-    "not",
-    "and",
-    "or",
-    "in",
-    "contains",
-    "is",
-    "present",
-    "absent",
-    "empty",
-    "within",
-    "before",
-    "today",
-    "all",
-    "any",
-    "of",
-    "where",
-    "union",
-    "intersect",
-    "except",
-    "true",
-    "false",
-    "count",
-    "sum",
-    "min",
-    "max",
-    "avg",
-    "on",
-    "exception",
-];
-
-/// Whether `word` is reserved and so cannot be a name.
-pub fn is_reserved(word: &str) -> bool {
-    ITEM_KEYWORDS.contains(&word) || EXPRESSION_KEYWORDS.contains(&word)
-}
+pub use crate::lexer::{EXPRESSION_KEYWORDS, ITEM_KEYWORDS, is_reserved};
 
 /// One item's text: `start..end` in the file, and the `///` lines directly above it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,85 +42,55 @@ pub fn split_items(text: &str) -> Vec<Chunk> {
 
 /// Where the first thing other than whitespace and comments in `text` is.
 fn first_code(text: &str) -> Option<usize> {
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        if !trimmed.trim().is_empty() && !trimmed.starts_with("//") {
-            return Some(offset + line.len() - trimmed.len());
-        }
-        offset += line.len();
-    }
-    None
+    tokenize(text).find(|t| !t.kind.is_trivia()).map(|t| t.start)
 }
 
 /// Byte offsets of item keywords that begin items.
 fn item_starts(text: &str) -> Vec<usize> {
-    let bytes = text.as_bytes();
     let mut starts = Vec::new();
     let mut depth: i64 = 0;
-    let mut i = 0;
+    // Whether the next token is the line's first, and whether nothing at all precedes it.
     let mut line_start = true;
-    let mut column = 0usize;
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'\n' => {
+    let mut column_zero = true;
+    for token in tokenize(text) {
+        match token.kind {
+            TokenKind::Newline => {
                 line_start = true;
-                column = 0;
-                i += 1;
+                column_zero = true;
                 continue;
             }
-            b' ' | b'\t' | b'\r' => {
-                i += 1;
-                column += 1;
+            TokenKind::Whitespace => {
+                column_zero = false;
                 continue;
             }
             _ => {}
         }
         if line_start {
             line_start = false;
-            if let Some(word) = word_at(text, i)
-                && ITEM_KEYWORDS.contains(&word)
-                && (column == 0 || depth <= 0)
+            if token.kind == TokenKind::Keyword
+                && ITEM_KEYWORDS.contains(&token.text(text))
+                && (column_zero || depth <= 0)
             {
-                starts.push(i);
+                starts.push(token.start);
                 depth = 0;
             }
         }
-        match b {
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while bytes.get(i).is_some_and(|&c| c != b'\n') {
-                    i += 1;
-                }
-                continue;
-            }
-            b'"' => {
-                i += 1;
-                while let Some(&c) = bytes.get(i) {
-                    if c == b'\\' {
-                        i += 2;
-                        continue;
-                    }
-                    if c == b'"' || c == b'\n' {
-                        break;
-                    }
-                    i += 1;
-                }
-            }
-            b'{' | b'(' | b'[' => depth += 1,
-            b'}' | b')' | b']' => depth -= 1,
-            _ => {}
+        if token.kind.is_open_bracket() {
+            depth += 1;
+        } else if token.kind.is_close_bracket() {
+            depth -= 1;
         }
-        i += 1;
-        column += 1;
     }
     starts
 }
 
-/// The identifier-like word starting at byte `i`, if any.
-fn word_at(text: &str, i: usize) -> Option<&str> {
-    let rest = text.get(i..)?;
-    let len = rest.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_').count();
-    rest.get(..len).filter(|w| !w.is_empty())
+/// The doc comment a line holds when it holds nothing else but whitespace. No token spans a
+/// line break, so a line lexes on its own as it does in the whole text.
+fn doc_line(line: &str) -> Option<&str> {
+    Lexer::new(line)
+        .find(|t| t.kind != TokenKind::Whitespace)
+        .filter(|t| t.kind == TokenKind::DocComment)
+        .map(|t| t.text(line))
 }
 
 /// Where the run of `///` lines directly above the line holding `pos` begins (or `pos`'s line
@@ -188,8 +105,7 @@ fn doc_block_start(text: &str, pos: usize) -> usize {
             return start;
         }
         let prev = line_start_of(text, start - 1);
-        let line = text.get(prev..start).unwrap_or("").trim();
-        if line.starts_with("///") {
+        if doc_line(text.get(prev..start).unwrap_or("")).is_some() {
             start = prev;
         } else {
             return start;
@@ -207,8 +123,9 @@ pub fn docs_above(text: &str, pos: usize) -> String {
     let until = line_start_of(text, pos);
     text.get(from..until)
         .unwrap_or("")
-        .lines()
-        .filter_map(|l| l.trim().strip_prefix("///"))
+        .split_inclusive('\n')
+        .filter_map(doc_line)
+        .filter_map(|comment| comment.trim_end().strip_prefix("///"))
         .map(|l| l.strip_prefix(' ').unwrap_or(l))
         .collect::<Vec<_>>()
         .join("\n")
