@@ -32,7 +32,7 @@ struct JsonDiagnostic<'a> {
     end_line: usize,
     end_column: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
-    help: Option<&'a str>,
+    help: Option<String>,
 }
 
 /// Runs `tenet check`.
@@ -78,7 +78,7 @@ pub fn run(args: &CheckArgs, renderer: &Renderer) -> Exit {
                     column,
                     end_line,
                     end_column,
-                    help: d.help.as_deref(),
+                    help: crate::render::help_of(d),
                 });
             }
         }

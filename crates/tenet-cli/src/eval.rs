@@ -374,9 +374,26 @@ impl<W: Write> Writer<W> {
     }
 }
 
+/// The report with the help of its problems worded for the command line (see
+/// [`crate::render::help_of`]).
+fn with_cli_help(report: &tenet_eval::DocumentReport) -> tenet_eval::DocumentReport {
+    let mut report = report.clone();
+    for p in &mut report.problems {
+        if p.supplied.is_some() {
+            p.help = crate::render::cli_help(p.help.as_deref(), p.supplied);
+        }
+    }
+    report
+}
+
 /// One document's output, made on the worker thread that evaluated it.
 fn render_document(format: EvalFormat, renderer: &Renderer, evaluated: &stream::Evaluated) -> String {
-    let report = &evaluated.result.report;
+    let worded;
+    let mut report = &evaluated.result.report;
+    if report.problems.iter().any(|p| p.supplied.is_some()) {
+        worded = with_cli_help(report);
+        report = &worded;
+    }
     match format {
         EvalFormat::Sarif => String::new(),
         EvalFormat::Ndjson => {

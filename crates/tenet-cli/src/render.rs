@@ -6,7 +6,7 @@ use std::fmt;
 use std::sync::Arc;
 use tenet_eval::{Finding, Outcome};
 use tenet_input::Source;
-use tenet_syntax::Diagnostic;
+use tenet_syntax::{Diagnostic, Supplied};
 
 /// Renders diagnostics and findings, with or without colour, at a fixed width.
 pub struct Renderer {
@@ -22,19 +22,19 @@ impl Renderer {
 
     /// Renders any miette diagnostic, with columns in its header counted in characters.
     pub fn report(&self, diagnostic: &(dyn miette::Diagnostic + Send + Sync)) -> String {
-        self.render(View { inner: diagnostic, source: None, location: None })
+        self.render(View { inner: diagnostic, source: None, location: None, help: None })
     }
 
     /// Renders a Tenet diagnostic with a snippet of the file it points into.
     pub fn diagnostic(&self, diagnostic: &Diagnostic, path: &str, text: &str) -> String {
         let source = NamedSource::new(path, text.to_string());
-        self.render(View { inner: diagnostic, source: Some(&source), location: None })
+        self.render(View { inner: diagnostic, source: Some(&source), location: None, help: help_of(diagnostic) })
     }
 
     /// Renders a diagnostic in a document, with a snippet read through the document's line
     /// index (so rendering stays linear in a long YAML stream).
     pub fn document_diagnostic(&self, diagnostic: &Diagnostic, source: &Source) -> String {
-        self.render(View { inner: diagnostic, source: Some(source), location: None })
+        self.render(View { inner: diagnostic, source: Some(source), location: None, help: help_of(diagnostic) })
     }
 
     /// Renders a violated or undetermined finding with snippets of the document values it read.
@@ -49,6 +49,27 @@ impl Renderer {
             out = format!("{}\n", view.inner);
         }
         out
+    }
+}
+
+/// A diagnostic's help as the command line gives it: the help of the layer that found the
+/// problem, then which flag supplies what it found missing (only the CLI knows its flags).
+pub fn help_of(d: &Diagnostic) -> Option<String> {
+    cli_help(d.help.as_deref(), d.supplied)
+}
+
+/// `help`, followed by which flag supplies `supplied`.
+pub fn cli_help(help: Option<&str>, supplied: Option<Supplied>) -> Option<String> {
+    let flag = supplied.map(|s| match s {
+        Supplied::PolicyFiles => "policies are given with `--policy`",
+        Supplied::StandardLibrary => "the standard library is left out with `--no-std`",
+        Supplied::DocumentKind { given: true } => "the kind was given with `--kind`",
+        Supplied::DocumentKind { given: false } => "a document's kind can also be given with `--kind`",
+    });
+    match (help, flag) {
+        (Some(help), Some(flag)) => Some(format!("{help}; {flag}")),
+        (Some(help), None) => Some(help.to_string()),
+        (None, flag) => flag.map(str::to_string),
     }
 }
 
@@ -76,6 +97,8 @@ struct View<'a> {
     inner: &'a (dyn miette::Diagnostic + Send + Sync),
     source: Option<&'a dyn miette::SourceCode>,
     location: Option<String>,
+    /// Help that replaces the inner diagnostic's (see [`help_of`]).
+    help: Option<String>,
 }
 
 impl View<'_> {
@@ -112,7 +135,10 @@ impl miette::Diagnostic for View<'_> {
         self.inner.severity()
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.inner.help()
+        match &self.help {
+            Some(help) => Some(Box::new(help)),
+            None => self.inner.help(),
+        }
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         if self.location.is_some() { None } else { self.inner.labels() }

@@ -527,7 +527,8 @@ fn unknown_and_missing_kind() {
     assert!(out.contains("did you mean `Contract`?"), "{out}");
     assert!(out.contains("the document does not say what kind it is"), "{out}");
     assert!(out.contains(&format!("{}:1:1", missing.display())), "{out}");
-    assert!(out.contains("add a top-level `kind:` field (AiSystem, Contract), or pass `--kind`"), "{out}");
+    assert!(out.contains("add a top-level `kind:` field (AiSystem, Contract); a document's kind can"), "{out}");
+    assert!(out.contains("with `--kind`"), "{out}");
 
     let (_, report) = eval_json(&[], &[&good, &unknown, &missing]);
     assert_good_evaluated_json(&report, &good);

@@ -220,8 +220,12 @@ pub fn file_level_diagnostics(db: &dyn Db, workspace: Workspace, file: SourceFil
                     .with_label("not found in the workspace");
                     d = match tenet_syntax::did_you_mean(&path, packages) {
                         Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                        None if path.starts_with("std") => d.with_help("the standard library's packages are std.model, std.privacy, std.bias, std.transparency, std.workers and std.accountability (left out with `--no-std`)"),
-                        None => d.with_help("pass the file that declares it with `--policy`"),
+                        None if path.starts_with("std") => d
+                            .with_help("the standard library's packages are std.model, std.privacy, std.bias, std.transparency, std.workers and std.accountability")
+                            .with_supplied(tenet_syntax::Supplied::StandardLibrary),
+                        None => d
+                            .with_help("the file that declares it is not among the policies")
+                            .with_supplied(tenet_syntax::Supplied::PolicyFiles),
                     };
                     out.push(d);
                 }

@@ -244,10 +244,8 @@ impl<'p> Evaluation<'p> {
                     Default::default(),
                 )
                 .with_label("no `kind` field")
-                .with_help(format!(
-                    "add a top-level `kind:` field ({}), or pass `--kind`",
-                    self.kind_names().join(", ")
-                )),
+                .with_help(format!("add a top-level `kind:` field ({})", self.kind_names().join(", ")))
+                .with_supplied(tenet_syntax::Supplied::DocumentKind { given: false }),
             ));
         };
         if let Some(schemas) = self.kinds.get(kind) {
@@ -256,17 +254,17 @@ impl<'p> Evaluation<'p> {
         let names = self.kind_names();
         let mut d = Diagnostic::error(
             tenet_syntax::codes::UNKNOWN_DOCUMENT_KIND,
-            format!(
-                "no schema for documents of kind `{kind}`{}",
-                if from_option { " (given with `--kind`)" } else { "" }
-            ),
+            format!("no schema for documents of kind `{kind}`"),
             Default::default(),
         )
-        .with_label(if from_option { "evaluated as this kind because of `--kind`" } else { "unknown kind" });
+        .with_label(if from_option { "evaluated as the kind given for it" } else { "unknown kind" });
+        if from_option {
+            d = d.with_supplied(tenet_syntax::Supplied::DocumentKind { given: true });
+        }
         d = match tenet_syntax::did_you_mean(kind, names.iter().map(String::as_str)) {
             Some(s) => d.with_help(format!("did you mean `{s}`?")),
             None if names.is_empty() => {
-                d.with_help("the policies declare no schemas; pass the policy files with `--policy`")
+                d.with_help("the policies declare no schemas").with_supplied(tenet_syntax::Supplied::PolicyFiles)
             }
             None => d.with_help(format!("the policies know {}", names.join(", "))),
         };
@@ -706,6 +704,7 @@ pub fn problem(source: &Source, d: &Diagnostic) -> InputProblem {
         severity: if d.is_error() { "error" } else { "warning" },
         message: d.message.clone(),
         help: d.help.clone(),
+        supplied: d.supplied,
         line: (line > 0).then(|| u32::try_from(line).unwrap_or(u32::MAX)),
         column: (column > 0).then(|| u32::try_from(column).unwrap_or(u32::MAX)),
     }

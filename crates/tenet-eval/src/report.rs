@@ -150,6 +150,9 @@ pub struct InputProblem {
     /// How to fix it, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// What the front end supplies that bears on it, for the front end to word in `help`.
+    #[serde(skip)]
+    pub supplied: Option<tenet_syntax::Supplied>,
     /// 1-based line.
     pub line: Option<u32>,
     /// 1-based column.

@@ -14,6 +14,23 @@ pub enum Level {
     Error,
 }
 
+/// Something the program running Tenet supplies and a diagnostic found missing or wrong.
+/// Lower layers name it; each front end says how its user supplies it (the CLI names its
+/// flags, which no other layer mentions).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Supplied {
+    /// The policy files checked together.
+    PolicyFiles,
+    /// The embedded standard library, which can be left out.
+    StandardLibrary,
+    /// A document's kind given from outside the document (`true` when it was, and is the
+    /// one at fault).
+    DocumentKind {
+        /// Whether this document's kind was given from outside it.
+        given: bool,
+    },
+}
+
 /// A secondary location with a note.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Note {
@@ -41,6 +58,8 @@ pub struct Diagnostic {
     pub notes: Vec<Note>,
     /// How to fix it, when known.
     pub help: Option<String>,
+    /// What the front end supplies that bears on it, for the front end to word.
+    pub supplied: Option<Supplied>,
 }
 
 impl Diagnostic {
@@ -54,6 +73,7 @@ impl Diagnostic {
             label: String::new(),
             notes: Vec::new(),
             help: None,
+            supplied: None,
         }
     }
 
@@ -71,6 +91,12 @@ impl Diagnostic {
     /// Adds help text.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Says what the front end supplies that bears on the problem.
+    pub fn with_supplied(mut self, supplied: Supplied) -> Self {
+        self.supplied = Some(supplied);
         self
     }
 

@@ -12,6 +12,7 @@ pub fn load_problem(e: &LoadError) -> InputProblem {
         severity: "error",
         message: e.to_string(),
         help: e.help().map(|h| h.to_string()),
+        supplied: None,
         line,
         column,
     }

@@ -34,7 +34,7 @@ pub enum PolicyFileError {
     #[error("`{path}` is not a policy file")]
     #[diagnostic(
         code(tenet::policy::extension),
-        help("policy files end in `.tenet`; documents to evaluate go after the options, without `--policy`")
+        help("policy files end in `.tenet`; documents to evaluate are inputs, not policies")
     )]
     NotPolicy {
         /// The path.
@@ -146,7 +146,7 @@ impl LoadedPolicies {
 pub enum Std {
     /// Add it (packages the user's files declare themselves are not added twice).
     Include,
-    /// Leave it out (`--no-std`).
+    /// Leave it out.
     Exclude,
 }
 
