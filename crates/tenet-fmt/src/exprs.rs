@@ -3,7 +3,7 @@
 //! bodies move to their own line.
 
 use crate::printer::Printer;
-use crate::{INDENT, MAX_WIDTH};
+use crate::printer::{INDENT, MAX_WIDTH};
 use tenet_syntax::ast::{BinOp, Binding, Expr, ExprKind, IsTest, Quant};
 
 impl Printer<'_> {

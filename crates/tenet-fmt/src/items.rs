@@ -3,7 +3,7 @@
 
 use crate::comments;
 use crate::printer::Printer;
-use crate::{INDENT, MAX_WIDTH};
+use crate::printer::{INDENT, MAX_WIDTH};
 use tenet_syntax::ast::{
     Clause, DeonticDecl, EnumDecl, GivenSource, Item, ItemNode, OverrideDecl, QName, RuleDecl, SchemaDecl, TestDecl,
     TypeExpr, TypeKind, WaiverDecl,

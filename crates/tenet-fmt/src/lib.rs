@@ -14,14 +14,10 @@ mod exprs;
 mod items;
 mod printer;
 
+pub use printer::{INDENT, MAX_WIDTH};
+
 use tenet_syntax::ast::Item;
 use tenet_syntax::{Diagnostic, Level, codes};
-
-/// The widest line the formatter aims for (strings and comments may run past it).
-pub const MAX_WIDTH: usize = 100;
-
-/// Spaces per indentation level.
-pub const INDENT: usize = 2;
 
 /// Why a file was not formatted: it has syntax errors.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

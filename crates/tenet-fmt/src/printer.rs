@@ -3,6 +3,12 @@
 
 use crate::comments::{Comment, blank_line_between};
 
+/// The widest line the formatter aims for (strings and comments may run past it).
+pub const MAX_WIDTH: usize = 100;
+
+/// Spaces per indentation level.
+pub const INDENT: usize = 2;
+
 /// Builds the formatted text line by line.
 pub(crate) struct Printer<'s> {
     /// The file being formatted.

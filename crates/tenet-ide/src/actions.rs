@@ -1,7 +1,7 @@
 //! Code actions: apply a "did you mean" suggestion, add a missing `cite`, add a waiver
 //! skeleton for an obligation.
 
-use crate::{Date, TextEdit};
+use crate::changes::{Date, TextEdit};
 use tenet_db::{Db, SourceFile, Workspace, file_diagnostics};
 use tenet_syntax::Diagnostic;
 use tenet_syntax::ast::{Clause, Item, Span};

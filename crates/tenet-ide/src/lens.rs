@@ -1,6 +1,6 @@
 //! Code lenses: each obligation's outcomes over the package's sample documents.
 
-use crate::Date;
+use crate::changes::Date;
 use crate::hover::qualified;
 use std::collections::BTreeMap;
 use tenet_db::ide_support::file_items;

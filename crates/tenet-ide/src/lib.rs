@@ -8,6 +8,7 @@
 //! [`semantics::item_occurrences`], records what each name in an item refers to.
 
 mod actions;
+mod changes;
 mod completion;
 mod context;
 mod hover;
@@ -18,6 +19,7 @@ mod symbols;
 mod tokens;
 
 pub use actions::{ActionKind, CodeAction, code_actions};
+pub use changes::{Date, FileRange, SourceChange, TextEdit};
 pub use completion::{Completion, CompletionKind, completions};
 pub use hover::{HoverResult, hover};
 pub use lens::{CodeLens, code_lenses};
@@ -26,38 +28,6 @@ pub use symbols::{
     Fold, FoldKind, Symbol, SymbolKind, WorkspaceSymbol, document_symbols, folding_ranges, workspace_symbols,
 };
 pub use tokens::{SemanticToken, TOKEN_MODIFIERS, TOKEN_TYPES, TokenType, semantic_tokens};
-
-use tenet_db::SourceFile;
-use tenet_syntax::ast::Span;
-
-/// A range in one file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct FileRange {
-    /// The file.
-    pub file: SourceFile,
-    /// Byte range in its text.
-    pub span: Span,
-}
-
-/// Replace `span` with `new_text`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct TextEdit {
-    /// What to replace (empty to insert).
-    pub span: Span,
-    /// The replacement.
-    pub new_text: String,
-}
-
-/// Edits to several files.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct SourceChange {
-    /// Per file, edits that do not overlap.
-    pub edits: Vec<(SourceFile, Vec<TextEdit>)>,
-}
-
-/// Today's date for features that need one (code lenses, waiver skeletons); editors pass it in
-/// because nothing below the server reads the clock.
-pub type Date = jiff::civil::Date;
 
 #[cfg(test)]
 mod tests;

@@ -1,7 +1,7 @@
 //! Go to definition, find references and rename.
 
+use crate::changes::{FileRange, SourceChange, TextEdit};
 use crate::semantics::{Def, file_occurrences, item_occurrences, occurrence_at};
-use crate::{FileRange, SourceChange, TextEdit};
 use std::collections::BTreeMap;
 use tenet_db::ide_support::item_node;
 use tenet_db::{Db, SourceFile, Workspace};

@@ -3,7 +3,6 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::read::unknown_extension;
 use crate::{Format, LoadError};
 
 /// One input to read: a file with its format, or standard input.
@@ -46,7 +45,7 @@ pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<InputPath>, Vec<LoadError>) {
             }
             Ok(_) => match Format::from_path(path) {
                 Some(format) => inputs.push(InputPath::File { path: path.clone(), format }),
-                None => errors.push(unknown_extension(&name)),
+                None => errors.push(LoadError::unknown_extension(&name)),
             },
         }
     }

@@ -120,6 +120,15 @@ pub enum LoadError {
 }
 
 impl LoadError {
+    /// The error for a named file whose extension is not one Tenet reads.
+    pub(crate) fn unknown_extension(name: &str) -> LoadError {
+        LoadError::Format {
+            file: name.to_owned(),
+            message: format!("cannot tell the format of `{name}` from its extension"),
+            help: Some("name the file with a `.yaml`, `.yml`, `.json` or `.toml` extension".to_owned()),
+        }
+    }
+
     /// The file (or `<stdin>`) the error is about, as given.
     pub fn file(&self) -> &str {
         match self {

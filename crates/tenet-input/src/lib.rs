@@ -9,6 +9,7 @@
 mod collect;
 mod error;
 mod json;
+mod limits;
 mod node;
 mod read;
 mod source;
@@ -19,38 +20,10 @@ use std::sync::Arc;
 
 pub use collect::{InputPath, collect_inputs};
 pub use error::LoadError;
+pub use limits::Limits;
 pub use node::{Document, Entry, Node, NodeValue};
 pub use read::{read_input, read_source, read_source_as};
-pub use source::{Format, Source};
-
-/// A byte range into [`Source::text`].
-pub type Span = std::ops::Range<usize>;
-
-/// Resource limits applied while reading and loading documents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// Largest accepted input, in bytes (default 16 MiB).
-    pub max_bytes: usize,
-    /// Deepest accepted nesting of lists and maps; the root collection is level 1 (default 128).
-    ///
-    /// Loading never recurses, but dropping, cloning or comparing a [`Node`] does, so keep this
-    /// in the hundreds. TOML is further capped by its parser at 80 levels and YAML flow
-    /// collections (`[`, `{`) at 255.
-    pub max_depth: usize,
-}
-
-impl Limits {
-    /// The default largest input: 16 MiB.
-    pub const DEFAULT_MAX_BYTES: usize = 16 * 1024 * 1024;
-    /// The default deepest nesting: 128 levels.
-    pub const DEFAULT_MAX_DEPTH: usize = 128;
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Self { max_bytes: Self::DEFAULT_MAX_BYTES, max_depth: Self::DEFAULT_MAX_DEPTH }
-    }
-}
+pub use source::{Format, Source, Span};
 
 /// Load every document in one source, in the format recorded on it.
 ///

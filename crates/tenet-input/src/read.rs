@@ -25,7 +25,7 @@ pub fn read_source_as(path: &Path, format: Option<Format>, limits: &Limits) -> R
     let name = path.display().to_string();
     let format = match format.or_else(|| Format::from_path(path)) {
         Some(format) => format,
-        None => return Err(unknown_extension(&name)),
+        None => return Err(LoadError::unknown_extension(&name)),
     };
     let io_error = |error| LoadError::Io { file: name.clone(), error };
     let file = File::open(path).map_err(io_error)?;
@@ -97,15 +97,6 @@ pub(crate) fn decode(
             let (line, column) = src.line_col(bad);
             Err(LoadError::Utf8 { src, file: name, line, column, span: (bad..bad + '\u{fffd}'.len_utf8()).into() })
         }
-    }
-}
-
-/// The error for a named file whose extension is not one Tenet reads.
-pub(crate) fn unknown_extension(name: &str) -> LoadError {
-    LoadError::Format {
-        file: name.to_owned(),
-        message: format!("cannot tell the format of `{name}` from its extension"),
-        help: Some("name the file with a `.yaml`, `.yml`, `.json` or `.toml` extension".to_owned()),
     }
 }
 

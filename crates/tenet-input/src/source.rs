@@ -5,6 +5,9 @@ use std::path::Path;
 use std::sync::Arc;
 use tenet_text::LineIndex;
 
+/// A byte range into [`Source::text`].
+pub type Span = std::ops::Range<usize>;
+
 /// The byte-order mark some editors put at the start of UTF-8 files.
 pub(crate) const BOM: &str = "\u{feff}";
 
