@@ -1,6 +1,7 @@
 //! Type-checking and compiling expressions, and computing constants (whose values the
 //! checker inlines, so the two belong together).
 
+use crate::analysis::{Def, Occurrence, Occurrences};
 use crate::inputs::{Db, ItemId, ItemKind, SourceFile, Workspace, item_syntax};
 use crate::ir::{ConstValue, Ir, IrKind, QualName, SchemaDef, Ty};
 use crate::scope::{Lookup, is_broken, lookup, qualified, visible_names};
@@ -24,7 +25,8 @@ pub(crate) struct Checker<'db> {
     pub file: SourceFile,
     /// The schema of the document the expressions read, if any.
     pub root: Option<&'db SchemaDef>,
-    locals: Vec<(Arc<str>, Ty, u32)>,
+    /// Variables in scope: name, type, slot, and where declared (relative to the item).
+    locals: Vec<(Arc<str>, Ty, u32, Span)>,
     next_slot: u32,
     depth: usize,
     pub diagnostics: Vec<Diagnostic>,
@@ -33,6 +35,10 @@ pub(crate) struct Checker<'db> {
     /// Set when the document kind could not be resolved (already reported): unknown names
     /// are then not reported again.
     pub quiet: bool,
+    /// The item being checked, when it is one (not a constant read by another item).
+    pub item: Option<ItemId>,
+    /// What each name resolved to, as the checker resolved it.
+    pub occurrences: Occurrences,
 }
 
 impl<'db> Checker<'db> {
@@ -48,15 +54,27 @@ impl<'db> Checker<'db> {
             diagnostics: Vec::new(),
             calls: Vec::new(),
             quiet: false,
+            item: None,
+            occurrences: Occurrences::default(),
         }
     }
 
-    /// Binds a new local (a parameter or an element variable) and returns its slot.
-    pub fn bind(&mut self, name: &str, ty: Ty) -> u32 {
+    /// Binds a new local (a parameter or an element variable) declared at `decl`, and returns
+    /// its slot.
+    pub fn bind(&mut self, name: &str, ty: Ty, decl: Span) -> u32 {
         let slot = self.next_slot;
         self.next_slot += 1;
-        self.locals.push((Arc::from(name), ty, slot));
+        let name: Arc<str> = Arc::from(name);
+        if let Some(item) = self.item {
+            self.occurrences.push(decl, Def::Local { item, decl, name: name.clone() }, true, Some(ty.clone()));
+        }
+        self.locals.push((name, ty, slot, decl));
         slot
+    }
+
+    /// The item of `kind` that `name` (possibly qualified) names, as the checker looks it up.
+    fn item_named(&self, name: &str, kind: ItemKind) -> Option<ItemId> {
+        lookup(self.db, self.workspace, self.file, name, &[kind]).first().map(|e| e.id)
     }
 
     /// How many local slots the item needs.
@@ -215,12 +233,21 @@ impl<'db> Checker<'db> {
 
     fn name(&mut self, id: &Ident, expected: Option<&Ty>) -> Ir {
         let span = id.span;
-        if let Some((_, ty, slot)) = self.locals.iter().rev().find(|(n, _, _)| **n == *id.name) {
-            return Ir { kind: IrKind::Local(*slot), ty: ty.clone(), span };
+        if let Some((name, ty, slot, decl)) = self.locals.iter().rev().find(|(n, _, _, _)| **n == *id.name) {
+            let ir = Ir { kind: IrKind::Local(*slot), ty: ty.clone(), span };
+            if let Some(item) = self.item {
+                let def = Def::Local { item, decl: *decl, name: name.clone() };
+                self.occurrences.push(span, def, false, Some(ir.ty.clone()));
+            }
+            return ir;
         }
         if let Some(root) = self.root
             && let Some((slot, field)) = root.field(&id.name)
         {
+            if let Some(schema) = self.item_named(&root.name, ItemKind::Schema) {
+                let def = Def::Field { schema, name: field.name.clone() };
+                self.occurrences.push(span, def, false, Some(field.ty.clone()));
+            }
             let base =
                 Ir { kind: IrKind::Root, ty: Ty::Record(root.name.clone()), span: Span::new(span.start, span.start) };
             return Ir {
@@ -237,6 +264,10 @@ impl<'db> Checker<'db> {
             && let Some(def) = self.enum_named(enum_name)
             && def.variants.iter().any(|v| **v == *id.name)
         {
+            if let Some(enumeration) = self.item_named(enum_name, ItemKind::Enum) {
+                let def = Def::Variant { enumeration, name: Arc::from(id.name.as_str()) };
+                self.occurrences.push(span, def, false, Some(Ty::Enum(enum_name.clone())));
+            }
             return Ir {
                 kind: IrKind::Const(ConstValue::Variant(Arc::from(id.name.as_str()))),
                 ty: Ty::Enum(enum_name.clone()),
@@ -244,7 +275,12 @@ impl<'db> Checker<'db> {
             };
         }
         match lookup(self.db, self.workspace, self.file, &id.name, VALUE_ITEMS) {
-            Lookup::Found(entry) => self.item_ref(&entry, None, span),
+            Lookup::Found(entry) => {
+                let ir = self.item_ref(&entry, None, span);
+                let ty = if ir.ty == Ty::Error { None } else { Some(ir.ty.clone()) };
+                self.occurrences.push(span, Def::Item(entry.id), false, ty);
+                ir
+            }
             Lookup::Ambiguous(entries) => {
                 let names: Vec<String> = entries.iter().map(|e| format!("`{}`", qualified(self.db, e))).collect();
                 self.error(
@@ -265,7 +301,7 @@ impl<'db> Checker<'db> {
         if self.quiet || is_broken(self.db, self.workspace, self.file, &id.name) {
             return Ir { kind: IrKind::Const(ConstValue::Bool(false)), ty: Ty::Error, span: id.span };
         }
-        let mut candidates: Vec<Arc<str>> = self.locals.iter().map(|(n, _, _)| n.clone()).collect();
+        let mut candidates: Vec<Arc<str>> = self.locals.iter().map(|(n, _, _, _)| n.clone()).collect();
         if let Some(root) = &self.root {
             candidates.extend(root.fields.iter().map(|f| f.name.clone()));
         }
@@ -392,7 +428,10 @@ impl<'db> Checker<'db> {
 
     fn call(&mut self, name: &Ident, args: &[Expr], span: Span) -> Ir {
         match lookup(self.db, self.workspace, self.file, &name.name, VALUE_ITEMS).first() {
-            Some(entry) => self.item_ref(&entry, Some(args), span),
+            Some(entry) => {
+                self.occurrences.push(name.span, Def::Item(entry.id), false, Some(Ty::Bool));
+                self.item_ref(&entry, Some(args), span)
+            }
             None if is_broken(self.db, self.workspace, self.file, &name.name) => {
                 Ir { kind: IrKind::Const(ConstValue::Bool(false)), ty: Ty::Error, span }
             }
@@ -411,14 +450,17 @@ impl<'db> Checker<'db> {
     fn field(&mut self, base: &Expr, field: &Ident, span: Span) -> Ir {
         // `Enum.variant`
         if let ExprKind::Name(id) = &base.unparen().kind {
-            let shadowed = self.locals.iter().any(|(n, _, _)| **n == *id.name)
+            let shadowed = self.locals.iter().any(|(n, _, _, _)| **n == *id.name)
                 || self.root.as_ref().is_some_and(|r| r.field(&id.name).is_some());
             if !shadowed
                 && let Some(entry) = lookup(self.db, self.workspace, self.file, &id.name, &[ItemKind::Enum]).first()
             {
                 let def = enum_def(self.db, entry.id);
                 let ty = Ty::Enum(def.name.clone());
+                self.occurrences.push(id.span, Def::Item(entry.id), false, Some(ty.clone()));
                 if def.variants.iter().any(|v| **v == *field.name) {
+                    let variant = Def::Variant { enumeration: entry.id, name: Arc::from(field.name.as_str()) };
+                    self.occurrences.push(field.span, variant, false, Some(ty.clone()));
                     return Ir { kind: IrKind::Const(ConstValue::Variant(Arc::from(field.name.as_str()))), ty, span };
                 }
                 let mut d = Diagnostic::error(
@@ -440,6 +482,12 @@ impl<'db> Checker<'db> {
                 let Some(schema) = self.schema_named(&schema_name) else {
                     return Ir { kind: IrKind::Const(ConstValue::Bool(false)), ty: Ty::Error, span };
                 };
+                if let (Some((_, def)), Some(schema_id)) =
+                    (schema.field(&field.name), self.item_named(&schema_name, ItemKind::Schema))
+                {
+                    let occurrence = Def::Field { schema: schema_id, name: def.name.clone() };
+                    self.occurrences.push(field.span, occurrence, false, Some(def.ty.clone()));
+                }
                 match schema.field(&field.name) {
                     Some((slot, def)) => Ir {
                         kind: IrKind::Field {
@@ -644,7 +692,7 @@ impl<'db> Checker<'db> {
                 Ty::Error
             }
         };
-        let slot = self.bind(&binding.var.name, elem);
+        let slot = self.bind(&binding.var.name, elem, binding.var.span);
         let filter = binding.filter.as_ref().map(|f| Box::new(self.condition(f)));
         (collection, slot, filter)
     }
@@ -798,12 +846,14 @@ pub struct ConstLowered {
     pub value: Option<ConstValue>,
     /// Problems found.
     pub diagnostics: Vec<Diagnostic>,
+    /// The names in its value, as checking resolved them.
+    pub occurrences: Vec<Occurrence>,
 }
 
 /// Checks and computes a constant, or a parameter's default value.
 #[salsa::tracked(returns(ref))]
 pub fn const_def(db: &dyn Db, id: ItemId) -> ConstLowered {
-    let mut out = ConstLowered { ty: Ty::Error, value: None, diagnostics: Vec::new() };
+    let mut out = ConstLowered { ty: Ty::Error, value: None, diagnostics: Vec::new(), occurrences: Vec::new() };
     let (what, c) = match item_syntax(db, id) {
         Some(Item::Const(c)) => ("constant", c),
         Some(Item::Param(c)) => ("parameter", c),
@@ -812,8 +862,10 @@ pub fn const_def(db: &dyn Db, id: ItemId) -> ConstLowered {
     let (workspace, file) = (id.workspace(db), id.file(db));
     out.ty = resolve_type(db, workspace, file, &c.ty, &mut out.diagnostics);
     let mut checker = Checker::new(db, workspace, file, None);
+    checker.item = Some(id);
     let ir = checker.check(&c.value, Some(&out.ty));
     out.diagnostics.append(&mut checker.diagnostics);
+    out.occurrences = std::mem::take(&mut checker.occurrences.0);
     if !out.ty.compatible(&ir.ty) {
         out.diagnostics.push(
             Diagnostic::error(

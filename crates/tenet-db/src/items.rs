@@ -1,10 +1,13 @@
 //! Full checks of items: each item type-checked and compiled on its own ([`check_item`]).
 
-use crate::check::{Checker, const_def};
+use crate::analysis::{Def, Occurrence, Occurrences};
+use crate::check::{Checker, ConstLowered, const_def};
 use crate::inputs::{Db, ItemId, ItemKind, SourceFile, Workspace, item_syntax};
 use crate::ir::*;
 use crate::scope::{is_broken, lookup, qualified, visible_names};
-use crate::signatures::{deontic_kind, duplicate_names, enum_def, item_name, resolve_kind, rule_signature, schema_def};
+use crate::signatures::{
+    BUILTIN_TYPES, deontic_kind, duplicate_names, enum_def, item_name, resolve_kind, rule_signature, schema_def,
+};
 use std::sync::Arc;
 use tenet_syntax::ast::*;
 use tenet_syntax::codes;
@@ -39,6 +42,9 @@ pub struct CheckedItem {
     pub diagnostics: Vec<Diagnostic>,
     /// The compiled item, when it has no errors and compiles to something.
     pub compiled: Option<Compiled>,
+    /// Every name in the item and what it refers to, as checking resolved it, in source
+    /// order, spans relative to the item.
+    pub occurrences: Vec<Occurrence>,
 }
 
 /// Type-checks and compiles one item.
@@ -47,24 +53,48 @@ pub fn check_item(db: &dyn Db, id: ItemId) -> CheckedItem {
     let Some(item) = item_syntax(db, id) else { return CheckedItem::default() };
     let (workspace, file) = (id.workspace(db), id.file(db));
     let mut out = CheckedItem::default();
+    let mut occ = Occurrences::default();
     let compiled = match item {
-        Item::Package(_) | Item::Use(_) => None,
-        Item::Schema(_) => {
+        Item::Package(q) => {
+            occ.push(q.span, Def::Package(Arc::from(q.text())), false, None);
+            None
+        }
+        Item::Use(q) => {
+            occ.use_path(db, workspace, file, q);
+            None
+        }
+        Item::Schema(s) => {
             let lowered = schema_def(db, id);
             out.diagnostics.extend(lowered.diagnostics.iter().cloned());
+            occ.push(s.name.span, Def::Item(id), true, None);
+            for field in &s.fields {
+                let ty = lowered.def.field(&field.name.name).map(|(_, f)| f.ty.clone());
+                let def = Def::Field { schema: id, name: Arc::from(field.name.name.as_str()) };
+                occ.push(field.name.span, def, true, ty);
+                record_type(&mut occ, db, workspace, file, &field.ty);
+            }
             Some(Compiled::Schema(lowered.def.clone()))
         }
         Item::Enum(e) => {
             out.diagnostics.extend(duplicate_names("variant", e.variants.iter().map(|(v, _)| v)));
-            Some(Compiled::Enum(enum_def(db, id).clone()))
+            let def = enum_def(db, id);
+            occ.push(e.name.span, Def::Item(id), true, None);
+            for (variant, _) in &e.variants {
+                let name = Def::Variant { enumeration: id, name: Arc::from(variant.name.as_str()) };
+                occ.push(variant.span, name, true, Some(Ty::Enum(def.name.clone())));
+            }
+            Some(Compiled::Enum(def.clone()))
         }
-        Item::Const(_) => {
-            out.diagnostics.extend(const_def(db, id).diagnostics.iter().cloned());
+        Item::Const(c) => {
+            let def = const_def(db, id);
+            out.diagnostics.extend(def.diagnostics.iter().cloned());
+            record_constant(&mut occ, db, id, c, def);
             None
         }
         Item::Param(p) => {
             let def = const_def(db, id);
             out.diagnostics.extend(def.diagnostics.iter().cloned());
+            record_constant(&mut occ, db, id, p, def);
             def.value.clone().map(|default| {
                 Compiled::Param(CompiledParam {
                     name: item_name(db, id),
@@ -74,47 +104,98 @@ pub fn check_item(db: &dyn Db, id: ItemId) -> CheckedItem {
                 })
             })
         }
-        Item::Override(o) => {
-            crate::params::check_override(db, workspace, file, o, &mut out.diagnostics).map(Compiled::Override)
+        Item::Override(o) => crate::params::check_override(db, workspace, file, o, &mut out.diagnostics, &mut occ)
+            .map(Compiled::Override),
+        Item::Test(t) => {
+            crate::testing::check_test(db, workspace, file, t, &mut out.diagnostics, &mut occ).map(Compiled::Test)
         }
-        Item::Test(t) => crate::testing::check_test(db, workspace, file, t, &mut out.diagnostics).map(Compiled::Test),
-        Item::Rule(rule) => check_rule(db, id, rule, &mut out.diagnostics),
-        Item::Deontic(d) => check_deontic(db, id, d, &mut out.diagnostics),
-        Item::Waiver(w) => check_waiver(db, workspace, file, w, &mut out.diagnostics),
+        Item::Rule(rule) => check_rule(db, id, rule, &mut out.diagnostics, &mut occ),
+        Item::Deontic(d) => check_deontic(db, id, d, &mut out.diagnostics, &mut occ),
+        Item::Waiver(w) => check_waiver(db, id, w, &mut out.diagnostics, &mut occ),
     };
     if !out.diagnostics.iter().any(Diagnostic::is_error) {
         out.compiled = compiled;
     }
+    out.occurrences = occ.finish();
     out
+}
+
+/// Every name in one item and what it refers to, as checking resolved it: in source order,
+/// spans relative to the item.
+pub fn item_occurrences(db: &dyn Db, id: ItemId) -> &[Occurrence] {
+    &check_item(db, id).occurrences
+}
+
+/// Records the names in a written type: schemas and enums, through lists, sets and maps.
+pub(crate) fn record_type(occ: &mut Occurrences, db: &dyn Db, workspace: Workspace, file: SourceFile, ty: &TypeExpr) {
+    match &ty.kind {
+        TypeKind::Named(q) if !BUILTIN_TYPES.contains(&q.text().as_str()) => {
+            occ.reference(db, workspace, file, q, &[ItemKind::Schema, ItemKind::Enum]);
+        }
+        TypeKind::List(inner) | TypeKind::Set(inner) | TypeKind::Map(inner) => {
+            record_type(occ, db, workspace, file, inner);
+        }
+        TypeKind::Named(_) | TypeKind::Duration(_) => {}
+    }
+}
+
+/// Records a constant's or parameter's declaration, its type's names and its value's.
+fn record_constant(occ: &mut Occurrences, db: &dyn Db, id: ItemId, c: &ConstDecl, def: &ConstLowered) {
+    occ.push(c.name.span, Def::Item(id), true, Some(def.ty.clone()));
+    record_type(occ, db, id.workspace(db), id.file(db), &c.ty);
+    occ.0.extend(def.occurrences.iter().cloned());
 }
 
 pub(crate) fn root_schema<'db>(checker: &Checker<'db>, kind: Option<&QualName>) -> Option<&'db SchemaDef> {
     kind.and_then(|k| checker.schema_named(k))
 }
 
-fn check_rule(db: &dyn Db, id: ItemId, rule: &RuleDecl, diagnostics: &mut Vec<Diagnostic>) -> Option<Compiled> {
+fn check_rule(
+    db: &dyn Db,
+    id: ItemId,
+    rule: &RuleDecl,
+    diagnostics: &mut Vec<Diagnostic>,
+    occ: &mut Occurrences,
+) -> Option<Compiled> {
+    let (workspace, file) = (id.workspace(db), id.file(db));
     let sig = rule_signature(db, id);
     diagnostics.extend(sig.diagnostics.iter().cloned());
-    let mut checker = Checker::new(db, id.workspace(db), id.file(db), None);
+    let mut checker = Checker::new(db, workspace, file, None);
+    checker.item = Some(id);
     checker.root = root_schema(&checker, sig.on.as_ref());
     // An unresolved `on KIND` is reported once; the body's field names would only repeat it.
     checker.quiet = rule.on.is_some() && checker.root.is_none();
-    for (name, ty) in &sig.params {
-        checker.bind(name, ty.clone());
+    occ.push(rule.name.span, Def::Item(id), true, Some(Ty::Bool));
+    for (param, (name, ty)) in rule.params.iter().zip(&sig.params) {
+        checker.bind(name, ty.clone(), param.name.span);
+        record_type(occ, db, workspace, file, &param.ty);
+    }
+    if let Some(on) = &rule.on {
+        occ.reference(db, workspace, file, on, &[ItemKind::Schema]);
     }
     let body = checker.condition(&rule.body);
     diagnostics.append(&mut checker.diagnostics);
+    occ.0.append(&mut checker.occurrences.0);
     let params = sig.params.iter().map(|(n, _)| n.clone()).collect();
     let calls = std::mem::take(&mut checker.calls);
     Some(Compiled::Rule(CompiledRule { name: item_name(db, id), params, locals: checker.slots(), body, calls }))
 }
 
-fn check_deontic(db: &dyn Db, id: ItemId, d: &DeonticDecl, diagnostics: &mut Vec<Diagnostic>) -> Option<Compiled> {
+fn check_deontic(
+    db: &dyn Db,
+    id: ItemId,
+    d: &DeonticDecl,
+    diagnostics: &mut Vec<Diagnostic>,
+    occ: &mut Occurrences,
+) -> Option<Compiled> {
     let (workspace, file) = (id.workspace(db), id.file(db));
     let kind = resolve_kind(db, workspace, file, &d.on, diagnostics);
     let mut checker = Checker::new(db, workspace, file, None);
+    checker.item = Some(id);
     checker.root = root_schema(&checker, kind.as_ref());
     checker.quiet = checker.root.is_none();
+    occ.push(d.name.span, Def::Item(id), true, None);
+    occ.reference(db, workspace, file, &d.on, &[ItemKind::Schema]);
 
     let mut area: Option<Arc<str>> = None;
     let mut severity: Option<Severity> = None;
@@ -145,6 +226,14 @@ fn check_deontic(db: &dyn Db, id: ItemId, d: &DeonticDecl, diagnostics: &mut Vec
             continue;
         }
         seen.push((group, span));
+        match clause {
+            Clause::Area(a) => occ.push(a.span, Def::Area(Arc::from(a.name.as_str())), false, None),
+            Clause::Severity(s) => occ.push(s.span, Def::Severity(Arc::from(s.name.as_str())), false, None),
+            Clause::Exception(target) => {
+                occ.reference(db, workspace, file, target, &[ItemKind::Deontic]);
+            }
+            _ => {}
+        }
         match clause {
             Clause::Area(a) => {
                 if AREAS.contains(&a.name.as_str()) {
@@ -232,6 +321,7 @@ fn check_deontic(db: &dyn Db, id: ItemId, d: &DeonticDecl, diagnostics: &mut Vec
         }
     }
     diagnostics.append(&mut checker.diagnostics);
+    occ.0.append(&mut checker.occurrences.0);
     let head = d.name.span;
     if area.is_none() && !seen.iter().any(|(g, _)| *g == "area") {
         diagnostics.push(
@@ -306,11 +396,13 @@ fn clause_head(clause: &Clause) -> (&'static str, Span) {
 
 fn check_waiver(
     db: &dyn Db,
-    workspace: Workspace,
-    file: SourceFile,
+    id: ItemId,
     w: &WaiverDecl,
     diagnostics: &mut Vec<Diagnostic>,
+    occ: &mut Occurrences,
 ) -> Option<Compiled> {
+    let (workspace, file) = (id.workspace(db), id.file(db));
+    occ.reference(db, workspace, file, &w.target, &[ItemKind::Deontic]);
     for (span, message) in &w.field_errors {
         diagnostics.push(Diagnostic::error(tenet_syntax::codes::BAD_CLAUSE, message.clone(), *span).with_label("here"));
     }
@@ -366,10 +458,12 @@ fn check_waiver(
     let target = target?;
     let kind = deontic_kind(db, target.id);
     let mut checker = Checker::new(db, workspace, file, None);
+    checker.item = Some(id);
     checker.root = root_schema(&checker, kind.as_ref());
     checker.quiet = checker.root.is_none();
     let selector = checker.condition(selector);
     diagnostics.append(&mut checker.diagnostics);
+    occ.0.append(&mut checker.occurrences.0);
     let (reason, approved_by, (until, _)) = (w.reason.as_ref()?, w.approved_by.as_ref()?, w.until?);
     Some(Compiled::Waiver(CompiledWaiver {
         target: qualified(db, &target),

@@ -12,6 +12,7 @@
 //! - `inputs`: source files, the workspace, item identities, parsing and outlines;
 //! - `scope`: which names a file sees (packages, imports);
 //! - `signatures`: types, schemas, enums, rule signatures — what other items depend on;
+//! - `analysis`: what each name refers to, as the checker records it;
 //! - `check`: type-checking expressions, and constants;
 //! - `params`, `testing`: overrides and exceptions, tests;
 //! - `items`: checking and compiling one item;
@@ -30,6 +31,8 @@ mod scope;
 
 mod signatures;
 
+mod analysis;
+
 mod check;
 
 mod params;
@@ -45,13 +48,14 @@ mod diagnostics;
 
 pub mod ide_support;
 
+pub use analysis::{Def, NAMED_KINDS, Occurrence};
 pub use conflicts::{Conflict, conflicts as find_conflicts};
 pub use diagnostics::file_diagnostics;
 pub use inputs::{
     Database, Db, FileOutline, ItemId, ItemKey, ItemKind, SourceFile, Workspace, file_outline, item_keys, item_syntax,
     parse,
 };
-pub use items::{CheckedItem, Compiled, check_item};
+pub use items::{CheckedItem, Compiled, check_item, item_occurrences};
 pub use params::{MANIFEST_PARAMS_PACKAGE, manifest_overrides_source};
 pub use program::program as compile_program;
 pub use program::{Program, ProgramItem};

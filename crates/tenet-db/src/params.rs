@@ -1,6 +1,7 @@
 //! Library parameters and their overrides, and `exception to` clauses: the items that let one
 //! package adjust or displace what another declares.
 
+use crate::analysis::Occurrences;
 use crate::check::{Checker, const_def};
 use crate::inputs::{Db, ItemId, ItemKind, SourceFile, Workspace};
 use crate::ir::{CompiledOverride, ConstValue, Ir, IrKind, QualName};
@@ -30,8 +31,10 @@ pub(crate) fn check_override(
     file: SourceFile,
     o: &OverrideDecl,
     diagnostics: &mut Vec<Diagnostic>,
+    occ: &mut Occurrences,
 ) -> Option<CompiledOverride> {
     let name = o.target.text();
+    occ.reference(db, workspace, file, &o.target, &[ItemKind::Param]);
     let entry = match lookup(db, workspace, file, &name, &[ItemKind::Param]).first() {
         Some(entry) => entry,
         None if is_broken(db, workspace, file, &name) => return None,
@@ -58,6 +61,7 @@ pub(crate) fn check_override(
     let ir = checker.check(&o.value, Some(&def.ty));
     let had_errors = !checker.diagnostics.is_empty();
     diagnostics.append(&mut checker.diagnostics);
+    occ.0.append(&mut checker.occurrences.0);
     if had_errors {
         return None;
     }

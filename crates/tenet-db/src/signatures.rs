@@ -11,7 +11,7 @@ use tenet_syntax::ast::*;
 use tenet_syntax::codes;
 use tenet_syntax::{Diagnostic, did_you_mean};
 
-const BUILTIN_TYPES: [&str; 7] = ["bool", "int", "decimal", "string", "date", "duration", "percent"];
+pub(crate) const BUILTIN_TYPES: [&str; 7] = ["bool", "int", "decimal", "string", "date", "duration", "percent"];
 
 /// The qualified name of an item.
 pub(crate) fn item_name(db: &dyn Db, id: ItemId) -> QualName {

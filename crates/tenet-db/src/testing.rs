@@ -1,5 +1,6 @@
 //! `test` items: which document, which date, which parameter values, which outcomes.
 
+use crate::analysis::{Def, Occurrences};
 use crate::inputs::{Db, ItemKind, SourceFile, Workspace};
 use crate::ir::{CompiledTest, Expectation, OUTCOMES, TestSource};
 use crate::params::check_override;
@@ -17,7 +18,15 @@ pub(crate) fn check_test(
     file: SourceFile,
     t: &TestDecl,
     diagnostics: &mut Vec<Diagnostic>,
+    occ: &mut Occurrences,
 ) -> Option<CompiledTest> {
+    for given in &t.given {
+        occ.reference(db, workspace, file, &given.kind, &[ItemKind::Schema]);
+    }
+    for e in &t.expects {
+        occ.reference(db, workspace, file, &e.target, &[ItemKind::Deontic]);
+        occ.push(e.outcome.span, Def::Outcome(Arc::from(e.outcome.name.as_str())), false, None);
+    }
     let errors_before = diagnostics.iter().filter(|d| d.is_error()).count();
     let head = t.name.span;
     let given = match t.given.as_slice() {
@@ -43,7 +52,7 @@ pub(crate) fn check_test(
     let kind = given.and_then(|g| resolve_kind(db, workspace, file, &g.kind, diagnostics));
     let mut overrides = Vec::new();
     for o in &t.overrides {
-        if let Some(compiled) = check_override(db, workspace, file, o, diagnostics) {
+        if let Some(compiled) = check_override(db, workspace, file, o, diagnostics, occ) {
             overrides.push(compiled);
         }
     }

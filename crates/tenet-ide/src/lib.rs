@@ -4,8 +4,8 @@
 //! absolute; `tenet-lsp` converts them to the protocol's UTF-16 positions.
 //!
 //! Every query takes the salsa database, so a feature re-uses what the checker already
-//! computed and is cancelled with it when an edit arrives. The one query this crate adds,
-//! [`semantics::item_occurrences`], records what each name in an item refers to.
+//! computed and is cancelled with it when an edit arrives. What each name refers to is the
+//! checker's own record (`tenet_db::item_occurrences`); this crate resolves no names itself.
 
 mod actions;
 mod changes;

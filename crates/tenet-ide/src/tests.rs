@@ -125,14 +125,14 @@ fn completion_offers_obligations_after_waiver_and_exception_to() {
 }
 
 #[test]
-fn an_edit_re_runs_the_name_walk_of_the_edited_item_only() {
+fn an_edit_re_checks_the_edited_item_only() {
     use salsa::Setter as _;
     use std::sync::{Arc, Mutex};
     let walks: Arc<Mutex<usize>> = Arc::default();
     let count = walks.clone();
     let db = Database::with_event_callback(move |event| {
         if let salsa::EventKind::WillExecute { database_key } = event.kind
-            && format!("{database_key:?}").starts_with("item_occurrences")
+            && format!("{database_key:?}").starts_with("check_item")
         {
             *count.lock().unwrap_or_else(std::sync::PoisonError::into_inner) += 1;
         }
@@ -151,5 +151,5 @@ fn an_edit_re_runs_the_name_walk_of_the_edited_item_only() {
     file.set_text(&mut db).to(policy("FRA"));
     let after = semantics::file_occurrences(&db, ws, file).len();
     assert_eq!(before, after);
-    assert_eq!(*walks.lock().unwrap_or_else(std::sync::PoisonError::into_inner), 1, "only rule `b` is walked again");
+    assert_eq!(*walks.lock().unwrap_or_else(std::sync::PoisonError::into_inner), 1, "only rule `b` is checked again");
 }
