@@ -9,7 +9,7 @@ use crate::signatures::{enum_def, resolve_type, rule_signature, schema_def};
 use std::sync::Arc;
 use tenet_syntax::ast::{AggFn, BinOp, Binding, Expr, ExprKind, Ident, IsTest, Item, Literal, Quant, Span};
 use tenet_syntax::codes;
-use tenet_syntax::{Diagnostic, did_you_mean};
+use tenet_syntax::{Diagnostic, Unresolved};
 
 /// Items an expression can name: rules, constants and parameters.
 const VALUE_ITEMS: &[ItemKind] = &[ItemKind::Rule, ItemKind::Const, ItemKind::Param];
@@ -313,26 +313,28 @@ impl<'db> Checker<'db> {
             candidates.extend(def.variants.iter().cloned());
             variant_of = Some((enum_name.clone(), def.variants.clone()));
         }
-        let suggestion = did_you_mean(&id.name, candidates.iter().map(|c| &**c)).map(str::to_string);
-        let (code, message) = match &variant_of {
-            Some((enum_name, _)) => {
-                (codes::UNKNOWN_VARIANT, format!("`{}` is not a variant of `{}`", id.name, Ty::Enum(enum_name.clone())))
-            }
-            None => (codes::UNKNOWN_NAME, format!("unknown name `{}`", id.name)),
-        };
-        let mut d = Diagnostic::error(code, message, id.span).with_label("not found");
-        d = match (suggestion, &variant_of) {
-            (Some(s), _) => d.with_help(format!("did you mean `{s}`?")),
-            (None, Some((_, variants))) => {
+        let (code, message, otherwise) = match &variant_of {
+            Some((enum_name, variants)) => {
                 let list: Vec<&str> = variants.iter().map(|v| &**v).collect();
-                d.with_help(format!("the variants are {}", list.join(", ")))
+                (
+                    codes::UNKNOWN_VARIANT,
+                    format!("`{}` is not a variant of `{}`", id.name, Ty::Enum(enum_name.clone())),
+                    Some(format!("the variants are {}", list.join(", "))),
+                )
             }
-            (None, None) if self.root.is_none() => {
-                d.with_help("if this is a document field, say which document the rule reads with `on KIND`")
-            }
-            (None, None) => d,
+            None => (
+                codes::UNKNOWN_NAME,
+                format!("unknown name `{}`", id.name),
+                self.root
+                    .is_none()
+                    .then(|| "if this is a document field, say which document the rule reads with `on KIND`".into()),
+            ),
         };
-        self.error(d)
+        let candidates = candidates.iter().map(|c| &**c).collect();
+        self.error(
+            Unresolved { code, message, span: id.span, label: "not found", name: &id.name, candidates, otherwise }
+                .into(),
+        )
     }
 
     fn enum_named(&self, name: &QualName) -> Option<&'db crate::ir::EnumDef> {
@@ -437,12 +439,18 @@ impl<'db> Checker<'db> {
             }
             None => {
                 let rules = visible_names(self.db, self.workspace, self.file, &[ItemKind::Rule]);
-                let mut d = Diagnostic::error(codes::UNKNOWN_NAME, format!("unknown rule `{}`", name.name), name.span)
-                    .with_label("not found");
-                if let Some(s) = did_you_mean(&name.name, rules.iter().map(|r| &**r)) {
-                    d = d.with_help(format!("did you mean `{s}`?"));
-                }
-                self.error(d)
+                self.error(
+                    Unresolved {
+                        code: codes::UNKNOWN_NAME,
+                        message: format!("unknown rule `{}`", name.name),
+                        span: name.span,
+                        label: "not found",
+                        name: &name.name,
+                        candidates: rules.iter().map(|r| &**r).collect(),
+                        otherwise: None,
+                    }
+                    .into(),
+                )
             }
         }
     }
@@ -463,16 +471,18 @@ impl<'db> Checker<'db> {
                     self.occurrences.push(field.span, variant, false, Some(ty.clone()));
                     return Ir { kind: IrKind::Const(ConstValue::Variant(Arc::from(field.name.as_str()))), ty, span };
                 }
-                let mut d = Diagnostic::error(
-                    codes::UNKNOWN_VARIANT,
-                    format!("`{}` is not a variant of `{}`", field.name, id.name),
-                    field.span,
-                )
-                .with_label("no such variant");
-                if let Some(s) = did_you_mean(&field.name, def.variants.iter().map(|v| &**v)) {
-                    d = d.with_help(format!("did you mean `{s}`?"));
-                }
-                return self.error(d);
+                return self.error(
+                    Unresolved {
+                        code: codes::UNKNOWN_VARIANT,
+                        message: format!("`{}` is not a variant of `{}`", field.name, id.name),
+                        span: field.span,
+                        label: "no such variant",
+                        name: &field.name,
+                        candidates: def.variants.iter().map(|v| &**v).collect(),
+                        otherwise: None,
+                    }
+                    .into(),
+                );
             }
         }
         let base_ir = self.check(base, None);
@@ -499,20 +509,20 @@ impl<'db> Checker<'db> {
                         span,
                     },
                     None => {
-                        let mut d = Diagnostic::error(
-                            codes::UNKNOWN_FIELD,
-                            format!("`{}` has no field `{}`", short(&schema_name), field.name),
-                            field.span,
-                        )
-                        .with_label("unknown field");
-                        d = match did_you_mean(&field.name, schema.fields.iter().map(|f| &*f.name)) {
-                            Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                            None => {
-                                let names: Vec<&str> = schema.fields.iter().map(|f| &*f.name).collect();
-                                d.with_help(format!("`{}` has fields {}", short(&schema_name), names.join(", ")))
+                        let names: Vec<&str> = schema.fields.iter().map(|f| &*f.name).collect();
+                        let otherwise = format!("`{}` has fields {}", short(&schema_name), names.join(", "));
+                        self.error(
+                            Unresolved {
+                                code: codes::UNKNOWN_FIELD,
+                                message: format!("`{}` has no field `{}`", short(&schema_name), field.name),
+                                span: field.span,
+                                label: "unknown field",
+                                name: &field.name,
+                                candidates: names,
+                                otherwise: Some(otherwise),
                             }
-                        };
-                        self.error(d)
+                            .into(),
+                        )
                     }
                 }
             }

@@ -11,7 +11,7 @@ use crate::signatures::{
 use std::sync::Arc;
 use tenet_syntax::ast::*;
 use tenet_syntax::codes;
-use tenet_syntax::{Diagnostic, did_you_mean};
+use tenet_syntax::{Diagnostic, Unresolved};
 
 /// What an item compiles to.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -239,27 +239,35 @@ fn check_deontic(
                 if AREAS.contains(&a.name.as_str()) {
                     area = Some(Arc::from(a.name.as_str()));
                 } else {
-                    let mut diag = Diagnostic::error(codes::UNKNOWN_AREA, format!("unknown area `{}`", a.name), a.span)
-                        .with_label("not an area");
-                    diag = match did_you_mean(&a.name, AREAS) {
-                        Some(s) => diag.with_help(format!("did you mean `{s}`?")),
-                        None => diag.with_help(format!("the areas are {}", AREAS.join(", "))),
-                    };
-                    diagnostics.push(diag);
+                    diagnostics.push(
+                        Unresolved {
+                            code: codes::UNKNOWN_AREA,
+                            message: format!("unknown area `{}`", a.name),
+                            span: a.span,
+                            label: "not an area",
+                            name: &a.name,
+                            candidates: AREAS.to_vec(),
+                            otherwise: Some(format!("the areas are {}", AREAS.join(", "))),
+                        }
+                        .into(),
+                    );
                 }
             }
             Clause::Severity(s) => match Severity::parse(&s.name) {
                 Some(level) => severity = Some(level),
                 None => {
-                    let names = Severity::ALL.map(Severity::as_str);
-                    let mut diag =
-                        Diagnostic::error(codes::UNKNOWN_SEVERITY, format!("unknown severity `{}`", s.name), s.span)
-                            .with_label("not a severity");
-                    diag = match did_you_mean(&s.name, names) {
-                        Some(n) => diag.with_help(format!("did you mean `{n}`?")),
-                        None => diag.with_help("severities are info, low, medium, high, critical"),
-                    };
-                    diagnostics.push(diag);
+                    diagnostics.push(
+                        Unresolved {
+                            code: codes::UNKNOWN_SEVERITY,
+                            message: format!("unknown severity `{}`", s.name),
+                            span: s.span,
+                            label: "not a severity",
+                            name: &s.name,
+                            candidates: Severity::ALL.map(Severity::as_str).to_vec(),
+                            otherwise: Some("severities are info, low, medium, high, critical".into()),
+                        }
+                        .into(),
+                    );
                 }
             },
             Clause::Cite(list) => cite.extend(list.iter().map(|s| Arc::from(s.value.as_str()))),
@@ -412,16 +420,18 @@ fn check_waiver(
         None if is_broken(db, workspace, file, &target_name) => None,
         None => {
             let names = visible_names(db, workspace, file, &[ItemKind::Deontic]);
-            let mut d = Diagnostic::error(
-                codes::UNKNOWN_WAIVER_TARGET,
-                format!("no obligation named `{target_name}` to waive"),
-                w.target.span,
-            )
-            .with_label("unknown obligation");
-            if let Some(s) = did_you_mean(&target_name, names.iter().map(|n| &**n)) {
-                d = d.with_help(format!("did you mean `{s}`?"));
-            }
-            diagnostics.push(d);
+            diagnostics.push(
+                Unresolved {
+                    code: codes::UNKNOWN_WAIVER_TARGET,
+                    message: format!("no obligation named `{target_name}` to waive"),
+                    span: w.target.span,
+                    label: "unknown obligation",
+                    name: &target_name,
+                    candidates: names.iter().map(|n| &**n).collect(),
+                    otherwise: None,
+                }
+                .into(),
+            );
             None
         }
     };

@@ -11,7 +11,7 @@ use crate::signatures::deontic_kind;
 use std::sync::Arc;
 use tenet_syntax::ast::{OverrideDecl, QName};
 use tenet_syntax::codes;
-use tenet_syntax::{Diagnostic, did_you_mean};
+use tenet_syntax::{Diagnostic, Unresolved};
 
 /// Every parameter in the workspace, by qualified name (for suggestions).
 fn all_params(db: &dyn Db, workspace: Workspace) -> Vec<String> {
@@ -40,17 +40,26 @@ pub(crate) fn check_override(
         None if is_broken(db, workspace, file, &name) => return None,
         None => {
             let is_const = lookup(db, workspace, file, &name, &[ItemKind::Const]).first().is_some();
-            let mut d = Diagnostic::error(codes::UNKNOWN_PARAM, format!("no parameter named `{name}`"), o.target.span)
-                .with_label(if is_const { "a constant, not a parameter" } else { "unknown parameter" });
-            d = if is_const {
-                d.with_help("only items declared with `param` can be overridden; constants are fixed")
+            let message = format!("no parameter named `{name}`");
+            let d = if is_const {
+                Diagnostic::error(codes::UNKNOWN_PARAM, message, o.target.span)
+                    .with_label("a constant, not a parameter")
+                    .with_help("only items declared with `param` can be overridden; constants are fixed")
             } else {
                 let mut candidates = all_params(db, workspace);
                 candidates.extend(visible_names(db, workspace, file, &[ItemKind::Param]).iter().map(|n| n.to_string()));
-                match did_you_mean(&name, candidates.iter().map(String::as_str)) {
-                    Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                    None => d.with_help("name the parameter with its package, such as `std.privacy.max_breach_notice`"),
+                Unresolved {
+                    code: codes::UNKNOWN_PARAM,
+                    message,
+                    span: o.target.span,
+                    label: "unknown parameter",
+                    name: &name,
+                    candidates: candidates.iter().map(String::as_str).collect(),
+                    otherwise: Some(
+                        "name the parameter with its package, such as `std.privacy.max_breach_notice`".into(),
+                    ),
                 }
+                .into()
             };
             diagnostics.push(d);
             return None;
@@ -119,16 +128,18 @@ pub(crate) fn resolve_exception(
         None if is_broken(db, workspace, file, &name) => return None,
         None => {
             let names = visible_names(db, workspace, file, &[ItemKind::Deontic]);
-            let mut d = Diagnostic::error(
-                codes::UNKNOWN_EXCEPTION_TARGET,
-                format!("no obligation named `{name}` for this to be an exception to"),
-                target.span,
-            )
-            .with_label("unknown obligation");
-            if let Some(s) = did_you_mean(&name, names.iter().map(|n| &**n)) {
-                d = d.with_help(format!("did you mean `{s}`?"));
-            }
-            diagnostics.push(d);
+            diagnostics.push(
+                Unresolved {
+                    code: codes::UNKNOWN_EXCEPTION_TARGET,
+                    message: format!("no obligation named `{name}` for this to be an exception to"),
+                    span: target.span,
+                    label: "unknown obligation",
+                    name: &name,
+                    candidates: names.iter().map(|n| &**n).collect(),
+                    otherwise: None,
+                }
+                .into(),
+            );
             return None;
         }
     };

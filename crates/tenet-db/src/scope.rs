@@ -4,9 +4,9 @@ use crate::inputs::{Db, ItemId, ItemKind, SourceFile, Workspace, file_outline, p
 use crate::ir::QualName;
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use tenet_syntax::Diagnostic;
 use tenet_syntax::ast::{Item, Span};
 use tenet_syntax::codes;
+use tenet_syntax::{Diagnostic, Supplied, Unresolved};
 
 /// An item as the package index lists it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -212,21 +212,24 @@ pub fn file_level_diagnostics(db: &dyn Db, workspace: Workspace, file: SourceFil
                     || path.rsplit_once('.').is_some_and(|(p, n)| index.lookup(p, n).next().is_some());
                 if !known {
                     let packages: Vec<&str> = index.packages.keys().map(|k| &**k).collect();
-                    let mut d = Diagnostic::error(
-                        codes::UNKNOWN_IMPORT,
-                        format!("no package or item named `{path}`"),
-                        q.span.shifted(node.offset),
-                    )
-                    .with_label("not found in the workspace");
-                    d = match tenet_syntax::did_you_mean(&path, packages) {
-                        Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                        None if path.starts_with("std") => d
-                            .with_help("the standard library's packages are std.model, std.privacy, std.bias, std.transparency, std.workers and std.accountability")
-                            .with_supplied(tenet_syntax::Supplied::StandardLibrary),
-                        None => d
-                            .with_help("the file that declares it is not among the policies")
-                            .with_supplied(tenet_syntax::Supplied::PolicyFiles),
+                    let (otherwise, supplied) = if path.starts_with("std") {
+                        (
+                            "the standard library's packages are std.model, std.privacy, std.bias, std.transparency, std.workers and std.accountability",
+                            Supplied::StandardLibrary,
+                        )
+                    } else {
+                        ("the file that declares it is not among the policies", Supplied::PolicyFiles)
                     };
+                    let d = Unresolved {
+                        code: codes::UNKNOWN_IMPORT,
+                        message: format!("no package or item named `{path}`"),
+                        span: q.span.shifted(node.offset),
+                        label: "not found in the workspace",
+                        name: &path,
+                        candidates: packages,
+                        otherwise: Some(otherwise.into()),
+                    }
+                    .or_supplied(supplied);
                     out.push(d);
                 }
             }

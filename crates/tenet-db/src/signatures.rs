@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use tenet_syntax::ast::*;
 use tenet_syntax::codes;
-use tenet_syntax::{Diagnostic, did_you_mean};
+use tenet_syntax::{Diagnostic, Unresolved};
 
 pub(crate) const BUILTIN_TYPES: [&str; 7] = ["bool", "int", "decimal", "string", "date", "duration", "percent"];
 
@@ -72,14 +72,18 @@ pub(crate) fn resolve_type(
                 None if is_broken(db, workspace, file, &name) => Ty::Error,
                 None => {
                     let declared = visible_names(db, workspace, file, &[ItemKind::Schema, ItemKind::Enum]);
-                    let candidates = BUILTIN_TYPES.iter().copied().chain(declared.iter().map(|d| &**d));
-                    let mut d = Diagnostic::error(codes::UNKNOWN_TYPE, format!("unknown type `{name}`"), q.span)
-                        .with_label("not a type");
-                    d = match did_you_mean(&name, candidates) {
-                        Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                        None => d.with_help("built-in types are bool, int, decimal, string, date, duration, percent; or declare a `schema` or `enum`"),
-                    };
-                    diagnostics.push(d);
+                    diagnostics.push(
+                        Unresolved {
+                            code: codes::UNKNOWN_TYPE,
+                            message: format!("unknown type `{name}`"),
+                            span: q.span,
+                            label: "not a type",
+                            name: &name,
+                            candidates: BUILTIN_TYPES.iter().copied().chain(declared.iter().map(|d| &**d)).collect(),
+                            otherwise: Some("built-in types are bool, int, decimal, string, date, duration, percent; or declare a `schema` or `enum`".into()),
+                        }
+                        .into(),
+                    );
                     Ty::Error
                 }
             }
@@ -178,17 +182,18 @@ pub(crate) fn resolve_kind(
         None if is_broken(db, workspace, file, &name) => None,
         None => {
             let schemas = visible_names(db, workspace, file, &[ItemKind::Schema]);
-            let mut d = Diagnostic::error(
-                codes::UNKNOWN_KIND,
-                format!("no schema named `{name}` for the document kind"),
-                on.span,
-            )
-            .with_label("unknown document kind");
-            d = match did_you_mean(&name, schemas.iter().map(|s| &**s)) {
-                Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                None => d.with_help("declare it with `schema NAME { … }` or import the package that does"),
-            };
-            diagnostics.push(d);
+            diagnostics.push(
+                Unresolved {
+                    code: codes::UNKNOWN_KIND,
+                    message: format!("no schema named `{name}` for the document kind"),
+                    span: on.span,
+                    label: "unknown document kind",
+                    name: &name,
+                    candidates: schemas.iter().map(|s| &**s).collect(),
+                    otherwise: Some("declare it with `schema NAME { … }` or import the package that does".into()),
+                }
+                .into(),
+            );
             None
         }
     }

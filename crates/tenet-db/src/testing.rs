@@ -9,7 +9,7 @@ use crate::signatures::{deontic_kind, resolve_kind};
 use std::sync::Arc;
 use tenet_syntax::ast::{GivenSource, TestDecl};
 use tenet_syntax::codes;
-use tenet_syntax::{Diagnostic, did_you_mean};
+use tenet_syntax::{Diagnostic, Unresolved};
 
 /// Checks a test and compiles it when it has no errors.
 pub(crate) fn check_test(
@@ -67,30 +67,35 @@ pub(crate) fn check_test(
     for e in &t.expects {
         let outcome = e.outcome.name.as_str();
         if !OUTCOMES.contains(&outcome) {
-            let mut d =
-                Diagnostic::error(codes::UNKNOWN_OUTCOME, format!("unknown outcome `{outcome}`"), e.outcome.span)
-                    .with_label("not an outcome");
-            d = match did_you_mean(outcome, OUTCOMES) {
-                Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                None => d.with_help(format!("the outcomes are {}", OUTCOMES.join(", "))),
-            };
-            diagnostics.push(d);
+            diagnostics.push(
+                Unresolved {
+                    code: codes::UNKNOWN_OUTCOME,
+                    message: format!("unknown outcome `{outcome}`"),
+                    span: e.outcome.span,
+                    label: "not an outcome",
+                    name: outcome,
+                    candidates: OUTCOMES.to_vec(),
+                    otherwise: Some(format!("the outcomes are {}", OUTCOMES.join(", "))),
+                }
+                .into(),
+            );
         }
         let name = e.target.text();
         let Some(entry) = lookup(db, workspace, file, &name, &[ItemKind::Deontic]).first() else {
             if !is_broken(db, workspace, file, &name) {
                 let names = visible_names(db, workspace, file, &[ItemKind::Deontic]);
-                let mut d = Diagnostic::error(
-                    codes::UNKNOWN_EXPECT_TARGET,
-                    format!("no obligation named `{name}`"),
-                    e.target.span,
-                )
-                .with_label("unknown obligation");
-                d = match did_you_mean(&name, names.iter().map(|n| &**n)) {
-                    Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                    None => d.with_help("import the package that declares it with `use`"),
-                };
-                diagnostics.push(d);
+                diagnostics.push(
+                    Unresolved {
+                        code: codes::UNKNOWN_EXPECT_TARGET,
+                        message: format!("no obligation named `{name}`"),
+                        span: e.target.span,
+                        label: "unknown obligation",
+                        name: &name,
+                        candidates: names.iter().map(|n| &**n).collect(),
+                        otherwise: Some("import the package that declares it with `use`".into()),
+                    }
+                    .into(),
+                );
             }
             continue;
         };

@@ -252,21 +252,29 @@ impl<'p> Evaluation<'p> {
             return Ok(schemas);
         }
         let names = self.kind_names();
-        let mut d = Diagnostic::error(
-            tenet_syntax::codes::UNKNOWN_DOCUMENT_KIND,
-            format!("no schema for documents of kind `{kind}`"),
-            Default::default(),
-        )
-        .with_label(if from_option { "evaluated as the kind given for it" } else { "unknown kind" });
-        if from_option {
-            d = d.with_supplied(tenet_syntax::Supplied::DocumentKind { given: true });
-        }
-        d = match tenet_syntax::did_you_mean(kind, names.iter().map(String::as_str)) {
-            Some(s) => d.with_help(format!("did you mean `{s}`?")),
-            None if names.is_empty() => {
-                d.with_help("the policies declare no schemas").with_supplied(tenet_syntax::Supplied::PolicyFiles)
-            }
-            None => d.with_help(format!("the policies know {}", names.join(", "))),
+        let unresolved = tenet_syntax::Unresolved {
+            code: tenet_syntax::codes::UNKNOWN_DOCUMENT_KIND,
+            message: format!("no schema for documents of kind `{kind}`"),
+            span: Default::default(),
+            label: if from_option { "evaluated as the kind given for it" } else { "unknown kind" },
+            name: kind,
+            candidates: names.iter().map(String::as_str).collect(),
+            otherwise: Some(if names.is_empty() {
+                "the policies declare no schemas".to_string()
+            } else {
+                format!("the policies know {}", names.join(", "))
+            }),
+        };
+        let d = if names.is_empty() {
+            unresolved.or_supplied(tenet_syntax::Supplied::PolicyFiles)
+        } else {
+            Diagnostic::from(unresolved)
+        };
+        // With no schemas at all, the missing policies matter more than where the kind came from.
+        let d = if from_option && !names.is_empty() {
+            d.with_supplied(tenet_syntax::Supplied::DocumentKind { given: true })
+        } else {
+            d
         };
         Err(Box::new(d))
     }

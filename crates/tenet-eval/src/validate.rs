@@ -10,7 +10,7 @@ use tenet_db::ir::{FieldDef, SchemaDef, Ty};
 use tenet_input::NodeValue;
 use tenet_syntax::ast::{DurationUnit, Span};
 use tenet_syntax::codes;
-use tenet_syntax::{Diagnostic, did_you_mean};
+use tenet_syntax::{Diagnostic, Unresolved};
 
 /// Converts loaded documents into typed values.
 pub struct Validator<'a> {
@@ -94,15 +94,16 @@ impl<'a> Validator<'a> {
                 }
                 None if is_root && entry.key == "kind" => {}
                 None => {
-                    let mut d = Diagnostic::warning(
-                        codes::UNKNOWN_DOCUMENT_FIELD,
-                        format!("`{}` has no field `{}`", short(&schema.name), entry.key),
-                        span_of(&entry.key_span),
-                    )
-                    .with_label("not in the schema; ignored");
-                    if let Some(s) = did_you_mean(&entry.key, schema.fields.iter().map(|f| &*f.name)) {
-                        d = d.with_help(format!("did you mean `{s}`?"));
+                    let d: Diagnostic = Unresolved {
+                        code: codes::UNKNOWN_DOCUMENT_FIELD,
+                        message: format!("`{}` has no field `{}`", short(&schema.name), entry.key),
+                        span: span_of(&entry.key_span),
+                        label: "not in the schema; ignored",
+                        name: &entry.key,
+                        candidates: schema.fields.iter().map(|f| &*f.name).collect(),
+                        otherwise: None,
                     }
+                    .into();
                     self.diagnostics.push(d);
                 }
             }
@@ -219,20 +220,20 @@ impl<'a> Validator<'a> {
                 if let Some(variant) = variants.iter().find(|v| ***v == **s) {
                     Value::Enum(Arc::from(&**variant))
                 } else {
-                    let mut d = Diagnostic::error(
-                        codes::UNKNOWN_DOCUMENT_VARIANT,
-                        format!("`{path}` must be one of the `{}` values, found `{s}`", short(name)),
-                        span_of(&node.span),
-                    )
-                    .with_label("not a known value");
-                    d = match did_you_mean(s, variants.iter().map(|v| &**v)) {
-                        Some(v) => d.with_help(format!("did you mean `{v}`?")),
-                        None => {
-                            let list: Vec<&str> = variants.iter().map(|v| &**v).collect();
-                            d.with_help(format!("the values are {}", list.join(", ")))
+                    let list: Vec<&str> = variants.iter().map(|v| &**v).collect();
+                    let otherwise = format!("the values are {}", list.join(", "));
+                    self.diagnostics.push(
+                        Unresolved {
+                            code: codes::UNKNOWN_DOCUMENT_VARIANT,
+                            message: format!("`{path}` must be one of the `{}` values, found `{s}`", short(name)),
+                            span: span_of(&node.span),
+                            label: "not a known value",
+                            name: s,
+                            candidates: list,
+                            otherwise: Some(otherwise),
                         }
-                    };
-                    self.diagnostics.push(d);
+                        .into(),
+                    );
                     return Node::unknown();
                 }
             }

@@ -167,6 +167,54 @@ fn fix_articles(text: String) -> String {
     out
 }
 
+/// A name that resolved to nothing, with the names it could have meant: the one shape of every
+/// "unknown …" diagnostic (an error, or a warning when its code is one). It becomes a
+/// [`Diagnostic`] in one place, which suggests the
+/// closest candidate ("did you mean `x`?") or, when none is close, says `otherwise`.
+#[derive(Clone, Debug)]
+pub struct Unresolved<'a> {
+    /// The diagnostic's code.
+    pub code: Code,
+    /// What is wrong, such as "unknown type `Contrakt`".
+    pub message: String,
+    /// Where the name is written.
+    pub span: Span,
+    /// Text on the name, such as "not a type".
+    pub label: &'a str,
+    /// The name as written.
+    pub name: &'a str,
+    /// The names it could have meant.
+    pub candidates: Vec<&'a str>,
+    /// Help when no candidate is close enough to suggest.
+    pub otherwise: Option<String>,
+}
+
+impl Unresolved<'_> {
+    /// The diagnostic, saying, when no candidate is close, that the front end's `supplied`
+    /// may provide the name (the policy files that declare it, the standard library).
+    pub fn or_supplied(self, supplied: Supplied) -> Diagnostic {
+        let close = did_you_mean(self.name, self.candidates.iter().copied()).is_some();
+        let d = Diagnostic::from(self);
+        if close { d } else { d.with_supplied(supplied) }
+    }
+}
+
+impl From<Unresolved<'_>> for Diagnostic {
+    fn from(u: Unresolved<'_>) -> Diagnostic {
+        let d = if u.code.is_warning() {
+            Diagnostic::warning(u.code, u.message, u.span)
+        } else {
+            Diagnostic::error(u.code, u.message, u.span)
+        }
+        .with_label(u.label);
+        match (did_you_mean(u.name, u.candidates), u.otherwise) {
+            (Some(close), _) => d.with_help(format!("did you mean `{close}`?")),
+            (None, Some(otherwise)) => d.with_help(otherwise),
+            (None, None) => d,
+        }
+    }
+}
+
 /// The closest candidate to `name` among `candidates`, if one is close enough to be a likely typo.
 pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
