@@ -725,7 +725,8 @@ impl<'t> Lower<'t> {
                         "/" => BinOp::Div,
                         "union" => BinOp::Union,
                         "intersect" => BinOp::Intersect,
-                        _ => BinOp::Except,
+                        "except" => BinOp::Except,
+                        other => return self.internal(span_of(&op), &format!("arithmetic operator `{other}`")),
                     };
                     let rhs = self.expr(rhs);
                     let span = acc.span.to(rhs.span);
@@ -838,6 +839,17 @@ impl<'t> Lower<'t> {
         Expr { kind: ExprKind::Error, span }
     }
 
+    /// The grammar produced something the parser does not know: a bug in Tenet, stated as
+    /// one rather than read as a plausible default.
+    fn internal(&mut self, span: Span, what: &str) -> Expr {
+        self.errors.push(
+            Diagnostic::error(codes::SYNTAX, format!("internal error: the grammar produced an unexpected {what}"), span)
+                .with_label("here")
+                .with_help("this is a bug in Tenet; please report it with this file"),
+        );
+        Expr { kind: ExprKind::Error, span }
+    }
+
     fn bad_literal(&mut self, span: Span, message: String) -> Expr {
         self.errors.push(Diagnostic::error(codes::BAD_LITERAL, message, span).with_label("here"));
         Expr { kind: ExprKind::Error, span }
@@ -856,7 +868,8 @@ impl<'t> Lower<'t> {
                     Some("<=") => BinOp::Le,
                     Some(">=") => BinOp::Ge,
                     Some("<") => BinOp::Lt,
-                    _ => BinOp::Gt,
+                    Some(">") => BinOp::Gt,
+                    other => return self.internal(span, &format!("comparison operator {other:?}")),
                 };
                 let rhs = self.expr_opt(inner.next());
                 binary(op, rhs, lhs)
