@@ -75,3 +75,31 @@ pub fn enum_of(db: &dyn Db, id: ItemId) -> &EnumDef {
 pub fn resolve_type(db: &dyn Db, workspace: Workspace, file: SourceFile, ty: &TypeExpr) -> Ty {
     crate::signatures::resolve_type(db, workspace, file, ty, &mut Vec::new())
 }
+
+/// The type the checker gives a dotted path (`vendor.name`, `t.to`) read in an item whose
+/// document is a `root` schema, with `locals` (rule parameters, quantifier variables) in
+/// scope; `None` when the checker cannot type it. Completion reads types through this, so it
+/// types exactly as the checker does.
+pub fn type_of_path(
+    db: &dyn Db,
+    workspace: Workspace,
+    file: SourceFile,
+    root: Option<ItemId>,
+    locals: &[(String, Ty)],
+    path: &str,
+) -> Option<Ty> {
+    use tenet_syntax::ast::{Expr, ExprKind, Ident, Span};
+    let mut segments = path.split('.');
+    let name = |text: &str| Ident { name: text.to_string(), span: Span::default() };
+    let mut expr = Expr { kind: ExprKind::Name(name(segments.next()?)), span: Span::default() };
+    for segment in segments {
+        expr = Expr { kind: ExprKind::Field(Box::new(expr), name(segment)), span: Span::default() };
+    }
+    let mut checker = crate::check::Checker::new(db, workspace, file, None);
+    checker.root = root.map(|id| schema_of(db, id));
+    for (local, ty) in locals {
+        checker.bind(local, ty.clone(), Span::default());
+    }
+    let ty = checker.check(&expr, None).ty;
+    (ty != Ty::Error).then_some(ty)
+}

@@ -2,13 +2,13 @@
 //! which item it is in, the document kind, the variables bound before it, and the type of a
 //! dotted path.
 
-use tenet_db::ide_support::{const_def, deontic_kind, lookup_item, schema_of};
+use tenet_db::ide_support::{deontic_kind, lookup_item, resolve_type, type_of_path};
 use tenet_db::ir::Ty;
 use tenet_db::{Db, ItemId, ItemKind, SourceFile, Workspace};
 use tenet_syntax::lexer::{TokenKind, tokenize};
 use tenet_syntax::split::split_items;
 
-/// How many path steps or binder hops the resolver follows.
+/// How many path steps the checker is asked to type.
 const MAX_STEPS: usize = 32;
 
 /// The item the cursor is in, read from the text.
@@ -122,60 +122,35 @@ impl<'a> CursorContext<'a> {
         }
     }
 
-    /// The type of a dotted path as the cursor's item sees it.
+    /// The type of a dotted path as the cursor's item sees it: the checker's own typing.
     pub fn path_type(&self, db: &dyn Db, workspace: Workspace, file: SourceFile, path: &str) -> Option<Ty> {
-        let mut segments = path.split('.');
-        let first = segments.next()?;
-        let mut ty = if let Some((_, ty)) = self.locals.iter().rev().find(|(n, _)| n == first) {
-            ty.clone()
-        } else if let Some(field) = self.root.and_then(|r| schema_of(db, r).field(first).map(|(_, f)| f.ty.clone())) {
-            field
-        } else {
-            let entry = lookup_item(db, workspace, file, first, &[ItemKind::Const, ItemKind::Param])?;
-            const_def(db, entry.id).ty.clone()
-        };
-        for segment in segments.take(MAX_STEPS) {
-            ty = match ty {
-                Ty::Record(schema) => {
-                    let id = lookup_item(db, workspace, file, &schema, &[ItemKind::Schema])?.id;
-                    schema_of(db, id).field(segment)?.1.ty.clone()
-                }
-                Ty::Map(value) => *value,
-                _ => return None,
-            };
+        if path.split('.').nth(MAX_STEPS).is_some() {
+            return None;
         }
-        Some(ty)
+        type_of_path(db, workspace, file, self.root, &self.locals, path)
     }
 }
 
-/// A type written as tokens (`Transfer`, `list`, `<`, `Transfer`, `>`, `?`).
+/// A type written as tokens (`Transfer`, `list`, `<`, `Transfer`, `>`, `?`), resolved by the
+/// checker's own type resolution.
 fn written_type(db: &dyn Db, workspace: Workspace, file: SourceFile, toks: &[&str]) -> Ty {
-    let wrap = match toks.first() {
-        Some(&"list") => Some(true),
-        Some(&"set") => Some(false),
-        _ => None,
+    use tenet_syntax::ast::{Ident, QName, Span, TypeExpr, TypeKind};
+    let named = |text: &str| {
+        let parts = text.split('.').map(|p| Ident { name: p.to_string(), span: Span::default() }).collect();
+        TypeExpr {
+            kind: TypeKind::Named(QName { parts, span: Span::default() }),
+            optional: false,
+            span: Span::default(),
+        }
     };
-    let name = match wrap {
-        Some(_) => toks.get(2).copied().unwrap_or(""),
-        None => toks.first().copied().unwrap_or(""),
+    let ty = match toks {
+        [wrap @ ("list" | "set"), "<", inner, ..] => {
+            let inner = Box::new(named(inner));
+            let kind = if *wrap == "list" { TypeKind::List(inner) } else { TypeKind::Set(inner) };
+            TypeExpr { kind, optional: false, span: Span::default() }
+        }
+        [name, ..] => named(name),
+        [] => return Ty::Error,
     };
-    let inner = match name {
-        "bool" => Ty::Bool,
-        "int" => Ty::Int,
-        "decimal" => Ty::Decimal,
-        "string" => Ty::String,
-        "date" => Ty::Date,
-        "duration" => Ty::Duration,
-        "percent" => Ty::Percent,
-        _ => match lookup_item(db, workspace, file, name, &[ItemKind::Schema, ItemKind::Enum]) {
-            Some(e) if e.kind == ItemKind::Enum => Ty::Enum(tenet_db::ide_support::qualified_name(db, &e)),
-            Some(e) => Ty::Record(tenet_db::ide_support::qualified_name(db, &e)),
-            None => Ty::Error,
-        },
-    };
-    match wrap {
-        Some(true) => Ty::List(Box::new(inner)),
-        Some(false) => Ty::Set(Box::new(inner)),
-        None => inner,
-    }
+    resolve_type(db, workspace, file, &ty)
 }
