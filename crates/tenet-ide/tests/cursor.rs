@@ -8,8 +8,7 @@
 //!   file, `policy.tenet`).
 //!
 //! The markers are removed before the text is analysed. These tests state what the features
-//! answer today, so that a change in how `tenet-ide` resolves names shows up here; a test marked
-//! `#[ignore]` states the right answer where today's differs from what the checker resolves.
+//! answer, so that a change in how names are resolved shows up here.
 
 #![allow(
     clippy::panic,
@@ -655,10 +654,10 @@ fn areas_severities_and_outcomes_are_described_but_not_renamed() {
     assert_eq!(fixture.hover().as_deref(), Some("```tenet\noutcome violated\n```\nthe requirement does not hold"));
 }
 
-// Where today's answer differs from the checker's.
+// Where the editor's own name walk used to differ from the checker (it now reads the
+// checker's record, so it cannot).
 
 #[test]
-#[ignore = "the IDE takes the first of two imported `LIMIT`s; the checker reports E0206 and resolves the name to nothing"]
 fn an_ambiguous_name_has_no_single_definition() {
     let fixture = Fixture::new(
         "// file: eu.tenet
@@ -679,8 +678,6 @@ rule short = 30 <= LI$0MIT
 }
 
 #[test]
-#[ignore = "the IDE types a set literal from the expected type first, the checker from its first element: \
-            here the checker reads `processor` as a `Mechanism` (E0205) and the IDE as `Role.processor`"]
 fn a_variant_in_a_set_resolves_from_the_sets_first_element_as_the_checker_does() {
     let fixture = with_model("rule r on Contract = vendor.role in {Mechanism.bcr, proc$0essor}\n");
     assert_eq!(fixture.definition(), Vec::<String>::new());
