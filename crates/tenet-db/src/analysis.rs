@@ -5,7 +5,7 @@
 
 use crate::inputs::{Db, ItemId, ItemKind, SourceFile, Workspace};
 use crate::ir::Ty;
-use crate::scope::{lookup, package_index};
+use crate::scope::{Lookup, lookup, package_index};
 use std::sync::Arc;
 use tenet_syntax::ast::{QName, Span};
 
@@ -87,7 +87,9 @@ impl Occurrences {
         q: &QName,
         kinds: &[ItemKind],
     ) -> Option<ItemId> {
-        let id = lookup(db, workspace, file, &q.text(), kinds).first()?.id;
+        // An ambiguous name refers to nothing (the checker reports it).
+        let Lookup::Found(entry) = lookup(db, workspace, file, &q.text(), kinds) else { return None };
+        let id = entry.id;
         let last = q.last()?;
         if let (Some(first), Some(before_last)) = (q.parts.first(), q.parts.iter().rev().nth(1)) {
             let package: Vec<&str> = q.parts.iter().rev().skip(1).rev().map(|p| p.name.as_str()).collect();

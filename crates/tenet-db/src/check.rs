@@ -4,7 +4,7 @@
 use crate::analysis::{Def, Occurrence, Occurrences};
 use crate::inputs::{Db, ItemId, ItemKind, SourceFile, Workspace, item_syntax};
 use crate::ir::{ConstValue, Ir, IrKind, QualName, SchemaDef, Ty};
-use crate::scope::{Lookup, is_broken, lookup, qualified, visible_names};
+use crate::scope::{Lookup, ambiguous, is_broken, lookup, qualified, visible_names};
 use crate::signatures::{enum_def, resolve_type, rule_signature, schema_def};
 use std::sync::Arc;
 use tenet_syntax::ast::{AggFn, BinOp, Binding, Expr, ExprKind, Ident, IsTest, Item, Literal, Quant, Span};
@@ -281,17 +281,11 @@ impl<'db> Checker<'db> {
                 self.occurrences.push(span, Def::Item(entry.id), false, ty);
                 ir
             }
-            Lookup::Ambiguous(entries) => {
-                let names: Vec<String> = entries.iter().map(|e| format!("`{}`", qualified(self.db, e))).collect();
-                self.error(
-                    Diagnostic::error(
-                        codes::AMBIGUOUS_NAME,
-                        format!("`{}` could mean any of {}", id.name, names.join(", ")),
-                        span,
-                    )
-                    .with_label("ambiguous")
-                    .with_help("import only the one you mean, with `use package.item`"),
-                )
+            Lookup::Ambiguous(entries) => self.error(ambiguous(self.db, &id.name, span, &entries)),
+            // The other operand has no type (its error is reported): a bare variant cannot be
+            // resolved against it, and reporting the name too would only repeat that error.
+            Lookup::None if expected == Some(&Ty::Error) => {
+                Ir { kind: IrKind::Const(ConstValue::Bool(false)), ty: Ty::Error, span }
             }
             Lookup::None => self.unknown_name(id, expected),
         }

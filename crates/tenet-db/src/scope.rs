@@ -130,6 +130,14 @@ pub enum Lookup {
     Ambiguous(Vec<ItemEntry>),
 }
 
+/// E0206: `name` could mean any of `entries`.
+pub fn ambiguous(db: &dyn Db, name: &str, span: Span, entries: &[ItemEntry]) -> Diagnostic {
+    let names: Vec<String> = entries.iter().map(|e| format!("`{}`", qualified(db, e))).collect();
+    Diagnostic::error(codes::AMBIGUOUS_NAME, format!("`{name}` could mean any of {}", names.join(", ")), span)
+        .with_label("ambiguous")
+        .with_help("import only the one you mean, with `use package.item`")
+}
+
 impl Lookup {
     fn from_candidates(mut found: Vec<ItemEntry>) -> Lookup {
         match found.len() {

@@ -4,7 +4,7 @@
 
 use crate::inputs::{Db, ItemId, ItemKind, SourceFile, Workspace, file_outline, item_syntax};
 use crate::ir::*;
-use crate::scope::{is_broken, lookup, qualified, visible_names};
+use crate::scope::{Lookup, ambiguous, is_broken, lookup, qualified, visible_names};
 use std::collections::HashSet;
 use std::sync::Arc;
 use tenet_syntax::ast::*;
@@ -66,11 +66,15 @@ pub(crate) fn resolve_type(
                 "" => return Ty::Error,
                 _ => {}
             }
-            match lookup(db, workspace, file, &name, &[ItemKind::Schema, ItemKind::Enum]).first() {
-                Some(entry) if entry.kind == ItemKind::Enum => Ty::Enum(qualified(db, &entry)),
-                Some(entry) => Ty::Record(qualified(db, &entry)),
-                None if is_broken(db, workspace, file, &name) => Ty::Error,
-                None => {
+            match lookup(db, workspace, file, &name, &[ItemKind::Schema, ItemKind::Enum]) {
+                Lookup::Found(entry) if entry.kind == ItemKind::Enum => Ty::Enum(qualified(db, &entry)),
+                Lookup::Found(entry) => Ty::Record(qualified(db, &entry)),
+                Lookup::Ambiguous(entries) => {
+                    diagnostics.push(ambiguous(db, &name, q.span, &entries));
+                    Ty::Error
+                }
+                Lookup::None if is_broken(db, workspace, file, &name) => Ty::Error,
+                Lookup::None => {
                     let declared = visible_names(db, workspace, file, &[ItemKind::Schema, ItemKind::Enum]);
                     diagnostics.push(
                         Unresolved {
@@ -177,10 +181,14 @@ pub(crate) fn resolve_kind(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<QualName> {
     let name = on.text();
-    match lookup(db, workspace, file, &name, &[ItemKind::Schema]).first() {
-        Some(entry) => Some(qualified(db, &entry)),
-        None if is_broken(db, workspace, file, &name) => None,
-        None => {
+    match lookup(db, workspace, file, &name, &[ItemKind::Schema]) {
+        Lookup::Found(entry) => Some(qualified(db, &entry)),
+        Lookup::Ambiguous(entries) => {
+            diagnostics.push(ambiguous(db, &name, on.span, &entries));
+            None
+        }
+        Lookup::None if is_broken(db, workspace, file, &name) => None,
+        Lookup::None => {
             let schemas = visible_names(db, workspace, file, &[ItemKind::Schema]);
             diagnostics.push(
                 Unresolved {
