@@ -843,9 +843,13 @@ impl<'t> Lower<'t> {
     /// one rather than read as a plausible default.
     fn internal(&mut self, span: Span, what: &str) -> Expr {
         self.errors.push(
-            Diagnostic::error(codes::SYNTAX, format!("internal error: the grammar produced an unexpected {what}"), span)
-                .with_label("here")
-                .with_help("this is a bug in Tenet; please report it with this file"),
+            Diagnostic::error(
+                codes::SYNTAX,
+                format!("internal error: the grammar produced an unexpected {what}"),
+                span,
+            )
+            .with_label("here")
+            .with_help("this is a bug in Tenet; please report it with this file"),
         );
         Expr { kind: ExprKind::Error, span }
     }
