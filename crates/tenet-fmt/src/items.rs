@@ -83,7 +83,7 @@ fn code_end(text: &str, start: usize, limit: usize, comments: &[(usize, usize)])
     start
 }
 
-/// A written type.
+/// `ty` as the formatter writes it: no spaces, `?` last.
 fn type_text(ty: &TypeExpr) -> String {
     let mut out = match &ty.kind {
         TypeKind::Named(name) => name.text(),

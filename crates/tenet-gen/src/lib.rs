@@ -37,7 +37,6 @@ impl Kind {
 pub struct Rng(u64);
 
 impl Rng {
-    /// A generator from a seed.
     pub fn new(seed: u64) -> Rng {
         Rng(seed)
     }

@@ -7,7 +7,6 @@ use tenet_syntax::Diagnostic;
 use tenet_syntax::ast::{Clause, Item, Span};
 use tenet_syntax::split::split_items;
 
-/// What kind of action.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ActionKind {
     /// Fixes a diagnostic.
@@ -21,11 +20,10 @@ pub enum ActionKind {
 pub struct CodeAction {
     /// The title shown.
     pub title: String,
-    /// What kind.
     pub kind: ActionKind,
     /// Edits to the file the action was asked for.
     pub edits: Vec<TextEdit>,
-    /// The diagnostic it fixes.
+    /// The diagnostic it fixes; `None` for a refactor.
     pub fixes: Option<Diagnostic>,
     /// Whether editors should apply it on "fix all".
     pub preferred: bool,

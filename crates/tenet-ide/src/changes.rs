@@ -6,7 +6,6 @@ use tenet_syntax::ast::Span;
 /// A range in one file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct FileRange {
-    /// The file.
     pub file: SourceFile,
     /// Byte range in its text.
     pub span: Span,
@@ -17,7 +16,6 @@ pub struct FileRange {
 pub struct TextEdit {
     /// What to replace (empty to insert).
     pub span: Span,
-    /// The replacement.
     pub new_text: String,
 }
 

@@ -15,23 +15,16 @@ use tenet_syntax::split::ITEM_KEYWORDS;
 /// What a completion inserts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CompletionKind {
-    /// A keyword.
     Keyword,
-    /// A schema field.
     Field,
-    /// An enum variant.
     Variant,
-    /// A rule.
     Rule,
     /// A constant or parameter.
     Constant,
-    /// A schema.
     Schema,
-    /// An enum.
     Enum,
     /// An obligation, prohibition or recommendation.
     Obligation,
-    /// A package.
     Package,
     /// A variable bound by a quantifier, or a rule parameter.
     Variable,
@@ -41,12 +34,10 @@ pub enum CompletionKind {
     Value,
 }
 
-/// One completion.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Completion {
     /// What is shown and inserted.
     pub label: String,
-    /// What it is.
     pub kind: CompletionKind,
     /// A short description (a type, a document kind).
     pub detail: Option<String>,

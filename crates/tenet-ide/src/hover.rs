@@ -12,7 +12,7 @@ use tenet_syntax::ast::{Clause, Item, Span};
 pub struct HoverResult {
     /// The name hovered, absolute.
     pub span: Span,
-    /// Markdown.
+    /// A `tenet` code block of the declaration, then prose and its doc comment.
     pub markdown: String,
 }
 

@@ -6,49 +6,36 @@ use tenet_db::{Db, SourceFile, Workspace};
 use tenet_syntax::ast::{Item, ItemNode, Span};
 use tenet_syntax::split::split_items;
 
-/// What a symbol is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SymbolKind {
-    /// `package`
     Package,
     /// `use`
     Import,
-    /// `schema`
     Schema,
-    /// A schema's field.
     Field,
-    /// `enum`
     Enum,
-    /// An enum's variant.
     Variant,
-    /// `const`
     Constant,
-    /// `param`
     Parameter,
-    /// `override`
     Override,
-    /// `rule`
     Rule,
     /// `obligation`, `prohibition`, `recommendation`
     Obligation,
-    /// `waiver`
     Waiver,
-    /// `test`
     Test,
 }
 
 /// An entry of a file's outline.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Symbol {
-    /// Its name.
+    /// As the outline shows it: a waiver is `waiver TARGET`, a test its string.
     pub name: String,
-    /// What it is.
     pub kind: SymbolKind,
     /// A short description (type, document kind, area and severity).
     pub detail: Option<String>,
     /// The whole declaration.
     pub range: Span,
-    /// The name.
+    /// The declared name (the target, for a waiver or an override) inside `range`.
     pub selection: Span,
     /// Fields or variants.
     pub children: Vec<Symbol>,
@@ -59,9 +46,8 @@ pub struct Symbol {
 pub struct WorkspaceSymbol {
     /// The symbol (children left out).
     pub symbol: Symbol,
-    /// The file it is in.
     pub file: SourceFile,
-    /// The package it belongs to.
+    /// The package it belongs to; `None` outside any package.
     pub container: Option<String>,
 }
 
@@ -192,11 +178,8 @@ pub enum FoldKind {
 /// A foldable range of lines, 0-based and inclusive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Fold {
-    /// First line.
     pub start_line: u32,
-    /// Last line.
     pub end_line: u32,
-    /// What it folds.
     pub kind: FoldKind,
 }
 

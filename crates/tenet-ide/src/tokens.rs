@@ -28,11 +28,8 @@ pub enum TokenType {
     Function,
     /// An obligation, prohibition or recommendation.
     Class,
-    /// A keyword.
     Keyword,
-    /// A comment.
     Comment,
-    /// A string.
     String,
     /// A number, date, duration or percentage.
     Number,
@@ -67,7 +64,6 @@ const DOCUMENTATION: u32 = 4;
 pub struct SemanticToken {
     /// Where, absolute; never spans lines.
     pub span: Span,
-    /// What.
     pub ty: TokenType,
     /// Modifier bits (see [`TOKEN_MODIFIERS`]).
     pub modifiers: u32,

@@ -16,15 +16,13 @@ pub enum LoadError {
     #[error("{message}")]
     #[diagnostic(code(tenet::input::syntax))]
     Syntax {
-        /// What is wrong.
         message: String,
-        /// The text.
+        /// The input the span points into.
         #[source_code]
         src: Arc<crate::Source>,
-        /// Where.
+        /// The bytes of `src` the label points at.
         #[label("{label}")]
         span: SourceSpan,
-        /// The label on the span.
         label: String,
         /// How to fix it, where known.
         #[help]
@@ -68,9 +66,9 @@ pub enum LoadError {
         help("flatten the document: Tenet reads at most {limit} nested lists and maps")
     )]
     TooDeep {
-        /// The nesting limit.
+        /// The limit passed: [`crate::Limits::max_depth`].
         limit: usize,
-        /// The text.
+        /// The input the span points into.
         #[source_code]
         src: Arc<crate::Source>,
         /// The collection that passes the limit.
@@ -82,9 +80,8 @@ pub enum LoadError {
     #[error("duplicate key `{key}`")]
     #[diagnostic(code(tenet::input::duplicate_key), help("remove or rename one of the two entries"))]
     DuplicateKey {
-        /// The key.
         key: String,
-        /// The text.
+        /// The input the spans point into.
         #[source_code]
         src: Arc<crate::Source>,
         /// The second occurrence.
@@ -101,7 +98,6 @@ pub enum LoadError {
     Io {
         /// The path as given.
         file: String,
-        /// The operating system's error.
         error: std::io::Error,
     },
 
@@ -111,9 +107,8 @@ pub enum LoadError {
     Format {
         /// The path as given.
         file: String,
-        /// What is wrong.
         message: String,
-        /// How to fix it.
+        /// How to fix it, when known.
         #[help]
         help: Option<String>,
     },

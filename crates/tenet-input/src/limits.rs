@@ -7,8 +7,8 @@ pub struct Limits {
     pub max_bytes: usize,
     /// Deepest accepted nesting of lists and maps; the root collection is level 1 (default 128).
     ///
-    /// Loading never recurses, but dropping, cloning or comparing a [`Node`] does, so keep this
-    /// in the hundreds. TOML is further capped by its parser at 80 levels and YAML flow
+    /// Loading never recurses, but dropping, cloning or comparing a [`crate::Node`] does, so keep
+    /// this in the hundreds. TOML is further capped by its parser at 80 levels and YAML flow
     /// collections (`[`, `{`) at 255.
     pub max_depth: usize,
 }

@@ -12,16 +12,13 @@ pub struct Node {
     /// Where the value is written: for collections, from the opening to the closing delimiter
     /// (or the last entry of a YAML block collection).
     pub span: Span,
-    /// The value itself.
     pub value: NodeValue,
 }
 
-/// The value of a [`Node`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum NodeValue {
     /// `null` in JSON, `null`/`~`/empty in YAML (TOML has no null).
     Null,
-    /// A boolean.
     Bool(bool),
     /// A number's literal text exactly as written (`0.48`, `24`, `-3`, `1e3`, `0x1F`, `1_000`);
     /// parse exact decimals from it, never via `f64`.
@@ -43,18 +40,16 @@ pub struct Entry {
     pub key: String,
     /// Where the key is written.
     pub key_span: Span,
-    /// The value.
     pub value: Node,
 }
 
-/// One loaded document.
+/// One document of a source: a YAML stream holds several, JSON and TOML one each.
 #[derive(Debug, Clone)]
 pub struct Document {
     /// The source it was loaded from; every span in the tree points into its text.
     pub source: Arc<Source>,
     /// The position in a multi-document YAML stream; 0 otherwise.
     pub index: usize,
-    /// The root value.
     pub root: Node,
 }
 

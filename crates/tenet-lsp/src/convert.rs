@@ -11,7 +11,7 @@ use tower_lsp_server::gen_lsp_types as lsp;
 
 /// A text and its line index, for converting between spans and protocol ranges.
 pub struct Doc<'a> {
-    /// The text.
+    /// A whole file's text; spans and offsets count its bytes.
     pub text: &'a str,
     /// Its lines; built from `text`.
     pub index: &'a LineIndex,
@@ -41,7 +41,7 @@ impl Doc<'_> {
         Span::new(start, self.offset(range.end).max(start))
     }
 
-    /// A text edit.
+    /// The protocol form of `edit`, a change to this text.
     pub fn edit(&self, edit: &tenet_ide::TextEdit) -> lsp::TextEdit {
         lsp::TextEdit { range: self.range(edit.span), new_text: edit.new_text.clone() }
     }
@@ -297,7 +297,7 @@ pub fn semantic_tokens(doc: &Doc<'_>, tokens: &[tenet_ide::SemanticToken]) -> ls
 /// What a code lens carries for the client: the obligation it is about.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LensData {
-    /// The obligation's name.
+    /// Its qualified name, such as `acme.privacy.breach_notice`.
     pub obligation: String,
 }
 
@@ -317,7 +317,6 @@ pub fn hover(doc: &Doc<'_>, h: &tenet_ide::HoverResult) -> lsp::Hover {
     lsp::Hover { contents: lsp::Contents::MarkupContent(markdown(&h.markdown)), range: Some(doc.range(h.span)) }
 }
 
-/// Markdown content.
 fn markdown(value: &str) -> lsp::MarkupContent {
     lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value: value.to_string() }
 }

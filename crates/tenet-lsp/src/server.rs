@@ -24,7 +24,7 @@ use tower_lsp_server::{Client, LanguageServer};
 /// How often a request cancelled by an edit is retried before giving up.
 const RETRIES: usize = 3;
 
-/// The server.
+/// The language server: the client it reports to and the workspace state it answers from.
 pub struct Backend {
     client: Client,
     state: Arc<Mutex<State>>,

@@ -19,11 +19,11 @@ pub const SUMS_FILE: &str = "tenet.sums";
 /// Limits on what an archive may hold; anything above is refused before it is written out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
-    /// The compressed archive's size.
+    /// Largest compressed archive, in bytes.
     pub max_archive_bytes: u64,
-    /// The total size of the files once decompressed.
+    /// Largest total size of the files once decompressed, in bytes.
     pub max_unpacked_bytes: u64,
-    /// The number of entries.
+    /// Most entries an archive may hold.
     pub max_entries: usize,
 }
 
@@ -40,7 +40,6 @@ pub struct Archive {
     pub bytes: Vec<u8>,
     /// `sha256:<hex>` of the bytes.
     pub digest: String,
-    /// The package's manifest.
     pub manifest: Manifest,
     /// The paths inside, sorted (`tenet.sums` included).
     pub files: Vec<String>,

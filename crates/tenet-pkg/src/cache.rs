@@ -7,14 +7,13 @@ use std::path::{Path, PathBuf};
 /// The environment variable that names the cache directory.
 pub const CACHE_ENV: &str = "TENET_CACHE";
 
-/// The cache directory.
+/// Where fetched packages are kept: one directory per archive digest, under a root.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Cache {
     root: PathBuf,
 }
 
 impl Cache {
-    /// The cache at `root`.
     pub fn at(root: impl Into<PathBuf>) -> Cache {
         Cache { root: root.into() }
     }
@@ -34,7 +33,6 @@ impl Cache {
         }
     }
 
-    /// The cache's root directory.
     pub fn root(&self) -> &Path {
         &self.root
     }

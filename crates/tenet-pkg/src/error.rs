@@ -105,12 +105,10 @@ impl PkgError {
         self.0.code
     }
 
-    /// The message.
     pub fn message(&self) -> &str {
         &self.0.message
     }
 
-    /// The help text, if any.
     pub fn help_text(&self) -> Option<&str> {
         self.0.help.as_deref()
     }

@@ -18,7 +18,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Options of a fetch.
 #[derive(Clone, Debug, Default)]
 pub struct FetchOptions {
     /// Refuse to change `tenet.lock` (and require one when there are dependencies).

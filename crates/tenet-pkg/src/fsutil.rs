@@ -42,7 +42,6 @@ impl TempDir {
         Ok(TempDir { path })
     }
 
-    /// The directory.
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -22,14 +22,12 @@ pub struct Lockfile {
     pub packages: Vec<LockedPackage>,
 }
 
-/// One locked package.
+/// One `[[package]]` entry of `tenet.lock`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LockedPackage {
-    /// The package name.
     pub name: String,
     /// The exact version.
     pub version: Version,
-    /// Where it comes from.
     pub source: LockedSource,
     /// `sha256:<hex>` of the package archive (`None` for path dependencies, which are read live).
     pub digest: Option<String>,
@@ -46,7 +44,6 @@ pub enum LockedSource {
     Registry(RegistryRef),
     /// A git repository at a tag or commit, and the commit it resolved to.
     Git {
-        /// The URL.
         url: String,
         /// The tag or commit asked for.
         pin: GitPin,
@@ -105,7 +102,7 @@ impl Lockfile {
         }
     }
 
-    /// Parses lock file text.
+    /// Parses lock file text; `path` names the file in errors.
     pub fn parse(path: &Path, text: &str) -> Result<Lockfile, PkgError> {
         let source = Arc::new(NamedSource::new(path.display().to_string(), text.to_string()));
         let help = "delete the lock file and run `tenet fetch` to write a new one";

@@ -11,16 +11,13 @@ use std::path::{Path, PathBuf};
 /// A policy source file and its text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SourceText {
-    /// The file's path.
     pub path: PathBuf,
-    /// Its text.
     pub text: String,
 }
 
 /// A dependency's policy sources.
 #[derive(Clone, Debug)]
 pub struct DependencySources {
-    /// The package name.
     pub name: String,
     /// The locked version.
     pub version: Version,
@@ -30,12 +27,10 @@ pub struct DependencySources {
     pub sources: Vec<SourceText>,
 }
 
-/// A loaded project.
 #[derive(Clone, Debug)]
 pub struct Project {
-    /// The project's manifest.
     pub manifest: Manifest,
-    /// The project directory.
+    /// The directory holding `tenet.toml`.
     pub dir: PathBuf,
     /// The project's own `.tenet` files, `tests/` excluded, sorted by path.
     pub sources: Vec<SourceText>,

@@ -35,13 +35,11 @@ const MAX_SMALL_BODY: u64 = 1 << 20;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Descriptor {
-    /// The media type.
     pub media_type: String,
     /// `sha256:<hex>`.
     pub digest: String,
     /// Size in bytes.
     pub size: u64,
-    /// Annotations.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub annotations: BTreeMap<String, String>,
 }
@@ -68,7 +66,7 @@ pub struct OciManifest {
 }
 
 impl OciManifest {
-    /// The archive layer.
+    /// The layer of type [`ARCHIVE_MEDIA_TYPE`], if the manifest has one.
     pub fn archive(&self) -> Option<&Descriptor> {
         self.layers.iter().find(|l| l.media_type == ARCHIVE_MEDIA_TYPE)
     }

@@ -17,9 +17,7 @@ const MAX_STEPS: usize = 100_000;
 /// A package version chosen for the graph, with what the lock file records about it.
 #[derive(Clone, Debug)]
 pub struct Candidate {
-    /// Its manifest.
     pub manifest: Manifest,
-    /// Where it comes from.
     pub source: LockedSource,
     /// `sha256:<hex>` of its archive (not for path packages).
     pub digest: Option<String>,

@@ -16,7 +16,7 @@ use std::path::Path;
 const CONTEXT: &[u8] = b"tenet-package-signature-v1\n";
 const SECRET_PREFIX: &str = "ed25519-secret:";
 
-/// A secret signing key.
+/// An ed25519 secret key.
 pub struct SecretKey(SigningKey);
 
 impl SecretKey {
@@ -92,7 +92,6 @@ impl Signature {
         })
     }
 
-    /// The JSON text.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
     }

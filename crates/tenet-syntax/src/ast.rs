@@ -39,9 +39,9 @@ impl Span {
 /// A name with where it was written.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Ident {
-    /// The name.
+    /// As written in the source.
     pub name: String,
-    /// Where it stands.
+    /// Where the name is written, relative to the enclosing item.
     pub span: Span,
 }
 
@@ -50,7 +50,7 @@ pub struct Ident {
 pub struct QName {
     /// The segments, in order.
     pub parts: Vec<Ident>,
-    /// The whole name.
+    /// All segments and the dots between them.
     pub span: Span,
 }
 
@@ -154,7 +154,6 @@ impl Item {
 pub struct SchemaDecl {
     /// `///` lines above the item.
     pub docs: String,
-    /// The schema's name.
     pub name: Ident,
     /// Its fields in order.
     pub fields: Vec<FieldDecl>,
@@ -165,9 +164,7 @@ pub struct SchemaDecl {
 pub struct FieldDecl {
     /// `///` lines above the field.
     pub docs: String,
-    /// The field's name.
     pub name: Ident,
-    /// Its declared type.
     pub ty: TypeExpr,
 }
 
@@ -178,7 +175,7 @@ pub struct TypeExpr {
     pub kind: TypeKind,
     /// Whether it ends in `?`.
     pub optional: bool,
-    /// The whole type.
+    /// The whole type, `?` included.
     pub span: Span,
 }
 
@@ -200,7 +197,6 @@ pub enum TypeKind {
 /// The unit a document's bare number is read in, for `duration(unit)` fields.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum DurationUnit {
-    /// Hours.
     Hours,
     /// Calendar days.
     Days,
@@ -211,7 +207,6 @@ pub enum DurationUnit {
 pub struct EnumDecl {
     /// `///` lines above the item.
     pub docs: String,
-    /// The enum's name.
     pub name: Ident,
     /// Its variants in order, each with its doc comment.
     pub variants: Vec<(Ident, String)>,
@@ -222,9 +217,7 @@ pub struct EnumDecl {
 pub struct ConstDecl {
     /// `///` lines above the item.
     pub docs: String,
-    /// The constant's name.
     pub name: Ident,
-    /// Its declared type.
     pub ty: TypeExpr,
     /// Its value (literals only).
     pub value: Expr,
@@ -252,7 +245,6 @@ pub struct TestDecl {
     pub overrides: Vec<OverrideDecl>,
     /// The documents under test, in order (a test normally has one).
     pub given: Vec<Given>,
-    /// The outcomes the test expects.
     pub expects: Vec<Expect>,
     /// The whole body, braces included.
     pub body_span: Span,
@@ -263,7 +255,6 @@ pub struct TestDecl {
 pub struct Given {
     /// The document kind (a schema).
     pub kind: QName,
-    /// Where the document comes from.
     pub source: GivenSource,
     /// The whole statement.
     pub span: Span,
@@ -278,7 +269,7 @@ pub enum GivenSource {
     Inline {
         /// The raw text, braces included.
         text: String,
-        /// Where it stands.
+        /// Where the mapping is written, braces included.
         span: Span,
     },
 }
@@ -299,7 +290,6 @@ pub struct Expect {
 pub struct RuleDecl {
     /// `///` lines above the item.
     pub docs: String,
-    /// The rule's name.
     pub name: Ident,
     /// Typed parameters (empty without parentheses).
     pub params: Vec<Param>,
@@ -312,9 +302,7 @@ pub struct RuleDecl {
 /// `name: type` in a rule's parameter list.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Param {
-    /// The parameter's name.
     pub name: Ident,
-    /// Its type.
     pub ty: TypeExpr,
 }
 
@@ -352,13 +340,9 @@ impl Modality {
 /// `must`, `must not`, `should`, `should not`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RequirementKw {
-    /// `must`
     Must,
-    /// `must not`
     MustNot,
-    /// `should`
     Should,
-    /// `should not`
     ShouldNot,
 }
 
@@ -384,11 +368,9 @@ impl RequirementKw {
 pub struct DeonticDecl {
     /// `///` lines above the item.
     pub docs: String,
-    /// Which form.
     pub modality: Modality,
     /// Where the form's keyword is.
     pub keyword_span: Span,
-    /// The item's name.
     pub name: Ident,
     /// The document kind it applies to.
     pub on: QName,
@@ -410,14 +392,7 @@ pub enum Clause {
     /// `when condition`
     When(Expr),
     /// `must condition` (or `must not`, `should`, `should not`)
-    Require {
-        /// Which keyword.
-        kw: RequirementKw,
-        /// Where the keyword is.
-        kw_span: Span,
-        /// The condition.
-        condition: Expr,
-    },
+    Require { kw: RequirementKw, kw_span: Span, condition: Expr },
     /// `because "message with {path}"`
     Because(Message),
     /// `exception to name`: where this item applies, the named one is displaced
@@ -457,10 +432,9 @@ pub struct Message {
     pub span: Span,
 }
 
-/// A piece of a message.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MessagePart {
-    /// Text as written.
+    /// Literal text, escapes resolved.
     Text(String),
     /// `{a.b.c}`: a document value.
     Hole(Expr),
@@ -471,7 +445,7 @@ pub enum MessagePart {
 pub struct WaiverDecl {
     /// The obligation it waives.
     pub target: QName,
-    /// Which documents it covers.
+    /// Which documents it covers; `None` when the `where` is missing (E0603).
     pub selector: Option<Expr>,
     /// `reason: "…"`
     pub reason: Option<StringLit>,
@@ -488,7 +462,6 @@ pub struct WaiverDecl {
 /// A calendar date as written, checked to be a real date by the parser.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DateLit {
-    /// Year.
     pub year: i16,
     /// Month, 1–12.
     pub month: i8,
@@ -502,16 +475,14 @@ impl fmt::Display for DateLit {
     }
 }
 
-/// An expression with its span.
+/// An expression with its span (the derived equality compares spans too).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Expr {
-    /// What it is.
     pub kind: ExprKind,
-    /// Where it is.
+    /// Relative to the enclosing item; may run past the last token over whitespace and comments.
     pub span: Span,
 }
 
-/// Units of duration literals.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum DurationLitUnit {
     /// `h`
@@ -522,16 +493,13 @@ pub enum DurationLitUnit {
     BusinessDays,
 }
 
-/// Literal values.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Literal {
-    /// `true`, `false`
     Bool(bool),
-    /// `42`
     Int(i64),
     /// `0.8`, kept as written so no precision is lost
     Decimal(String),
-    /// `"text"`
+    /// `"text"`, escapes resolved
     String(String),
     /// `2026-03-31`
     Date(DateLit),
@@ -541,12 +509,9 @@ pub enum Literal {
     Percent(String),
 }
 
-/// Binary operators.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum BinOp {
-    /// `or`
     Or,
-    /// `and`
     And,
     /// `==`
     Eq,
@@ -560,11 +525,8 @@ pub enum BinOp {
     Gt,
     /// `>=`
     Ge,
-    /// `in`
     In,
-    /// `not in`
     NotIn,
-    /// `contains`
     Contains,
     /// `contains any of`
     ContainsAny,
@@ -578,11 +540,8 @@ pub enum BinOp {
     Mul,
     /// `/`
     Div,
-    /// `union`
     Union,
-    /// `intersect`
     Intersect,
-    /// `except`
     Except,
 }
 
@@ -621,33 +580,23 @@ pub enum IsTest {
     Present,
     /// `is absent`; never unknown
     Absent,
-    /// `is empty`
     Empty,
-    /// `is not empty`
     NotEmpty,
 }
 
 /// `all` or `any`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Quant {
-    /// Every element.
     All,
-    /// Some element.
     Any,
 }
 
-/// Aggregate functions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum AggFn {
-    /// `count`
     Count,
-    /// `sum`
     Sum,
-    /// `min`
     Min,
-    /// `max`
     Max,
-    /// `avg`
     Avg,
 }
 
@@ -669,18 +618,14 @@ impl AggFn {
 pub struct Binding {
     /// The element variable.
     pub var: Ident,
-    /// The collection.
     pub collection: Box<Expr>,
-    /// Optional filter.
+    /// The `where` condition, if written.
     pub filter: Option<Box<Expr>>,
 }
 
-/// The shapes of expressions.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ExprKind {
-    /// A literal.
     Literal(Literal),
-    /// `today`
     Today,
     /// A bare name: a field of the document, a variable, a rule, a constant or an enum variant.
     Name(Ident),
@@ -692,11 +637,9 @@ pub enum ExprKind {
     List(Vec<Expr>),
     /// `{a, b}`
     Set(Vec<Expr>),
-    /// `not x`
     Not(Box<Expr>),
     /// `-x`
     Neg(Box<Expr>),
-    /// `a op b`
     Binary(BinOp, Box<Expr>, Box<Expr>),
     /// `x is present` etc.
     Is(IsTest, Box<Expr>),
@@ -704,7 +647,7 @@ pub enum ExprKind {
     Within {
         /// The date tested.
         subject: Box<Expr>,
-        /// The window.
+        /// The duration `d`.
         window: Box<Expr>,
         /// The end of the window.
         anchor: Box<Expr>,
@@ -713,7 +656,6 @@ pub enum ExprKind {
     Quantified(Quant, Binding, Box<Expr>),
     /// `count(x in xs where f)`, `sum(x in xs: value)`, `max(xs)`
     Aggregate {
-        /// Which function.
         func: AggFn,
         /// `x in xs where f`, or absent for the plain form.
         binding: Option<Binding>,

@@ -17,7 +17,6 @@ pub enum Section {
     Types,
     /// Obligations, prohibitions and recommendations.
     Obligations,
-    /// Waivers.
     Waivers,
     /// Parameters, exceptions and tests.
     ParamsAndTests,
@@ -40,7 +39,6 @@ impl Section {
     }
 }
 
-/// A diagnostic code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Code {
     /// `E0202`: `E` for errors, `W` for warnings, and a stable number.

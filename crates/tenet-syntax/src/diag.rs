@@ -34,9 +34,8 @@ pub enum Supplied {
 /// A secondary location with a note.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Note {
-    /// Where.
+    /// Where the note's label goes; [`Diagnostic::shifted`] moves it with the primary span.
     pub span: Span,
-    /// What to say there.
     pub message: String,
 }
 
@@ -46,7 +45,6 @@ pub struct Note {
 pub struct Diagnostic {
     /// Its stable code, such as `tenet::E0202`.
     pub code: Code,
-    /// Error or warning.
     pub level: Level,
     /// Lowercase, no trailing period, user text in backticks.
     pub message: String,
@@ -173,7 +171,6 @@ fn fix_articles(text: String) -> String {
 /// closest candidate ("did you mean `x`?") or, when none is close, says `otherwise`.
 #[derive(Clone, Debug)]
 pub struct Unresolved<'a> {
-    /// The diagnostic's code.
     pub code: Code,
     /// What is wrong, such as "unknown type `Contrakt`".
     pub message: String,

@@ -69,7 +69,6 @@ pub fn is_reserved(word: &str) -> bool {
     ITEM_KEYWORDS.contains(&word) || EXPRESSION_KEYWORDS.contains(&word)
 }
 
-/// What a token is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum TokenKind {
     /// A name: an ASCII letter or `_`, then ASCII letters, digits and `_`; not reserved.
@@ -189,7 +188,6 @@ impl TokenKind {
 /// A token: its kind and the bytes `start..end` of the text it was lexed from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Token {
-    /// What it is.
     pub kind: TokenKind,
     /// First byte; always a character boundary.
     pub start: usize,

@@ -57,7 +57,6 @@ pub struct PackageInfo {
 pub struct Dependency {
     /// The package name (the key).
     pub name: String,
-    /// Where it comes from.
     pub source: DepSource,
     /// `version`: required for registry dependencies, optional (and checked) for the others.
     pub version: Option<VersionReq>,
@@ -201,7 +200,6 @@ pub struct SampleGlob {
 pub struct Trust {
     /// Refuse packages that no trusted key signed.
     pub require_signatures: bool,
-    /// Trusted public keys.
     pub keys: Vec<TrustedKey>,
 }
 
