@@ -2,7 +2,13 @@
 //! snapshotted (`snapshots/corpus__NAME.snap`). Each case must also be a fixed point: the
 //! formatted text formats to itself. A file with syntax errors snapshots its diagnostics.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test fails loudly on unexpected input"
+)]
 
 use std::path::Path;
 

@@ -5,7 +5,13 @@
 //! - formatting keeps the syntax tree: parsing the result gives the same items (spans aside);
 //! - formatting keeps every comment.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test fails loudly on unexpected input"
+)]
 
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};

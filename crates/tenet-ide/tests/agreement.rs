@@ -4,7 +4,13 @@
 //! declaration of exactly what the checker resolved, that declaration carries the same name,
 //! and hover describes it.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test fails loudly on unexpected input"
+)]
 
 use std::path::{Path, PathBuf};
 use tenet_db::{Database, Def, SourceFile, Workspace, item_occurrences};

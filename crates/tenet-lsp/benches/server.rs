@@ -8,8 +8,13 @@
 //! Run with `cargo bench -p tenet-lsp --bench server`; figures are recorded in
 //! `docs/performance.md`.
 
-// A benchmark is not library code: a broken setup should stop it loudly.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a benchmark is not library code: a broken setup should stop it loudly"
+)]
 
 use criterion::{Criterion, criterion_group};
 use salsa::Setter;

@@ -4,8 +4,13 @@
 //! Run with `cargo bench -p tenet-pkg --bench packages`; figures are recorded in
 //! `docs/performance.md`.
 
-// A benchmark is not library code: a broken setup should stop it loudly.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a benchmark is not library code: a broken setup should stop it loudly"
+)]
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use semver::Version;

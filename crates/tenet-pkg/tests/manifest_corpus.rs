@@ -1,6 +1,13 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 //! One manifest per file under `tests/manifest/`, its problems snapshotted: code, line:column,
 //! message and help. Adding a case is adding a file.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test fails loudly on unexpected input"
+)]
 
 use std::path::Path;
 use tenet_pkg::Manifest;

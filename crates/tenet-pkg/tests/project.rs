@@ -1,7 +1,7 @@
 //! A project with a path dependency, loaded before and after `fetch`: an integration test,
 //! since it crosses `project` and `fetch` (which loads the project to check it first).
 
-#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "a test fails loudly on unexpected input")]
 
 use tenet_pkg::project::load_with_cache;
 use tenet_pkg::{Cache, FetchOptions, codes};
