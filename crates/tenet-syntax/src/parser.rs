@@ -504,14 +504,25 @@ impl<'t> Lower<'t> {
                 let which = parts.next().map(|p| p.as_str().to_string()).unwrap_or_default();
                 let arg = Box::new(self.type_opt(parts.next()));
                 match which.as_str() {
+                    "list" => TypeKind::List(arg),
                     "set" => TypeKind::Set(arg),
                     "map" => TypeKind::Map(arg),
-                    _ => TypeKind::List(arg),
+                    other => {
+                        self.internal(span, &format!("collection type `{other}`"));
+                        TypeKind::Named(QName { parts: Vec::new(), span })
+                    }
                 }
             }
             Some(b) if b.as_rule() == Rule::duration_type => {
                 let unit = b.into_inner().next().map(|u| u.as_str().to_string()).unwrap_or_default();
-                TypeKind::Duration(if unit == "days" { DurationUnit::Days } else { DurationUnit::Hours })
+                match unit.as_str() {
+                    "days" => TypeKind::Duration(DurationUnit::Days),
+                    "hours" => TypeKind::Duration(DurationUnit::Hours),
+                    other => {
+                        self.internal(span, &format!("duration unit `{other}`"));
+                        TypeKind::Named(QName { parts: Vec::new(), span })
+                    }
+                }
             }
             Some(b) => TypeKind::Named(self.qname_opt(b.into_inner().next())),
             None => TypeKind::Named(QName { parts: Vec::new(), span }),
