@@ -2,6 +2,7 @@
 //! checker inlines, so the two belong together).
 
 use crate::analysis::{Def, Occurrence, Occurrences};
+use crate::errors::{Mismatch, TypeError};
 use crate::inputs::{Db, ItemId, ItemKind, SourceFile, Workspace, item_syntax};
 use crate::ir::{ConstValue, Ir, IrKind, QualName, SchemaDef, Ty};
 use crate::scope::{Lookup, ambiguous, is_broken, lookup, qualified, visible_names};
@@ -92,12 +93,7 @@ impl<'db> Checker<'db> {
     pub fn condition(&mut self, expr: &Expr) -> Ir {
         let ir = self.check(expr, Some(&Ty::Bool));
         if !Ty::Bool.compatible(&ir.ty) {
-            let ty = ir.ty.clone();
-            return self.error(
-                Diagnostic::error(codes::TYPE_MISMATCH, format!("expected a condition, found a `{ty}`"), expr.span)
-                    .with_label(format!("this is a `{ty}`"))
-                    .with_help("compare it with something, for example `… > 0` or `… is present`"),
-            );
+            return self.error(TypeError::NotACondition { found: ir.ty.clone(), span: expr.span }.into());
         }
         ir
     }
@@ -106,10 +102,7 @@ impl<'db> Checker<'db> {
     pub fn check(&mut self, expr: &Expr, expected: Option<&Ty>) -> Ir {
         self.depth += 1;
         let ir = if self.depth > MAX_DEPTH {
-            self.error(
-                Diagnostic::error(tenet_syntax::codes::TOO_DEEP, "expression nests too deeply", expr.span)
-                    .with_help("split it into named rules"),
-            )
+            self.error(TypeError::TooDeep { span: expr.span }.into())
         } else {
             self.check_inner(expr, expected)
         };
@@ -141,15 +134,12 @@ impl<'db> Checker<'db> {
                     let checked = self.check(item, want.as_ref());
                     match &elem {
                         Some(t) if !t.compatible(&checked.ty) => {
-                            self.diagnostics.push(
-                                Diagnostic::error(
-                                    codes::TYPE_MISMATCH,
-                                    format!("a collection of `{t}` cannot hold a `{}`", checked.ty),
-                                    item.span,
-                                )
-                                .with_label(format!("this is a `{}`", checked.ty))
-                                .with_help("every element of a list or set has the same type"),
-                            );
+                            let problem = TypeError::MixedCollection {
+                                element: t.clone(),
+                                found: checked.ty.clone(),
+                                span: item.span,
+                            };
+                            self.diagnostics.push(problem.into());
                         }
                         None if checked.ty != Ty::Error => elem = Some(checked.ty.clone()),
                         _ => {}
@@ -169,11 +159,7 @@ impl<'db> Checker<'db> {
             ExprKind::Neg(inner) => {
                 let operand = self.check(inner, None);
                 if !(operand.ty.is_numeric() || matches!(operand.ty, Ty::Duration | Ty::Percent)) {
-                    let ty = operand.ty.clone();
-                    return self.error(
-                        Diagnostic::error(codes::TYPE_MISMATCH, format!("cannot negate a `{ty}`"), inner.span)
-                            .with_label(format!("this is a `{ty}`")),
-                    );
+                    return self.error(TypeError::CannotNegate { found: operand.ty.clone(), span: inner.span }.into());
                 }
                 let ty = operand.ty.clone();
                 ir(IrKind::Neg(Box::new(operand)), ty)
@@ -187,12 +173,7 @@ impl<'db> Checker<'db> {
                         Ty::List(_) | Ty::Set(_) | Ty::Map(_) | Ty::String | Ty::EmptyCollection | Ty::Error
                     )
                 {
-                    let ty = operand.ty.clone();
-                    return self.error(
-                        Diagnostic::error(codes::TYPE_MISMATCH, format!("a `{ty}` is never empty"), inner.span)
-                            .with_label(format!("this is a `{ty}`"))
-                            .with_help("`is empty` applies to lists, sets, maps and strings; use `is absent` to test for a missing value"),
-                    );
+                    return self.error(TypeError::NeverEmpty { found: operand.ty.clone(), span: inner.span }.into());
                 }
                 ir(IrKind::Is(*test, Box::new(operand)), Ty::Bool)
             }
@@ -216,17 +197,9 @@ impl<'db> Checker<'db> {
     fn expect(&mut self, expr: &Expr, want: &Ty, what: &str) -> Ir {
         let checked = self.check(expr, Some(want));
         if !want.compatible(&checked.ty) {
-            let found = checked.ty.clone();
-            let mut d = Diagnostic::error(
-                codes::TYPE_MISMATCH,
-                format!("{what} must be a `{want}`, found a `{found}`"),
-                expr.span,
-            )
-            .with_label(format!("this is a `{found}`"));
-            if *want == Ty::Duration && found.is_numeric() {
-                d = d.with_help("write a duration with its unit, such as `365d`, `48h` or `10bd`");
-            }
-            return self.error(d);
+            let problem =
+                TypeError::Expected { what: what.to_string(), want: want.clone(), found: checked.ty, span: expr.span };
+            return self.error(problem.into());
         }
         checked
     }
@@ -344,11 +317,8 @@ impl<'db> Checker<'db> {
             ItemKind::Const | ItemKind::Param => {
                 let def = const_def(self.db, entry.id);
                 if call.is_some() {
-                    let what = if entry.kind == ItemKind::Param { "a parameter" } else { "a constant" };
-                    return self.error(
-                        Diagnostic::error(codes::WRONG_ARITY, format!("`{}` is {what}, not a rule", entry.name), span)
-                            .with_label("called here"),
-                    );
+                    let parameter = entry.kind == ItemKind::Param;
+                    return self.error(TypeError::NotARule { name: entry.name.to_string(), parameter, span }.into());
                 }
                 match &def.value {
                     // A parameter's value is looked up at evaluation time, so an override in
@@ -364,53 +334,24 @@ impl<'db> Checker<'db> {
                 let sig = rule_signature(self.db, entry.id);
                 let rule = qualified(self.db, entry);
                 if sig.params.len() != args.len() {
-                    let expected = sig.params.len();
-                    let plural = if expected == 1 { "" } else { "s" };
-                    let params: Vec<String> = sig.params.iter().map(|(n, t)| format!("{n}: {t}")).collect();
-                    return self.error(
-                        Diagnostic::error(
-                            codes::WRONG_ARITY,
-                            format!("rule `{}` takes {expected} argument{plural}, given {}", entry.name, args.len()),
-                            span,
-                        )
-                        .with_label("wrong number of arguments")
-                        .with_help(format!(
-                            "call it as `{}({})`",
-                            entry.name,
-                            params.join(", ")
-                        )),
-                    );
+                    let params = sig.params.iter().map(|(n, t)| format!("{n}: {t}")).collect();
+                    let problem = TypeError::Arity { rule: entry.name.to_string(), params, given: args.len(), span };
+                    return self.error(problem.into());
                 }
                 if let (Some(kind), Some(root)) = (&sig.on, &self.root) {
                     if *kind != root.name {
-                        return self.error(
-                            Diagnostic::error(
-                                codes::TYPE_MISMATCH,
-                                format!(
-                                    "rule `{}` reads a `{}` document, not a `{}`",
-                                    entry.name,
-                                    short(kind),
-                                    short(&root.name)
-                                ),
-                                span,
-                            )
-                            .with_label("called on the wrong kind of document"),
-                        );
-                    }
-                } else if sig.on.is_some() && self.root.is_none() {
-                    return self.error(
-                        Diagnostic::error(
-                            codes::RULE_WITHOUT_KIND,
-                            format!(
-                                "rule `{}` reads a `{}` document, but this item reads none",
-                                entry.name,
-                                sig.on.as_deref().map(short).unwrap_or_default()
-                            ),
+                        let problem = TypeError::WrongDocument {
+                            rule: entry.name.to_string(),
+                            reads: short(kind).to_string(),
+                            here: short(&root.name).to_string(),
                             span,
-                        )
-                        .with_label("no document here")
-                        .with_help("add `on KIND` to the calling rule"),
-                    );
+                        };
+                        return self.error(problem.into());
+                    }
+                } else if let (Some(kind), None) = (&sig.on, &self.root) {
+                    let problem =
+                        TypeError::NoDocument { rule: entry.name.to_string(), reads: short(kind).to_string(), span };
+                    return self.error(problem.into());
                 }
                 let mut compiled = Vec::with_capacity(args.len());
                 for (arg, (pname, pty)) in args.iter().zip(sig.params.clone()) {
@@ -523,22 +464,10 @@ impl<'db> Checker<'db> {
             Ty::Map(value) => {
                 Ir { kind: IrKind::MapGet(Box::new(base_ir), Arc::from(field.name.as_str())), ty: *value, span }
             }
-            ty @ (Ty::List(_) | Ty::Set(_)) => self.error(
-                Diagnostic::error(
-                    codes::TYPE_MISMATCH,
-                    format!("cannot read field `{}` of a `{ty}`", field.name),
-                    field.span,
-                )
-                .with_label("the value before `.` is a collection")
-                .with_help(format!(
-                    "test every element with `all x in …: x.{}` or some element with `any`",
-                    field.name
-                )),
-            ),
-            ty => self.error(
-                Diagnostic::error(codes::TYPE_MISMATCH, format!("a `{ty}` has no fields"), field.span)
-                    .with_label(format!("`{}` is read from a `{ty}`", field.name)),
-            ),
+            found @ (Ty::List(_) | Ty::Set(_)) => {
+                self.error(TypeError::FieldOfCollection { field: field.name.clone(), found, span: field.span }.into())
+            }
+            found => self.error(TypeError::NoFields { field: field.name.clone(), found, span: field.span }.into()),
         }
     }
 
@@ -560,19 +489,11 @@ impl<'db> Checker<'db> {
                 let r = self.check(rhs, Some(&l.ty));
                 let ordered = !matches!(op, BinOp::Eq | BinOp::Ne);
                 if !l.ty.compatible(&r.ty) {
-                    return self.mismatch(format!("cannot compare `{}` with `{}`", l.ty, r.ty), lhs, &l.ty, rhs, &r.ty);
+                    return self.mismatch(Mismatch::Compare, lhs, &l.ty, rhs, &r.ty);
                 }
                 if ordered && !(l.ty.is_ordered() && r.ty.is_ordered()) {
-                    let ty = if l.ty.is_ordered() { r.ty.clone() } else { l.ty.clone() };
-                    return self.error(
-                        Diagnostic::error(
-                            codes::TYPE_MISMATCH,
-                            format!("`{}` does not apply to `{ty}` values", op.text()),
-                            span,
-                        )
-                        .with_label("not ordered")
-                        .with_help("order comparisons apply to numbers, dates, durations, percentages and strings"),
-                    );
+                    let found = if l.ty.is_ordered() { r.ty.clone() } else { l.ty.clone() };
+                    return self.error(TypeError::NotOrdered { op: op.text(), found, span }.into());
                 }
                 ir(IrKind::Binary(op, Box::new(l), Box::new(r)), Ty::Bool)
             }
@@ -581,16 +502,7 @@ impl<'db> Checker<'db> {
                 let r = self.check(rhs, Some(&Ty::Set(Box::new(l.ty.clone()))));
                 match r.ty.element() {
                     Some(elem) if elem.compatible(&l.ty) => ir(IrKind::Binary(op, Box::new(l), Box::new(r)), Ty::Bool),
-                    Some(elem) => {
-                        let elem = elem.clone();
-                        self.mismatch(
-                            format!("a `{}` is never in a collection of `{elem}`", l.ty),
-                            lhs,
-                            &l.ty,
-                            rhs,
-                            &r.ty,
-                        )
-                    }
+                    Some(elem) => self.mismatch(Mismatch::NeverIn { element: elem.clone() }, lhs, &l.ty, rhs, &r.ty),
                     None => self.not_a_collection(rhs, &r.ty, op),
                 }
             }
@@ -605,13 +517,7 @@ impl<'db> Checker<'db> {
                 };
                 let r = self.check(rhs, Some(&elem));
                 if !elem.compatible(&r.ty) {
-                    return self.mismatch(
-                        format!("a collection of `{elem}` never contains a `{}`", r.ty),
-                        lhs,
-                        &l.ty,
-                        rhs,
-                        &r.ty,
-                    );
+                    return self.mismatch(Mismatch::NeverContains { element: elem }, lhs, &l.ty, rhs, &r.ty);
                 }
                 ir(IrKind::Binary(op, Box::new(l), Box::new(r)), Ty::Bool)
             }
@@ -625,13 +531,8 @@ impl<'db> Checker<'db> {
                     return self.not_a_collection(rhs, &r.ty, op);
                 };
                 if !elem.compatible(&relem) {
-                    return self.mismatch(
-                        format!("cannot combine collections of `{elem}` and `{relem}`"),
-                        lhs,
-                        &l.ty,
-                        rhs,
-                        &r.ty,
-                    );
+                    let kind = Mismatch::CannotCombine { left: elem, right: relem };
+                    return self.mismatch(kind, lhs, &l.ty, rhs, &r.ty);
                 }
                 let ty = if matches!(op, BinOp::ContainsAny | BinOp::ContainsAll) {
                     Ty::Bool
@@ -646,37 +547,25 @@ impl<'db> Checker<'db> {
                 let r = self.check(rhs, Some(&l.ty));
                 match arithmetic(op, &l.ty, &r.ty) {
                     Some(ty) => ir(IrKind::Binary(op, Box::new(l), Box::new(r)), ty),
-                    None => self.mismatch(
-                        format!("cannot apply `{}` to `{}` and `{}`", op.text(), l.ty, r.ty),
-                        lhs,
-                        &l.ty,
-                        rhs,
-                        &r.ty,
-                    ),
+                    None => self.mismatch(Mismatch::Arithmetic { op: op.text() }, lhs, &l.ty, rhs, &r.ty),
                 }
             }
         }
     }
 
-    fn mismatch(&mut self, message: String, lhs: &Expr, lty: &Ty, rhs: &Expr, rty: &Ty) -> Ir {
-        let mut d = Diagnostic::error(codes::TYPE_MISMATCH, message, rhs.span)
-            .with_label(format!("this is a `{rty}`"))
-            .with_note(lhs.span, format!("this is a `{lty}`"));
-        if let Some(help) = mismatch_help(lty, rty) {
-            d = d.with_help(help);
-        }
-        self.error(d)
+    fn mismatch(&mut self, kind: Mismatch, lhs: &Expr, lty: &Ty, rhs: &Expr, rty: &Ty) -> Ir {
+        let problem = TypeError::Mismatch {
+            kind,
+            left: lty.clone(),
+            left_span: lhs.span,
+            right: rty.clone(),
+            right_span: rhs.span,
+        };
+        self.error(problem.into())
     }
 
     fn not_a_collection(&mut self, expr: &Expr, ty: &Ty, op: BinOp) -> Ir {
-        self.error(
-            Diagnostic::error(
-                codes::TYPE_MISMATCH,
-                format!("`{}` needs a list or set, found a `{ty}`", op.text()),
-                expr.span,
-            )
-            .with_label(format!("this is a `{ty}`")),
-        )
+        self.error(TypeError::NotACollection { op: op.text(), found: ty.clone(), span: expr.span }.into())
     }
 
     fn bind_collection(&mut self, binding: &Binding) -> (Ir, u32, Option<Box<Ir>>) {
@@ -684,15 +573,8 @@ impl<'db> Checker<'db> {
         let elem = match collection.ty.element() {
             Some(e) => e.clone(),
             None => {
-                let ty = collection.ty.clone();
-                self.diagnostics.push(
-                    Diagnostic::error(
-                        codes::TYPE_MISMATCH,
-                        format!("cannot range over a `{ty}`"),
-                        binding.collection.span,
-                    )
-                    .with_label(format!("this is a `{ty}`, not a list or set")),
-                );
+                let problem = TypeError::CannotRange { found: collection.ty.clone(), span: binding.collection.span };
+                self.diagnostics.push(problem.into());
                 Ty::Error
             }
         };
@@ -723,13 +605,7 @@ impl<'db> Checker<'db> {
             }
             None => match value {
                 Some(v) => (self.check(v, None), None, None, None),
-                None => {
-                    return self.error(Diagnostic::error(
-                        codes::WRONG_ARITY,
-                        format!("`{}` needs a collection", func.text()),
-                        span,
-                    ));
-                }
+                None => return self.error(TypeError::AggregateWithoutCollection { func: func.text(), span }.into()),
             },
         };
         self.locals.truncate(depth);
@@ -738,48 +614,22 @@ impl<'db> Checker<'db> {
             None => collection.ty.element().cloned(),
         };
         let Some(elem_ty) = elem_ty else {
-            let ty = collection.ty.clone();
-            return self.error(
-                Diagnostic::error(
-                    codes::TYPE_MISMATCH,
-                    format!("`{}` needs a list or set, found a `{ty}`", func.text()),
-                    span,
-                )
-                .with_label(format!("this ranges over a `{ty}`")),
-            );
+            let problem = TypeError::AggregateOver { func: func.text(), found: collection.ty.clone(), span };
+            return self.error(problem.into());
         };
         let ty = match func {
             AggFn::Count => {
                 if let Some(v) = &value_ir {
-                    return self.error(
-                        Diagnostic::error(
-                            codes::TYPE_MISMATCH,
-                            "`count` takes a condition after `where`, not a value after `:`",
-                            v.span,
-                        )
-                        .with_label("value not used by count")
-                        .with_help("write `count(x in xs where condition)`"),
-                    );
+                    return self.error(TypeError::CountWithValue { span: v.span }.into());
                 }
                 Ty::Int
             }
             AggFn::Sum | AggFn::Avg if !(elem_ty.is_numeric() || matches!(elem_ty, Ty::Duration | Ty::Percent)) => {
-                return self.error(
-                    Diagnostic::error(
-                        codes::TYPE_MISMATCH,
-                        format!("cannot {} `{elem_ty}` values", if func == AggFn::Sum { "add up" } else { "average" }),
-                        span,
-                    )
-                    .with_label(format!("the values are `{elem_ty}`"))
-                    .with_help("give a number per element with `: value`, as in `sum(x in xs: x.amount)`"),
-                );
+                return self.error(TypeError::CannotAdd { average: func == AggFn::Avg, found: elem_ty, span }.into());
             }
             AggFn::Avg if elem_ty == Ty::Int => Ty::Decimal,
             AggFn::Min | AggFn::Max if !elem_ty.is_ordered() => {
-                return self.error(
-                    Diagnostic::error(codes::TYPE_MISMATCH, format!("`{}` values have no order", elem_ty), span)
-                        .with_label("not ordered"),
-                );
+                return self.error(TypeError::NoOrder { found: elem_ty, span }.into());
             }
             _ => elem_ty,
         };
@@ -827,20 +677,6 @@ fn arithmetic(op: BinOp, l: &Ty, r: &Ty) -> Option<Ty> {
     })
 }
 
-fn mismatch_help(l: &Ty, r: &Ty) -> Option<String> {
-    use Ty::*;
-    match (l, r) {
-        (Date, Int | Decimal) | (Int | Decimal, Date) => Some("dates compare with dates; to test an age, write `x within 365d before today`".into()),
-        (Duration, Int | Decimal) | (Int | Decimal, Duration) => {
-            Some("write the number with a unit (`48h`, `30d`), or declare the field as `duration(hours)` so documents give bare numbers".into())
-        }
-        (Percent, Int | Decimal) | (Int | Decimal, Percent) => Some("write percentages with `%`, such as `80%`, and declare the field as `percent`".into()),
-        (Duration, Percent) | (Percent, Duration) => Some("a duration is a length of time and a percentage a share; they never compare".into()),
-        (String, Enum(_)) | (Enum(_), String) => Some("write the variant without quotes".into()),
-        _ => None,
-    }
-}
-
 /// A constant's type and value.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ConstLowered {
@@ -871,28 +707,23 @@ pub fn const_def(db: &dyn Db, id: ItemId) -> ConstLowered {
     out.diagnostics.append(&mut checker.diagnostics);
     out.occurrences = std::mem::take(&mut checker.occurrences.0);
     if !out.ty.compatible(&ir.ty) {
-        out.diagnostics.push(
-            Diagnostic::error(
-                codes::TYPE_MISMATCH,
-                format!("{what} `{}` is declared `{}` but its value is a `{}`", c.name.name, out.ty, ir.ty),
-                c.value.span,
-            )
-            .with_label(format!("this is a `{}`", ir.ty))
-            .with_note(c.ty.span, "declared here"),
-        );
+        let problem = TypeError::ConstMismatch {
+            what,
+            name: c.name.name.clone(),
+            declared: out.ty.clone(),
+            found: ir.ty,
+            span: c.value.span,
+            declared_at: c.ty.span,
+        };
+        out.diagnostics.push(problem.into());
         return out;
     }
     match const_value(&ir) {
         Some(v) => out.value = Some(v),
-        None if out.diagnostics.is_empty() => out.diagnostics.push(
-            Diagnostic::error(
-                codes::CONST_NOT_LITERAL,
-                format!("{what} `{}` must be made of literal values", c.name.name),
-                c.value.span,
-            )
-            .with_label("computed at evaluation time")
-            .with_help("use literals, lists and sets of literals, and enum variants; write a `rule` for conditions"),
-        ),
+        None if out.diagnostics.is_empty() => {
+            let problem = TypeError::ConstNotLiteral { what, name: c.name.name.clone(), span: c.value.span };
+            out.diagnostics.push(problem.into());
+        }
         None => {}
     }
     out

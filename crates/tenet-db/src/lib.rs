@@ -13,6 +13,7 @@
 //! - `scope`: which names a file sees (packages, imports);
 //! - `signatures`: types, schemas, enums, rule signatures — what other items depend on;
 //! - `analysis`: what each name refers to, as the checker records it;
+//! - `errors`: the checker's type problems as data, worded in one place;
 //! - `check`: type-checking expressions, and constants;
 //! - `params`, `testing`: overrides and exceptions, tests;
 //! - `items`: checking and compiling one item;
@@ -32,6 +33,7 @@ mod scope;
 mod signatures;
 
 mod analysis;
+mod errors;
 
 mod check;
 
