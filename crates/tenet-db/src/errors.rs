@@ -1,10 +1,183 @@
-//! The problems the expression checker finds, as data: each is created where the checker
-//! fails, with the types and places involved, and worded here, in one place, beside its code.
+//! The problems the checker finds, as data: each is created where checking fails, with the
+//! names, types and places involved, and worded here, in one place, beside its code. Unknown
+//! names are `tenet_syntax::Unresolved`; problems between items are `conflicts::Conflict`.
 
 use crate::ir::Ty;
 use tenet_syntax::Diagnostic;
-use tenet_syntax::ast::Span;
+use tenet_syntax::ast::{Modality, RequirementKw, Span};
 use tenet_syntax::codes;
+
+/// A problem with an item's declaration: packages, names, clauses, waivers and tests.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum ItemError {
+    /// A file without `package` before its first item (E0101).
+    MissingPackage { span: Span },
+    /// A second `package` in one file (E0102).
+    SecondPackage { span: Span },
+    /// A name that several imports provide (E0206).
+    Ambiguous { name: String, candidates: Vec<String>, span: Span },
+    /// A field, variant or parameter declared twice in one item (E0204); `what` names the kind.
+    DuplicateName { what: &'static str, name: String, span: Span, first: Span },
+    /// A clause given twice (E0505); requirements (`must`, `should`, …) count as one clause.
+    DuplicateClause { keyword: &'static str, requirement: bool, span: Span, first: Span },
+    /// A requirement keyword that does not fit the form (E0504).
+    ModalityMismatch { modality: Modality, written: RequirementKw, span: Span, declared_at: Span },
+    /// An obligation without `area` (E0507).
+    MissingArea { modality: Modality, name: String, areas: &'static [&'static str], span: Span },
+    /// An obligation without `cite` (W0506).
+    MissingCite { modality: Modality, name: String, span: Span },
+    /// An obligation without its requirement (E0503).
+    MissingRequirement { modality: Modality, name: String, span: Span },
+    /// A waiver field the parser could not read; the parser's message (E0005).
+    BadWaiverField { message: String, span: Span },
+    /// A waiver without `reason`, `approved_by` or `until` (E0602).
+    IncompleteWaiver { target: String, missing: Vec<&'static str>, span: Span },
+    /// A waiver without `where` (E0603).
+    WaiverWithoutSelector { target: String, span: Span },
+    /// A test with no `given` document (E0821).
+    NoTestDocument { test: String, span: Span },
+    /// A test with a second `given` document (E0821).
+    SecondTestDocument { span: Span, first: Span },
+    /// A test that expects nothing (W0825).
+    TestWithoutExpect { test: String, span: Span },
+    /// `expect` naming an obligation on another kind of document than the test gives (E0824).
+    ExpectKindMismatch { name: String, target_kind: String, test_kind: String, span: Span },
+}
+
+/// "a" or "an" for a word.
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
+}
+
+impl From<ItemError> for Diagnostic {
+    fn from(e: ItemError) -> Diagnostic {
+        use ItemError as E;
+        match e {
+            E::MissingPackage { span } => {
+                Diagnostic::error(codes::MISSING_PACKAGE, "this file does not declare its package", span)
+                    .with_label("expected `package NAME` before the first item")
+                    .with_help("start the file with a line such as `package acme.policies`")
+            }
+            E::SecondPackage { span } => {
+                Diagnostic::error(codes::SECOND_PACKAGE, "a file declares its package once", span)
+                    .with_label("second `package` declaration")
+                    .with_help("split the file in two, one per package")
+            }
+            E::Ambiguous { name, candidates, span } => {
+                let names: Vec<String> = candidates.iter().map(|c| format!("`{c}`")).collect();
+                Diagnostic::error(
+                    codes::AMBIGUOUS_NAME,
+                    format!("`{name}` could mean any of {}", names.join(", ")),
+                    span,
+                )
+                .with_label("ambiguous")
+                .with_help("import only the one you mean, with `use package.item`")
+            }
+            E::DuplicateName { what, name, span, first } => {
+                Diagnostic::error(codes::DUPLICATE_NAME, format!("{what} `{name}` is declared twice"), span)
+                    .with_label("second declaration")
+                    .with_note(first, "first declared here")
+                    .with_help(format!("remove or rename one of the two {what}s"))
+            }
+            E::DuplicateClause { keyword, requirement, span, first } => {
+                Diagnostic::error(codes::DUPLICATE_CLAUSE, format!("`{keyword}` is given twice"), span)
+                    .with_label("second clause")
+                    .with_note(first, "first given here")
+                    .with_help(if requirement { "join the conditions with `and`" } else { "keep one of them" })
+            }
+            E::ModalityMismatch { modality, written, span, declared_at } => {
+                let expected = modality.expected_requirement();
+                let help = match (modality, written) {
+                    (Modality::Obligation, RequirementKw::MustNot) => {
+                        "to forbid something, declare a `prohibition … { must not … }`".to_string()
+                    }
+                    (Modality::Prohibition, RequirementKw::Must) => {
+                        "a prohibition says what `must not` happen; to require something, declare an `obligation`"
+                            .to_string()
+                    }
+                    (Modality::Recommendation, RequirementKw::Must | RequirementKw::MustNot) => {
+                        "a recommendation is advisory: write `should`, or declare an `obligation`".to_string()
+                    }
+                    _ => format!("write `{}`", expected.text()),
+                };
+                let form = modality.keyword();
+                Diagnostic::error(
+                    codes::MODALITY_MISMATCH,
+                    format!("{} {form} says `{}`, not `{}`", article(form), expected.text(), written.text()),
+                    span,
+                )
+                .with_label(format!("`{}` here", written.text()))
+                .with_note(declared_at, format!("declared as a {form}"))
+                .with_help(help)
+            }
+            E::MissingArea { modality, name, areas, span } => {
+                Diagnostic::error(codes::MISSING_AREA, format!("{} `{name}` has no `area`", modality.keyword()), span)
+                    .with_label("area missing")
+                    .with_help(format!("add a line `area: …` with one of {}", areas.join(", ")))
+            }
+            E::MissingCite { modality, name, span } => Diagnostic::warning(
+                codes::MISSING_CITE,
+                format!("{} `{name}` cites no source", modality.keyword()),
+                span,
+            )
+            .with_label("no `cite`")
+            .with_help("add `cite: \"…\"` naming the law, contract clause or policy it encodes"),
+            E::MissingRequirement { modality, name, span } => {
+                let kw = modality.expected_requirement().text();
+                Diagnostic::error(
+                    codes::MISSING_REQUIREMENT,
+                    format!("{} `{name}` has no `{kw}` clause", modality.keyword()),
+                    span,
+                )
+                .with_label("says nothing is required")
+                .with_help(format!("add `{kw} CONDITION`"))
+            }
+            E::BadWaiverField { message, span } => {
+                Diagnostic::error(codes::BAD_CLAUSE, message, span).with_label("here")
+            }
+            E::IncompleteWaiver { target, missing, span } => {
+                let list: Vec<String> = missing.iter().map(|m| format!("`{m}`")).collect();
+                Diagnostic::error(
+                    codes::INCOMPLETE_WAIVER,
+                    format!("waiver of `{target}` lacks {}", list.join(" and ")),
+                    span,
+                )
+                .with_label("incomplete waiver")
+                .with_help("every waiver needs a `reason`, an `approved_by` and an `until` date")
+            }
+            E::WaiverWithoutSelector { target, span } => Diagnostic::error(
+                codes::WAIVER_WITHOUT_SELECTOR,
+                format!("waiver of `{target}` does not say which documents it covers"),
+                span,
+            )
+            .with_label("no `where`")
+            .with_help("add `where id == \"…\"` after the obligation's name"),
+            E::NoTestDocument { test, span } => {
+                Diagnostic::error(codes::TEST_DOCUMENT, format!("test \"{test}\" gives no document"), span)
+                    .with_label("nothing to evaluate")
+                    .with_help("add `given KIND from \"file.yaml\"` or `given KIND { … }`")
+            }
+            E::SecondTestDocument { span, first } => {
+                Diagnostic::error(codes::TEST_DOCUMENT, "a test evaluates one document", span)
+                    .with_label("second `given`")
+                    .with_note(first, "first document")
+                    .with_help("split this into two tests")
+            }
+            E::TestWithoutExpect { test, span } => {
+                Diagnostic::warning(codes::TEST_WITHOUT_EXPECT, format!("test \"{test}\" expects nothing"), span)
+                    .with_label("checks no outcome")
+                    .with_help("add `expect OBLIGATION: OUTCOME`")
+            }
+            E::ExpectKindMismatch { name, target_kind, test_kind, span } => Diagnostic::error(
+                codes::EXPECT_KIND_MISMATCH,
+                format!("`{name}` applies to `{target_kind}` documents, but this test gives a `{test_kind}`"),
+                span,
+            )
+            .with_label("never evaluated on this document")
+            .with_help("expect outcomes of obligations on the test's document kind"),
+        }
+    }
+}
 
 /// A type problem in an expression (codes E0301, E0302, E0305, E0402, E0004).
 #[derive(Clone, Debug, PartialEq)]

@@ -2,6 +2,7 @@
 
 use crate::analysis::{Def, Occurrence, Occurrences};
 use crate::check::{Checker, ConstLowered, const_def};
+use crate::errors::ItemError;
 use crate::inputs::{Db, ItemId, ItemKind, SourceFile, Workspace, item_syntax};
 use crate::ir::*;
 use crate::scope::{is_broken, lookup, qualified, visible_names};
@@ -213,16 +214,8 @@ fn check_deontic(
         if let Some((_, first)) = seen.iter().find(|(g, _)| *g == group)
             && !matches!(clause, Clause::Cite(_) | Clause::Exception(_))
         {
-            diagnostics.push(
-                Diagnostic::error(codes::DUPLICATE_CLAUSE, format!("`{kw}` is given twice"), span)
-                    .with_label("second clause")
-                    .with_note(*first, "first given here")
-                    .with_help(if group == "requirement" {
-                        "join the conditions with `and`"
-                    } else {
-                        "keep one of them"
-                    }),
-            );
+            let requirement = group == "requirement";
+            diagnostics.push(ItemError::DuplicateClause { keyword: kw, requirement, span, first: *first }.into());
             continue;
         }
         seen.push((group, span));
@@ -286,35 +279,13 @@ fn check_deontic(
                 if allowed {
                     negated = kw.is_negated();
                 } else {
-                    let help = match (d.modality, kw) {
-                        (Modality::Obligation, RequirementKw::MustNot) => {
-                            "to forbid something, declare a `prohibition … { must not … }`".to_string()
-                        }
-                        (Modality::Prohibition, RequirementKw::Must) => {
-                            "a prohibition says what `must not` happen; to require something, declare an `obligation`"
-                                .to_string()
-                        }
-                        (Modality::Recommendation, RequirementKw::Must | RequirementKw::MustNot) => {
-                            "a recommendation is advisory: write `should`, or declare an `obligation`".to_string()
-                        }
-                        _ => format!("write `{}`", expected.text()),
+                    let problem = ItemError::ModalityMismatch {
+                        modality: d.modality,
+                        written: *kw,
+                        span: *kw_span,
+                        declared_at: d.keyword_span,
                     };
-                    diagnostics.push(
-                        Diagnostic::error(
-                            codes::MODALITY_MISMATCH,
-                            format!(
-                                "{} {} says `{}`, not `{}`",
-                                article(d.modality.keyword()),
-                                d.modality.keyword(),
-                                expected.text(),
-                                kw.text()
-                            ),
-                            *kw_span,
-                        )
-                        .with_label(format!("`{}` here", kw.text()))
-                        .with_note(d.keyword_span, format!("declared as a {}", d.modality.keyword()))
-                        .with_help(help),
-                    );
+                    diagnostics.push(problem.into());
                 }
                 requirement = Some(checker.condition(condition));
             }
@@ -331,39 +302,15 @@ fn check_deontic(
     diagnostics.append(&mut checker.diagnostics);
     occ.0.append(&mut checker.occurrences.0);
     let head = d.name.span;
+    let (modality, name) = (d.modality, d.name.name.clone());
     if area.is_none() && !seen.iter().any(|(g, _)| *g == "area") {
-        diagnostics.push(
-            Diagnostic::error(
-                codes::MISSING_AREA,
-                format!("{} `{}` has no `area`", d.modality.keyword(), d.name.name),
-                head,
-            )
-            .with_label("area missing")
-            .with_help(format!("add a line `area: …` with one of {}", AREAS.join(", "))),
-        );
+        diagnostics.push(ItemError::MissingArea { modality, name: name.clone(), areas: &AREAS, span: head }.into());
     }
     if cite.is_empty() {
-        diagnostics.push(
-            Diagnostic::warning(
-                codes::MISSING_CITE,
-                format!("{} `{}` cites no source", d.modality.keyword(), d.name.name),
-                head,
-            )
-            .with_label("no `cite`")
-            .with_help("add `cite: \"…\"` naming the law, contract clause or policy it encodes"),
-        );
+        diagnostics.push(ItemError::MissingCite { modality, name: name.clone(), span: head }.into());
     }
     let Some(requirement) = requirement else {
-        let kw = d.modality.expected_requirement().text();
-        diagnostics.push(
-            Diagnostic::error(
-                codes::MISSING_REQUIREMENT,
-                format!("{} `{}` has no `{kw}` clause", d.modality.keyword(), d.name.name),
-                head,
-            )
-            .with_label("says nothing is required")
-            .with_help(format!("add `{kw} CONDITION`")),
-        );
+        diagnostics.push(ItemError::MissingRequirement { modality, name, span: head }.into());
         return None;
     };
     let (kind, area) = (kind?, area?);
@@ -383,11 +330,6 @@ fn check_deontic(
         calls: std::mem::take(&mut checker.calls),
         exception_to,
     }))
-}
-
-/// "a" or "an" for a word.
-fn article(word: &str) -> &'static str {
-    if word.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
 }
 
 fn clause_head(clause: &Clause) -> (&'static str, Span) {
@@ -412,7 +354,7 @@ fn check_waiver(
     let (workspace, file) = (id.workspace(db), id.file(db));
     occ.reference(db, workspace, file, &w.target, &[ItemKind::Deontic]);
     for (span, message) in &w.field_errors {
-        diagnostics.push(Diagnostic::error(tenet_syntax::codes::BAD_CLAUSE, message.clone(), *span).with_label("here"));
+        diagnostics.push(ItemError::BadWaiverField { message: message.clone(), span: *span }.into());
     }
     let target_name = w.target.text();
     let target = match lookup(db, workspace, file, &target_name, &[ItemKind::Deontic]).first() {
@@ -442,27 +384,11 @@ fn check_waiver(
             .map(|(n, _)| n)
             .collect();
     if !missing.is_empty() && w.field_errors.is_empty() {
-        let list: Vec<String> = missing.iter().map(|m| format!("`{m}`")).collect();
-        diagnostics.push(
-            Diagnostic::error(
-                codes::INCOMPLETE_WAIVER,
-                format!("waiver of `{target_name}` lacks {}", list.join(" and ")),
-                w.target.span,
-            )
-            .with_label("incomplete waiver")
-            .with_help("every waiver needs a `reason`, an `approved_by` and an `until` date"),
-        );
+        let problem = ItemError::IncompleteWaiver { target: target_name.clone(), missing, span: w.target.span };
+        diagnostics.push(problem.into());
     }
     let Some(selector) = &w.selector else {
-        diagnostics.push(
-            Diagnostic::error(
-                codes::WAIVER_WITHOUT_SELECTOR,
-                format!("waiver of `{target_name}` does not say which documents it covers"),
-                w.target.span,
-            )
-            .with_label("no `where`")
-            .with_help("add `where id == \"…\"` after the obligation's name"),
-        );
+        diagnostics.push(ItemError::WaiverWithoutSelector { target: target_name, span: w.target.span }.into());
         return None;
     };
     let target = target?;

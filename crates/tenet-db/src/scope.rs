@@ -1,5 +1,6 @@
 //! Packages and name lookup: which items a file can see by name.
 
+use crate::errors::ItemError;
 use crate::inputs::{Db, ItemId, ItemKind, SourceFile, Workspace, file_outline, parse};
 use crate::ir::QualName;
 use std::collections::BTreeMap;
@@ -132,10 +133,8 @@ pub enum Lookup {
 
 /// E0206: `name` could mean any of `entries`.
 pub fn ambiguous(db: &dyn Db, name: &str, span: Span, entries: &[ItemEntry]) -> Diagnostic {
-    let names: Vec<String> = entries.iter().map(|e| format!("`{}`", qualified(db, e))).collect();
-    Diagnostic::error(codes::AMBIGUOUS_NAME, format!("`{name}` could mean any of {}", names.join(", ")), span)
-        .with_label("ambiguous")
-        .with_help("import only the one you mean, with `use package.item`")
+    let candidates = entries.iter().map(|e| qualified(db, e).to_string()).collect();
+    ItemError::Ambiguous { name: name.to_string(), candidates, span }.into()
 }
 
 impl Lookup {
@@ -202,15 +201,7 @@ pub fn file_level_diagnostics(db: &dyn Db, workspace: Workspace, file: SourceFil
         match &node.item {
             Item::Package(q) => {
                 if package_seen {
-                    out.push(
-                        Diagnostic::error(
-                            codes::SECOND_PACKAGE,
-                            "a file declares its package once",
-                            q.span.shifted(node.offset),
-                        )
-                        .with_label("second `package` declaration")
-                        .with_help("split the file in two, one per package"),
-                    );
+                    out.push(ItemError::SecondPackage { span: q.span.shifted(node.offset) }.into());
                 }
                 package_seen = true;
             }
@@ -246,11 +237,7 @@ pub fn file_level_diagnostics(db: &dyn Db, workspace: Workspace, file: SourceFil
     }
     if !package_seen && !parsed.items.is_empty() && !parsed.broken.iter().any(|b| b.keyword == "package") {
         let at = parsed.items.first().map_or(0, |n| n.offset);
-        out.push(
-            Diagnostic::error(codes::MISSING_PACKAGE, "this file does not declare its package", Span::new(at, at))
-                .with_label("expected `package NAME` before the first item")
-                .with_help("start the file with a line such as `package acme.policies`"),
-        );
+        out.push(ItemError::MissingPackage { span: Span::new(at, at) }.into());
     }
     out
 }

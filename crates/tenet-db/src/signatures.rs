@@ -2,6 +2,7 @@
 //! the document kind of obligations. None of these read an expression's body, so editing a
 //! body never invalidates them.
 
+use crate::errors::ItemError;
 use crate::inputs::{Db, ItemId, ItemKind, SourceFile, Workspace, file_outline, item_syntax};
 use crate::ir::*;
 use crate::scope::{Lookup, ambiguous, is_broken, lookup, qualified, visible_names};
@@ -19,20 +20,13 @@ pub(crate) fn item_name(db: &dyn Db, id: ItemId) -> QualName {
 }
 
 /// A diagnostic for each name declared a second time, pointing back at the first.
-pub(crate) fn duplicate_names<'a>(what: &str, names: impl Iterator<Item = &'a Ident>) -> Vec<Diagnostic> {
+pub(crate) fn duplicate_names<'a>(what: &'static str, names: impl Iterator<Item = &'a Ident>) -> Vec<Diagnostic> {
     let mut first: Vec<&Ident> = Vec::new();
     let mut out = Vec::new();
     for name in names {
         match first.iter().find(|f| f.name == name.name) {
             Some(earlier) => out.push(
-                Diagnostic::error(
-                    codes::DUPLICATE_NAME,
-                    format!("{what} `{}` is declared twice", name.name),
-                    name.span,
-                )
-                .with_label("second declaration")
-                .with_note(earlier.span, "first declared here")
-                .with_help(format!("remove or rename one of the two {what}s")),
+                ItemError::DuplicateName { what, name: name.name.clone(), span: name.span, first: earlier.span }.into(),
             ),
             None => first.push(name),
         }

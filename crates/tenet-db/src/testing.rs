@@ -1,6 +1,7 @@
 //! `test` items: which document, which date, which parameter values, which outcomes.
 
 use crate::analysis::{Def, Occurrences};
+use crate::errors::ItemError;
 use crate::inputs::{Db, ItemKind, SourceFile, Workspace};
 use crate::ir::{CompiledTest, Expectation, OUTCOMES, TestSource};
 use crate::params::check_override;
@@ -32,20 +33,11 @@ pub(crate) fn check_test(
     let given = match t.given.as_slice() {
         [one] => Some(one),
         [] => {
-            diagnostics.push(
-                Diagnostic::error(codes::TEST_DOCUMENT, format!("test \"{}\" gives no document", t.name.value), head)
-                    .with_label("nothing to evaluate")
-                    .with_help("add `given KIND from \"file.yaml\"` or `given KIND { … }`"),
-            );
+            diagnostics.push(ItemError::NoTestDocument { test: t.name.value.clone(), span: head }.into());
             None
         }
         [first, second, ..] => {
-            diagnostics.push(
-                Diagnostic::error(codes::TEST_DOCUMENT, "a test evaluates one document", second.span)
-                    .with_label("second `given`")
-                    .with_note(first.span, "first document")
-                    .with_help("split this into two tests"),
-            );
+            diagnostics.push(ItemError::SecondTestDocument { span: second.span, first: first.span }.into());
             None
         }
     };
@@ -57,11 +49,7 @@ pub(crate) fn check_test(
         }
     }
     if t.expects.is_empty() {
-        diagnostics.push(
-            Diagnostic::warning(codes::TEST_WITHOUT_EXPECT, format!("test \"{}\" expects nothing", t.name.value), head)
-                .with_label("checks no outcome")
-                .with_help("add `expect OBLIGATION: OUTCOME`"),
-        );
+        diagnostics.push(ItemError::TestWithoutExpect { test: t.name.value.clone(), span: head }.into());
     }
     let mut expects = Vec::new();
     for e in &t.expects {
@@ -103,19 +91,13 @@ pub(crate) fn check_test(
             && *test_kind != *target_kind
         {
             let short = |n: &str| n.rsplit('.').next().unwrap_or(n).to_string();
-            diagnostics.push(
-                Diagnostic::error(
-                    codes::EXPECT_KIND_MISMATCH,
-                    format!(
-                        "`{name}` applies to `{}` documents, but this test gives a `{}`",
-                        short(target_kind),
-                        short(test_kind)
-                    ),
-                    e.target.span,
-                )
-                .with_label("never evaluated on this document")
-                .with_help("expect outcomes of obligations on the test's document kind"),
-            );
+            let problem = ItemError::ExpectKindMismatch {
+                name: name.clone(),
+                target_kind: short(target_kind),
+                test_kind: short(test_kind),
+                span: e.target.span,
+            };
+            diagnostics.push(problem.into());
             continue;
         }
         expects.push(Expectation { obligation: qualified(db, &entry), outcome: Arc::from(outcome), span: e.span });
