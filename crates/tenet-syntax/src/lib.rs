@@ -8,6 +8,7 @@
 pub mod ast;
 pub mod codes;
 pub mod diag;
+mod errors;
 pub mod lexer;
 mod parser;
 mod prescan;

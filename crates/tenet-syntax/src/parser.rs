@@ -1,8 +1,8 @@
 //! Parsing: split into items, parse each with pest, lower to the AST.
 
 use crate::ast::*;
-use crate::codes;
 use crate::diag::Diagnostic;
+use crate::errors::SyntaxError;
 use crate::split::{docs_above, split_items};
 use pest::Parser as _;
 use pest::iterators::Pair;
@@ -89,7 +89,7 @@ pub fn parse_item(text: &str, docs: String) -> Result<(Item, Vec<Diagnostic>), B
     let item_pair = pairs
         .next()
         .and_then(|p| p.into_inner().next())
-        .ok_or_else(|| Box::new(Diagnostic::error(codes::SYNTAX, "expected an item", Span::new(0, 0))))?;
+        .ok_or_else(|| Box::new(Diagnostic::from(SyntaxError::NoItem)))?;
     let mut lower = Lower { text, errors: Vec::new() };
     let item = lower.item(item_pair, docs);
     Ok((item, lower.errors))
@@ -113,15 +113,8 @@ fn parse_path(text: &str) -> Option<Expr> {
 /// An unclosed bracket explains a parse failure better than pest's "expected …".
 fn unclosed(at: usize, bracket: char, error: &Diagnostic) -> Diagnostic {
     let start = u32::try_from(at).unwrap_or(u32::MAX);
-    let close = match bracket {
-        '{' => '}',
-        '(' => ')',
-        _ => ']',
-    };
-    Diagnostic::error(codes::SYNTAX, format!("unclosed `{bracket}`"), Span::new(start, start + 1))
-        .with_label(format!("this `{bracket}` is never closed"))
-        .with_note(error.span, format!("parsing stopped here: {}", error.message))
-        .with_help(format!("add the missing `{close}`"))
+    let at = Span::new(start, start + 1);
+    SyntaxError::Unclosed { bracket, at, stopped: error.span, why: error.message.clone() }.into()
 }
 
 fn syntax_error(error: pest::error::Error<Rule>, text: &str) -> Diagnostic {
@@ -146,13 +139,10 @@ fn syntax_error(error: pest::error::Error<Rule>, text: &str) -> Diagnostic {
         }
         pest::error::ErrorVariant::CustomError { message } => message.clone(),
     };
-    let mut d = Diagnostic::error(codes::SYNTAX, message, span).with_label("here");
     let word: String =
         text.get(start..).unwrap_or("").chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
-    if crate::split::is_reserved(&word) {
-        d = d.with_help(format!("`{word}` is a reserved word; choose another name"));
-    }
-    d
+    let reserved = crate::split::is_reserved(&word).then_some(word);
+    SyntaxError::Grammar { expected: message, span, reserved }.into()
 }
 
 /// A user-facing name for a grammar rule, or `None` to leave it out of "expected …" lists.
@@ -381,11 +371,7 @@ impl<'t> Lower<'t> {
                 Rule::test_today => {
                     parts.next(); // `today`
                     if test.today.is_some() {
-                        self.errors.push(
-                            Diagnostic::error(codes::BAD_CLAUSE, "`today` is given twice", span)
-                                .with_label("second `today`")
-                                .with_help("a test has one evaluation date; keep one line"),
-                        );
+                        self.errors.push(SyntaxError::SecondToday { span }.into());
                         continue;
                     }
                     if let Some(date) = parts.next() {
@@ -580,11 +566,7 @@ impl<'t> Lower<'t> {
                 let after = rest.get(open + 1..).unwrap_or("");
                 let Some(close) = after.find('}') else {
                     let at = base + u32::try_from(open).unwrap_or(0);
-                    self.errors.push(
-                        Diagnostic::error(codes::SYNTAX, "unclosed `{` in message", Span::new(at, at + 1))
-                            .with_label("this `{` starts a value")
-                            .with_help("close it with `}`, or write `\\{` for a literal brace"),
-                    );
+                    self.errors.push(SyntaxError::UnclosedHole { span: Span::new(at, at + 1) }.into());
                     text.push_str(after);
                     rest = "";
                     break;
@@ -601,15 +583,8 @@ impl<'t> Lower<'t> {
                     }
                     None => {
                         let end = hole_start + u32::try_from(hole_text.len()).unwrap_or(0);
-                        self.errors.push(
-                            Diagnostic::error(
-                                codes::SYNTAX,
-                                format!("`{{{hole_text}}}` is not a field path"),
-                                Span::new(hole_start, end),
-                            )
-                            .with_label("expected a path such as `vendor.name`")
-                            .with_help("messages can show document values by path; write `\\{` for a literal brace"),
-                        );
+                        let hole = hole_text.to_string();
+                        self.errors.push(SyntaxError::HoleNotAPath { hole, span: Span::new(hole_start, end) }.into());
                     }
                 }
                 let consumed = open + 1 + close + 1;
@@ -626,11 +601,8 @@ impl<'t> Lower<'t> {
 
     fn escape(&mut self, pair: &Pair<'_, Rule>) -> char {
         unescape(pair.as_str()).unwrap_or_else(|| {
-            self.errors.push(
-                Diagnostic::error(codes::BAD_LITERAL, format!("unknown escape `{}`", pair.as_str()), span_of(pair))
-                    .with_label("not an escape")
-                    .with_help("the escapes are \\\" \\\\ \\n \\t \\{ \\}"),
-            );
+            let escape = pair.as_str().to_string();
+            self.errors.push(SyntaxError::UnknownEscape { escape, span: span_of(pair) }.into());
             '?'
         })
     }
@@ -639,11 +611,7 @@ impl<'t> Lower<'t> {
         let s = pair.as_str();
         let parsed = parse_date(s);
         if parsed.is_none() {
-            self.errors.push(
-                Diagnostic::error(codes::BAD_LITERAL, format!("`{s}` is not a calendar date"), span_of(pair))
-                    .with_label("no such day")
-                    .with_help("dates are written YYYY-MM-DD"),
-            );
+            self.errors.push(SyntaxError::NotADate { text: s.to_string(), span: span_of(pair) }.into());
         }
         parsed
     }
@@ -842,31 +810,19 @@ impl<'t> Lower<'t> {
 
     /// A chain longer than [`MAX_CHAIN`]: reported at its first element too many.
     fn too_long(&mut self, span: Span, extra: Span, what: &str) -> Expr {
-        self.errors.push(
-            Diagnostic::error(codes::TOO_DEEP, format!("more than {MAX_CHAIN} {what}"), extra)
-                .with_label("one too many")
-                .with_help("split the condition into named rules"),
-        );
+        self.errors.push(SyntaxError::ChainTooLong { limit: MAX_CHAIN, what: what.to_string(), span: extra }.into());
         Expr { kind: ExprKind::Error, span }
     }
 
     /// The grammar produced something the parser does not know: a bug in Tenet, stated as
     /// one rather than read as a plausible default.
     fn internal(&mut self, span: Span, what: &str) -> Expr {
-        self.errors.push(
-            Diagnostic::error(
-                codes::SYNTAX,
-                format!("internal error: the grammar produced an unexpected {what}"),
-                span,
-            )
-            .with_label("here")
-            .with_help("this is a bug in Tenet; please report it with this file"),
-        );
+        self.errors.push(SyntaxError::Internal { what: what.to_string(), span }.into());
         Expr { kind: ExprKind::Error, span }
     }
 
     fn bad_literal(&mut self, span: Span, message: String) -> Expr {
-        self.errors.push(Diagnostic::error(codes::BAD_LITERAL, message, span).with_label("here"));
+        self.errors.push(SyntaxError::BadLiteral { message, span }.into());
         Expr { kind: ExprKind::Error, span }
     }
 

@@ -3,8 +3,8 @@
 //! finds problems pest reports poorly: unterminated strings, non-ASCII names, unclosed brackets.
 
 use crate::ast::Span;
-use crate::codes;
 use crate::diag::Diagnostic;
+use crate::errors::SyntaxError;
 use crate::lexer::{TokenKind, tokenize};
 
 /// How deeply brackets may nest inside one item.
@@ -34,11 +34,7 @@ pub(crate) fn scan(text: &str) -> Scan {
         let kind = token.kind;
         if kind == TokenKind::UnterminatedString {
             return Scan {
-                error: Some(
-                    Diagnostic::error(codes::SYNTAX, "unterminated string", at(token.start, 1))
-                        .with_label("this string is not closed on its line")
-                        .with_help("close it with `\"`; strings are written on one line"),
-                ),
+                error: Some(SyntaxError::UnterminatedString { span: at(token.start, 1) }.into()),
                 unclosed: None,
             };
         } else if kind.is_open_bracket()
@@ -47,15 +43,7 @@ pub(crate) fn scan(text: &str) -> Scan {
             open.push((token.start, bracket));
             if open.len() > MAX_NESTING {
                 return Scan {
-                    error: Some(
-                        Diagnostic::error(
-                            codes::TOO_DEEP,
-                            format!("brackets nest more than {MAX_NESTING} levels deep"),
-                            at(token.start, 1),
-                        )
-                        .with_label("too deep here")
-                        .with_help("split the condition into named rules"),
-                    ),
+                    error: Some(SyntaxError::TooDeeplyNested { limit: MAX_NESTING, span: at(token.start, 1) }.into()),
                     unclosed: None,
                 };
             }
@@ -68,13 +56,11 @@ pub(crate) fn scan(text: &str) -> Scan {
                 if quantifiers > MAX_QUANTIFIERS {
                     return Scan {
                         error: Some(
-                            Diagnostic::error(
-                                codes::TOO_DEEP,
-                                format!("more than {MAX_QUANTIFIERS} quantifiers and aggregates in one item"),
-                                at(token.start, word.len()),
-                            )
-                            .with_label("one too many")
-                            .with_help("split the condition into named rules"),
+                            SyntaxError::TooManyQuantifiers {
+                                limit: MAX_QUANTIFIERS,
+                                span: at(token.start, word.len()),
+                            }
+                            .into(),
                         ),
                         unclosed: None,
                     };
@@ -92,11 +78,7 @@ pub(crate) fn scan(text: &str) -> Scan {
 }
 
 fn non_ascii(i: usize, c: char) -> Diagnostic {
-    Diagnostic::error(codes::SYNTAX, format!("`{c}` cannot appear in a name"), at(i, c.len_utf8()))
-        .with_label("not an ASCII letter, digit or `_`")
-        .with_help(
-            "names use ASCII letters, digits and `_`; non-ASCII text belongs in strings, such as `cite` and `because`",
-        )
+    SyntaxError::NonAsciiName { character: c, span: at(i, c.len_utf8()) }.into()
 }
 
 #[cfg(test)]
