@@ -5,6 +5,7 @@
 //! Evaluation is total and deterministic: `today` is an input, rule calls cannot recurse,
 //! and nothing here reads files, prints, or looks at the clock.
 
+mod errors;
 mod eval;
 pub mod report;
 pub mod validate;

@@ -1,6 +1,7 @@
 //! Validating a loaded document against its schema, producing typed values with origins.
 //! A wrong-typed field is an error located in the input file; an unknown field is a warning.
 
+use crate::errors::{DocumentError, Form, WrongTypeHint};
 use crate::value::{DateSpan, Duration, Node, Origin, Value, parse_duration};
 use rust_decimal::Decimal;
 use std::str::FromStr;
@@ -41,18 +42,15 @@ impl<'a> Validator<'a> {
         Origin { path: None, span: Some((span.start, span.end)) }
     }
 
-    fn wrong_type(&mut self, node: &tenet_input::Node, path: &str, expected: &Ty, help: Option<String>) -> Node {
-        let found = node.value.kind();
-        let mut d = Diagnostic::error(
-            codes::WRONG_TYPE,
-            format!("`{path}` must be {}, found {found}", describe(expected)),
-            span_of(&node.span),
-        )
-        .with_label(format!("expected {}", describe(expected)));
-        if let Some(help) = help {
-            d = d.with_help(help);
-        }
-        self.diagnostics.push(d);
+    fn wrong_type(&mut self, node: &tenet_input::Node, path: &str, expected: &Ty, hint: Option<WrongTypeHint>) -> Node {
+        let problem = DocumentError::WrongType {
+            path: path.to_string(),
+            expected: describe(expected),
+            found: node.value.kind(),
+            hint,
+            span: span_of(&node.span),
+        };
+        self.diagnostics.push(problem.into());
         Node::unknown()
     }
 
@@ -63,15 +61,13 @@ impl<'a> Validator<'a> {
 
     fn record(&mut self, node: &tenet_input::Node, schema: &SchemaDef, path: &str, is_root: bool) -> Node {
         let NodeValue::Map(entries) = &node.value else {
-            let what = if path.is_empty() { "the document" } else { path };
-            self.diagnostics.push(
-                Diagnostic::error(
-                    codes::WRONG_TYPE,
-                    format!("{what} must be a mapping of fields, found {}", node.value.kind()),
-                    span_of(&node.span),
-                )
-                .with_label(format!("expected the fields of `{}`", short(&schema.name))),
-            );
+            let problem = DocumentError::NotAMapping {
+                path: path.to_string(),
+                record: short(&schema.name).to_string(),
+                found: node.value.kind(),
+                span: span_of(&node.span),
+            };
+            self.diagnostics.push(problem.into());
             return Node::unknown();
         };
         let mut fields: Vec<Node> = vec![Node::unknown(); schema.fields.len()];
@@ -110,16 +106,13 @@ impl<'a> Validator<'a> {
         }
         for def in schema.fields.iter().filter(|f| !f.optional) {
             if !entries.iter().any(|e| *e.key == *def.name) {
-                let where_ = if path.is_empty() { "the document".to_string() } else { format!("`{path}`") };
-                self.diagnostics.push(
-                    Diagnostic::error(
-                        codes::MISSING_FIELD,
-                        format!("{where_} lacks the required field `{}`", def.name),
-                        span_of(&node.span),
-                    )
-                    .with_label(format!("`{}` expected here", def.name))
-                    .with_help(format!("add `{}`, or mark the field optional (`{}?`) in the schema", def.name, def.ty)),
-                );
+                let problem = DocumentError::MissingField {
+                    path: path.to_string(),
+                    field: def.name.to_string(),
+                    ty: def.ty.to_string(),
+                    span: span_of(&node.span),
+                };
+                self.diagnostics.push(problem.into());
             }
         }
         Node { value: Value::Record(fields.into()), origin: self.origin(path, &node.span) }
@@ -137,24 +130,16 @@ impl<'a> Validator<'a> {
             (Ty::Bool, NodeValue::Bool(b)) => Value::Bool(*b),
             (Ty::Int, NodeValue::Number(n)) => match n.replace('_', "").parse::<i64>() {
                 Ok(i) => Value::Int(i),
-                Err(_) => return self.wrong_type(node, path, ty, Some(format!("`{n}` is not a whole number"))),
+                Err(_) => return self.wrong_type(node, path, ty, Some(WrongTypeHint::NotWhole { text: n.clone() })),
             },
             (Ty::Decimal, NodeValue::Number(n)) => match parse_decimal(n) {
                 Some(d) => Value::Decimal(d),
-                None => return self.wrong_type(node, path, ty, Some(format!("`{n}` is out of range"))),
+                None => return self.wrong_type(node, path, ty, Some(WrongTypeHint::OutOfRange { text: n.clone() })),
             },
             (Ty::String, NodeValue::String(s) | NodeValue::Date(s)) => Value::String(Arc::from(s.as_str())),
             (Ty::Date, NodeValue::String(s) | NodeValue::Date(s)) => match DateSpan::parse(s) {
                 Some(d) => Value::Date(d),
-                None => {
-                    return self.bad_format(
-                        node,
-                        path,
-                        format!("`{s}` is not a date"),
-                        "write dates as YYYY-MM-DD (`2026-03-01`); when only the month, quarter or year is known, \
-                         as `2026-03`, `03/2026`, `2026-Q1` or `2026`; a range as `2026-01/2026-03`",
-                    );
-                }
+                None => return self.bad_format(node, path, Form::Date, s),
             },
             // A bare year, as YAML reads `date: 2023`.
             (Ty::Date, NodeValue::Number(n)) => match DateSpan::parse(n) {
@@ -163,50 +148,27 @@ impl<'a> Validator<'a> {
             },
             (Ty::Duration, NodeValue::String(s)) => match parse_duration(s) {
                 Some(d) => Value::Duration(d),
-                None => {
-                    return self.bad_format(
-                        node,
-                        path,
-                        format!("`{s}` is not a duration"),
-                        "write durations with a unit: `48h`, `30d` or `10bd` (business days)",
-                    );
-                }
+                None => return self.bad_format(node, path, Form::Duration, s),
             },
-            (Ty::Duration, NodeValue::Number(n)) => {
-                match (unit, n.parse::<i64>()) {
-                    (Some(DurationUnit::Hours), Ok(h)) if (0..=24_000_000).contains(&h) => {
-                        Value::Duration(Duration::Hours(h))
-                    }
-                    (Some(DurationUnit::Days), Ok(d)) if (0..=1_000_000).contains(&d) => {
-                        Value::Duration(Duration::Days(d))
-                    }
-                    (None, _) => {
-                        return self.wrong_type(node, path, ty, Some(format!("write it with a unit, such as \"{n}h\" or \"{n}d\", or declare the field `duration(hours)`")));
-                    }
-                    _ => return self.wrong_type(node, path, ty, Some("give a whole, non-negative number".into())),
+            (Ty::Duration, NodeValue::Number(n)) => match (unit, n.parse::<i64>()) {
+                (Some(DurationUnit::Hours), Ok(h)) if (0..=24_000_000).contains(&h) => {
+                    Value::Duration(Duration::Hours(h))
                 }
-            }
+                (Some(DurationUnit::Days), Ok(d)) if (0..=1_000_000).contains(&d) => Value::Duration(Duration::Days(d)),
+                (None, _) => {
+                    return self.wrong_type(node, path, ty, Some(WrongTypeHint::DurationNeedsUnit { text: n.clone() }));
+                }
+                _ => return self.wrong_type(node, path, ty, Some(WrongTypeHint::NotACount)),
+            },
             (Ty::Percent, NodeValue::Number(n)) => match parse_decimal(n) {
                 Some(d) if d >= Decimal::ZERO && d <= Decimal::ONE => Value::Percent(d),
-                _ => {
-                    return self.bad_format(
-                        node,
-                        path,
-                        format!("`{n}` is not a share between 0 and 1"),
-                        "write a fraction such as `0.48`, or a string such as \"48%\"",
-                    );
-                }
+                _ => return self.bad_format(node, path, Form::Share, n),
             },
             (Ty::Percent, NodeValue::String(s)) => {
                 match s.trim().strip_suffix('%').and_then(|p| parse_decimal(p.trim())) {
                     Some(d) => Value::Percent(d / Decimal::ONE_HUNDRED),
                     None => {
-                        return self.bad_format(
-                            node,
-                            path,
-                            format!("`{s}` is not a percentage"),
-                            "write a fraction such as `0.48`, or a string such as \"48%\"",
-                        );
+                        return self.bad_format(node, path, Form::Percent, s);
                     }
                 }
             }
@@ -269,10 +231,10 @@ impl<'a> Validator<'a> {
             }
             (Ty::Error | Ty::EmptyCollection, _) => Value::Unknown,
             (Ty::String, NodeValue::Number(n)) => {
-                return self.wrong_type(node, path, ty, Some(format!("quote it to make it text: \"{n}\"")));
+                return self.wrong_type(node, path, ty, Some(WrongTypeHint::QuoteIt { text: n.clone() }));
             }
             (Ty::Bool, NodeValue::String(s)) if matches!(s.as_str(), "yes" | "no" | "on" | "off") => {
-                return self.wrong_type(node, path, ty, Some("write `true` or `false`".into()));
+                return self.wrong_type(node, path, ty, Some(WrongTypeHint::TrueOrFalse));
             }
             _ => return self.wrong_type(node, path, ty, None),
         };
@@ -283,12 +245,14 @@ impl<'a> Validator<'a> {
         Node { value, origin }
     }
 
-    fn bad_format(&mut self, node: &tenet_input::Node, path: &str, message: String, help: &str) -> Node {
-        self.diagnostics.push(
-            Diagnostic::error(codes::BAD_FORMAT, format!("{message} (at `{path}`)"), span_of(&node.span))
-                .with_label("cannot read this value")
-                .with_help(help),
-        );
+    fn bad_format(&mut self, node: &tenet_input::Node, path: &str, form: Form, text: &str) -> Node {
+        let problem = DocumentError::BadFormat {
+            form,
+            text: text.to_string(),
+            path: path.to_string(),
+            span: span_of(&node.span),
+        };
+        self.diagnostics.push(problem.into());
         Node::unknown()
     }
 }

@@ -1,0 +1,107 @@
+//! The problems validation finds in a document, as data: each is created where a value does
+//! not fit its schema, with the path and place involved, and worded here, in one place, beside
+//! its code. Unknown fields and enum values are `tenet_syntax::Unresolved`.
+
+use tenet_syntax::Diagnostic;
+use tenet_syntax::ast::Span;
+use tenet_syntax::codes;
+
+/// A document value that does not fit its schema (codes E0701, E0703, E0706).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum DocumentError {
+    /// A value of the wrong type; `expected` is the schema's type in words ("a date").
+    WrongType { path: String, expected: String, found: &'static str, hint: Option<WrongTypeHint>, span: Span },
+    /// A record written as something other than a mapping; `record` is the schema's name.
+    NotAMapping { path: String, record: String, found: &'static str, span: Span },
+    /// A required field missing from a record.
+    MissingField { path: String, field: String, ty: String, span: Span },
+    /// A date, duration or percentage written in a form Tenet does not read.
+    BadFormat { form: Form, text: String, path: String, span: Span },
+}
+
+/// What would make a wrong-typed value right.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum WrongTypeHint {
+    /// A number with a fraction or too many digits for a whole number.
+    NotWhole { text: String },
+    /// A decimal beyond what can be represented exactly.
+    OutOfRange { text: String },
+    /// A bare number for a duration field that has no unit.
+    DurationNeedsUnit { text: String },
+    /// A negative or fractional count of hours or days.
+    NotACount,
+    /// A number where text is expected.
+    QuoteIt { text: String },
+    /// `yes`, `no`, `on` or `off` for a boolean.
+    TrueOrFalse,
+}
+
+/// The written forms Tenet reads for dates, durations and percentages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Form {
+    Date,
+    Duration,
+    /// A number outside 0..1 for a percentage.
+    Share,
+    Percent,
+}
+
+impl From<DocumentError> for Diagnostic {
+    fn from(e: DocumentError) -> Diagnostic {
+        use DocumentError as E;
+        match e {
+            E::WrongType { path, expected, found, hint, span } => {
+                let d =
+                    Diagnostic::error(codes::WRONG_TYPE, format!("`{path}` must be {expected}, found {found}"), span)
+                        .with_label(format!("expected {expected}"));
+                let help = hint.map(|h| match h {
+                    WrongTypeHint::NotWhole { text } => format!("`{text}` is not a whole number"),
+                    WrongTypeHint::OutOfRange { text } => format!("`{text}` is out of range"),
+                    WrongTypeHint::DurationNeedsUnit { text } => format!(
+                        "write it with a unit, such as \"{text}h\" or \"{text}d\", or declare the field `duration(hours)`"
+                    ),
+                    WrongTypeHint::NotACount => "give a whole, non-negative number".to_string(),
+                    WrongTypeHint::QuoteIt { text } => format!("quote it to make it text: \"{text}\""),
+                    WrongTypeHint::TrueOrFalse => "write `true` or `false`".to_string(),
+                });
+                match help {
+                    Some(help) => d.with_help(help),
+                    None => d,
+                }
+            }
+            E::NotAMapping { path, record, found, span } => {
+                let what = if path.is_empty() { "the document".to_string() } else { path };
+                Diagnostic::error(codes::WRONG_TYPE, format!("{what} must be a mapping of fields, found {found}"), span)
+                    .with_label(format!("expected the fields of `{record}`"))
+            }
+            E::MissingField { path, field, ty, span } => {
+                let where_ = if path.is_empty() { "the document".to_string() } else { format!("`{path}`") };
+                Diagnostic::error(codes::MISSING_FIELD, format!("{where_} lacks the required field `{field}`"), span)
+                    .with_label(format!("`{field}` expected here"))
+                    .with_help(format!("add `{field}`, or mark the field optional (`{ty}?`) in the schema"))
+            }
+            E::BadFormat { form, text, path, span } => {
+                let (problem, help) = match form {
+                    Form::Date => (
+                        "is not a date",
+                        "write dates as YYYY-MM-DD (`2026-03-01`); when only the month, quarter or year is known, \
+                         as `2026-03`, `03/2026`, `2026-Q1` or `2026`; a range as `2026-01/2026-03`",
+                    ),
+                    Form::Duration => {
+                        ("is not a duration", "write durations with a unit: `48h`, `30d` or `10bd` (business days)")
+                    }
+                    Form::Share => (
+                        "is not a share between 0 and 1",
+                        "write a fraction such as `0.48`, or a string such as \"48%\"",
+                    ),
+                    Form::Percent => {
+                        ("is not a percentage", "write a fraction such as `0.48`, or a string such as \"48%\"")
+                    }
+                };
+                Diagnostic::error(codes::BAD_FORMAT, format!("`{text}` {problem} (at `{path}`)"), span)
+                    .with_label("cannot read this value")
+                    .with_help(help)
+            }
+        }
+    }
+}
