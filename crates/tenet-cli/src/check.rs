@@ -6,7 +6,6 @@ use crate::render::Renderer;
 use serde::Serialize;
 use std::path::PathBuf;
 use tenet::load as policy;
-use tenet_syntax::Diagnostic;
 
 /// Arguments of `tenet check`.
 #[derive(clap::Args, Debug)]
@@ -51,14 +50,7 @@ pub fn run(args: &CheckArgs, renderer: &Renderer) -> Exit {
     for error in &loaded.errors {
         out.push_str(&renderer.report(error));
     }
-    let all: Vec<(&str, &str, Diagnostic)> = loaded
-        .files
-        .iter()
-        .chain(&loaded.std_files)
-        .flat_map(|&f| tenet_db::file_diagnostics(&loaded.db, loaded.workspace, f).iter().map(move |d| (f, d)))
-        .map(|(f, d)| loaded.locate(f, d))
-        .collect();
-    for (path, text, d) in &all {
+    for tenet::load::Located { path, text, diagnostic: d } in loaded.diagnostics() {
         if d.is_error() {
             errors += 1;
         } else {
@@ -85,7 +77,7 @@ pub fn run(args: &CheckArgs, renderer: &Renderer) -> Exit {
     }
     match args.format {
         Format::Human => {
-            let files = loaded.files.len() - usize::from(loaded.manifest_params.is_some());
+            let files = loaded.files.len();
             out.push_str(&format!(
                 "checked {files} policy file{}: {errors} error{}, {warnings} warning{}\n",
                 plural(files),
@@ -95,7 +87,7 @@ pub fn run(args: &CheckArgs, renderer: &Renderer) -> Exit {
             print!("{out}");
         }
         Format::Json => {
-            let body = serde_json::json!({ "files": loaded.files.len() - usize::from(loaded.manifest_params.is_some()), "errors": errors, "warnings": warnings, "diagnostics": json });
+            let body = serde_json::json!({ "files": loaded.files.len(), "errors": errors, "warnings": warnings, "diagnostics": json });
             println!("{}", serde_json::to_string_pretty(&body).unwrap_or_default());
         }
     }

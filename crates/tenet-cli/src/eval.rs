@@ -190,14 +190,14 @@ pub fn run(args: &EvalArgs, renderer: &Renderer) -> Exit {
     let policy_errors = loaded.errors.len() + engine.problems().len();
     let policy_warnings = engine.warnings();
     for p in engine.problems() {
-        out.push_str(&renderer.diagnostic(&p.diagnostic, &p.path, &p.text));
+        out.push_str(&renderer.diagnostic(&p.diagnostic, &p.at.path, &p.text));
         json_policy.push(JsonPolicyDiagnostic {
-            file: p.path.clone(),
+            file: p.at.path.to_string(),
             code: p.diagnostic.code.to_string(),
             severity: "error",
             message: p.diagnostic.message.clone(),
-            line: p.line,
-            column: p.column,
+            line: p.at.line,
+            column: p.at.column,
         });
     }
     let today = args.today.unwrap_or_else(|| jiff::ZonedDateTime::now().date());
@@ -276,16 +276,7 @@ pub fn run(args: &EvalArgs, renderer: &Renderer) -> Exit {
         },
     );
     progress.finish();
-    let mut overrides = evaluation.override_reports();
-    // Overrides from a project's `[params]` are located in `tenet.toml`, not the generated file.
-    if let Some(m) = &loaded.manifest_params {
-        for o in &mut overrides {
-            if let Some(p) = m.params.iter().find(|p| p.name == o.parameter) {
-                let (line, column) = tenet_eval::line_col(&m.text, p.key_span.start);
-                o.defined_at = format!("{}:{line}:{column}", m.path);
-            }
-        }
-    }
+    let overrides = evaluation.override_reports();
     let tail = Tail {
         waivers: evaluation.waiver_reports(&tally.waiver_used),
         overrides,

@@ -113,12 +113,9 @@ pub fn run(args: &TestArgs, renderer: &Renderer) -> Exit {
         policy_errors.push_str(&renderer.report(e));
     }
     let mut error_count = loaded.errors.len();
-    for &file in loaded.files.iter().chain(&loaded.std_files) {
-        for d in tenet_db::file_diagnostics(&loaded.db, loaded.workspace, file).iter().filter(|d| d.is_error()) {
-            error_count += 1;
-            let (path, text, d) = loaded.locate(file, d);
-            policy_errors.push_str(&renderer.diagnostic(&d, path, text));
-        }
+    for located in loaded.diagnostics().into_iter().filter(|l| l.diagnostic.is_error()) {
+        error_count += 1;
+        policy_errors.push_str(&renderer.diagnostic(located.diagnostic, located.path, located.text));
     }
     if error_count > 0 {
         eprint!("{policy_errors}");
@@ -146,7 +143,7 @@ pub fn run(args: &TestArgs, renderer: &Renderer) -> Exit {
         if args.filter.as_deref().is_some_and(|f| !test.item.name.contains(f)) {
             continue;
         }
-        let params = test_params(program, test, &package_of);
+        let params = test_params(program, test, &package_of, loaded.manifest_path());
         let coverage = args.coverage.then_some(&mut coverage);
         results.push(run_one(program, test, &params, today, coverage));
     }
@@ -188,26 +185,24 @@ pub fn run(args: &TestArgs, renderer: &Renderer) -> Exit {
     if results.iter().any(|r| r.status != "passed") { Exit::Findings } else { Exit::Clean }
 }
 
-/// The parameter values a test runs with: the library defaults, the overrides declared in the
-/// test's own package or a package enclosing it (`northwind` for `northwind.tests`), then the
-/// test's own `override`s. Overrides in other packages of the workspace do not reach it, so a
+/// The parameter values a test runs with: the library defaults, the project's `[params]` and
+/// the overrides declared in the test's own package or a package enclosing it (`northwind`
+/// for `northwind.tests`), then the test's own `override`s. Overrides in other packages of the workspace do not reach it, so a
 /// library's tests keep passing beside a stricter user package.
 fn test_params(
     program: &tenet_db::Program,
     test: &ProgramItem<CompiledTest>,
     package_of: &BTreeMap<&str, Arc<str>>,
+    manifest: Option<&str>,
 ) -> ParamValues {
     let mut params: ParamValues =
         program.params.iter().map(|(name, p)| (name.clone(), p.item.default.clone())).collect();
     let own = package_of.get(&*test.path).map_or("", |p| &**p);
-    // A project's `[params]` apply to all of its tests.
-    let encloses = |package: &str| {
-        package == tenet_db::MANIFEST_PARAMS_PACKAGE
-            || own == package
-            || own.strip_prefix(package).is_some_and(|r| r.starts_with('.'))
-    };
+    let encloses = |package: &str| own == package || own.strip_prefix(package).is_some_and(|r| r.starts_with('.'));
     for o in program.overrides.iter().rev() {
-        if package_of.get(&*o.path).is_some_and(|p| encloses(p)) {
+        // A project's `[params]` apply to all of its tests.
+        let from_manifest = manifest == Some(&*o.path);
+        if from_manifest || package_of.get(&*o.path).is_some_and(|p| encloses(p)) {
             params.insert(o.item.param.clone(), o.item.value.clone());
         }
     }

@@ -260,6 +260,62 @@ fn a_project_brings_its_dependencies_params_and_inputs() {
 }
 
 #[test]
+fn params_are_checked_against_the_parameters_they_set_and_reported_in_the_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("app");
+    std::fs::create_dir_all(&app).unwrap();
+    std::fs::write(
+        app.join("tenet.toml"),
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\n\n[params]\n\
+         \"std.privacy.max_breach_notice\" = \"24h\"\n\
+         \"std.privacy.max_exit_deadline\" = true\n\
+         \"std.privacy.max_breach_notise\" = \"12h\"\n\
+         \"std.privacy.allowed_retention_exceptions\" = \"{legal_obligation}\"\n",
+    )
+    .unwrap();
+    std::fs::write(app.join("app.tenet"), "package app\n\noverride std.privacy.max_breach_notice = 36h\n").unwrap();
+    let cache = dir.path().join("cache");
+    let run = tenet_in(&app, &[("TENET_CACHE", &cache)], &["check", "--format", "json"]);
+    run.assert_code(3);
+    let report = run.json();
+    assert_eq!(report["files"], 1, "{report}");
+    let diagnostics = report["diagnostics"].as_array().unwrap();
+    let at = |d: &serde_json::Value| {
+        format!("{}:{}:{}", d["file"].as_str().unwrap().rsplit('/').next().unwrap(), d["line"], d["column"])
+    };
+    let found: Vec<(String, &str)> = diagnostics.iter().map(|d| (at(d), d["code"].as_str().unwrap())).collect();
+    assert_eq!(
+        found,
+        [
+            ("tenet.toml:6:1".to_string(), "tenet::E0802"),
+            ("tenet.toml:7:35".to_string(), "tenet::E0301"),
+            ("tenet.toml:8:1".to_string(), "tenet::E0801"),
+        ],
+        "{report}"
+    );
+    // Overridden twice: the manifest's entry, and the policy file's override, where it is.
+    let twice = &diagnostics[0];
+    assert_eq!(twice["message"], "parameter `std.privacy.max_breach_notice` is overridden twice", "{twice}");
+    assert!(twice["help"].as_str().unwrap().contains("app.tenet:3:10`"), "{twice}");
+    // A value of the wrong type, checked against the parameter's declared type.
+    let wrong = &diagnostics[1];
+    assert_eq!(
+        wrong["message"], "parameter `std.privacy.max_exit_deadline` is a `duration`, but this value is a `bool`",
+        "{wrong}"
+    );
+    // A parameter that does not exist, with the nearest one.
+    let unknown = &diagnostics[2];
+    assert_eq!(unknown["message"], "no parameter named `std.privacy.max_breach_notise`", "{unknown}");
+    assert_eq!(unknown["help"], "did you mean `std.privacy.max_breach_notice`?", "{unknown}");
+
+    // The human rendering shows each problem in `tenet.toml`.
+    let run = tenet_in(&app, &[("TENET_CACHE", &cache)], &["check"]);
+    run.assert_code(3);
+    assert!(run.stdout.contains("tenet.toml:8:1"), "{}", run.stdout);
+    assert!(run.stdout.contains("checked 1 policy file: 3 errors"), "{}", run.stdout);
+}
+
+#[test]
 fn eval_writes_sarif_for_code_scanning() {
     let run = tenet(&[
         "eval",

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 use tenet_syntax::ParsedFile;
-use tenet_syntax::ast::{Item, ItemNode};
+use tenet_syntax::ast::{Item, ItemNode, Span};
 
 /// The database trait every Tenet query runs against.
 #[salsa::db]
@@ -28,12 +28,41 @@ impl SourceFile {
     }
 }
 
-/// The set of policy files checked together.
+/// The set of policy files checked together, and a project's `[params]`.
 #[salsa::input(debug)]
 pub struct Workspace {
     /// Every file, in a stable order.
     #[returns(ref)]
     pub files: Vec<SourceFile>,
+    /// The `[params]` of the project's `tenet.toml`, if it has a manifest.
+    #[default]
+    #[returns(ref)]
+    pub manifest_params: Option<ManifestParams>,
+}
+
+/// A project's `[params]`: new values for library parameters, written in its `tenet.toml`
+/// rather than in a policy file. They apply after the overrides of every policy file.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ManifestParams {
+    /// The manifest's path, as shown to users.
+    pub path: Arc<str>,
+    /// The manifest's text, into which the entries' spans point.
+    pub text: Arc<str>,
+    /// The entries, in file order.
+    pub entries: Vec<ManifestParam>,
+}
+
+/// One `"package.parameter" = value` entry of `[params]`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ManifestParam {
+    /// The parameter's qualified name, as written.
+    pub name: Arc<str>,
+    /// The value as Tenet literal text (`24h`, `2%`, `90`, `2027-03-31`).
+    pub literal: Arc<str>,
+    /// The key in the manifest.
+    pub name_span: Span,
+    /// The value in the manifest (with a TOML string's quotes).
+    pub value_span: Span,
 }
 
 /// What kind of item a key names.

@@ -17,7 +17,8 @@
 //! - `check`: type-checking expressions, and constants;
 //! - `params`, `testing`: overrides and exceptions, tests;
 //! - `items`: checking and compiling one item;
-//! - `graph`, `conflicts`, `program`: workspace-wide results — cycles, contradictions, the
+//! - `graph`, `conflicts`, `manifest`, `program`: workspace-wide results — cycles,
+//!   contradictions, a project's `[params]` (checked against the parameters they set), the
 //!   compiled program;
 //! - `diagnostics`: every diagnostic of a file;
 //! - [`ide_support`]: what the IDE layer reads.
@@ -44,6 +45,7 @@ mod items;
 
 mod conflicts;
 mod graph;
+mod manifest;
 mod program;
 
 mod diagnostics;
@@ -54,11 +56,11 @@ pub use analysis::{Def, NAMED_KINDS, Occurrence};
 pub use conflicts::{Conflict, conflicts as find_conflicts};
 pub use diagnostics::file_diagnostics;
 pub use inputs::{
-    Database, Db, FileOutline, ItemId, ItemKey, ItemKind, SourceFile, Workspace, file_outline, item_keys, item_syntax,
-    parse,
+    Database, Db, FileOutline, ItemId, ItemKey, ItemKind, ManifestParam, ManifestParams, SourceFile, Workspace,
+    file_outline, item_keys, item_syntax, parse,
 };
 pub use items::{CheckedItem, Compiled, check_item, item_occurrences};
-pub use params::{MANIFEST_PARAMS_PACKAGE, manifest_overrides_source};
+pub use manifest::{ManifestOverride, ManifestOverrides, manifest_diagnostics, manifest_overrides};
 pub use program::program as compile_program;
 pub use program::{Program, ProgramItem};
 pub use scope::{ItemEntry, PackageIndex, package_index};

@@ -174,21 +174,3 @@ pub(crate) fn resolve_exception(
     }
     Some(target_name)
 }
-
-/// The package of the source [`manifest_overrides_source`] writes.
-pub const MANIFEST_PARAMS_PACKAGE: &str = "tenet_toml_params";
-
-/// A project's `[params]` (qualified name, literal text) as Tenet source: a package of
-/// `override` items, the `i`-th entry on line `i + 3`, so that a problem found in it can be
-/// moved back onto the entry in `tenet.toml`.
-pub fn manifest_overrides_source<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
-    let mut text = format!("package {MANIFEST_PARAMS_PACKAGE}\n\n");
-    for (name, literal) in params {
-        text.push_str("override ");
-        text.push_str(name);
-        text.push_str(" = ");
-        text.push_str(literal);
-        text.push('\n');
-    }
-    text
-}

@@ -7,6 +7,7 @@ use crate::ir::{
     EnumDef, QualName, SchemaDef,
 };
 use crate::items::{Compiled, check_item};
+use crate::manifest::manifest_overrides;
 use crate::scope::package_index;
 use crate::signatures::{qualified_item_name, rule_calls};
 use std::collections::{BTreeMap, BTreeSet};
@@ -20,9 +21,9 @@ use tenet_syntax::codes;
 pub struct ProgramItem<T> {
     /// The compiled item.
     pub item: T,
-    /// The policy file's path.
+    /// The policy file's path (for an override from `[params]`, the manifest's).
     pub path: Arc<str>,
-    /// The policy file's text.
+    /// That file's text.
     pub text: Arc<str>,
     /// The item's offset in that text (its spans are relative to it).
     pub offset: u32,
@@ -51,7 +52,8 @@ pub struct Program {
     pub skipped: Vec<QualName>,
     /// Library parameters by qualified name, with their defaults.
     pub params: BTreeMap<QualName, ProgramItem<CompiledParam>>,
-    /// Overrides in workspace order; the first for a parameter wins (a second is an error).
+    /// Overrides in workspace order, then a project's `[params]`; the first for a parameter
+    /// wins (a second is an error).
     pub overrides: Vec<ProgramItem<CompiledOverride>>,
     /// Obligation name → the obligations declared `exception to` it.
     pub exceptions: BTreeMap<QualName, Vec<QualName>>,
@@ -110,6 +112,17 @@ pub fn program(db: &dyn Db, workspace: Workspace) -> Program {
                 None if is_deontic => program.skipped.push(qualified_item_name(db, id)),
                 None => {}
             }
+        }
+    }
+    // A project's `[params]` come after every policy file's overrides.
+    if let Some(manifest) = workspace.manifest_params(db) {
+        for o in &manifest_overrides(db, workspace).overrides {
+            program.overrides.push(ProgramItem {
+                item: o.compiled.clone(),
+                path: manifest.path.clone(),
+                text: manifest.text.clone(),
+                offset: o.entry.name_span.start,
+            });
         }
     }
     let cyclic: BTreeSet<QualName> = rule_cycles(db, workspace).iter().flatten().cloned().collect();

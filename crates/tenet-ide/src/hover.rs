@@ -140,10 +140,11 @@ fn describe_item(db: &dyn Db, workspace: Workspace, id: ItemId) -> Option<String
             let code = format!("param {}: {} = {}", p.name.name, text(p.ty.span), text(p.value.span));
             let mut out = format!("{}\n`{qualified}` (library parameter; a package may override it)", fence(&code));
             for (package, value) in overrides_of(db, workspace, id, &qualified) {
-                if &*package == tenet_db::MANIFEST_PARAMS_PACKAGE {
-                    let _ = write!(out, "\n\noverridden to `{value}` by `[params]` in `tenet.toml`");
-                } else {
-                    let _ = write!(out, "\n\noverridden to `{value}` in package `{package}`");
+                let _ = write!(out, "\n\noverridden to `{value}` in package `{package}`");
+            }
+            for o in tenet_db::manifest_overrides(db, workspace).overrides.iter() {
+                if *o.compiled.param == *qualified {
+                    let _ = write!(out, "\n\noverridden to `{}` by `[params]` in `tenet.toml`", o.entry.literal);
                 }
             }
             with_docs(out, &p.docs)

@@ -112,7 +112,8 @@ impl State {
     /// whose dependencies are not fetched gets none; its `use`s then say what is missing.
     pub fn load_dependencies(&mut self, root: &Path) {
         let Ok(Some(project)) = tenet_pkg::project::load(root) else { return };
-        // The same loader as the command line's: dependency sources and `[params]` as files.
+        // The same loader as the command line's: dependency sources as files, `[params]` as
+        // the workspace's manifest parameters.
         let (dependencies, params) = tenet::load::project_files(&self.db, &project);
         for (path, file) in dependencies {
             // `../shared/model.tenet` and the same file opened by the editor are one file.
@@ -125,9 +126,9 @@ impl State {
         }
         // `[params]` apply in the editor as on the command line (hover shows the value in force,
         // code lenses evaluate with it); `tenet check` reports their problems in `tenet.toml`.
-        if let Some(params) = params {
-            let uri = format!("tenet-params://{}", path_to_uri(&project.manifest.path).trim_start_matches("file://"));
-            self.files.insert(uri, FileEntry { file: params.file, version: None, library: true, in_editor: false });
+        {
+            use salsa::Setter as _;
+            self.workspace.set_manifest_params(&mut self.db).to(params);
         }
         self.sync_workspace();
     }

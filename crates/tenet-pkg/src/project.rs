@@ -30,6 +30,8 @@ pub struct DependencySources {
 #[derive(Clone, Debug)]
 pub struct Project {
     pub manifest: Manifest,
+    /// The manifest's text, into which the spans of `params` point.
+    pub manifest_text: String,
     /// The directory holding `tenet.toml`.
     pub dir: PathBuf,
     /// The project's own `.tenet` files, `tests/` excluded, sorted by path.
@@ -53,7 +55,7 @@ pub fn load(dir: &Path) -> Result<Option<Project>, PkgError> {
 
 /// Loads the project in `dir` with dependencies from `cache`.
 pub fn load_with_cache(dir: &Path, cache: &Cache) -> Result<Project, PkgError> {
-    let manifest = Manifest::load(dir)?;
+    let (manifest, manifest_text) = Manifest::load_with_text(dir)?;
     let sources = policy_sources(dir)?;
     let lock = Lockfile::load(dir)?.unwrap_or_default();
     for dep in &manifest.dependencies {
@@ -113,6 +115,7 @@ pub fn load_with_cache(dir: &Path, cache: &Cache) -> Result<Project, PkgError> {
         params: manifest.params.clone(),
         inputs: manifest.inputs.clone(),
         manifest,
+        manifest_text,
         dir: dir.to_path_buf(),
         sources,
         dependencies,

@@ -15,5 +15,5 @@ mod prescan;
 pub mod split;
 
 pub use diag::{Diagnostic, Level, Note, Supplied, Unresolved, did_you_mean};
-pub use parser::{BrokenItem, MAX_CHAIN, ParsedFile, parse_date, parse_file, parse_item};
+pub use parser::{BrokenItem, MAX_CHAIN, ParsedFile, parse_date, parse_expression, parse_file, parse_item};
 pub use prescan::{MAX_NESTING, MAX_QUANTIFIERS};

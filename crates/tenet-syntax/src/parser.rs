@@ -95,6 +95,26 @@ pub fn parse_item(text: &str, docs: String) -> Result<(Item, Vec<Diagnostic>), B
     Ok((item, lower.errors))
 }
 
+/// Parses an expression written on its own, such as a value in a project's `[params]`.
+/// Spans in the result are relative to the start of `text`.
+pub fn parse_expression(text: &str) -> Result<Expr, Box<Diagnostic>> {
+    let scan = crate::prescan::scan(text);
+    if let Some(error) = scan.error {
+        return Err(Box::new(error));
+    }
+    let mut pairs = TenetParser::parse(Rule::expr_eoi, text).map_err(|e| Box::new(syntax_error(e, text)))?;
+    let expr_pair = pairs.next().and_then(|p| p.into_inner().next()).ok_or_else(|| {
+        let span = Span::new(0, u32::try_from(text.len()).unwrap_or(u32::MAX));
+        Box::new(Diagnostic::from(SyntaxError::Internal { what: "value without an expression".into(), span }))
+    })?;
+    let mut lower = Lower { text, errors: Vec::new() };
+    let expr = lower.expr(expr_pair);
+    match lower.errors.into_iter().next() {
+        Some(error) => Err(Box::new(error)),
+        None => Ok(expr),
+    }
+}
+
 /// The prefix `parse_path` puts before a message hole so it parses as a rule body.
 const HOLE_PREFIX: &str = "rule __hole = ";
 

@@ -6,5 +6,7 @@
 //! This crate knows nothing but `str`: no policies, documents, protocols or terminals.
 
 mod line_index;
+mod location;
 
 pub use line_index::{LineCol, LineIndex, Utf16Position};
+pub use location::Location;

@@ -10,26 +10,24 @@ use tenet_db::Program;
 use tenet_eval::{DocumentResult, Evaluation, Explain};
 use tenet_input::{Format, Limits, Source};
 use tenet_syntax::Diagnostic;
+use tenet_text::Location;
 
 /// A problem in the policies, located in the file it was found in.
 #[derive(Clone, Debug)]
 pub struct PolicyProblem {
-    /// The policy file's path (or `<std>/…` for the embedded library).
-    pub path: String,
+    /// Where the diagnostic's primary span starts: in a policy file (`<std>/…` for the
+    /// embedded library) or in the project's `tenet.toml`.
+    pub at: Location,
     /// The file's text, for rendering the diagnostic's snippet.
     pub text: Arc<str>,
     /// The diagnostic, spans absolute in `text`.
     pub diagnostic: Diagnostic,
-    /// 1-based line of the primary span.
-    pub line: usize,
-    /// 1-based column (in characters).
-    pub column: usize,
 }
 
 impl fmt::Display for PolicyProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let d = &self.diagnostic;
-        write!(f, "{}:{}:{}: {} {}", self.path, self.line, self.column, d.code, d.message)
+        write!(f, "{}: {} {}", self.at, d.code, d.message)
     }
 }
 
@@ -108,22 +106,16 @@ impl Engine {
     pub fn from_loaded(loaded: &LoadedPolicies) -> Engine {
         let mut problems = Vec::new();
         let mut warnings = 0;
-        for &file in loaded.files.iter().chain(&loaded.std_files) {
-            for d in tenet_db::file_diagnostics(&loaded.db, loaded.workspace, file) {
-                if !d.is_error() {
-                    warnings += 1;
-                    continue;
-                }
-                let (path, text, diagnostic) = loaded.locate(file, d);
-                let (line, column) = tenet_eval::line_col(text, diagnostic.span.start as usize);
-                problems.push(PolicyProblem {
-                    path: path.to_string(),
-                    text: Arc::from(text),
-                    diagnostic,
-                    line,
-                    column,
-                });
+        for located in loaded.diagnostics() {
+            if !located.diagnostic.is_error() {
+                warnings += 1;
+                continue;
             }
+            problems.push(PolicyProblem {
+                at: Location::of(Arc::from(located.path), located.text, located.diagnostic.span.start as usize),
+                text: Arc::from(located.text),
+                diagnostic: located.diagnostic.clone(),
+            });
         }
         let program = Arc::new(tenet_db::compile_program(&loaded.db, loaded.workspace).clone());
         Engine { program, problems, warnings, limits: Limits::default() }

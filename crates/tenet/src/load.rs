@@ -3,6 +3,7 @@
 //! the language server and the [`crate::Engine`] all read a workspace through it.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use tenet_db::{Database, SourceFile, Workspace};
 use tenet_syntax::Diagnostic;
 use tenet_syntax::ast::Span;
@@ -101,43 +102,50 @@ pub struct LoadedPolicies {
     pub std_files: Vec<SourceFile>,
     /// Files that could not be read.
     pub errors: Vec<PolicyFileError>,
-    /// The `override`s written for a project's `[params]`, to locate their problems in `tenet.toml`.
-    pub manifest_params: Option<ManifestParams>,
 }
 
-/// A project's `[params]` as a generated policy file: line `i + 3` overrides `params[i]`.
-pub struct ManifestParams {
-    /// The generated file.
-    pub file: SourceFile,
-    /// The manifest's path.
-    pub path: String,
-    /// The manifest's text.
-    pub text: String,
-    /// The entries, in order.
-    pub params: Vec<tenet_pkg::Param>,
+/// A diagnostic with the path and text its span points into.
+pub struct Located<'a> {
+    /// The file's path as shown to users.
+    pub path: &'a str,
+    /// The file's text.
+    pub text: &'a str,
+    /// The diagnostic.
+    pub diagnostic: &'a Diagnostic,
 }
 
 impl LoadedPolicies {
-    /// Where a diagnostic of `file` should be shown: its own path and text, except for the
-    /// generated `[params]` file, whose problems are moved onto the value in `tenet.toml`.
-    pub fn locate(&self, file: SourceFile, d: &Diagnostic) -> (&str, &str, Diagnostic) {
-        if let Some(m) = &self.manifest_params
-            && m.file == file
-        {
-            let text = file.text(&self.db);
-            let line = text.get(..d.span.start as usize).map_or(0, |t| t.matches('\n').count());
-            if let Some(param) = line.checked_sub(2).and_then(|i| m.params.get(i)) {
-                let span = if d.code == tenet_syntax::codes::UNKNOWN_PARAM { &param.key_span } else { &param.span };
-                let moved = Diagnostic {
-                    span: Span::new(u32::try_from(span.start).unwrap_or(0), u32::try_from(span.end).unwrap_or(0)),
-                    label: d.label.clone(),
-                    notes: Vec::new(),
-                    ..d.clone()
-                };
-                return (&m.path, &m.text, moved);
-            }
+    /// Every diagnostic of the workspace, located: the user's files, the project's `[params]`
+    /// (in `tenet.toml`), then the libraries.
+    pub fn diagnostics(&self) -> Vec<Located<'_>> {
+        let db = &self.db;
+        let of_files = |files: &'_ [SourceFile]| -> Vec<Located<'_>> {
+            files
+                .iter()
+                .flat_map(|&file| {
+                    tenet_db::file_diagnostics(db, self.workspace, file).iter().map(move |diagnostic| Located {
+                        path: file.path(db),
+                        text: file.text(db),
+                        diagnostic,
+                    })
+                })
+                .collect()
+        };
+        let mut out = of_files(&self.files);
+        if let Some(manifest) = self.workspace.manifest_params(db) {
+            out.extend(tenet_db::manifest_diagnostics(db, self.workspace).iter().map(|diagnostic| Located {
+                path: &manifest.path,
+                text: &manifest.text,
+                diagnostic,
+            }));
         }
-        (file.path(&self.db), file.text(&self.db), d.clone())
+        out.extend(of_files(&self.std_files));
+        out
+    }
+
+    /// The path of the project's manifest, when its `[params]` are part of the workspace.
+    pub fn manifest_path(&self) -> Option<&str> {
+        self.workspace.manifest_params(&self.db).as_ref().map(|m| &*m.path)
     }
 }
 
@@ -181,10 +189,7 @@ pub fn load_with_project(paths: &[PathBuf], std: Std, project: Option<&tenet_pkg
     if let Some(project) = project {
         let (dependencies, params) = project_files(&db, project);
         std_files.extend(dependencies.into_iter().map(|(_, file)| file));
-        if let Some(params) = params {
-            files.push(params.file);
-            manifest_params = Some(params);
-        }
+        manifest_params = params;
     }
     if std == Std::Include {
         // A package the user's files declare (say, a checkout of `policies/std` being
@@ -193,8 +198,9 @@ pub fn load_with_project(paths: &[PathBuf], std: Std, project: Option<&tenet_pkg
             files.iter().chain(&std_files).filter_map(|f| tenet_db::file_outline(&db, *f).package.clone()).collect();
         std_files.extend(std_files_except(&db, &declared).into_iter().map(|(_, file)| file));
     }
-    let workspace = Workspace::new(&db, files.iter().chain(&std_files).copied().collect());
-    LoadedPolicies { db, workspace, files, std_files, errors, manifest_params }
+    let workspace =
+        Workspace::builder(files.iter().chain(&std_files).copied().collect()).manifest_params(manifest_params).new(&db);
+    LoadedPolicies { db, workspace, files, std_files, errors }
 }
 
 /// The embedded standard library's files as library inputs of `db` (salsa `Durability::HIGH`),
@@ -213,11 +219,12 @@ pub fn std_files_except(db: &Database, declared: &[std::sync::Arc<str>]) -> Vec<
 }
 
 /// What a project brings beside its own files: its locked dependencies' sources as library
-/// inputs of `db` (with their paths), and its `[params]` as a generated file of `override`s.
+/// inputs of `db` (with their paths), and its `[params]` as the workspace's
+/// [`tenet_db::ManifestParams`].
 pub fn project_files(
     db: &Database,
     project: &tenet_pkg::Project,
-) -> (Vec<(PathBuf, SourceFile)>, Option<ManifestParams>) {
+) -> (Vec<(PathBuf, SourceFile)>, Option<tenet_db::ManifestParams>) {
     let mut dependencies = Vec::new();
     for dep in &project.dependencies {
         for source in &dep.sources {
@@ -225,12 +232,30 @@ pub fn project_files(
             dependencies.push((source.path.clone(), file));
         }
     }
-    let params = (!project.params.is_empty()).then(|| {
-        let text = tenet_db::manifest_overrides_source(project.params.iter().map(|p| (&*p.name, &*p.literal)));
-        let path = project.manifest.path.display().to_string();
-        let file = SourceFile::new(db, format!("{path} [params]"), text);
-        let manifest_text = std::fs::read_to_string(&project.manifest.path).unwrap_or_default();
-        ManifestParams { file, path, text: manifest_text, params: project.params.clone() }
-    });
-    (dependencies, params)
+    (dependencies, manifest_params(project))
+}
+
+/// A project's `[params]` with the manifest's path and text, which their spans point into.
+fn manifest_params(project: &tenet_pkg::Project) -> Option<tenet_db::ManifestParams> {
+    if project.params.is_empty() {
+        return None;
+    }
+    let span = |range: &std::ops::Range<usize>| {
+        Span::new(u32::try_from(range.start).unwrap_or(u32::MAX), u32::try_from(range.end).unwrap_or(u32::MAX))
+    };
+    let entries = project
+        .params
+        .iter()
+        .map(|p| tenet_db::ManifestParam {
+            name: Arc::from(p.name.as_str()),
+            literal: Arc::from(p.literal.as_str()),
+            name_span: span(&p.key_span),
+            value_span: span(&p.span),
+        })
+        .collect();
+    Some(tenet_db::ManifestParams {
+        path: Arc::from(project.manifest.path.display().to_string()),
+        text: Arc::from(project.manifest_text.as_str()),
+        entries,
+    })
 }

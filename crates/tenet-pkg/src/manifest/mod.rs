@@ -230,6 +230,11 @@ pub fn parse_public_key(text: &str) -> Result<[u8; 32], String> {
 impl Manifest {
     /// Reads and parses `dir/tenet.toml` (or the file itself when `path` is a file).
     pub fn load(path: &Path) -> Result<Manifest, PkgError> {
+        Manifest::load_with_text(path).map(|(manifest, _)| manifest)
+    }
+
+    /// As [`Manifest::load`], also giving the text read, into which the manifest's spans point.
+    pub fn load_with_text(path: &Path) -> Result<(Manifest, String), PkgError> {
         let file = if path.is_dir() { path.join(MANIFEST_FILE) } else { path.to_path_buf() };
         let text = std::fs::read_to_string(&file).map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
@@ -239,7 +244,7 @@ impl Manifest {
                 PkgError::io(&file, &e)
             }
         })?;
-        Manifest::parse(&file, &text)
+        Manifest::parse(&file, &text).map(|manifest| (manifest, text))
     }
 
     /// Parses manifest text; `path` names the file in errors and anchors relative paths.
