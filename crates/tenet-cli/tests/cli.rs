@@ -5,7 +5,13 @@
 //! of `examples/documents/contracts/brightpath-media.yaml`) and checks that it was still
 //! evaluated: one bad document never stops the others.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test fails loudly on unexpected input"
+)]
 
 mod support;
 

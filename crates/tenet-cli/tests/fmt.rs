@@ -1,7 +1,13 @@
 //! End-to-end tests of `tenet fmt`: rewriting in place, `--check`, `--diff`, standard input,
 //! and the exit codes (0 formatted, 1 would change, 2 unreadable, 3 syntax errors).
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test fails loudly on unexpected input"
+)]
 
 use std::io::Write;
 use std::path::Path;

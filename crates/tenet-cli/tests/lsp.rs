@@ -2,7 +2,13 @@
 //! `tests/lsp/acme`, with its JSON responses snapshotted.
 
 // Test code: a broken setup should stop the test loudly.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test fails loudly on unexpected input"
+)]
 
 mod lsp_support;
 

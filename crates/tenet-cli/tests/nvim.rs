@@ -4,7 +4,13 @@
 //! to a JSON file that this test checks.
 
 // Test code: a broken setup should stop the test loudly.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test fails loudly on unexpected input"
+)]
 
 use serde_json::Value;
 use std::path::Path;

@@ -6,7 +6,13 @@
 //! `scripts/test` installs `docker-registry` when it is missing; these tests fail (never skip)
 //! with a clear message when it or `git` is not there.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test fails loudly on unexpected input"
+)]
 
 mod support;
 

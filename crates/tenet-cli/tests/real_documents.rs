@@ -9,7 +9,13 @@
 //! document validates without a single warning (so that a misspelt field cannot silently leave a
 //! value absent), and compares every expectation, reporting all mismatches at once.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test fails loudly on unexpected input"
+)]
 
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};

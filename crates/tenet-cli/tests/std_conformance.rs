@@ -8,7 +8,13 @@
 //! This test runs the real `tenet` binary over the documents (no `--policy`: the standard
 //! library is embedded) and compares every expectation, reporting all mismatches at once.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test fails loudly on unexpected input"
+)]
 
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};

@@ -2,7 +2,13 @@
 //! whatever the number of threads, streamed JSON identical in shape to the whole report, and
 //! totals that add up across runs.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test fails loudly on unexpected input"
+)]
 
 mod support;
 

@@ -5,7 +5,13 @@
 //! `docs/performance.md`.
 
 // A benchmark is not library code: a broken setup should stop it loudly.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a benchmark is not library code: a broken setup should stop it loudly"
+)]
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use jiff::civil::{Date, date};

@@ -19,7 +19,13 @@
 //!
 //! Throughput is per document; figures and the machine are in docs/performance.md.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a benchmark is not library code: a broken setup should stop it loudly"
+)]
 
 #[path = "support/cedar.rs"]
 mod cedar;

@@ -3,7 +3,13 @@
 //! nothing. This checks it on generated documents of both kinds, outcome for outcome, with
 //! regorus's interpreter and its bytecode VM.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test fails loudly on unexpected input"
+)]
 
 mod support;
 

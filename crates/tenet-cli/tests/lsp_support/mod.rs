@@ -1,7 +1,7 @@
 //! A minimal LSP client that drives the real `tenet lsp` binary over stdio: frames JSON-RPC
 //! messages, waits for responses with a timeout, and keeps the notifications it sees.
 
-#![allow(dead_code)]
+#![allow(dead_code, reason = "shared by several test and benchmark binaries, each using part of it")]
 
 use serde_json::{Value, json};
 use std::collections::VecDeque;

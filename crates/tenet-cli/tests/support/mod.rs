@@ -1,6 +1,13 @@
 //! What the end-to-end tests share: the workspace root and running the real binary.
 
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "shared by several test binaries, each using part of it; a test fails loudly on unexpected input"
+)]
 
 use serde_json::Value;
 use std::io::Write;

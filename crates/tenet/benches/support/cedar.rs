@@ -15,7 +15,7 @@
 //! `null` field is a missing attribute. A few documents cannot be expressed (see
 //! [`Document::NotRepresentable`]).
 
-#![allow(dead_code)]
+#![allow(dead_code, reason = "shared by several test and benchmark binaries, each using part of it")]
 
 use cedar_policy::{
     Authorizer, Context, Decision, Entities, EntityId, EntityTypeName, EntityUid, PolicySet, Request, Schema,

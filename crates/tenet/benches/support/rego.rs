@@ -2,7 +2,7 @@
 //! standard library's obligations, prepared once and evaluated per document. Shared by the
 //! benchmark and the agreement test.
 
-#![allow(dead_code)]
+#![allow(dead_code, reason = "shared by several test and benchmark binaries, each using part of it")]
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

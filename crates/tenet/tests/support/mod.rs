@@ -1,7 +1,14 @@
 //! What the agreement tests share: Tenet's own outcomes for a document, the reference the
 //! other engines' encodings are checked against.
 
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "shared by several test binaries, each using part of it; a test fails loudly on unexpected input"
+)]
 
 use std::collections::BTreeMap;
 use tenet::Engine;
