@@ -15,26 +15,15 @@ pub enum Def {
     /// A schema, enum, constant, parameter, rule or obligation.
     Item(ItemId),
     /// A field of a schema.
-    Field {
-        /// The schema.
-        schema: ItemId,
-        /// The field's name.
-        name: Arc<str>,
-    },
+    Field { schema: ItemId, name: Arc<str> },
     /// A variant of an enum.
-    Variant {
-        /// The enum.
-        enumeration: ItemId,
-        /// The variant's name.
-        name: Arc<str>,
-    },
+    Variant { enumeration: ItemId, name: Arc<str> },
     /// A rule parameter or a variable bound by a quantifier or aggregate.
     Local {
         /// The item it is declared in.
         item: ItemId,
         /// Where it is declared, relative to the item.
         decl: Span,
-        /// Its name.
         name: Arc<str>,
     },
     /// A package, by name.
@@ -72,7 +61,6 @@ pub struct Occurrence {
 pub(crate) struct Occurrences(pub Vec<Occurrence>);
 
 impl Occurrences {
-    /// Records a name.
     pub fn push(&mut self, span: Span, def: Def, is_decl: bool, ty: Option<Ty>) {
         self.0.push(Occurrence { span, def, is_decl, ty });
     }

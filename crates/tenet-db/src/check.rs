@@ -680,11 +680,10 @@ fn arithmetic(op: BinOp, l: &Ty, r: &Ty) -> Option<Ty> {
 /// A constant's type and value.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ConstLowered {
-    /// Its declared type.
     pub ty: Ty,
     /// Its value, if it checked.
     pub value: Option<ConstValue>,
-    /// Problems found.
+    /// Problems found, spans relative to the item.
     pub diagnostics: Vec<Diagnostic>,
     /// The names in its value, as checking resolved them.
     pub occurrences: Vec<Occurrence>,

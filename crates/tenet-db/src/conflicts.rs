@@ -20,14 +20,13 @@ pub enum Conflict {
     DuplicateOverride {
         /// The second override.
         item: ItemId,
-        /// The first.
+        /// The override read first, the one that applies.
         first: ItemId,
-        /// The parameter.
         param: QualName,
     },
     /// Obligation `item` is on a circle of exceptions with `others`.
     ExceptionCycle {
-        /// The obligation.
+        /// The obligation the diagnostic is reported on.
         item: ItemId,
         /// The others on the circle (qualified names).
         others: Vec<QualName>,
@@ -36,7 +35,7 @@ pub enum Conflict {
     Contradiction {
         /// The later of the two.
         item: ItemId,
-        /// The earlier.
+        /// The other obligation, declared earlier.
         other: ItemId,
         /// The earlier's qualified name.
         other_name: QualName,
@@ -45,7 +44,7 @@ pub enum Conflict {
     DuplicateTest {
         /// The second test.
         item: ItemId,
-        /// The first.
+        /// The test declared first with that name.
         first: ItemId,
     },
 }
@@ -65,9 +64,7 @@ pub enum ConflictKey {
 /// An obligation as the conflict checks see it: conditions by the hash of their shape.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ObligationKey {
-    /// Its qualified name.
     pub name: QualName,
-    /// Its document kind.
     pub kind: QualName,
     /// Hash of the requirement with spans cleared.
     pub requirement: u64,

@@ -66,7 +66,6 @@ pub fn schema_of(db: &dyn Db, id: ItemId) -> &SchemaDef {
     &schema_def(db, id).def
 }
 
-/// An enum's variants.
 pub fn enum_of(db: &dyn Db, id: ItemId) -> &EnumDef {
     enum_def(db, id)
 }

@@ -15,7 +15,6 @@ pub struct SourceFile {
     /// The path as given, used in messages.
     #[returns(ref)]
     pub path: String,
-    /// The file's text.
     #[returns(ref)]
     pub text: String,
 }
@@ -96,7 +95,6 @@ pub enum ItemKind {
 /// of the same kind and name (so duplicates and unnamed items stay distinct).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ItemKey {
-    /// The item's kind.
     pub kind: ItemKind,
     /// Its name (empty for unnamed items).
     pub name: Arc<str>,
@@ -113,12 +111,10 @@ pub struct ItemId {
     /// The file it is in.
     #[returns(copy)]
     pub file: SourceFile,
-    /// Which item.
     #[returns(ref)]
     pub key: ItemKey,
 }
 
-/// Parses a file.
 #[salsa::tracked(returns(ref))]
 pub fn parse(db: &dyn Db, file: SourceFile) -> ParsedFile {
     tenet_syntax::parse_file(file.text(db))
@@ -163,7 +159,7 @@ pub struct FileOutline {
     pub package: Option<Arc<str>>,
     /// `use` paths in order.
     pub uses: Vec<Arc<str>>,
-    /// Every item's key.
+    /// Every item's key, in file order.
     pub items: Vec<ItemKey>,
     /// Names declared by items that failed to parse.
     pub broken_names: Vec<Arc<str>>,

@@ -12,11 +12,8 @@ use tenet_syntax::{Diagnostic, Supplied, Unresolved};
 /// An item as the package index lists it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ItemEntry {
-    /// The item.
     pub id: ItemId,
-    /// Its kind.
     pub kind: ItemKind,
-    /// Its name.
     pub name: Arc<str>,
 }
 
@@ -59,7 +56,7 @@ pub fn package_index(db: &dyn Db, workspace: Workspace) -> PackageIndex {
 /// What a file can see: its own package and its imports.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct FileScope {
-    /// The file's package.
+    /// The file's package, if it declares one.
     pub package: Option<Arc<str>>,
     /// Whole packages imported with `use pkg`.
     pub packages: Vec<Arc<str>>,

@@ -92,7 +92,6 @@ pub(crate) fn resolve_type(
 /// A schema with the problems found while resolving it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct SchemaLowered {
-    /// The resolved schema.
     pub def: SchemaDef,
     /// Unknown types, duplicate fields.
     pub diagnostics: Vec<Diagnostic>,
@@ -127,7 +126,6 @@ pub fn schema_def(db: &dyn Db, id: ItemId) -> SchemaLowered {
     out
 }
 
-/// An enum's variants.
 #[salsa::tracked(returns(ref))]
 pub fn enum_def(db: &dyn Db, id: ItemId) -> EnumDef {
     let name = item_name(db, id);
