@@ -57,9 +57,6 @@ pub struct Coverage {
     pub obligations: Vec<ObligationCoverage>,
 }
 
-const OUTCOMES: [Outcome; 5] =
-    [Outcome::Satisfied, Outcome::Violated, Outcome::NotApplicable, Outcome::Undetermined, Outcome::Waived];
-
 impl Coverage {
     /// Coverage for the obligations declared in `paths`, nothing reached yet.
     pub fn new(program: &Program, paths: &[&str]) -> Coverage {
@@ -76,7 +73,7 @@ impl Coverage {
                 decisions(&o.item.requirement, clause, o, &mut conditions);
                 ObligationCoverage {
                     obligation: o.item.name.to_string(),
-                    outcomes: OUTCOMES.iter().map(|o| (o.as_str(), Reach::None)).collect(),
+                    outcomes: Outcome::LISTED.iter().map(|o| (o.as_str(), Reach::None)).collect(),
                     conditions,
                 }
             })
@@ -93,8 +90,7 @@ impl Coverage {
         for ob in &mut self.obligations {
             for f in findings.iter().filter(|f| *f.obligation == *ob.obligation) {
                 let status = f.status;
-                let expected =
-                    expects.iter().any(|e| *e.obligation == *ob.obligation && *e.outcome == *status.as_str());
+                let expected = expects.iter().any(|e| *e.obligation == *ob.obligation && e.outcome == status);
                 let reach = if expected { Reach::Expected } else { Reach::Reached };
                 if let Some(r) = ob.outcomes.get_mut(status.as_str()) {
                     *r = (*r).max(reach);

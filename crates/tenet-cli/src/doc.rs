@@ -217,8 +217,8 @@ fn render(program: &Program, paths: &[&str], intros: &BTreeMap<String, String>, 
     // Packages in the order of the areas, then by name.
     let mut packages: Vec<&str> = by_package.keys().copied().collect();
     packages.sort_by_key(|p| {
-        let area = by_package.get(p).and_then(|o| o.first()).map(|o| o.item.area.clone());
-        (area.and_then(|a| tenet_db::ir::AREAS.iter().position(|x| **x == *a)).unwrap_or(usize::MAX), p.to_string())
+        let area = by_package.get(p).and_then(|o| o.first()).map(|o| o.item.area);
+        (area.and_then(|a| tenet_db::ir::Area::ALL.iter().position(|x| *x == a)).unwrap_or(usize::MAX), p.to_string())
     });
     for package in packages {
         let _ = writeln!(out, "\n## `{package}`\n");

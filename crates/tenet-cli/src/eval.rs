@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use tenet::load as policy;
 use tenet::stream::{self, InputSpec};
-use tenet_db::ir::Severity;
+use tenet_db::ir::{Area, Severity};
 use tenet_eval::{Outcome, RunReport};
 use tenet_input::Limits;
 
@@ -258,11 +258,7 @@ pub fn run(args: &EvalArgs, renderer: &Renderer) -> Exit {
             let report = &result.report;
             input_errors |= !report.evaluated;
             failing |= report.findings.iter().any(|f| {
-                f.status == Outcome::Violated
-                    && args
-                        .fail_on
-                        .0
-                        .is_some_and(|threshold| Severity::parse(f.severity).is_some_and(|s| s >= threshold))
+                f.status == Outcome::Violated && args.fail_on.0.is_some_and(|threshold| f.severity >= threshold)
             });
             if format == EvalFormat::Human {
                 totals.add(report);
@@ -421,7 +417,7 @@ fn render_document(format: EvalFormat, renderer: &Renderer, evaluated: &stream::
                     .iter()
                     .filter(|f| matches!(f.status, Outcome::Violated | Outcome::Undetermined))
                     .collect();
-                shown.sort_by_key(|f| (f.status != Outcome::Violated, std::cmp::Reverse(Severity::parse(f.severity))));
+                shown.sort_by_key(|f| (f.status != Outcome::Violated, std::cmp::Reverse(f.severity)));
                 for f in shown {
                     out.push_str(&renderer.finding(f, source));
                 }
@@ -451,7 +447,7 @@ const NAMED_VIOLATIONS: usize = 20;
 #[derive(Default)]
 struct HumanTotals {
     /// Findings per area and outcome.
-    areas: BTreeMap<Arc<str>, BTreeMap<Outcome, usize>>,
+    areas: BTreeMap<Area, BTreeMap<Outcome, usize>>,
     /// Critical and high violations: how many, and the first few by name.
     critical: (usize, Vec<String>),
     high: (usize, Vec<String>),
@@ -460,19 +456,14 @@ struct HumanTotals {
 impl HumanTotals {
     fn add(&mut self, doc: &tenet_eval::DocumentReport) {
         for f in &doc.findings {
-            match self.areas.get_mut(&f.area) {
-                Some(counts) => *counts.entry(f.status).or_default() += 1,
-                None => {
-                    self.areas.insert(f.area.clone(), BTreeMap::from([(f.status, 1)]));
-                }
-            }
+            *self.areas.entry(f.area).or_default().entry(f.status).or_default() += 1;
             if f.status != Outcome::Violated {
                 continue;
             }
             let named = match f.severity {
-                "critical" => &mut self.critical,
-                "high" => &mut self.high,
-                _ => continue,
+                Severity::Critical => &mut self.critical,
+                Severity::High => &mut self.high,
+                Severity::Medium | Severity::Low | Severity::Info => continue,
             };
             named.0 += 1;
             if named.1.len() < NAMED_VIOLATIONS {
@@ -543,7 +534,7 @@ fn summary(
             for (t, r) in sums.iter_mut().zip(&row) {
                 *t += r;
             }
-            out.push_str(&format_row(area, &row));
+            out.push_str(&format_row(area.as_str(), &row));
         }
         out.push_str(&format_row("total", &sums));
     }

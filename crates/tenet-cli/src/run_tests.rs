@@ -12,7 +12,7 @@ use std::sync::Arc;
 use tenet::load as policy;
 use tenet_db::ProgramItem;
 use tenet_db::ir::{CompiledTest, TestSource};
-use tenet_eval::{Condition, Finding, ParamValues, Session};
+use tenet_eval::{Condition, Finding, Outcome, ParamValues, Session};
 use tenet_input::{Format as InputFormat, Limits, Source};
 
 /// Arguments of `tenet test`.
@@ -55,9 +55,11 @@ pub struct ExpectResult {
     /// The obligation.
     pub obligation: String,
     /// The expected outcome.
-    pub expected: String,
+    #[serde(serialize_with = "outcome_name")]
+    pub expected: Outcome,
     /// The outcome evaluation gave (`null` when the obligation was not evaluated).
-    pub actual: Option<String>,
+    #[serde(serialize_with = "optional_outcome_name")]
+    pub actual: Option<Outcome>,
     /// Whether they agree.
     pub passed: bool,
     /// `path:line:column` of the `expect` line.
@@ -65,6 +67,14 @@ pub struct ExpectResult {
     /// Why evaluation gave `actual`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub explanation: Vec<Condition>,
+}
+
+fn outcome_name<S: serde::Serializer>(outcome: &Outcome, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(outcome.as_str())
+}
+
+fn optional_outcome_name<S: serde::Serializer>(outcome: &Option<Outcome>, serializer: S) -> Result<S::Ok, S::Error> {
+    outcome.map(Outcome::as_str).serialize(serializer)
 }
 
 /// One test's result.
@@ -240,7 +250,7 @@ fn junit(results: &[TestResult]) -> String {
                             "{}: expected {}, got {} ({})",
                             e.obligation,
                             e.expected,
-                            e.actual.as_deref().unwrap_or("not evaluated"),
+                            e.actual.map_or("not evaluated", Outcome::as_str),
                             e.at
                         )
                     })
@@ -296,7 +306,7 @@ fn human_result(r: &TestResult) -> String {
                 }
             }
             for e in r.expectations.iter().filter(|e| !e.passed) {
-                let actual = e.actual.as_deref().unwrap_or("not evaluated");
+                let actual = e.actual.map_or("not evaluated", Outcome::as_str);
                 out.push_str(&format!("    {}: expected {}, got {actual}  ({})\n", e.obligation, e.expected, e.at));
                 for c in &e.explanation {
                     out.push_str(&format!("      {} `{}` is {}", c.clause, c.text, c.result));
@@ -407,12 +417,12 @@ fn run_one(
     }
     for e in &t.expects {
         let finding: Option<&Finding> = document.findings.iter().find(|f| *f.obligation == *e.obligation);
-        let actual = finding.map(|f| f.status.as_str().to_string());
-        let passed = actual.as_deref() == Some(&*e.outcome);
+        let actual = finding.map(|f| f.status);
+        let passed = actual == Some(e.outcome);
         let (l, c) = tenet_eval::line_col(&test.text, (test.offset + e.span.start) as usize);
         result.expectations.push(ExpectResult {
             obligation: e.obligation.to_string(),
-            expected: e.outcome.to_string(),
+            expected: e.outcome,
             actual,
             passed,
             at: format!("{}:{l}:{c}", test.path),

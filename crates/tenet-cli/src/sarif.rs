@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
-use tenet_eval::{Finding, Outcome, RunReport};
+use tenet_eval::{Finding, Outcome, RunReport, Severity};
 
 /// The SARIF log for a run: one rule per obligation that produced a result, one result per
 /// violated or undetermined finding (waived findings are kept as suppressed results), located
@@ -31,8 +31,8 @@ pub fn log(report: &RunReport) -> Value {
                 }],
                 "properties": {
                     "status": f.status.as_str(),
-                    "area": f.area,
-                    "severity": f.severity,
+                    "area": f.area.as_str(),
+                    "severity": f.severity.as_str(),
                     "document": doc.id,
                     "evidence": f.evidence.iter().map(|e| json!({
                         "path": e.path, "value": e.value, "line": e.line, "column": e.column
@@ -85,7 +85,7 @@ fn rule(f: &Finding) -> Value {
         "id": f.obligation,
         "name": short,
         "shortDescription": { "text": format!("{} ({})", short.replace('_', " "), f.cite.join("; ")) },
-        "properties": { "area": f.area, "severity": f.severity, "modality": f.modality, "cite": f.cite, "defined_at": f.defined_at },
+        "properties": { "area": f.area.as_str(), "severity": f.severity.as_str(), "modality": f.modality, "cite": f.cite, "defined_at": f.defined_at },
     })
 }
 
@@ -93,8 +93,8 @@ fn rule(f: &Finding) -> Value {
 /// the rest and for undetermined findings (the document does not say enough).
 fn level(f: &Finding) -> &'static str {
     match (f.status, f.severity) {
-        (Outcome::Violated, "critical" | "high") => "error",
-        (Outcome::Violated, "medium") => "warning",
+        (Outcome::Violated, Severity::Critical | Severity::High) => "error",
+        (Outcome::Violated, Severity::Medium) => "warning",
         _ => "note",
     }
 }

@@ -1,6 +1,6 @@
 //! `--area`, `--only` and `--exclude`: which obligations a run evaluates.
 
-use tenet_db::ir::{AREAS, CompiledObligation};
+use tenet_db::ir::{Area, CompiledObligation};
 
 /// Options that narrow the obligations evaluated.
 #[derive(clap::Args, Debug, Default, Clone)]
@@ -8,7 +8,7 @@ pub struct Selection {
     /// Evaluate only obligations of this area (repeatable): privacy, bias, transparency,
     /// workers, accountability.
     #[arg(long = "area", value_name = "AREA", value_parser = parse_area)]
-    pub areas: Vec<String>,
+    pub areas: Vec<Area>,
     /// Evaluate only obligations whose qualified name matches (repeatable; `*` matches any
     /// text, e.g. `std.privacy.*`; a pattern without a dot matches the short name).
     #[arg(long = "only", value_name = "PATTERN")]
@@ -18,18 +18,21 @@ pub struct Selection {
     pub exclude: Vec<String>,
 }
 
-fn parse_area(s: &str) -> Result<String, String> {
-    if AREAS.contains(&s) {
-        return Ok(s.to_string());
+fn parse_area(s: &str) -> Result<Area, String> {
+    if let Some(area) = Area::parse(s) {
+        return Ok(area);
     }
-    let hint = tenet_syntax::did_you_mean(s, AREAS).map(|a| format!("did you mean `{a}`? ")).unwrap_or_default();
-    Err(format!("`{s}` is not an area; {hint}the areas are {}", AREAS.join(", ")))
+    let names = Area::names();
+    let hint = tenet_syntax::did_you_mean(s, names.iter().copied())
+        .map(|a| format!("did you mean `{a}`? "))
+        .unwrap_or_default();
+    Err(format!("`{s}` is not an area; {hint}the areas are {}", names.join(", ")))
 }
 
 impl Selection {
     /// Whether the options keep this obligation.
     pub fn keeps(&self, ob: &CompiledObligation) -> bool {
-        (self.areas.is_empty() || self.areas.iter().any(|a| **a == *ob.area))
+        (self.areas.is_empty() || self.areas.contains(&ob.area))
             && (self.only.is_empty() || self.only.iter().any(|p| name_matches(p, &ob.name)))
             && !self.exclude.iter().any(|p| name_matches(p, &ob.name))
     }

@@ -2,7 +2,7 @@
 //! names, types and places involved, and worded here, in one place, beside its code. Unknown
 //! names are `tenet_syntax::Unresolved`; problems between items are `conflicts::Conflict`.
 
-use crate::ir::Ty;
+use crate::ir::{Area, Ty};
 use tenet_syntax::Diagnostic;
 use tenet_syntax::ast::{Modality, RequirementKw, Span};
 use tenet_syntax::codes;
@@ -23,7 +23,7 @@ pub(crate) enum ItemError {
     /// A requirement keyword that does not fit the form (E0504).
     ModalityMismatch { modality: Modality, written: RequirementKw, span: Span, declared_at: Span },
     /// An obligation without `area` (E0507).
-    MissingArea { modality: Modality, name: String, areas: &'static [&'static str], span: Span },
+    MissingArea { modality: Modality, name: String, span: Span },
     /// An obligation without `cite` (W0506).
     MissingCite { modality: Modality, name: String, span: Span },
     /// An obligation without its requirement (E0503).
@@ -110,10 +110,10 @@ impl From<ItemError> for Diagnostic {
                 .with_note(declared_at, format!("declared as a {form}"))
                 .with_help(help)
             }
-            E::MissingArea { modality, name, areas, span } => {
+            E::MissingArea { modality, name, span } => {
                 Diagnostic::error(codes::MISSING_AREA, format!("{} `{name}` has no `area`", modality.keyword()), span)
                     .with_label("area missing")
-                    .with_help(format!("add a line `area: …` with one of {}", areas.join(", ")))
+                    .with_help(format!("add a line `area: …` with one of {}", Area::names().join(", ")))
             }
             E::MissingCite { modality, name, span } => Diagnostic::warning(
                 codes::MISSING_CITE,

@@ -367,7 +367,7 @@ pub struct CompiledObligation {
     /// The document kind (schema) it applies to.
     pub kind: QualName,
     /// `area`.
-    pub area: Arc<str>,
+    pub area: Area,
     /// `severity`.
     pub severity: Severity,
     /// `cite`s.
@@ -426,8 +426,8 @@ pub enum TestSource {
 pub struct Expectation {
     /// The obligation's qualified name.
     pub obligation: QualName,
-    /// The expected outcome, one of [`OUTCOMES`].
-    pub outcome: Arc<str>,
+    /// The expected outcome.
+    pub outcome: Outcome,
     /// The line, relative to the test item.
     pub span: Span,
 }
@@ -449,8 +449,58 @@ pub struct CompiledTest {
     pub expects: Vec<Expectation>,
 }
 
-/// The outcomes a test may expect.
-pub const OUTCOMES: [&str; 5] = ["satisfied", "violated", "not_applicable", "undetermined", "waived"];
+/// The outcome of one obligation for one document: what evaluation decides and what a test
+/// expects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Outcome {
+    /// The requirement holds.
+    Satisfied,
+    /// The requirement does not hold.
+    Violated,
+    /// The `when` condition is false.
+    NotApplicable,
+    /// The document lacks data needed to decide.
+    Undetermined,
+    /// Violated or undetermined, but covered by an active waiver.
+    Waived,
+}
+
+impl Outcome {
+    /// All outcomes, in report order.
+    pub const ALL: [Outcome; 5] =
+        [Outcome::Violated, Outcome::Undetermined, Outcome::Waived, Outcome::Satisfied, Outcome::NotApplicable];
+
+    /// All outcomes, in the order messages and coverage tables list them.
+    pub const LISTED: [Outcome; 5] =
+        [Outcome::Satisfied, Outcome::Violated, Outcome::NotApplicable, Outcome::Undetermined, Outcome::Waived];
+
+    /// As written in tests and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Satisfied => "satisfied",
+            Outcome::Violated => "violated",
+            Outcome::NotApplicable => "not_applicable",
+            Outcome::Undetermined => "undetermined",
+            Outcome::Waived => "waived",
+        }
+    }
+
+    /// The names of all outcomes, in [`Outcome::LISTED`] order.
+    pub fn names() -> Vec<&'static str> {
+        Outcome::LISTED.into_iter().map(Outcome::as_str).collect()
+    }
+
+    /// The outcome named `name`, as written in a test's `expect` line.
+    pub fn parse(name: &str) -> Option<Outcome> {
+        Outcome::ALL.into_iter().find(|o| o.as_str() == name)
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// A compiled waiver.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -506,5 +556,56 @@ impl Severity {
     }
 }
 
-/// The five areas of concern.
-pub const AREAS: [&str; 5] = ["privacy", "bias", "transparency", "workers", "accountability"];
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The five areas of concern. Declared in alphabetical order, so that maps keyed by area list
+/// them as reports always have; [`Area::ALL`] gives the order documentation uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Area {
+    /// `accountability`
+    Accountability,
+    /// `bias`
+    Bias,
+    /// `privacy`
+    Privacy,
+    /// `transparency`
+    Transparency,
+    /// `workers`
+    Workers,
+}
+
+impl Area {
+    /// All areas, in the order documentation and messages list them.
+    pub const ALL: [Area; 5] = [Area::Privacy, Area::Bias, Area::Transparency, Area::Workers, Area::Accountability];
+
+    /// As written in policies and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Area::Accountability => "accountability",
+            Area::Bias => "bias",
+            Area::Privacy => "privacy",
+            Area::Transparency => "transparency",
+            Area::Workers => "workers",
+        }
+    }
+
+    /// Parses an area name.
+    pub fn parse(name: &str) -> Option<Area> {
+        Area::ALL.into_iter().find(|a| a.as_str() == name)
+    }
+
+    /// The names of all areas, in [`Area::ALL`] order.
+    pub fn names() -> Vec<&'static str> {
+        Area::ALL.into_iter().map(Area::as_str).collect()
+    }
+}
+
+impl fmt::Display for Area {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -198,7 +198,7 @@ fn check_deontic(
     occ.push(d.name.span, Def::Item(id), true, None);
     occ.reference(db, workspace, file, &d.on, &[ItemKind::Schema]);
 
-    let mut area: Option<Arc<str>> = None;
+    let mut area: Option<Area> = None;
     let mut severity: Option<Severity> = None;
     let mut cite: Vec<Arc<str>> = Vec::new();
     let mut when = None;
@@ -229,8 +229,8 @@ fn check_deontic(
         }
         match clause {
             Clause::Area(a) => {
-                if AREAS.contains(&a.name.as_str()) {
-                    area = Some(Arc::from(a.name.as_str()));
+                if let Some(named) = Area::parse(&a.name) {
+                    area = Some(named);
                 } else {
                     diagnostics.push(
                         Unresolved {
@@ -239,8 +239,8 @@ fn check_deontic(
                             span: a.span,
                             label: "not an area",
                             name: &a.name,
-                            candidates: AREAS.to_vec(),
-                            otherwise: Some(format!("the areas are {}", AREAS.join(", "))),
+                            candidates: Area::names(),
+                            otherwise: Some(format!("the areas are {}", Area::names().join(", "))),
                         }
                         .into(),
                     );
@@ -304,7 +304,7 @@ fn check_deontic(
     let head = d.name.span;
     let (modality, name) = (d.modality, d.name.name.clone());
     if area.is_none() && !seen.iter().any(|(g, _)| *g == "area") {
-        diagnostics.push(ItemError::MissingArea { modality, name: name.clone(), areas: &AREAS, span: head }.into());
+        diagnostics.push(ItemError::MissingArea { modality, name: name.clone(), span: head }.into());
     }
     if cite.is_empty() {
         diagnostics.push(ItemError::MissingCite { modality, name: name.clone(), span: head }.into());

@@ -3,7 +3,7 @@
 use crate::analysis::{Def, Occurrences};
 use crate::errors::ItemError;
 use crate::inputs::{Db, ItemKind, SourceFile, Workspace};
-use crate::ir::{CompiledTest, Expectation, OUTCOMES, TestSource};
+use crate::ir::{CompiledTest, Expectation, Outcome, TestSource};
 use crate::params::check_override;
 use crate::scope::{is_broken, lookup, qualified, visible_names};
 use crate::signatures::{deontic_kind, resolve_kind};
@@ -53,17 +53,18 @@ pub(crate) fn check_test(
     }
     let mut expects = Vec::new();
     for e in &t.expects {
-        let outcome = e.outcome.name.as_str();
-        if !OUTCOMES.contains(&outcome) {
+        let written = e.outcome.name.as_str();
+        let outcome = Outcome::parse(written);
+        if outcome.is_none() {
             diagnostics.push(
                 Unresolved {
                     code: codes::UNKNOWN_OUTCOME,
-                    message: format!("unknown outcome `{outcome}`"),
+                    message: format!("unknown outcome `{written}`"),
                     span: e.outcome.span,
                     label: "not an outcome",
-                    name: outcome,
-                    candidates: OUTCOMES.to_vec(),
-                    otherwise: Some(format!("the outcomes are {}", OUTCOMES.join(", "))),
+                    name: written,
+                    candidates: Outcome::names(),
+                    otherwise: Some(format!("the outcomes are {}", Outcome::names().join(", "))),
                 }
                 .into(),
             );
@@ -100,7 +101,10 @@ pub(crate) fn check_test(
             diagnostics.push(problem.into());
             continue;
         }
-        expects.push(Expectation { obligation: qualified(db, &entry), outcome: Arc::from(outcome), span: e.span });
+        // An unknown outcome was reported above, and its error keeps the test from compiling.
+        if let Some(outcome) = outcome {
+            expects.push(Expectation { obligation: qualified(db, &entry), outcome, span: e.span });
+        }
     }
     if diagnostics.iter().filter(|d| d.is_error()).count() > errors_before {
         return None;

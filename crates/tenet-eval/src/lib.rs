@@ -358,8 +358,8 @@ impl<'p> Evaluation<'p> {
         let mut finding = Finding {
             obligation: item.name.clone(),
             modality: item.modality.keyword(),
-            area: item.area.clone(),
-            severity: item.severity.as_str(),
+            area: item.area,
+            severity: item.severity,
             status: decided.status,
             message,
             cite: self.cites.get(index).cloned().unwrap_or_else(|| Arc::from(item.cite.as_slice())),
@@ -710,7 +710,7 @@ pub fn problem(source: &Source, d: &Diagnostic) -> InputProblem {
     let (line, column) = if source.text.is_empty() { (0, 0) } else { source.line_col(d.span.start as usize) };
     InputProblem {
         code: d.code.to_string(),
-        severity: if d.is_error() { "error" } else { "warning" },
+        severity: d.level,
         message: d.message.clone(),
         help: d.help.clone(),
         supplied: d.supplied,

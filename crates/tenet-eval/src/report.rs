@@ -1,41 +1,11 @@
 //! Findings and reports: what evaluation produces, in the shape `--format json` prints.
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// The outcome for one (document, obligation) pair.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    /// The requirement holds.
-    Satisfied,
-    /// The requirement does not hold.
-    Violated,
-    /// The `when` condition is false.
-    NotApplicable,
-    /// The document lacks data needed to decide.
-    Undetermined,
-    /// Violated or undetermined, but covered by an active waiver.
-    Waived,
-}
-
-impl Outcome {
-    /// All outcomes, in report order.
-    pub const ALL: [Outcome; 5] =
-        [Outcome::Violated, Outcome::Undetermined, Outcome::Waived, Outcome::Satisfied, Outcome::NotApplicable];
-
-    /// As written in reports.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Satisfied => "satisfied",
-            Outcome::Violated => "violated",
-            Outcome::NotApplicable => "not_applicable",
-            Outcome::Undetermined => "undetermined",
-            Outcome::Waived => "waived",
-        }
-    }
-}
+pub use tenet_db::ir::{Area, Outcome, Severity};
+use tenet_syntax::Level;
 
 /// A document value that an outcome depended on, with its place in the input file.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -91,6 +61,7 @@ pub struct WaiverNote {
     /// Whether it had expired on the evaluation date (and so was not applied).
     pub expired: bool,
     /// The outcome before the waiver.
+    #[serde(serialize_with = "by_name")]
     pub original_status: Outcome,
 }
 
@@ -102,10 +73,13 @@ pub struct Finding {
     /// `obligation`, `prohibition` or `recommendation`.
     pub modality: &'static str,
     /// Area of concern.
-    pub area: Arc<str>,
+    #[serde(serialize_with = "by_name")]
+    pub area: Area,
     /// Severity.
-    pub severity: &'static str,
+    #[serde(serialize_with = "by_name")]
+    pub severity: Severity,
     /// The outcome.
+    #[serde(serialize_with = "by_name")]
     pub status: Outcome,
     /// What it means for this document, with values filled in.
     pub message: String,
@@ -143,8 +117,9 @@ pub struct OverrideReport {
 pub struct InputProblem {
     /// Stable code.
     pub code: String,
-    /// `error` or `warning`.
-    pub severity: &'static str,
+    /// Whether it keeps the document from being evaluated.
+    #[serde(serialize_with = "by_name")]
+    pub severity: Level,
     /// What is wrong.
     pub message: String,
     /// How to fix it, when known.
@@ -199,11 +174,14 @@ pub struct Summary {
     /// Documents that could not be evaluated.
     pub documents_with_errors: usize,
     /// Findings per status.
-    pub by_status: BTreeMap<&'static str, usize>,
+    #[serde(serialize_with = "keyed_by_name")]
+    pub by_status: BTreeMap<Outcome, usize>,
     /// Violated findings per area.
-    pub violated_by_area: BTreeMap<String, usize>,
+    #[serde(serialize_with = "keyed_by_name")]
+    pub violated_by_area: BTreeMap<Area, usize>,
     /// Violated findings per severity.
-    pub violated_by_severity: BTreeMap<&'static str, usize>,
+    #[serde(serialize_with = "keyed_by_name")]
+    pub violated_by_severity: BTreeMap<Severity, usize>,
     /// Obligations left out because of policy errors.
     pub skipped_obligations: Vec<String>,
 }
@@ -228,7 +206,7 @@ impl Summary {
     pub fn new(skipped_obligations: Vec<String>) -> Summary {
         let mut s = Summary { skipped_obligations, ..Summary::default() };
         for outcome in Outcome::ALL {
-            s.by_status.insert(outcome.as_str(), 0);
+            s.by_status.insert(outcome, 0);
         }
         s
     }
@@ -240,16 +218,51 @@ impl Summary {
             self.documents_with_errors += 1;
         }
         for f in &doc.findings {
-            *self.by_status.entry(f.status.as_str()).or_default() += 1;
+            *self.by_status.entry(f.status).or_default() += 1;
             if f.status == Outcome::Violated {
-                match self.violated_by_area.get_mut(&*f.area) {
-                    Some(n) => *n += 1,
-                    None => {
-                        self.violated_by_area.insert(f.area.to_string(), 1);
-                    }
-                }
+                *self.violated_by_area.entry(f.area).or_default() += 1;
                 *self.violated_by_severity.entry(f.severity).or_default() += 1;
             }
         }
     }
+}
+
+/// A word of the report vocabulary, serialised as the name it is written with.
+trait Named: Copy {
+    fn name(self) -> &'static str;
+}
+
+impl Named for Outcome {
+    fn name(self) -> &'static str {
+        self.as_str()
+    }
+}
+
+impl Named for Area {
+    fn name(self) -> &'static str {
+        self.as_str()
+    }
+}
+
+impl Named for Severity {
+    fn name(self) -> &'static str {
+        self.as_str()
+    }
+}
+
+impl Named for Level {
+    fn name(self) -> &'static str {
+        self.as_str()
+    }
+}
+
+fn by_name<T: Named, S: Serializer>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(value.name())
+}
+
+/// A count per word, with its keys in alphabetical order of their names (as reports have
+/// always listed them), whatever order the words themselves sort in.
+fn keyed_by_name<K: Named, S: Serializer>(counts: &BTreeMap<K, usize>, serializer: S) -> Result<S::Ok, S::Error> {
+    let named: BTreeMap<&'static str, usize> = counts.iter().map(|(k, n)| (k.name(), *n)).collect();
+    named.serialize(serializer)
 }

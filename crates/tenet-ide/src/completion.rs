@@ -7,7 +7,7 @@
 use crate::context::CursorContext;
 use crate::hover::{area_meaning, outcome_meaning};
 use tenet_db::ide_support::{enum_of, lookup_item, qualified_name, schema_of, visible_items};
-use tenet_db::ir::Ty;
+use tenet_db::ir::{Area, Outcome, Ty};
 use tenet_db::{Db, ItemId, ItemKind, SourceFile, Workspace, package_index};
 use tenet_syntax::ast::Span;
 use tenet_syntax::split::ITEM_KEYWORDS;
@@ -47,9 +47,7 @@ pub struct Completion {
     pub replace: Span,
 }
 
-const AREAS: [&str; 5] = ["privacy", "bias", "transparency", "workers", "accountability"];
 const SEVERITIES: [&str; 5] = ["info", "low", "medium", "high", "critical"];
-const OUTCOMES: [&str; 5] = ["satisfied", "violated", "not_applicable", "undetermined", "waived"];
 const BUILTIN_TYPES: [&str; 10] =
     ["bool", "int", "decimal", "string", "date", "duration", "percent", "list", "set", "map"];
 const EXPRESSION_WORDS: [&str; 22] = [
@@ -119,7 +117,7 @@ pub fn completions(db: &dyn Db, workspace: Workspace, file: SourceFile, offset: 
 
     let after = |label: &str| trimmed.strip_prefix(label).is_some_and(|rest| rest.trim().is_empty());
     if after("area:") {
-        for area in AREAS {
+        for area in Area::names() {
             b.add(area, CompletionKind::Value, Some("area".into()), area_meaning(area).map(str::to_string));
         }
         return b.out;
@@ -129,7 +127,7 @@ pub fn completions(db: &dyn Db, workspace: Workspace, file: SourceFile, offset: 
         return b.out;
     }
     if trimmed.starts_with("expect ") && trimmed.trim_end().ends_with(':') {
-        for outcome in OUTCOMES {
+        for outcome in Outcome::names() {
             b.add(outcome, CompletionKind::Value, Some("outcome".into()), outcome_meaning(outcome).map(str::to_string));
         }
         return b.out;

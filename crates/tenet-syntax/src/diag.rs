@@ -14,6 +14,22 @@ pub enum Level {
     Error,
 }
 
+impl Level {
+    /// As written in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Something the program running Tenet supplies and a diagnostic found missing or wrong.
 /// Lower layers name it; each front end says how its user supplies it (the CLI names its
 /// flags, which no other layer mentions).

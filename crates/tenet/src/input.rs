@@ -9,7 +9,7 @@ pub fn load_problem(e: &LoadError) -> InputProblem {
     let (line, column) = e.line_col().map_or((None, None), |(l, c)| (u32::try_from(l).ok(), u32::try_from(c).ok()));
     InputProblem {
         code: e.code().map(|c| c.to_string()).unwrap_or_else(|| "tenet::input".into()),
-        severity: "error",
+        severity: tenet_syntax::Level::Error,
         message: e.to_string(),
         help: e.help().map(|h| h.to_string()),
         supplied: None,
