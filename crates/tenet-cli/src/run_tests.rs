@@ -12,7 +12,7 @@ use std::sync::Arc;
 use tenet::load as policy;
 use tenet_db::ProgramItem;
 use tenet_db::ir::{CompiledTest, TestSource};
-use tenet_eval::{Condition, Finding, Outcome, ParamValues, Session};
+use tenet_eval::{Condition, Finding, Location, Outcome, ParamValues, Session};
 use tenet_input::{Format as InputFormat, Limits, Source};
 
 /// Arguments of `tenet test`.
@@ -62,8 +62,9 @@ pub struct ExpectResult {
     pub actual: Option<Outcome>,
     /// Whether they agree.
     pub passed: bool,
-    /// `path:line:column` of the `expect` line.
-    pub at: String,
+    /// Where the `expect` line is.
+    #[serde(serialize_with = "tenet_eval::as_text")]
+    pub at: Location,
     /// Why evaluation gave `actual`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub explanation: Vec<Condition>,
@@ -82,8 +83,9 @@ fn optional_outcome_name<S: serde::Serializer>(outcome: &Option<Outcome>, serial
 pub struct TestResult {
     /// The test's name.
     pub name: String,
-    /// `path:line:column` of the test.
-    pub at: String,
+    /// Where the test is.
+    #[serde(serialize_with = "tenet_eval::as_text")]
+    pub at: Location,
     /// `passed`, `failed`, or `error` (the document could not be loaded or validated).
     pub status: &'static str,
     /// Each expectation.
@@ -236,8 +238,7 @@ fn junit(results: &[TestResult]) -> String {
         count("error")
     );
     for r in results {
-        let file = r.at.rsplitn(3, ':').last().unwrap_or(&r.at);
-        out.push_str(&format!("    <testcase name=\"{}\" classname=\"{}\"", xml(&r.name), xml(file)));
+        out.push_str(&format!("    <testcase name=\"{}\" classname=\"{}\"", xml(&r.name), xml(&r.at.path)));
         match r.status {
             "passed" => out.push_str("/>\n"),
             "failed" => {
@@ -339,8 +340,7 @@ fn run_one(
     coverage: Option<&mut Coverage>,
 ) -> TestResult {
     let t = &test.item;
-    let (line, column) = tenet_eval::line_col(&test.text, test.offset as usize);
-    let at = format!("{}:{line}:{column}", test.path);
+    let at = Location::of(test.path.clone(), &test.text, test.offset as usize);
     let mut result =
         TestResult { name: t.name.to_string(), at, status: "passed", expectations: Vec::new(), error: None };
     let source = match test_source(test) {
@@ -419,13 +419,12 @@ fn run_one(
         let finding: Option<&Finding> = document.findings.iter().find(|f| *f.obligation == *e.obligation);
         let actual = finding.map(|f| f.status);
         let passed = actual == Some(e.outcome);
-        let (l, c) = tenet_eval::line_col(&test.text, (test.offset + e.span.start) as usize);
         result.expectations.push(ExpectResult {
             obligation: e.obligation.to_string(),
             expected: e.outcome,
             actual,
             passed,
-            at: format!("{}:{l}:{c}", test.path),
+            at: Location::of(test.path.clone(), &test.text, (test.offset + e.span.start) as usize),
             explanation: if passed { Vec::new() } else { finding.map(|f| f.explanation.clone()).unwrap_or_default() },
         });
         if !passed {

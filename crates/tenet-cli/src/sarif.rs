@@ -85,7 +85,7 @@ fn rule(f: &Finding) -> Value {
         "id": f.obligation,
         "name": short,
         "shortDescription": { "text": format!("{} ({})", short.replace('_', " "), f.cite.join("; ")) },
-        "properties": { "area": f.area.as_str(), "severity": f.severity.as_str(), "modality": f.modality, "cite": f.cite, "defined_at": f.defined_at },
+        "properties": { "area": f.area.as_str(), "severity": f.severity.as_str(), "modality": f.modality, "cite": f.cite, "defined_at": f.defined_at.to_string() },
     })
 }
 

@@ -374,5 +374,7 @@ fn test_writes_junit_for_ci() {
     assert!(xml.contains("<testcase name=\"late &lt;notice&gt; &amp; &quot;quotes&quot;\""), "{xml}");
     assert!(xml.contains("expected satisfied, got violated"), "{xml}");
     assert!(xml.contains("<testcase name=\"passes\""), "{xml}");
+    // Each test is classed by its file: the path of its location, without line and column.
+    assert_eq!(xml.matches(&format!("classname=\"{}\"", file.display())).count(), 2, "{xml}");
     assert_eq!(xml.matches("<testcase ").count(), 2, "{xml}");
 }

@@ -49,8 +49,8 @@ pub struct Evaluation<'p> {
     /// Whether to record every condition's value, for test coverage.
     coverage: bool,
     explain: Explain,
-    /// `path:line:column` of each obligation, computed once.
-    defined_at: Vec<Arc<str>>,
+    /// Where each obligation is declared, computed once.
+    defined_at: Vec<Location>,
     /// The schema of each obligation's kind, found once (compared by address per document).
     schema_of: Vec<Option<&'p tenet_db::ir::SchemaDef>>,
     /// The exceptions declared to each obligation, with their items, found once.
@@ -86,8 +86,7 @@ impl<'p> Evaluation<'p> {
     /// An evaluation against `program` as of `today`, every obligation selected.
     pub fn new(program: &'p Program, today: Date) -> Self {
         let mut lines = FileLines::default();
-        let defined_at =
-            program.obligations.iter().map(|ob| Arc::from(lines.defined_at(&ob.path, &ob.text, ob.offset))).collect();
+        let defined_at = program.obligations.iter().map(|ob| lines.defined_at(&ob.path, &ob.text, ob.offset)).collect();
         let mut waivers_of: std::collections::BTreeMap<&'p str, Vec<usize>> = Default::default();
         for (i, w) in program.waivers.iter().enumerate() {
             waivers_of.entry(&*w.item.target).or_default().push(i);
@@ -367,7 +366,11 @@ impl<'p> Evaluation<'p> {
             explanation,
             waiver: None,
             displaced_by: decided.displaced_by,
-            defined_at: self.defined_at.get(index).cloned().unwrap_or_else(|| Arc::from("")),
+            defined_at: self
+                .defined_at
+                .get(index)
+                .cloned()
+                .unwrap_or_else(|| Location::of(ob.path.clone(), &ob.text, ob.offset as usize)),
         };
         if let Some((i, note)) = waiver {
             if !note.expired {
@@ -724,11 +727,10 @@ pub fn problem(source: &Source, d: &Diagnostic) -> InputProblem {
 struct FileLines(std::collections::HashMap<Arc<str>, tenet_text::LineIndex>);
 
 impl FileLines {
-    /// `path:line:column` of byte `offset` in `text`, the text of the file at `path`.
-    fn defined_at(&mut self, path: &Arc<str>, text: &str, offset: u32) -> String {
+    /// The location of byte `offset` in `text`, the text of the file at `path`.
+    fn defined_at(&mut self, path: &Arc<str>, text: &str, offset: u32) -> Location {
         let index = self.0.entry(path.clone()).or_insert_with(|| tenet_text::LineIndex::new(text));
-        let at = index.line_col(text, offset as usize);
-        format!("{path}:{}:{}", at.line, at.column)
+        Location::new(path.clone(), index.line_col(text, offset as usize))
     }
 }
 

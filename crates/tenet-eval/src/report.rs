@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 pub use tenet_db::ir::{Area, Outcome, Severity};
 use tenet_syntax::Level;
+pub use tenet_text::Location;
 
 /// A document value that an outcome depended on, with its place in the input file.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -95,8 +96,9 @@ pub struct Finding {
     /// The exception that displaced this obligation (its outcome is then `not_applicable`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub displaced_by: Option<String>,
-    /// Where the obligation is declared, as `path:line:column`.
-    pub defined_at: Arc<str>,
+    /// Where the obligation is declared (written `path:line:column`).
+    #[serde(serialize_with = "as_text")]
+    pub defined_at: Location,
 }
 
 /// A library parameter whose value a package changed with `override`.
@@ -108,8 +110,9 @@ pub struct OverrideReport {
     pub value: String,
     /// The library's default.
     pub default: String,
-    /// Where the override is declared, as `path:line:column`.
-    pub defined_at: String,
+    /// Where the override is declared (written `path:line:column`).
+    #[serde(serialize_with = "as_text")]
+    pub defined_at: Location,
 }
 
 /// A problem with an input document (load or validation), located in the input file.
@@ -162,8 +165,9 @@ pub struct WaiverReport {
     pub status: &'static str,
     /// Its last day.
     pub until: String,
-    /// Where it is declared, as `path:line:column`.
-    pub defined_at: String,
+    /// Where it is declared (written `path:line:column`).
+    #[serde(serialize_with = "as_text")]
+    pub defined_at: Location,
 }
 
 /// Totals for a run.
@@ -254,6 +258,11 @@ impl Named for Level {
     fn name(self) -> &'static str {
         self.as_str()
     }
+}
+
+/// A location as it is written, `path:line:column`.
+pub fn as_text<S: Serializer>(location: &Location, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(location)
 }
 
 fn by_name<T: Named, S: Serializer>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
