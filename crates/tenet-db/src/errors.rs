@@ -400,3 +400,114 @@ fn mismatch_help(l: &Ty, r: &Ty) -> Option<String> {
         _ => None,
     }
 }
+
+/// A problem with a parameter's new value, an `exception to` clause, or a package as a whole.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum ParamError {
+    /// `override` (or `[params]`) names a constant (E0801).
+    ConstantNotParameter { name: String, span: Span },
+    /// A new value of the wrong type (E0301).
+    ValueType { name: String, declared: Ty, found: Ty, span: Span },
+    /// A new value that is computed, not literal (E0305).
+    ValueNotLiteral { name: String, span: Span },
+    /// `[params]` sets a parameter overridden already; `first` says where (E0802).
+    ManifestDuplicate { param: String, span: Span, first: FirstOverride },
+    /// An obligation that is an exception to itself (E0813).
+    SelfException { span: Span },
+    /// `exception to` an obligation on another kind of document (E0812).
+    ExceptionKind { name: String, target_kind: String, this_kind: String, span: Span },
+    /// A name declared twice in one package (E0204); `first` when in the same file.
+    DuplicateInPackage { name: String, package: String, span: Span, first: Option<Span> },
+    /// A rule that calls itself, directly or through `others` (E0401).
+    RuleCycle { rule: String, others: Vec<String>, span: Span },
+}
+
+/// Where a parameter was first overridden.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum FirstOverride {
+    /// In a policy file, at this `path:line:column`.
+    Policy(String),
+    /// Earlier in the same `[params]`, here.
+    Manifest(Span),
+}
+
+impl From<ParamError> for Diagnostic {
+    fn from(e: ParamError) -> Diagnostic {
+        use ParamError as E;
+        match e {
+            E::ConstantNotParameter { name, span } => {
+                Diagnostic::error(codes::UNKNOWN_PARAM, format!("no parameter named `{name}`"), span)
+                    .with_label("a constant, not a parameter")
+                    .with_help("only items declared with `param` can be overridden; constants are fixed")
+            }
+            E::ValueType { name, declared, found, span } => Diagnostic::error(
+                codes::TYPE_MISMATCH,
+                format!("parameter `{name}` is a `{declared}`, but this value is a `{found}`"),
+                span,
+            )
+            .with_label(format!("this is a `{found}`"))
+            .with_help(format!("write a `{declared}` value")),
+            E::ValueNotLiteral { name, span } => Diagnostic::error(
+                codes::CONST_NOT_LITERAL,
+                format!("the new value of `{name}` must be made of literal values"),
+                span,
+            )
+            .with_label("computed at evaluation time")
+            .with_help("write a literal such as `24h`, `90`, `80%` or `{a, b}`"),
+            E::ManifestDuplicate { param, span, first } => {
+                let d = Diagnostic::error(
+                    codes::DUPLICATE_OVERRIDE,
+                    format!("parameter `{param}` is overridden twice"),
+                    span,
+                )
+                .with_label("second override");
+                match first {
+                    FirstOverride::Policy(at) => {
+                        d.with_help(format!("the first override is at `{at}`; keep one of them"))
+                    }
+                    FirstOverride::Manifest(first) => d
+                        .with_note(first, "first overridden here")
+                        .with_help("keep one override; the first one is used"),
+                }
+            }
+            E::SelfException { span } => {
+                Diagnostic::error(codes::EXCEPTION_CYCLE, "an obligation cannot be an exception to itself", span)
+                    .with_label("names itself")
+                    .with_help("name the obligation this one displaces")
+            }
+            E::ExceptionKind { name, target_kind, this_kind, span } => Diagnostic::error(
+                codes::EXCEPTION_KIND_MISMATCH,
+                format!("`{name}` applies to `{target_kind}` documents, but this applies to `{this_kind}` documents"),
+                span,
+            )
+            .with_label("different document kind")
+            .with_help("an exception displaces an obligation on the same document, so both need the same `on` kind"),
+            E::DuplicateInPackage { name, package, span, first } => {
+                let d = Diagnostic::error(
+                    codes::DUPLICATE_NAME,
+                    format!("`{name}` is declared twice in package `{package}`"),
+                    span,
+                )
+                .with_label("second declaration")
+                .with_help("rename one of them");
+                match first {
+                    Some(first) => d.with_note(first, "first declared here"),
+                    None => d,
+                }
+            }
+            E::RuleCycle { rule, others, span } => {
+                let others: Vec<String> = others.iter().map(|o| format!("`{o}`")).collect();
+                let how = if others.is_empty() {
+                    "itself".to_string()
+                } else {
+                    format!("itself through {}", others.join(", "))
+                };
+                Diagnostic::error(codes::RULE_CYCLE, format!("rule `{rule}` calls {how}"), span)
+                    .with_label("on a cycle")
+                    .with_help(
+                        "rules may call rules but never in a circle, so evaluation always ends; inline one of them",
+                    )
+            }
+        }
+    }
+}

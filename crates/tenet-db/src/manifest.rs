@@ -7,8 +7,10 @@
 use crate::check::{Checker, const_def};
 use crate::conflicts::ConflictKey;
 use crate::conflicts::file_conflict_keys;
+use crate::errors::{FirstOverride, ParamError};
 use crate::inputs::{Db, ItemId, ItemKind, ManifestParam, Workspace, item_keys, parse};
-use crate::ir::{CompiledOverride, ConstValue, Ir, IrKind, QualName};
+use crate::ir::{CompiledOverride, QualName};
+use crate::params::override_value;
 use crate::scope::{ItemEntry, PackageIndex, package_index, qualified};
 use std::sync::Arc;
 use tenet_syntax::ast::{Item, Span};
@@ -80,31 +82,13 @@ fn check_entry(
         diagnostics.extend(checker.diagnostics.drain(..).map(at_value));
         return None;
     }
-    if !def.ty.compatible(&ir.ty) {
-        diagnostics.push(
-            Diagnostic::error(
-                codes::TYPE_MISMATCH,
-                format!("parameter `{name}` is a `{}`, but this value is a `{}`", def.ty, ir.ty),
-                entry.value_span,
-            )
-            .with_label(format!("this is a `{}`", ir.ty))
-            .with_help(format!("write a `{}` value", def.ty)),
-        );
-        return None;
+    match override_value(name, &def.ty, &ir, entry.value_span) {
+        Ok(value) => Some(CompiledOverride { param: qualified(db, param), value }),
+        Err(problem) => {
+            diagnostics.push(problem.into());
+            None
+        }
     }
-    let Some(value) = literal_value(&ir) else {
-        diagnostics.push(
-            Diagnostic::error(
-                codes::CONST_NOT_LITERAL,
-                format!("the new value of `{name}` must be made of literal values"),
-                entry.value_span,
-            )
-            .with_label("computed at evaluation time")
-            .with_help("write a literal such as `24h`, `90`, `80%` or `{a, b}`"),
-        );
-        return None;
-    };
-    Some(CompiledOverride { param: qualified(db, param), value })
 }
 
 /// `[params]` names no parameter: perhaps a constant, perhaps a misspelling.
@@ -112,9 +96,7 @@ fn unknown_param(db: &dyn Db, index: &PackageIndex, entry: &ManifestParam) -> Di
     let name = &*entry.name;
     let (package, last) = name.rsplit_once('.').unwrap_or(("", name));
     if index.lookup(package, last).any(|e| e.kind == ItemKind::Const) {
-        return Diagnostic::error(codes::UNKNOWN_PARAM, format!("no parameter named `{name}`"), entry.name_span)
-            .with_label("a constant, not a parameter")
-            .with_help("only items declared with `param` can be overridden; constants are fixed");
+        return ParamError::ConstantNotParameter { name: name.to_string(), span: entry.name_span }.into();
     }
     let params: Vec<QualName> = index
         .packages
@@ -135,15 +117,6 @@ fn unknown_param(db: &dyn Db, index: &PackageIndex, entry: &ManifestParam) -> Di
     .into()
 }
 
-fn literal_value(ir: &Ir) -> Option<ConstValue> {
-    match &ir.kind {
-        IrKind::Const(v) => Some(v.clone()),
-        IrKind::List(items) => items.iter().map(literal_value).collect::<Option<_>>().map(ConstValue::List),
-        IrKind::Set(items) => items.iter().map(literal_value).collect::<Option<_>>().map(ConstValue::Set),
-        _ => None,
-    }
-}
-
 /// Every problem of the manifest's `[params]`, with spans in the manifest: the entries' own,
 /// and a parameter that a policy file, or an earlier entry, already overrides (the first
 /// override is the one used, as between policy files).
@@ -153,19 +126,18 @@ pub fn manifest_diagnostics(db: &dyn Db, workspace: Workspace) -> Vec<Diagnostic
     let mut out = checked.diagnostics.clone();
     for (i, o) in checked.overrides.iter().enumerate() {
         let param = &o.compiled.param;
-        let d = Diagnostic::error(
-            codes::DUPLICATE_OVERRIDE,
-            format!("parameter `{param}` is overridden twice"),
-            o.entry.name_span,
-        )
-        .with_label("second override");
-        if let Some(first) = first_policy_override(db, workspace, param) {
-            out.push(d.with_help(format!("the first override is at `{first}`; keep one of them")));
-        } else if let Some(first) = checked.overrides.iter().take(i).find(|f| f.compiled.param == *param) {
-            out.push(
-                d.with_note(first.entry.name_span, "first overridden here")
-                    .with_help("keep one override; the first one is used"),
-            );
+        let first = match first_policy_override(db, workspace, param) {
+            Some(at) => Some(FirstOverride::Policy(at.to_string())),
+            None => checked
+                .overrides
+                .iter()
+                .take(i)
+                .find(|f| f.compiled.param == *param)
+                .map(|f| FirstOverride::Manifest(f.entry.name_span)),
+        };
+        if let Some(first) = first {
+            let problem = ParamError::ManifestDuplicate { param: param.to_string(), span: o.entry.name_span, first };
+            out.push(problem.into());
         }
     }
     out.sort_by_key(|d| (d.span.start, d.span.end));

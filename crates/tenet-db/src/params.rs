@@ -3,13 +3,14 @@
 
 use crate::analysis::Occurrences;
 use crate::check::{Checker, const_def};
+use crate::errors::ParamError;
 use crate::inputs::{Db, ItemId, ItemKind, SourceFile, Workspace};
-use crate::ir::{CompiledOverride, ConstValue, Ir, IrKind, QualName};
+use crate::ir::{CompiledOverride, ConstValue, Ir, IrKind, QualName, Ty};
 use crate::scope::package_index;
 use crate::scope::{is_broken, lookup, qualified, visible_names};
 use crate::signatures::deontic_kind;
 use std::sync::Arc;
-use tenet_syntax::ast::{OverrideDecl, QName};
+use tenet_syntax::ast::{OverrideDecl, QName, Span};
 use tenet_syntax::codes;
 use tenet_syntax::{Diagnostic, Unresolved};
 
@@ -42,9 +43,7 @@ pub(crate) fn check_override(
             let is_const = lookup(db, workspace, file, &name, &[ItemKind::Const]).first().is_some();
             let message = format!("no parameter named `{name}`");
             let d = if is_const {
-                Diagnostic::error(codes::UNKNOWN_PARAM, message, o.target.span)
-                    .with_label("a constant, not a parameter")
-                    .with_help("only items declared with `param` can be overridden; constants are fixed")
+                ParamError::ConstantNotParameter { name: name.clone(), span: o.target.span }.into()
             } else {
                 let mut candidates = all_params(db, workspace);
                 candidates.extend(visible_names(db, workspace, file, &[ItemKind::Param]).iter().map(|n| n.to_string()));
@@ -74,33 +73,28 @@ pub(crate) fn check_override(
     if had_errors {
         return None;
     }
-    if !def.ty.compatible(&ir.ty) {
-        diagnostics.push(
-            Diagnostic::error(
-                codes::TYPE_MISMATCH,
-                format!("parameter `{name}` is a `{}`, but this value is a `{}`", def.ty, ir.ty),
-                o.value.span,
-            )
-            .with_label(format!("this is a `{}`", ir.ty))
-            .with_help(format!("write a `{}` value", def.ty)),
-        );
-        return None;
-    }
-    match literal_value(&ir) {
-        Some(value) => Some(CompiledOverride { param: qualified(db, &entry), value }),
-        None => {
-            diagnostics.push(
-                Diagnostic::error(
-                    codes::CONST_NOT_LITERAL,
-                    format!("the new value of `{name}` must be made of literal values"),
-                    o.value.span,
-                )
-                .with_label("computed at evaluation time")
-                .with_help("write a literal such as `24h`, `90`, `80%` or `{a, b}`"),
-            );
+    match override_value(&name, &def.ty, &ir, o.value.span) {
+        Ok(value) => Some(CompiledOverride { param: qualified(db, &entry), value }),
+        Err(problem) => {
+            diagnostics.push(problem.into());
             None
         }
     }
+}
+
+/// The literal a parameter's new value checked to (`ir`), or why it cannot be one: it has
+/// another type than the parameter's `declared` one, or it is computed. Shared by `override`
+/// items and a project's `[params]`.
+pub(crate) fn override_value(name: &str, declared: &Ty, ir: &Ir, span: Span) -> Result<ConstValue, ParamError> {
+    if !declared.compatible(&ir.ty) {
+        return Err(ParamError::ValueType {
+            name: name.to_string(),
+            declared: declared.clone(),
+            found: ir.ty.clone(),
+            span,
+        });
+    }
+    literal_value(ir).ok_or_else(|| ParamError::ValueNotLiteral { name: name.to_string(), span })
 }
 
 fn literal_value(ir: &Ir) -> Option<ConstValue> {
@@ -145,11 +139,7 @@ pub(crate) fn resolve_exception(
     };
     let target_name = qualified(db, &entry);
     if target_name == *this {
-        diagnostics.push(
-            Diagnostic::error(codes::EXCEPTION_CYCLE, "an obligation cannot be an exception to itself", target.span)
-                .with_label("names itself")
-                .with_help("name the obligation this one displaces"),
-        );
+        diagnostics.push(ParamError::SelfException { span: target.span }.into());
         return None;
     }
     let target_kind = deontic_kind(db, entry.id);
@@ -157,19 +147,13 @@ pub(crate) fn resolve_exception(
         && mine != theirs
     {
         let short = |n: &Arc<str>| n.rsplit('.').next().unwrap_or(n).to_string();
-        diagnostics.push(
-            Diagnostic::error(
-                codes::EXCEPTION_KIND_MISMATCH,
-                format!(
-                    "`{name}` applies to `{}` documents, but this applies to `{}` documents",
-                    short(theirs),
-                    short(mine)
-                ),
-                target.span,
-            )
-            .with_label("different document kind")
-            .with_help("an exception displaces an obligation on the same document, so both need the same `on` kind"),
-        );
+        let problem = ParamError::ExceptionKind {
+            name: name.clone(),
+            target_kind: short(theirs),
+            this_kind: short(mine),
+            span: target.span,
+        };
+        diagnostics.push(problem.into());
         return None;
     }
     Some(target_name)

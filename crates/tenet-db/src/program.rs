@@ -1,5 +1,6 @@
 //! Workspace-wide results: duplicate names, rule cycles, and the compiled program.
 
+use crate::errors::ParamError;
 use crate::graph::cycles_of;
 use crate::inputs::{Db, ItemId, ItemKind, SourceFile, Workspace, item_keys, parse};
 use crate::ir::{
@@ -14,7 +15,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use tenet_syntax::Diagnostic;
 use tenet_syntax::ast::Span;
-use tenet_syntax::codes;
 
 /// A compiled item with where it came from, so explanations can quote the policy.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -251,37 +251,21 @@ pub fn package_diagnostics(db: &dyn Db, workspace: Workspace, file: SourceFile) 
     for problem in package_problems(db, workspace) {
         match problem {
             PackageProblem::Duplicate { item, first, package } if item.file(db) == file => {
-                let name = &item.key(db).name;
-                let mut d = Diagnostic::error(
-                    codes::DUPLICATE_NAME,
-                    format!("`{name}` is declared twice in package `{package}`"),
-                    name_span(db, *item),
-                )
-                .with_label("second declaration")
-                .with_help("rename one of them");
-                if first.file(db) == file {
-                    d = d.with_note(name_span(db, *first), "first declared here");
-                }
-                out.push(d);
+                let problem = ParamError::DuplicateInPackage {
+                    name: item.key(db).name.to_string(),
+                    package: package.to_string(),
+                    span: name_span(db, *item),
+                    first: (first.file(db) == file).then(|| name_span(db, *first)),
+                };
+                out.push(problem.into());
             }
             PackageProblem::Cycle { item, others } if item.file(db) == file => {
-                let others: Vec<String> = others.iter().map(|o| format!("`{o}`")).collect();
-                let how = if others.is_empty() {
-                    "itself".to_string()
-                } else {
-                    format!("itself through {}", others.join(", "))
+                let problem = ParamError::RuleCycle {
+                    rule: item.key(db).name.to_string(),
+                    others: others.iter().map(ToString::to_string).collect(),
+                    span: name_span(db, *item),
                 };
-                out.push(
-                    Diagnostic::error(
-                        codes::RULE_CYCLE,
-                        format!("rule `{}` calls {how}", item.key(db).name),
-                        name_span(db, *item),
-                    )
-                    .with_label("on a cycle")
-                    .with_help(
-                        "rules may call rules but never in a circle, so evaluation always ends; inline one of them",
-                    ),
-                );
+                out.push(problem.into());
             }
             _ => {}
         }
