@@ -46,7 +46,6 @@ pub struct ObligationCoverage {
     pub obligation: String,
     /// Outcome → how far tests got.
     pub outcomes: BTreeMap<&'static str, Reach>,
-    /// Its conditions.
     pub conditions: Vec<ConditionCoverage>,
 }
 

@@ -52,9 +52,8 @@ pub enum TestFormat {
 /// One expectation's result.
 #[derive(Serialize, Debug)]
 pub struct ExpectResult {
-    /// The obligation.
+    /// The obligation's qualified name.
     pub obligation: String,
-    /// The expected outcome.
     #[serde(serialize_with = "outcome_name")]
     pub expected: Outcome,
     /// The outcome evaluation gave (`null` when the obligation was not evaluated).
@@ -81,14 +80,12 @@ fn optional_outcome_name<S: serde::Serializer>(outcome: &Option<Outcome>, serial
 /// One test's result.
 #[derive(Serialize, Debug)]
 pub struct TestResult {
-    /// The test's name.
     pub name: String,
     /// Where the test is.
     #[serde(serialize_with = "tenet_eval::as_text")]
     pub at: Location,
     /// `passed`, `failed`, or `error` (the document could not be loaded or validated).
     pub status: &'static str,
-    /// Each expectation.
     pub expectations: Vec<ExpectResult>,
     /// What went wrong before evaluation, for `error`.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -13,29 +13,20 @@ pub type QualName = Arc<str>;
 /// A resolved type.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Ty {
-    /// `bool`
     Bool,
-    /// `int`
     Int,
-    /// `decimal`
     Decimal,
-    /// `string`
     String,
-    /// `date`
     Date,
-    /// `duration`
     Duration,
-    /// `percent`
     Percent,
     /// An enum, by qualified name.
     Enum(QualName),
     /// A schema (record), by qualified name.
     Record(QualName),
-    /// `list<T>`
     List(Box<Ty>),
-    /// `set<T>`
     Set(Box<Ty>),
-    /// `map<T>`
+    /// `map<T>`: string keys, values of `T`.
     Map(Box<Ty>),
     /// `[]` or `{}`: a collection of no known element type.
     EmptyCollection,
@@ -101,15 +92,13 @@ impl fmt::Display for Ty {
 /// A field of a schema, resolved.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct FieldDef {
-    /// The field's name.
     pub name: Arc<str>,
-    /// Its type.
     pub ty: Ty,
     /// Whether the schema marks it optional (`T?`).
     pub optional: bool,
     /// For `duration(hours|days)`: the unit of bare numbers in documents.
     pub unit: Option<DurationUnit>,
-    /// Its doc comment.
+    /// The `///` lines above the field; empty when there are none.
     pub docs: String,
     /// Where it is declared, relative to the schema item.
     pub span: Span,
@@ -118,7 +107,6 @@ pub struct FieldDef {
 /// A schema, resolved.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct SchemaDef {
-    /// Its qualified name.
     pub name: QualName,
     /// Fields in declaration order; a field's position is its slot.
     pub fields: Vec<FieldDef>,
@@ -134,7 +122,6 @@ impl SchemaDef {
 /// An enum, resolved.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct EnumDef {
-    /// Its qualified name.
     pub name: QualName,
     /// Variant names in order.
     pub variants: Vec<Arc<str>>,
@@ -143,23 +130,18 @@ pub struct EnumDef {
 /// A constant value computed at compile time.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ConstValue {
-    /// `true` / `false`
     Bool(bool),
-    /// An integer.
     Int(i64),
     /// An exact decimal, as written.
     Decimal(Arc<str>),
-    /// A string.
     String(Arc<str>),
-    /// A date.
     Date(DateLit),
-    /// A duration.
+    /// An amount in the unit it was written in.
     Duration(i64, DurationLitUnit),
     /// A percentage, as written without `%`.
     Percent(Arc<str>),
-    /// An enum variant.
+    /// A variant by its bare name, not qualified by its enum.
     Variant(Arc<str>),
-    /// A list.
     List(Vec<ConstValue>),
     /// A set (duplicates removed at evaluation).
     Set(Vec<ConstValue>),
@@ -168,7 +150,6 @@ pub enum ConstValue {
 /// A compiled expression node.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Ir {
-    /// What to compute.
     pub kind: IrKind,
     /// The static type.
     pub ty: Ty,
@@ -179,7 +160,6 @@ pub struct Ir {
 /// The operations of the compiled tree.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum IrKind {
-    /// A constant.
     Const(ConstValue),
     /// The evaluation date.
     Today,
@@ -195,27 +175,21 @@ pub enum IrKind {
         base: Box<Ir>,
         /// The field's slot in its schema.
         slot: u32,
-        /// The field's name.
         name: Arc<str>,
     },
     /// A map lookup by key.
     MapGet(Box<Ir>, Arc<str>),
     /// A call of a rule.
     Call {
-        /// The rule.
         rule: QualName,
         /// The arguments, one per parameter.
         args: Vec<Ir>,
     },
-    /// `[…]`
     List(Vec<Ir>),
-    /// `{…}`
     Set(Vec<Ir>),
-    /// `not`
     Not(Box<Ir>),
     /// unary `-`
     Neg(Box<Ir>),
-    /// A binary operator.
     Binary(BinOp, Box<Ir>, Box<Ir>),
     /// `is present`, `is empty`, …
     Is(IsTest, Box<Ir>),
@@ -230,26 +204,22 @@ pub enum IrKind {
     },
     /// `all`/`any x in coll where filter: body`
     Quantified {
-        /// Which quantifier.
         quant: Quant,
         /// The element's slot.
         slot: u32,
-        /// The collection.
         collection: Box<Ir>,
-        /// The filter.
+        /// The `where` condition; `None` when every element counts.
         filter: Option<Box<Ir>>,
         /// The condition per element.
         body: Box<Ir>,
     },
     /// `count`, `sum`, `min`, `max`, `avg`
     Aggregate {
-        /// Which function.
         func: AggFn,
         /// The element's slot when there is a binding.
         slot: Option<u32>,
-        /// The collection.
         collection: Box<Ir>,
-        /// The filter.
+        /// The `where` condition; `None` when every element counts.
         filter: Option<Box<Ir>>,
         /// The value per element (the element itself when absent).
         value: Option<Box<Ir>>,
@@ -333,10 +303,8 @@ impl Ir {
     }
 }
 
-/// A compiled rule.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct CompiledRule {
-    /// Its qualified name.
     pub name: QualName,
     /// Parameter names, in slot order.
     pub params: Vec<Arc<str>>,
@@ -360,27 +328,23 @@ pub enum CompiledMessagePart {
 /// A compiled obligation, prohibition or recommendation.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct CompiledObligation {
-    /// Its qualified name.
     pub name: QualName,
-    /// Which form.
     pub modality: Modality,
     /// The document kind (schema) it applies to.
     pub kind: QualName,
-    /// `area`.
     pub area: Area,
-    /// `severity`.
     pub severity: Severity,
-    /// `cite`s.
+    /// The `cite` strings, in the order written.
     pub cite: Vec<Arc<str>>,
-    /// Doc comment.
+    /// The `///` lines above the item; empty when there are none.
     pub docs: String,
-    /// `when`.
+    /// The `when` condition; `None` when it always applies.
     pub when: Option<Ir>,
     /// The required condition as written (before negation for `must not`).
     pub requirement: Ir,
     /// Whether the condition is forbidden (`must not`, `should not`).
     pub negated: bool,
-    /// `because`.
+    /// The `because` message; empty when there is none.
     pub message: Vec<CompiledMessagePart>,
     /// Local slots needed.
     pub locals: u32,
@@ -399,16 +363,14 @@ pub struct CompiledParam {
     pub ty: Ty,
     /// The value the library gives it.
     pub default: ConstValue,
-    /// Doc comment.
+    /// The `///` lines above the item; empty when there are none.
     pub docs: String,
 }
 
 /// `override a.b.NAME = value`, checked against the parameter's type.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct CompiledOverride {
-    /// The parameter.
     pub param: QualName,
-    /// Its new value.
     pub value: ConstValue,
 }
 
@@ -426,26 +388,22 @@ pub enum TestSource {
 pub struct Expectation {
     /// The obligation's qualified name.
     pub obligation: QualName,
-    /// The expected outcome.
     pub outcome: Outcome,
     /// The line, relative to the test item.
     pub span: Span,
 }
 
-/// A compiled `test`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct CompiledTest {
     /// What the test is about.
     pub name: Arc<str>,
     /// The document kind.
     pub kind: QualName,
-    /// The document.
     pub source: TestSource,
     /// The evaluation date, if the test fixes one.
     pub today: Option<DateLit>,
     /// Parameter values for this test.
     pub overrides: Vec<CompiledOverride>,
-    /// The expected outcomes.
     pub expects: Vec<Expectation>,
 }
 
@@ -502,7 +460,6 @@ impl fmt::Display for Outcome {
     }
 }
 
-/// A compiled waiver.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct CompiledWaiver {
     /// The obligation it waives.
@@ -511,7 +468,6 @@ pub struct CompiledWaiver {
     pub selector: Ir,
     /// Local slots needed.
     pub locals: u32,
-    /// Why.
     pub reason: Arc<str>,
     /// Who approved it.
     pub approved_by: Arc<str>,
@@ -522,15 +478,10 @@ pub struct CompiledWaiver {
 /// Severities, ordered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Severity {
-    /// `info`
     Info,
-    /// `low`
     Low,
-    /// `medium`
     Medium,
-    /// `high`
     High,
-    /// `critical`
     Critical,
 }
 
@@ -550,7 +501,6 @@ impl Severity {
         }
     }
 
-    /// Parses a severity name.
     pub fn parse(name: &str) -> Option<Severity> {
         Severity::ALL.into_iter().find(|s| s.as_str() == name)
     }
@@ -566,15 +516,10 @@ impl fmt::Display for Severity {
 /// them as reports always have; [`Area::ALL`] gives the order documentation uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Area {
-    /// `accountability`
     Accountability,
-    /// `bias`
     Bias,
-    /// `privacy`
     Privacy,
-    /// `transparency`
     Transparency,
-    /// `workers`
     Workers,
 }
 
@@ -593,7 +538,6 @@ impl Area {
         }
     }
 
-    /// Parses an area name.
     pub fn parse(name: &str) -> Option<Area> {
         Area::ALL.into_iter().find(|a| a.as_str() == name)
     }

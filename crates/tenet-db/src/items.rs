@@ -17,21 +17,16 @@ use tenet_syntax::{Diagnostic, Unresolved};
 /// What an item compiles to.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Compiled {
-    /// A schema.
     Schema(SchemaDef),
-    /// An enum.
     Enum(EnumDef),
-    /// A rule.
     Rule(CompiledRule),
     /// An obligation, prohibition or recommendation.
     Obligation(CompiledObligation),
-    /// A waiver.
     Waiver(CompiledWaiver),
     /// A library parameter with its default.
     Param(CompiledParam),
     /// A new value for a parameter.
     Override(CompiledOverride),
-    /// A test.
     Test(CompiledTest),
 }
 

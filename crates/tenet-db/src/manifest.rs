@@ -21,9 +21,7 @@ use tenet_text::Location;
 /// One `[params]` entry that checked, with what it compiles to.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ManifestOverride {
-    /// The entry in the manifest.
     pub entry: ManifestParam,
-    /// The override it makes.
     pub compiled: CompiledOverride,
 }
 

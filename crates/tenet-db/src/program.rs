@@ -19,7 +19,6 @@ use tenet_syntax::ast::Span;
 /// A compiled item with where it came from, so explanations can quote the policy.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ProgramItem<T> {
-    /// The compiled item.
     pub item: T,
     /// The policy file's path (for an override from `[params]`, the manifest's).
     pub path: Arc<str>,
@@ -38,11 +37,8 @@ impl<T> ProgramItem<T> {
 /// Everything evaluation needs, from items that checked without errors.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
 pub struct Program {
-    /// Schemas by qualified name.
     pub schemas: BTreeMap<QualName, SchemaDef>,
-    /// Enums by qualified name.
     pub enums: BTreeMap<QualName, EnumDef>,
-    /// Rules by qualified name.
     pub rules: BTreeMap<QualName, ProgramItem<CompiledRule>>,
     /// Obligations in workspace order.
     pub obligations: Vec<ProgramItem<CompiledObligation>>,
@@ -196,14 +192,11 @@ pub enum PackageProblem {
     Duplicate {
         /// The second declaration.
         item: ItemId,
-        /// The first.
         first: ItemId,
-        /// The package both are in.
         package: Arc<str>,
     },
     /// Rule `item` is on a cycle with `others`.
     Cycle {
-        /// The rule.
         item: ItemId,
         /// The other rules on the cycle (short names).
         others: Vec<Arc<str>>,

@@ -18,16 +18,13 @@ const MAX_CALL_DEPTH: usize = 64;
 /// Kleene's three truth values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Tri {
-    /// Holds.
     True,
-    /// Does not hold.
     False,
     /// Cannot be decided from the document.
     Unknown,
 }
 
 impl Tri {
-    /// From a known boolean.
     pub fn from_bool(b: bool) -> Tri {
         if b { Tri::True } else { Tri::False }
     }
@@ -90,7 +87,6 @@ pub struct Read {
 pub struct Atom {
     /// The condition as written in the policy.
     pub text: String,
-    /// Its truth value.
     pub result: Tri,
     /// The document values it read.
     pub reads: Vec<Read>,
@@ -144,7 +140,6 @@ pub struct Observation {
     pub item: QualName,
     /// The condition, relative to that item.
     pub span: Span,
-    /// The value it took.
     pub result: Tri,
 }
 

@@ -126,7 +126,6 @@ impl<'p> Evaluation<'p> {
         self
     }
 
-    /// Sets which findings are explained.
     pub fn with_explain(mut self, explain: Explain) -> Self {
         self.explain = explain;
         self

@@ -73,18 +73,14 @@ pub struct Finding {
     pub obligation: Arc<str>,
     /// `obligation`, `prohibition` or `recommendation`.
     pub modality: &'static str,
-    /// Area of concern.
     #[serde(serialize_with = "by_name")]
     pub area: Area,
-    /// Severity.
     #[serde(serialize_with = "by_name")]
     pub severity: Severity,
-    /// The outcome.
     #[serde(serialize_with = "by_name")]
     pub status: Outcome,
     /// What it means for this document, with values filled in.
     pub message: String,
-    /// Citations.
     pub cite: Arc<[Arc<str>]>,
     /// Every document value the outcome depended on.
     pub evidence: Vec<Evidence>,
@@ -123,7 +119,6 @@ pub struct InputProblem {
     /// Whether it keeps the document from being evaluated.
     #[serde(serialize_with = "by_name")]
     pub severity: Level,
-    /// What is wrong.
     pub message: String,
     /// How to fix it, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -146,7 +141,7 @@ pub struct DocumentReport {
     pub index: usize,
     /// The document's `id`, if it has one.
     pub id: Option<String>,
-    /// The document kind.
+    /// The document kind, as the caller or its `kind:` field gives it; `None` when neither does.
     pub kind: Option<String>,
     /// Findings, in policy order.
     pub findings: Vec<Finding>,
@@ -201,7 +196,6 @@ pub struct RunReport {
     pub waivers: Vec<WaiverReport>,
     /// Library parameters given new values.
     pub overrides: Vec<OverrideReport>,
-    /// Totals.
     pub summary: Summary,
 }
 

@@ -25,7 +25,6 @@ pub struct Origin {
 /// only with business days.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Duration {
-    /// Hours.
     Hours(i64),
     /// Calendar days.
     Days(i64),
@@ -241,21 +240,16 @@ impl fmt::Display for DateSpan {
 pub enum Value {
     /// Absent data: the document does not say.
     Unknown,
-    /// `true`/`false`.
     Bool(bool),
-    /// An integer.
     Int(i64),
-    /// An exact decimal.
     Decimal(Decimal),
-    /// Text.
     String(Arc<str>),
     /// A calendar date, or a stretch of days for a date given to the month or year.
     Date(DateSpan),
-    /// A length of time.
     Duration(Duration),
     /// A share, as a fraction (2% is 0.02).
     Percent(Decimal),
-    /// An enum variant.
+    /// An enum variant, by its bare name.
     Enum(Arc<str>),
     /// A list or set of values (sets are deduplicated when built).
     List(Arc<[Node]>),
@@ -268,7 +262,6 @@ pub enum Value {
 /// A value with its origin in the document, if it was read from one.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
-    /// The value.
     pub value: Value,
     /// Where it was read, for document values.
     pub origin: Origin,

@@ -147,7 +147,6 @@ impl Engine {
         self.warnings
     }
 
-    /// The compiled program.
     pub fn program(&self) -> &Program {
         &self.program
     }

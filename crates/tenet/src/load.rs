@@ -14,17 +14,11 @@ pub enum PolicyFileError {
     /// The path does not exist or cannot be read.
     #[error("cannot read `{path}`: {reason}")]
     #[diagnostic(code(tenet::policy::io))]
-    Io {
-        /// The path.
-        path: String,
-        /// Why.
-        reason: String,
-    },
+    Io { path: String, reason: String },
     /// The file is not UTF-8.
     #[error("`{path}` is not valid UTF-8 (first bad byte at line {line}, column {column})")]
     #[diagnostic(code(tenet::policy::utf8), help("save the file as UTF-8"))]
     Utf8 {
-        /// The path.
         path: String,
         /// 1-based line.
         line: usize,
@@ -37,10 +31,7 @@ pub enum PolicyFileError {
         code(tenet::policy::extension),
         help("policy files end in `.tenet`; documents to evaluate are inputs, not policies")
     )]
-    NotPolicy {
-        /// The path.
-        path: String,
-    },
+    NotPolicy { path: String },
 }
 
 /// The policy files under `paths`: `.tenet` files as given, directories searched recursively
@@ -90,9 +81,7 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<PolicyFileError>)
 
 /// A workspace holding the policy files under `paths`.
 pub struct LoadedPolicies {
-    /// The database.
     pub db: Database,
-    /// The workspace input.
     pub workspace: Workspace,
     /// Each file the user gave, with its input handle (the standard library's files are in
     /// the workspace but not here).
@@ -108,9 +97,7 @@ pub struct LoadedPolicies {
 pub struct Located<'a> {
     /// The file's path as shown to users.
     pub path: &'a str,
-    /// The file's text.
     pub text: &'a str,
-    /// The diagnostic.
     pub diagnostic: &'a Diagnostic,
 }
 
@@ -154,7 +141,6 @@ impl LoadedPolicies {
 pub enum Std {
     /// Add it (packages the user's files declare themselves are not added twice).
     Include,
-    /// Leave it out.
     Exclude,
 }
 

@@ -17,7 +17,7 @@ use tenet_input::{Document, Format, InputPath, Limits, LoadError, Source};
 pub struct InputSpec {
     /// The path, or `-`.
     pub path: PathBuf,
-    /// The kind to evaluate its documents as.
+    /// The kind to evaluate its documents as; `None` to go by their own `kind:`.
     pub kind: Option<Arc<str>>,
     /// The format of standard input (sniffed when `None`).
     pub format: Option<Format>,
@@ -29,9 +29,8 @@ pub struct InputSpec {
 pub enum Unit {
     /// A document loaded from a YAML, JSON or TOML file.
     Document {
-        /// The document.
         document: Document,
-        /// The kind to evaluate it as.
+        /// The kind to evaluate it as; `None` to go by its own `kind:`.
         kind: Option<Arc<str>>,
     },
     /// One line of an NDJSON input.
@@ -40,9 +39,8 @@ pub enum Unit {
         name: Arc<str>,
         /// The 0-based line number.
         line: usize,
-        /// The line's text.
         text: String,
-        /// The kind to evaluate it as.
+        /// The kind to evaluate it as; `None` to go by its own `kind:`.
         kind: Option<Arc<str>>,
     },
     /// An input, or one document of a stream, that could not be read or loaded.
@@ -51,7 +49,6 @@ pub enum Unit {
         name: String,
         /// The position of the failed document in its stream (0 otherwise).
         index: usize,
-        /// What went wrong.
         error: LoadError,
     },
 }
@@ -59,7 +56,6 @@ pub enum Unit {
 /// A document's result, with the load error that stopped it, if any (for rendering).
 #[derive(Debug)]
 pub struct Evaluated {
-    /// The result.
     pub result: DocumentResult,
     /// The load error behind a document that could not be loaded.
     pub error: Option<LoadError>,
