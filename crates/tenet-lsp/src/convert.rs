@@ -236,7 +236,7 @@ pub fn token_type(ty: TokenType) -> lsp::SemanticTokenTypes {
 }
 
 /// The token types in the order the legend announces them: a token's type is sent as its
-/// place in this list. Every [`TokenType`] is here (a unit test checks it),.
+/// place in this list. Every [`TokenType`] is here (a unit test checks it).
 const LEGEND: [TokenType; 13] = [
     TokenType::Namespace,
     TokenType::Struct,
