@@ -13,7 +13,7 @@ use tenet_syntax::Diagnostic;
 use tenet_syntax::ast::{Clause, Item, Span};
 use tenet_syntax::codes;
 
-/// A conflict between items, positioned per file by [`conflict_diagnostics`].
+/// A conflict between items, positioned per file by `conflict_diagnostics`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Conflict {
     /// A second `override` of `param`.

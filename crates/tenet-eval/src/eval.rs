@@ -256,7 +256,7 @@ impl<'p> Evaluator<'p> {
         self
     }
 
-    /// Records the value of every condition evaluated from now on (see [`Self::observations`]).
+    /// Records the value of every condition evaluated from now on (see `observations`).
     pub fn recording(mut self) -> Self {
         self.observations = Some(Vec::new());
         self
