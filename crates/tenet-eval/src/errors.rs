@@ -44,6 +44,8 @@ pub(crate) enum Form {
     /// A number outside 0..1 for a percentage.
     Share,
     Percent,
+    /// A percentage outside 0% to 100%.
+    PercentOutOfRange,
 }
 
 impl From<DocumentError> for Diagnostic {
@@ -97,6 +99,10 @@ impl From<DocumentError> for Diagnostic {
                     Form::Percent => {
                         ("is not a percentage", "write a fraction such as `0.48`, or a string such as \"48%\"")
                     }
+                    Form::PercentOutOfRange => (
+                        "is not a share between 0% and 100%",
+                        "a share is at most the whole: write a percentage from 0% to 100%",
+                    ),
                 };
                 Diagnostic::error(codes::BAD_FORMAT, format!("`{text}` {problem} (at `{path}`)"), span)
                     .with_label("cannot read this value")

@@ -166,10 +166,12 @@ impl<'a> Validator<'a> {
             },
             (Ty::Percent, NodeValue::String(s)) => {
                 match s.trim().strip_suffix('%').and_then(|p| parse_decimal(p.trim())) {
-                    Some(d) => Value::Percent(d / Decimal::ONE_HUNDRED),
-                    None => {
-                        return self.bad_format(node, path, Form::Percent, s);
+                    // A share of something: 0% to 100%, as a fraction is 0 to 1.
+                    Some(d) if d >= Decimal::ZERO && d <= Decimal::ONE_HUNDRED => {
+                        Value::Percent(d / Decimal::ONE_HUNDRED)
                     }
+                    Some(_) => return self.bad_format(node, path, Form::PercentOutOfRange, s),
+                    None => return self.bad_format(node, path, Form::Percent, s),
                 }
             }
             (Ty::Enum(name), NodeValue::String(s)) => {

@@ -455,7 +455,9 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
     } else {
         (text.strip_suffix('d')?, "d")
     };
-    let n: i64 = digits.trim().parse().ok().filter(|n: &i64| (0..=1_000_000).contains(n))?;
+    // At most a million days, however it is written: 24 million hours, a million (business) days.
+    let limit = if unit == "h" { 24_000_000 } else { 1_000_000 };
+    let n: i64 = digits.trim().parse().ok().filter(|n: &i64| (0..=limit).contains(n))?;
     Some(match unit {
         "h" => Duration::Hours(n),
         "d" => Duration::Days(n),

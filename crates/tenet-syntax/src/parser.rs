@@ -984,8 +984,13 @@ fn balanced(op: BinOp, mut operands: Vec<Expr>) -> Expr {
     Expr { kind: ExprKind::Binary(op, Box::new(left), Box::new(right)), span }
 }
 
-/// Parses `YYYY-MM-DD` into a real calendar date.
+/// Parses `YYYY-MM-DD` (exactly four, two and two digits) into a real calendar date.
 pub fn parse_date(s: &str) -> Option<DateLit> {
+    let shape = s.len() == 10
+        && s.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    if !shape {
+        return None;
+    }
     let mut parts = s.splitn(3, '-');
     let year: i16 = parts.next()?.parse().ok()?;
     let month: i8 = parts.next()?.parse().ok()?;
