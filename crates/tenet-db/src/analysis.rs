@@ -106,5 +106,5 @@ impl Occurrences {
 }
 
 /// Item kinds a `use` or a qualified name may name.
-pub const NAMED_KINDS: [ItemKind; 6] =
+const NAMED_KINDS: [ItemKind; 6] =
     [ItemKind::Schema, ItemKind::Enum, ItemKind::Const, ItemKind::Param, ItemKind::Rule, ItemKind::Deontic];

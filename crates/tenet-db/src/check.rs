@@ -25,7 +25,7 @@ pub(crate) struct Checker<'db> {
     pub workspace: Workspace,
     pub file: SourceFile,
     /// The schema of the document the expressions read, if any.
-    pub root: Option<&'db SchemaDef>,
+    pub root: Option<(ItemId, &'db SchemaDef)>,
     /// Variables in scope: name, type, slot, and where declared (relative to the item).
     locals: Vec<(Arc<str>, Ty, u32, Span)>,
     next_slot: u32,
@@ -43,12 +43,12 @@ pub(crate) struct Checker<'db> {
 }
 
 impl<'db> Checker<'db> {
-    pub fn new(db: &'db dyn Db, workspace: Workspace, file: SourceFile, root: Option<&'db SchemaDef>) -> Self {
+    pub fn new(db: &'db dyn Db, workspace: Workspace, file: SourceFile) -> Self {
         Checker {
             db,
             workspace,
             file,
-            root,
+            root: None,
             locals: Vec::new(),
             next_slot: 0,
             depth: 0,
@@ -71,11 +71,6 @@ impl<'db> Checker<'db> {
         }
         self.locals.push((name, ty, slot, decl));
         slot
-    }
-
-    /// The item of `kind` that `name` (possibly qualified) names, as the checker looks it up.
-    fn item_named(&self, name: &str, kind: ItemKind) -> Option<ItemId> {
-        lookup(self.db, self.workspace, self.file, name, &[kind]).first().map(|e| e.id)
     }
 
     /// How many local slots the item needs.
@@ -214,13 +209,11 @@ impl<'db> Checker<'db> {
             }
             return ir;
         }
-        if let Some(root) = self.root
+        if let Some((schema, root)) = self.root
             && let Some((slot, field)) = root.field(&id.name)
         {
-            if let Some(schema) = self.item_named(&root.name, ItemKind::Schema) {
-                let def = Def::Field { schema, name: field.name.clone() };
-                self.occurrences.push(span, def, false, Some(field.ty.clone()));
-            }
+            let def = Def::Field { schema, name: field.name.clone() };
+            self.occurrences.push(span, def, false, Some(field.ty.clone()));
             let base =
                 Ir { kind: IrKind::Root, ty: Ty::Record(root.name.clone()), span: Span::new(span.start, span.start) };
             return Ir {
@@ -234,13 +227,11 @@ impl<'db> Checker<'db> {
             };
         }
         if let Some(Ty::Enum(enum_name)) = expected
-            && let Some(def) = self.enum_named(enum_name)
+            && let Some((enumeration, def)) = self.enum_named(enum_name)
             && def.variants.iter().any(|v| **v == *id.name)
         {
-            if let Some(enumeration) = self.item_named(enum_name, ItemKind::Enum) {
-                let def = Def::Variant { enumeration, name: Arc::from(id.name.as_str()) };
-                self.occurrences.push(span, def, false, Some(Ty::Enum(enum_name.clone())));
-            }
+            let def = Def::Variant { enumeration, name: Arc::from(id.name.as_str()) };
+            self.occurrences.push(span, def, false, Some(Ty::Enum(enum_name.clone())));
             return Ir {
                 kind: IrKind::Const(ConstValue::Variant(Arc::from(id.name.as_str()))),
                 ty: Ty::Enum(enum_name.clone()),
@@ -269,13 +260,13 @@ impl<'db> Checker<'db> {
             return Ir { kind: IrKind::Const(ConstValue::Bool(false)), ty: Ty::Error, span: id.span };
         }
         let mut candidates: Vec<Arc<str>> = self.locals.iter().map(|(n, _, _, _)| n.clone()).collect();
-        if let Some(root) = &self.root {
+        if let Some((_, root)) = &self.root {
             candidates.extend(root.fields.iter().map(|f| f.name.clone()));
         }
         candidates.extend(visible_names(self.db, self.workspace, self.file, VALUE_ITEMS));
         let mut variant_of = None;
         if let Some(Ty::Enum(enum_name)) = expected
-            && let Some(def) = self.enum_named(enum_name)
+            && let Some((_, def)) = self.enum_named(enum_name)
         {
             candidates.extend(def.variants.iter().cloned());
             variant_of = Some((enum_name.clone(), def.variants.clone()));
@@ -304,9 +295,10 @@ impl<'db> Checker<'db> {
         )
     }
 
-    fn enum_named(&self, name: &QualName) -> Option<&'db crate::ir::EnumDef> {
+    /// The enum a qualified name names, with its item.
+    fn enum_named(&self, name: &QualName) -> Option<(ItemId, &'db crate::ir::EnumDef)> {
         let entry = lookup(self.db, self.workspace, self.file, name, &[ItemKind::Enum]).first()?;
-        Some(enum_def(self.db, entry.id))
+        Some((entry.id, enum_def(self.db, entry.id)))
     }
 
     /// A reference to a rule or constant by name, with call arguments.
@@ -338,7 +330,7 @@ impl<'db> Checker<'db> {
                     let problem = TypeError::Arity { rule: entry.name.to_string(), params, given: args.len(), span };
                     return self.error(problem.into());
                 }
-                if let (Some(kind), Some(root)) = (&sig.on, &self.root) {
+                if let (Some(kind), Some((_, root))) = (&sig.on, &self.root) {
                     if *kind != root.name {
                         let problem = TypeError::WrongDocument {
                             rule: entry.name.to_string(),
@@ -394,7 +386,7 @@ impl<'db> Checker<'db> {
         // `Enum.variant`
         if let ExprKind::Name(id) = &base.unparen().kind {
             let shadowed = self.locals.iter().any(|(n, _, _, _)| **n == *id.name)
-                || self.root.as_ref().is_some_and(|r| r.field(&id.name).is_some());
+                || self.root.is_some_and(|(_, r)| r.field(&id.name).is_some());
             if !shadowed
                 && let Some(entry) = lookup(self.db, self.workspace, self.file, &id.name, &[ItemKind::Enum]).first()
             {
@@ -424,12 +416,10 @@ impl<'db> Checker<'db> {
         match base_ir.ty.clone() {
             Ty::Error => Ir { kind: IrKind::Const(ConstValue::Bool(false)), ty: Ty::Error, span },
             Ty::Record(schema_name) => {
-                let Some(schema) = self.schema_named(&schema_name) else {
+                let Some((schema_id, schema)) = self.schema_named(&schema_name) else {
                     return Ir { kind: IrKind::Const(ConstValue::Bool(false)), ty: Ty::Error, span };
                 };
-                if let (Some((_, def)), Some(schema_id)) =
-                    (schema.field(&field.name), self.item_named(&schema_name, ItemKind::Schema))
-                {
+                if let Some((_, def)) = schema.field(&field.name) {
                     let occurrence = Def::Field { schema: schema_id, name: def.name.clone() };
                     self.occurrences.push(field.span, occurrence, false, Some(def.ty.clone()));
                 }
@@ -471,9 +461,10 @@ impl<'db> Checker<'db> {
         }
     }
 
-    pub fn schema_named(&self, name: &QualName) -> Option<&'db SchemaDef> {
+    /// The schema a qualified name names, with its item.
+    pub fn schema_named(&self, name: &QualName) -> Option<(ItemId, &'db SchemaDef)> {
         let entry = lookup(self.db, self.workspace, self.file, name, &[ItemKind::Schema]).first()?;
-        Some(&schema_def(self.db, entry.id).def)
+        Some((entry.id, &schema_def(self.db, entry.id).def))
     }
 
     fn binary(&mut self, op: BinOp, lhs: &Expr, rhs: &Expr, span: Span) -> Ir {
@@ -700,7 +691,7 @@ pub fn const_def(db: &dyn Db, id: ItemId) -> ConstLowered {
     };
     let (workspace, file) = (id.workspace(db), id.file(db));
     out.ty = resolve_type(db, workspace, file, &c.ty, &mut out.diagnostics);
-    let mut checker = Checker::new(db, workspace, file, None);
+    let mut checker = Checker::new(db, workspace, file);
     checker.item = Some(id);
     let ir = checker.check(&c.value, Some(&out.ty));
     out.diagnostics.append(&mut checker.diagnostics);

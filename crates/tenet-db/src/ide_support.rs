@@ -7,9 +7,8 @@ use crate::scope::{ItemEntry, package_index};
 use crate::scope::{file_scope, lookup, qualified};
 use tenet_syntax::ast::{ItemNode, TypeExpr};
 
-pub use crate::check::{ConstLowered, const_def};
-pub use crate::scope::FileScope;
-pub use crate::signatures::{RuleSig, deontic_kind, enum_def, rule_signature, schema_def};
+pub use crate::signatures::deontic_kind;
+use crate::signatures::{enum_def, schema_def};
 
 /// Looks `name` up (short or qualified) among items of the given kinds as `file` sees it;
 /// the first match when several items answer.
@@ -42,11 +41,6 @@ pub fn visible_items(db: &dyn Db, workspace: Workspace, file: SourceFile) -> Vec
         .collect();
     out.dedup();
     out
-}
-
-/// The package and imports of a file.
-pub fn scope_of(db: &dyn Db, workspace: Workspace, file: SourceFile) -> &FileScope {
-    file_scope(db, workspace, file)
 }
 
 /// The parsed item behind an id, with its absolute offset.
@@ -94,8 +88,8 @@ pub fn type_of_path(
     for segment in segments {
         expr = Expr { kind: ExprKind::Field(Box::new(expr), name(segment)), span: Span::default() };
     }
-    let mut checker = crate::check::Checker::new(db, workspace, file, None);
-    checker.root = root.map(|id| schema_of(db, id));
+    let mut checker = crate::check::Checker::new(db, workspace, file);
+    checker.root = root.map(|id| (id, schema_of(db, id)));
     for (local, ty) in locals {
         checker.bind(local, ty.clone(), Span::default());
     }

@@ -142,7 +142,7 @@ fn record_constant(occ: &mut Occurrences, db: &dyn Db, id: ItemId, c: &ConstDecl
     occ.0.extend(def.occurrences.iter().cloned());
 }
 
-pub(crate) fn root_schema<'db>(checker: &Checker<'db>, kind: Option<&QualName>) -> Option<&'db SchemaDef> {
+pub(crate) fn root_schema<'db>(checker: &Checker<'db>, kind: Option<&QualName>) -> Option<(ItemId, &'db SchemaDef)> {
     kind.and_then(|k| checker.schema_named(k))
 }
 
@@ -156,7 +156,7 @@ fn check_rule(
     let (workspace, file) = (id.workspace(db), id.file(db));
     let sig = rule_signature(db, id);
     diagnostics.extend(sig.diagnostics.iter().cloned());
-    let mut checker = Checker::new(db, workspace, file, None);
+    let mut checker = Checker::new(db, workspace, file);
     checker.item = Some(id);
     checker.root = root_schema(&checker, sig.on.as_ref());
     // An unresolved `on KIND` is reported once; the body's field names would only repeat it.
@@ -186,7 +186,7 @@ fn check_deontic(
 ) -> Option<Compiled> {
     let (workspace, file) = (id.workspace(db), id.file(db));
     let kind = resolve_kind(db, workspace, file, &d.on, diagnostics);
-    let mut checker = Checker::new(db, workspace, file, None);
+    let mut checker = Checker::new(db, workspace, file);
     checker.item = Some(id);
     checker.root = root_schema(&checker, kind.as_ref());
     checker.quiet = checker.root.is_none();
@@ -388,7 +388,7 @@ fn check_waiver(
     };
     let target = target?;
     let kind = deontic_kind(db, target.id);
-    let mut checker = Checker::new(db, workspace, file, None);
+    let mut checker = Checker::new(db, workspace, file);
     checker.item = Some(id);
     checker.root = root_schema(&checker, kind.as_ref());
     checker.quiet = checker.root.is_none();

@@ -52,7 +52,7 @@ mod diagnostics;
 
 pub mod ide_support;
 
-pub use analysis::{Def, NAMED_KINDS, Occurrence};
+pub use analysis::{Def, Occurrence};
 pub use conflicts::{Conflict, conflicts as find_conflicts};
 pub use diagnostics::file_diagnostics;
 pub use inputs::{

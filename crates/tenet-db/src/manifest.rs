@@ -74,7 +74,7 @@ fn check_entry(
         }
     };
     let def = const_def(db, param.id);
-    let mut checker = Checker::new(db, workspace, param.id.file(db), None);
+    let mut checker = Checker::new(db, workspace, param.id.file(db));
     let ir = checker.check(&expr, Some(&def.ty));
     if !checker.diagnostics.is_empty() {
         diagnostics.extend(checker.diagnostics.drain(..).map(at_value));

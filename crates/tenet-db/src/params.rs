@@ -65,7 +65,7 @@ pub(crate) fn check_override(
         }
     };
     let def = const_def(db, entry.id);
-    let mut checker = Checker::new(db, workspace, file, None);
+    let mut checker = Checker::new(db, workspace, file);
     let ir = checker.check(&o.value, Some(&def.ty));
     let had_errors = !checker.diagnostics.is_empty();
     diagnostics.append(&mut checker.diagnostics);

@@ -264,17 +264,15 @@ impl<'p> Evaluation<'p> {
                 format!("the policies know {}", names.join(", "))
             }),
         };
-        let d = if names.is_empty() {
-            unresolved.or_supplied(tenet_syntax::Supplied::PolicyFiles)
-        } else {
-            Diagnostic::from(unresolved)
+        // With no schemas at all (so no candidates), the missing policies matter more than
+        // where the kind came from.
+        let supplied = match (names.is_empty(), from_option) {
+            (true, _) => Some(tenet_syntax::Supplied::PolicyFiles),
+            (false, true) => Some(tenet_syntax::Supplied::DocumentKind { given: true }),
+            (false, false) => None,
         };
-        // With no schemas at all, the missing policies matter more than where the kind came from.
-        let d = if from_option && !names.is_empty() {
-            d.with_supplied(tenet_syntax::Supplied::DocumentKind { given: true })
-        } else {
-            d
-        };
+        let mut d = Diagnostic::from(unresolved);
+        d.supplied = supplied;
         Err(Box::new(d))
     }
 
@@ -731,11 +729,4 @@ impl FileLines {
         let index = self.0.entry(path.clone()).or_insert_with(|| tenet_text::LineIndex::new(text));
         Location::new(path.clone(), index.line_col(text, offset as usize))
     }
-}
-
-/// 1-based line and column (in characters) of a byte offset, for one position in a text;
-/// several positions in one text should share a [`tenet_text::LineIndex`].
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let at = tenet_text::LineIndex::new(text).line_col(text, offset);
-    (at.line, at.column)
 }

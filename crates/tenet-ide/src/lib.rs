@@ -27,7 +27,7 @@ pub use navigation::{RenameError, definition, prepare_rename, references, rename
 pub use symbols::{
     Fold, FoldKind, Symbol, SymbolKind, WorkspaceSymbol, document_symbols, folding_ranges, workspace_symbols,
 };
-pub use tokens::{SemanticToken, TOKEN_MODIFIERS, TOKEN_TYPES, TokenType, semantic_tokens};
+pub use tokens::{SemanticToken, TOKEN_MODIFIERS, TokenType, semantic_tokens};
 
 #[cfg(test)]
 mod tests;

@@ -5,7 +5,7 @@
 
 use tenet_db::{Db, ItemId, SourceFile, Workspace};
 
-pub use tenet_db::{Def, NAMED_KINDS, Occurrence, item_occurrences};
+pub use tenet_db::{Def, Occurrence, item_occurrences};
 
 /// Every occurrence in a file with absolute spans.
 pub fn file_occurrences(db: &dyn Db, workspace: Workspace, file: SourceFile) -> Vec<(ItemId, Occurrence)> {

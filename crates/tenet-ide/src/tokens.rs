@@ -7,7 +7,7 @@ use tenet_db::{Db, ItemKind, SourceFile, Workspace};
 use tenet_syntax::ast::Span;
 use tenet_syntax::lexer::{Lexer, Token, TokenKind, string_holes, tokenize};
 
-/// Token types, in the order of [`TOKEN_TYPES`].
+/// What a token is; the language server maps each to the protocol's token type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TokenType {
     /// A package name.
@@ -34,23 +34,6 @@ pub enum TokenType {
     /// A number, date, duration or percentage.
     Number,
 }
-
-/// The protocol names of the token types, indexed by `TokenType as u32`.
-pub const TOKEN_TYPES: [&str; 13] = [
-    "namespace",
-    "struct",
-    "enum",
-    "enumMember",
-    "property",
-    "parameter",
-    "variable",
-    "function",
-    "class",
-    "keyword",
-    "comment",
-    "string",
-    "number",
-];
 
 /// The protocol names of the modifiers, bit `i` for entry `i`.
 pub const TOKEN_MODIFIERS: [&str; 3] = ["declaration", "readonly", "documentation"];
