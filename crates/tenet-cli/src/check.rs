@@ -50,6 +50,8 @@ pub fn run(args: &CheckArgs, renderer: &Renderer) -> Exit {
     for error in &loaded.errors {
         out.push_str(&renderer.report(error));
     }
+    // One line index per text, however many diagnostics it has.
+    let mut indexes: std::collections::HashMap<&str, tenet_text::LineIndex> = std::collections::HashMap::new();
     for tenet::load::Located { path, text, diagnostic: d } in loaded.diagnostics() {
         if d.is_error() {
             errors += 1;
@@ -59,8 +61,10 @@ pub fn run(args: &CheckArgs, renderer: &Renderer) -> Exit {
         match args.format {
             Format::Human => out.push_str(&renderer.diagnostic(d, path, text)),
             Format::Json => {
-                let (line, column) = tenet_eval::line_col(text, d.span.start as usize);
-                let (end_line, end_column) = tenet_eval::line_col(text, d.span.end as usize);
+                let index = indexes.entry(path).or_insert_with(|| tenet_text::LineIndex::new(text));
+                let start = index.line_col(text, d.span.start as usize);
+                let end = index.line_col(text, d.span.end as usize);
+                let (line, column, end_line, end_column) = (start.line, start.column, end.line, end.column);
                 json.push(JsonDiagnostic {
                     file: path,
                     code: d.code.to_string(),

@@ -19,7 +19,6 @@
 
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write as _;
 use std::process::Command;
 use support::root;
 
@@ -36,38 +35,6 @@ type Expectations = BTreeMap<String, BTreeMap<String, String>>;
 /// Reads `expected.toml`; obligation names are checked against the report.
 fn expectations() -> Expectations {
     support::read_expectations(SUITE, |_, _| {}).into_iter().collect()
-}
-
-/// The document files of the corpus, by file name.
-fn document_files() -> BTreeSet<String> {
-    let dir = root().join(DOCUMENTS);
-    std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
-        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
-        .filter(|name| [".yaml", ".yml", ".json", ".toml"].iter().any(|ext| name.ends_with(ext)))
-        .collect()
-}
-
-/// The finding's message and one line per explanation entry: `clause: text = result (note)`.
-fn explanation(finding: &Value) -> String {
-    let mut out = String::new();
-    if let Some(message) = finding["message"].as_str() {
-        let _ = writeln!(out, "      message: {message}");
-    }
-    for entry in finding["explanation"].as_array().into_iter().flatten() {
-        let _ = write!(
-            out,
-            "      {}: {} = {}",
-            entry["clause"].as_str().unwrap_or("?"),
-            entry["text"].as_str().unwrap_or("?"),
-            entry["result"].as_str().unwrap_or("?")
-        );
-        if let Some(note) = entry["note"].as_str() {
-            let _ = write!(out, " ({note})");
-        }
-        out.push('\n');
-    }
-    out
 }
 
 /// Runs `tenet eval --today TODAY --format json --fail-on none --explain all DOCUMENTS` from the
@@ -93,7 +60,7 @@ fn eval_corpus() -> Value {
 #[test]
 fn every_document_has_expectations() {
     let expected = expectations();
-    let files = document_files();
+    let files = support::document_files(DOCUMENTS);
     assert!(files.len() >= 26, "only {} documents in {DOCUMENTS}", files.len());
     let listed: BTreeSet<String> = expected.keys().cloned().collect();
     let unlisted: Vec<_> = files.difference(&listed).collect();
@@ -191,7 +158,7 @@ fn standard_library_decides_the_real_documents_as_expected() {
                 mismatches.push(format!(
                     "{file} (id {}): {obligation}: expected {want}, got {got}\n{}",
                     doc["id"],
-                    explanation(finding)
+                    support::explanation(finding)
                 ));
             }
         }

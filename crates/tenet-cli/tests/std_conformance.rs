@@ -18,7 +18,6 @@
 
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write as _;
 use std::process::Command;
 use support::root;
 
@@ -188,16 +187,6 @@ fn expectations() -> Expectations {
         .collect()
 }
 
-/// The document files of the suite, by file name.
-fn document_files() -> BTreeSet<String> {
-    let dir = root().join(DOCUMENTS);
-    std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
-        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
-        .filter(|name| [".yaml", ".yml", ".json", ".toml"].iter().any(|ext| name.ends_with(ext)))
-        .collect()
-}
-
 #[test]
 fn expectations_cover_every_table_obligation_both_ways_and_every_document() {
     let expected = expectations();
@@ -217,35 +206,13 @@ fn expectations_cover_every_table_obligation_both_ways_and_every_document() {
     }
     assert!(missing.is_empty(), "expected.toml does not cover the table:\n{}", missing.join("\n"));
 
-    let files = document_files();
+    let files = support::document_files(DOCUMENTS);
     assert!(files.len() >= 40, "only {} documents in {DOCUMENTS}", files.len());
     let expected_files: BTreeSet<String> = expected.keys().map(|k| k.file.clone()).collect();
     let unlisted: Vec<_> = files.difference(&expected_files).collect();
     assert!(unlisted.is_empty(), "documents without expectations: {unlisted:?}");
     let nonexistent: Vec<_> = expected_files.difference(&files).collect();
     assert!(nonexistent.is_empty(), "expected.toml names documents that do not exist: {nonexistent:?}");
-}
-
-/// One line per explanation entry of a finding: `clause: text = result (note)`.
-fn explanation(finding: &Value) -> String {
-    let mut out = String::new();
-    if let Some(message) = finding["message"].as_str() {
-        let _ = writeln!(out, "      message: {message}");
-    }
-    for entry in finding["explanation"].as_array().into_iter().flatten() {
-        let _ = write!(
-            out,
-            "      {}: {} = {}",
-            entry["clause"].as_str().unwrap_or("?"),
-            entry["text"].as_str().unwrap_or("?"),
-            entry["result"].as_str().unwrap_or("?")
-        );
-        if let Some(note) = entry["note"].as_str() {
-            let _ = write!(out, " ({note})");
-        }
-        out.push('\n');
-    }
-    out
 }
 
 /// Runs `tenet eval --today TODAY --format json` with `args` from the workspace root and
@@ -341,7 +308,7 @@ fn standard_library_gives_the_outcomes_the_reference_table_implies() {
                         mismatches.push(format!(
                             "{key} (id {}): {obligation}: expected {want}, got {got}\n{}",
                             doc["id"],
-                            explanation(finding)
+                            support::explanation(finding)
                         ));
                     }
                 }

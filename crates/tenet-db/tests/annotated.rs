@@ -22,6 +22,7 @@ use tenet_db::{Database, SourceFile, Workspace, file_diagnostics};
 use tenet_syntax::codes::{self, Section};
 use tenet_syntax::lexer::{TokenKind, tokenize};
 use tenet_syntax::{Diagnostic, Level};
+use tenet_text::{LineCol, LineIndex};
 
 /// Where the cases live, relative to this crate.
 const CORPUS: &str = "tests/annotated";
@@ -114,22 +115,9 @@ fn split_parts(case_name: &str, text: &str) -> Result<Vec<Part>, String> {
     Ok(parts)
 }
 
-/// Byte offsets where each line of `text` starts.
-fn line_starts(text: &str) -> Vec<usize> {
-    std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect()
-}
-
-/// The 1-based line and character column of a byte offset.
-fn line_col(text: &str, starts: &[usize], offset: usize) -> (usize, usize) {
-    let line = starts.partition_point(|&s| s <= offset).max(1);
-    let start = starts[line - 1];
-    let column = text.get(start..offset).map_or(0, |t| t.chars().count()) + 1;
-    (line, column)
-}
-
 /// The annotations of one part, and what is malformed about them (with the line).
 fn annotations(text: &str) -> (Vec<Annotation>, Vec<(usize, String)>) {
-    let starts = line_starts(text);
+    let index = LineIndex::new(text);
     let mut found = Vec::new();
     let mut problems = Vec::new();
     // Lines that hold only an annotation: an annotation written on its own line is about the
@@ -141,8 +129,8 @@ fn annotations(text: &str) -> (Vec<Annotation>, Vec<(usize, String)>) {
             continue;
         }
         let comment = &text[token.start..token.end];
-        let (line, column) = line_col(text, &starts, token.start);
-        let line_start = starts[line - 1];
+        let LineCol { line, column } = index.line_col(text, token.start);
+        let line_start = index.line_start(line - 1).unwrap_or(0);
         let own_line = text[line_start..token.start].trim().is_empty();
         let body = comment.trim_start_matches('/');
         let after_slashes = comment.len() - body.len();
@@ -263,13 +251,13 @@ fn run_case(path: &Path, seen_codes: &mut BTreeSet<String>) -> Vec<String> {
                 ));
             }
         }
-        let starts = line_starts(&part.text);
+        let index = LineIndex::new(&part.text);
         let mut actual: Vec<Option<Found>> = file_diagnostics(&db, workspace, file)
             .iter()
             .map(|d| {
                 let start = d.span.start as usize;
-                let (line, column) = line_col(&part.text, &starts, start);
-                let line_end = starts.get(line).map_or(part.text.len(), |next| next - 1);
+                let LineCol { line, column } = index.line_col(&part.text, start);
+                let line_end = index.line_start(line).map_or(part.text.len(), |next| next - 1);
                 let end = (d.span.end as usize).clamp(start, line_end.max(start));
                 let length = part.text.get(start..end).map_or(0, |t| t.chars().count());
                 Some(Found { line, column, length, diagnostic: d.clone() })

@@ -153,3 +153,37 @@ pub fn read_expectations(
     }
     out
 }
+
+/// The document files of a suite directory (relative to the workspace root), by file name.
+pub fn document_files(dir: &str) -> std::collections::BTreeSet<String> {
+    let dir = root().join(dir);
+    std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .filter(|name| [".yaml", ".yml", ".json", ".toml"].iter().any(|ext| name.ends_with(ext)))
+        .collect()
+}
+
+/// A finding's message and one line per explanation entry (`clause: text = result (note)`),
+/// for reporting a mismatch.
+pub fn explanation(finding: &Value) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    if let Some(message) = finding["message"].as_str() {
+        let _ = writeln!(out, "      message: {message}");
+    }
+    for entry in finding["explanation"].as_array().into_iter().flatten() {
+        let _ = write!(
+            out,
+            "      {}: {} = {}",
+            entry["clause"].as_str().unwrap_or("?"),
+            entry["text"].as_str().unwrap_or("?"),
+            entry["result"].as_str().unwrap_or("?")
+        );
+        if let Some(note) = entry["note"].as_str() {
+            let _ = write!(out, " ({note})");
+        }
+        out.push('\n');
+    }
+    out
+}
