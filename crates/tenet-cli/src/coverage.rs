@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use tenet_db::ir::{Expectation, Ir, IrKind};
 use tenet_db::{Program, ProgramItem};
 use tenet_eval::{Finding, Observation, Outcome, Tri};
-use tenet_syntax::ast::{BinOp, Span};
+use tenet_syntax::ast::{BinOp, ItemSpan};
 
 /// How far tests got with one outcome of one obligation.
 #[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -36,7 +36,7 @@ pub struct ConditionCoverage {
     /// Whether some test left it unknown.
     pub unknown: bool,
     #[serde(skip)]
-    span: Span,
+    span: ItemSpan,
 }
 
 /// Coverage of one obligation.
@@ -82,7 +82,7 @@ impl Coverage {
 
     /// Adds one test's findings, expectations and condition values.
     pub fn record(&mut self, findings: &[Finding], expects: &[Expectation], observations: Vec<Observation>) {
-        let mut seen: BTreeMap<&str, BTreeSet<(Span, TriKey)>> = BTreeMap::new();
+        let mut seen: BTreeMap<&str, BTreeSet<(ItemSpan, TriKey)>> = BTreeMap::new();
         for o in &observations {
             seen.entry(&o.item).or_default().insert((o.span, TriKey::from(o.result)));
         }

@@ -112,7 +112,7 @@ fn package_of(name: &str) -> &str {
 }
 
 /// The text of a condition as written, whitespace collapsed.
-fn quote<T>(item: &ProgramItem<T>, span: tenet_syntax::ast::Span) -> String {
+fn quote<T>(item: &ProgramItem<T>, span: tenet_syntax::ast::ItemSpan) -> String {
     let start = (item.offset + span.start) as usize;
     let end = (item.offset + span.end) as usize;
     item.text.get(start..end).unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ")

@@ -5,7 +5,7 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 use std::fmt;
 use std::sync::Arc;
 use tenet_eval::{Finding, Outcome};
-use tenet_input::Source;
+use tenet_input::{DocSpan, Source};
 use tenet_syntax::{Diagnostic, Supplied};
 
 /// Renders diagnostics and findings, with or without colour, at a fixed width.
@@ -33,7 +33,7 @@ impl Renderer {
 
     /// Renders a diagnostic in a document, with a snippet read through the document's line
     /// index (so rendering stays linear in a long YAML stream).
-    pub fn document_diagnostic(&self, diagnostic: &Diagnostic, source: &Source) -> String {
+    pub fn document_diagnostic(&self, diagnostic: &Diagnostic<DocSpan>, source: &Source) -> String {
         self.render(View { inner: diagnostic, source: Some(source), location: None, help: help_of(diagnostic) })
     }
 
@@ -54,7 +54,7 @@ impl Renderer {
 
 /// A diagnostic's help as the command line gives it: the help of the layer that found the
 /// problem, then which flag supplies what it found missing (only the CLI knows its flags).
-pub fn help_of(d: &Diagnostic) -> Option<String> {
+pub fn help_of<S>(d: &Diagnostic<S>) -> Option<String> {
     cli_help(d.help.as_deref(), d.supplied)
 }
 

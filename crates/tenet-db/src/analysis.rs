@@ -7,7 +7,7 @@ use crate::inputs::{Db, ItemId, ItemKind, SourceFile, Workspace};
 use crate::ir::Ty;
 use crate::scope::{Lookup, lookup, package_index};
 use std::sync::Arc;
-use tenet_syntax::ast::{QName, Span};
+use tenet_syntax::ast::{FileSpan, ItemSpan, QName};
 
 /// What a name refers to.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -23,7 +23,7 @@ pub enum Def {
         /// The item it is declared in.
         item: ItemId,
         /// Where it is declared, relative to the item.
-        decl: Span,
+        decl: ItemSpan,
         name: Arc<str>,
     },
     /// A package, by name.
@@ -45,9 +45,10 @@ impl Def {
 
 /// One name in an item and what it refers to.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Occurrence {
-    /// The name, relative to the item's start.
-    pub span: Span,
+pub struct Occurrence<S = ItemSpan> {
+    /// Where the name is written: in its item as the checker records it, in the file once
+    /// [`Occurrence::in_file`] places it.
+    pub span: S,
     /// What it refers to.
     pub def: Def,
     /// Whether this is where it is declared.
@@ -56,12 +57,24 @@ pub struct Occurrence {
     pub ty: Option<Ty>,
 }
 
+impl Occurrence {
+    /// The same occurrence placed in its file, for an item that starts at byte `item_start`.
+    pub fn in_file(&self, item_start: u32) -> Occurrence<FileSpan> {
+        Occurrence {
+            span: self.span.in_file(item_start),
+            def: self.def.clone(),
+            is_decl: self.is_decl,
+            ty: self.ty.clone(),
+        }
+    }
+}
+
 /// Collects the occurrences of one item while it is checked.
 #[derive(Default)]
 pub(crate) struct Occurrences(pub Vec<Occurrence>);
 
 impl Occurrences {
-    pub fn push(&mut self, span: Span, def: Def, is_decl: bool, ty: Option<Ty>) {
+    pub fn push(&mut self, span: ItemSpan, def: Def, is_decl: bool, ty: Option<Ty>) {
         self.0.push(Occurrence { span, def, is_decl, ty });
     }
 

@@ -8,7 +8,7 @@ use crate::ir::{ConstValue, Ir, IrKind, QualName, SchemaDef, Ty};
 use crate::scope::{Lookup, ambiguous, is_broken, lookup, qualified, visible_names};
 use crate::signatures::{enum_def, resolve_type, rule_signature, schema_def};
 use std::sync::Arc;
-use tenet_syntax::ast::{AggFn, BinOp, Binding, Expr, ExprKind, Ident, IsTest, Item, Literal, Quant, Span};
+use tenet_syntax::ast::{AggFn, BinOp, Binding, Expr, ExprKind, Ident, IsTest, Item, ItemSpan, Literal, Quant};
 use tenet_syntax::codes;
 use tenet_syntax::{Diagnostic, Unresolved};
 
@@ -27,10 +27,10 @@ pub(crate) struct Checker<'db> {
     /// The schema of the document the expressions read, if any.
     pub root: Option<(ItemId, &'db SchemaDef)>,
     /// Variables in scope: name, type, slot, and where declared (relative to the item).
-    locals: Vec<(Arc<str>, Ty, u32, Span)>,
+    locals: Vec<(Arc<str>, Ty, u32, ItemSpan)>,
     next_slot: u32,
     depth: usize,
-    pub diagnostics: Vec<Diagnostic>,
+    pub diagnostics: Vec<Diagnostic<ItemSpan>>,
     /// Rules called, directly.
     pub calls: Vec<QualName>,
     /// Set when the document kind could not be resolved (already reported): unknown names
@@ -62,7 +62,7 @@ impl<'db> Checker<'db> {
 
     /// Binds a new local (a parameter or an element variable) declared at `decl`, and returns
     /// its slot.
-    pub fn bind(&mut self, name: &str, ty: Ty, decl: Span) -> u32 {
+    pub fn bind(&mut self, name: &str, ty: Ty, decl: ItemSpan) -> u32 {
         let slot = self.next_slot;
         self.next_slot += 1;
         let name: Arc<str> = Arc::from(name);
@@ -78,7 +78,7 @@ impl<'db> Checker<'db> {
         self.next_slot
     }
 
-    fn error(&mut self, d: Diagnostic) -> Ir {
+    fn error(&mut self, d: Diagnostic<ItemSpan>) -> Ir {
         let span = d.span;
         self.diagnostics.push(d);
         Ir { kind: IrKind::Const(ConstValue::Bool(false)), ty: Ty::Error, span }
@@ -214,8 +214,11 @@ impl<'db> Checker<'db> {
         {
             let def = Def::Field { schema, name: field.name.clone() };
             self.occurrences.push(span, def, false, Some(field.ty.clone()));
-            let base =
-                Ir { kind: IrKind::Root, ty: Ty::Record(root.name.clone()), span: Span::new(span.start, span.start) };
+            let base = Ir {
+                kind: IrKind::Root,
+                ty: Ty::Record(root.name.clone()),
+                span: ItemSpan::new(span.start, span.start),
+            };
             return Ir {
                 kind: IrKind::Field {
                     base: Box::new(base),
@@ -303,7 +306,7 @@ impl<'db> Checker<'db> {
 
     /// A reference to a rule or constant by name, with call arguments.
     /// A reference to a rule or constant: `args` is `None` for a bare name, `Some` for a call.
-    fn item_ref(&mut self, entry: &crate::scope::ItemEntry, call: Option<&[Expr]>, span: Span) -> Ir {
+    fn item_ref(&mut self, entry: &crate::scope::ItemEntry, call: Option<&[Expr]>, span: ItemSpan) -> Ir {
         let args = call.unwrap_or(&[]);
         match entry.kind {
             ItemKind::Const | ItemKind::Param => {
@@ -355,7 +358,7 @@ impl<'db> Checker<'db> {
         }
     }
 
-    fn call(&mut self, name: &Ident, args: &[Expr], span: Span) -> Ir {
+    fn call(&mut self, name: &Ident, args: &[Expr], span: ItemSpan) -> Ir {
         match lookup(self.db, self.workspace, self.file, &name.name, VALUE_ITEMS).first() {
             Some(entry) => {
                 self.occurrences.push(name.span, Def::Item(entry.id), false, Some(Ty::Bool));
@@ -382,7 +385,7 @@ impl<'db> Checker<'db> {
         }
     }
 
-    fn field(&mut self, base: &Expr, field: &Ident, span: Span) -> Ir {
+    fn field(&mut self, base: &Expr, field: &Ident, span: ItemSpan) -> Ir {
         // `Enum.variant`
         if let ExprKind::Name(id) = &base.unparen().kind {
             let shadowed = self.locals.iter().any(|(n, _, _, _)| **n == *id.name)
@@ -467,7 +470,7 @@ impl<'db> Checker<'db> {
         Some((entry.id, &schema_def(self.db, entry.id).def))
     }
 
-    fn binary(&mut self, op: BinOp, lhs: &Expr, rhs: &Expr, span: Span) -> Ir {
+    fn binary(&mut self, op: BinOp, lhs: &Expr, rhs: &Expr, span: ItemSpan) -> Ir {
         let ir = |kind, ty| Ir { kind, ty, span };
         match op {
             BinOp::And | BinOp::Or => {
@@ -574,7 +577,7 @@ impl<'db> Checker<'db> {
         (collection, slot, filter)
     }
 
-    fn quantified(&mut self, quant: Quant, binding: &Binding, body: &Expr, span: Span) -> Ir {
+    fn quantified(&mut self, quant: Quant, binding: &Binding, body: &Expr, span: ItemSpan) -> Ir {
         let depth = self.locals.len();
         let (collection, slot, filter) = self.bind_collection(binding);
         let body = self.condition(body);
@@ -586,7 +589,7 @@ impl<'db> Checker<'db> {
         }
     }
 
-    fn aggregate(&mut self, func: AggFn, binding: Option<&Binding>, value: Option<&Expr>, span: Span) -> Ir {
+    fn aggregate(&mut self, func: AggFn, binding: Option<&Binding>, value: Option<&Expr>, span: ItemSpan) -> Ir {
         let depth = self.locals.len();
         let (collection, slot, filter, value_ir) = match binding {
             Some(b) => {
@@ -675,7 +678,7 @@ pub struct ConstLowered {
     /// Its value, if it checked.
     pub value: Option<ConstValue>,
     /// Problems found, spans relative to the item.
-    pub diagnostics: Vec<Diagnostic>,
+    pub diagnostics: Vec<Diagnostic<ItemSpan>>,
     /// The names in its value, as checking resolved them.
     pub occurrences: Vec<Occurrence>,
 }

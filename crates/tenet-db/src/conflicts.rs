@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use tenet_syntax::Diagnostic;
-use tenet_syntax::ast::{Clause, Item, Span};
+use tenet_syntax::ast::{Clause, FileSpan, Item};
 use tenet_syntax::codes;
 
 /// A conflict between items, positioned per file by `conflict_diagnostics`.
@@ -214,12 +214,12 @@ fn exclusive(a: &ObligationKey, b: &ObligationKey) -> bool {
     (a.when_negates.is_some() && a.when_negates == b.when) || (b.when_negates.is_some() && b.when_negates == a.when)
 }
 
-/// The absolute span that names an item: its name, an override's target, a test's title.
-fn head_span(db: &dyn Db, id: ItemId) -> Span {
+/// Where in its file an item is named: its name, an override's target, a test's title.
+fn head_span(db: &dyn Db, id: ItemId) -> FileSpan {
     let parsed = parse(db, id.file(db));
     let key = id.key(db);
     let Some((_, node)) = item_keys(&parsed.items).into_iter().zip(&parsed.items).find(|(k, _)| k == key) else {
-        return Span::default();
+        return FileSpan::default();
     };
     let span = match &node.item {
         Item::Override(o) => o.target.span,
@@ -227,22 +227,22 @@ fn head_span(db: &dyn Db, id: ItemId) -> Span {
         Item::Deontic(d) => d.name.span,
         other => other.name().map(|n| n.span).unwrap_or_default(),
     };
-    span.shifted(node.offset)
+    span.in_file(node.offset)
 }
 
-/// The absolute span of an obligation's `exception to` clause naming `target`, if it has one.
-fn exception_clause_span(db: &dyn Db, id: ItemId, target_short: &str) -> Option<Span> {
+/// Where in its file an obligation has's `exception to` clause naming `target`, if it has one.
+fn exception_clause_span(db: &dyn Db, id: ItemId, target_short: &str) -> Option<FileSpan> {
     let parsed = parse(db, id.file(db));
     let key = id.key(db);
     let (_, node) = item_keys(&parsed.items).into_iter().zip(&parsed.items).find(|(k, _)| k == key)?;
     let Item::Deontic(d) = &node.item else { return None };
     d.clauses.iter().find_map(|c| match c {
-        Clause::Exception(q) if q.last().is_some_and(|l| l.name == target_short) => Some(q.span.shifted(node.offset)),
+        Clause::Exception(q) if q.last().is_some_and(|l| l.name == target_short) => Some(q.span.in_file(node.offset)),
         _ => None,
     })
 }
 
-/// The conflicts that concern `file`, as diagnostics with absolute spans.
+/// The conflicts that concern `file`, as diagnostics placed in the file.
 pub fn conflict_diagnostics(db: &dyn Db, workspace: Workspace, file: SourceFile) -> Vec<Diagnostic> {
     let short = |n: &str| n.rsplit('.').next().unwrap_or(n).to_string();
     let mut out = Vec::new();

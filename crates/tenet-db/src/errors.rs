@@ -4,44 +4,45 @@
 
 use crate::ir::{Area, Ty};
 use tenet_syntax::Diagnostic;
-use tenet_syntax::ast::{Modality, RequirementKw, Span};
+use tenet_syntax::ast::{ItemSpan, Modality, RequirementKw};
 use tenet_syntax::codes;
+use tenet_text::Location;
 
 /// A problem with an item's declaration: packages, names, clauses, waivers and tests.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum ItemError {
     /// A file without `package` before its first item (E0101).
-    MissingPackage { span: Span },
+    MissingPackage { span: ItemSpan },
     /// A second `package` in one file (E0102).
-    SecondPackage { span: Span },
+    SecondPackage { span: ItemSpan },
     /// A name that several imports provide (E0206).
-    Ambiguous { name: String, candidates: Vec<String>, span: Span },
+    Ambiguous { name: String, candidates: Vec<String>, span: ItemSpan },
     /// A field, variant or parameter declared twice in one item (E0204); `what` names the kind.
-    DuplicateName { what: &'static str, name: String, span: Span, first: Span },
+    DuplicateName { what: &'static str, name: String, span: ItemSpan, first: ItemSpan },
     /// A clause given twice (E0505); requirements (`must`, `should`, …) count as one clause.
-    DuplicateClause { keyword: &'static str, requirement: bool, span: Span, first: Span },
+    DuplicateClause { keyword: &'static str, requirement: bool, span: ItemSpan, first: ItemSpan },
     /// A requirement keyword that does not fit the form (E0504).
-    ModalityMismatch { modality: Modality, written: RequirementKw, span: Span, declared_at: Span },
+    ModalityMismatch { modality: Modality, written: RequirementKw, span: ItemSpan, declared_at: ItemSpan },
     /// An obligation without `area` (E0507).
-    MissingArea { modality: Modality, name: String, span: Span },
+    MissingArea { modality: Modality, name: String, span: ItemSpan },
     /// An obligation without `cite` (W0506).
-    MissingCite { modality: Modality, name: String, span: Span },
+    MissingCite { modality: Modality, name: String, span: ItemSpan },
     /// An obligation without its requirement (E0503).
-    MissingRequirement { modality: Modality, name: String, span: Span },
+    MissingRequirement { modality: Modality, name: String, span: ItemSpan },
     /// A waiver field the parser could not read; the parser's message (E0005).
-    BadWaiverField { message: String, span: Span },
+    BadWaiverField { message: String, span: ItemSpan },
     /// A waiver without `reason`, `approved_by` or `until` (E0602).
-    IncompleteWaiver { target: String, missing: Vec<&'static str>, span: Span },
+    IncompleteWaiver { target: String, missing: Vec<&'static str>, span: ItemSpan },
     /// A waiver without `where` (E0603).
-    WaiverWithoutSelector { target: String, span: Span },
+    WaiverWithoutSelector { target: String, span: ItemSpan },
     /// A test with no `given` document (E0821).
-    NoTestDocument { test: String, span: Span },
+    NoTestDocument { test: String, span: ItemSpan },
     /// A test with a second `given` document (E0821).
-    SecondTestDocument { span: Span, first: Span },
+    SecondTestDocument { span: ItemSpan, first: ItemSpan },
     /// A test that expects nothing (W0825).
-    TestWithoutExpect { test: String, span: Span },
+    TestWithoutExpect { test: String, span: ItemSpan },
     /// `expect` naming an obligation on another kind of document than the test gives (E0824).
-    ExpectKindMismatch { name: String, target_kind: String, test_kind: String, span: Span },
+    ExpectKindMismatch { name: String, target_kind: String, test_kind: String, span: ItemSpan },
 }
 
 /// "a" or "an" for a word.
@@ -49,8 +50,8 @@ fn article(word: &str) -> &'static str {
     if word.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
 }
 
-impl From<ItemError> for Diagnostic {
-    fn from(e: ItemError) -> Diagnostic {
+impl From<ItemError> for Diagnostic<ItemSpan> {
+    fn from(e: ItemError) -> Diagnostic<ItemSpan> {
         use ItemError as E;
         match e {
             E::MissingPackage { span } => {
@@ -183,51 +184,51 @@ impl From<ItemError> for Diagnostic {
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum TypeError {
     /// A value where a condition (`bool`) is needed.
-    NotACondition { found: Ty, span: Span },
+    NotACondition { found: Ty, span: ItemSpan },
     /// Expressions nested deeper than the checker follows.
-    TooDeep { span: Span },
+    TooDeep { span: ItemSpan },
     /// A list or set element whose type differs from the first element's.
-    MixedCollection { element: Ty, found: Ty, span: Span },
+    MixedCollection { element: Ty, found: Ty, span: ItemSpan },
     /// `-` on something that is not a number, duration or percentage.
-    CannotNegate { found: Ty, span: Span },
+    CannotNegate { found: Ty, span: ItemSpan },
     /// `is empty` on something that cannot be empty.
-    NeverEmpty { found: Ty, span: Span },
+    NeverEmpty { found: Ty, span: ItemSpan },
     /// An operand, argument or `within` part of the wrong type; `what` names it.
-    Expected { what: String, want: Ty, found: Ty, span: Span },
+    Expected { what: String, want: Ty, found: Ty, span: ItemSpan },
     /// A constant or parameter called like a rule.
-    NotARule { name: String, parameter: bool, span: Span },
+    NotARule { name: String, parameter: bool, span: ItemSpan },
     /// A rule called with the wrong number of arguments.
-    Arity { rule: String, params: Vec<String>, given: usize, span: Span },
+    Arity { rule: String, params: Vec<String>, given: usize, span: ItemSpan },
     /// A rule that reads one kind of document called from an item that reads another.
-    WrongDocument { rule: String, reads: String, here: String, span: Span },
+    WrongDocument { rule: String, reads: String, here: String, span: ItemSpan },
     /// A rule that reads a document called from an item that reads none.
-    NoDocument { rule: String, reads: String, span: Span },
+    NoDocument { rule: String, reads: String, span: ItemSpan },
     /// `.field` read from a list or set.
-    FieldOfCollection { field: String, found: Ty, span: Span },
+    FieldOfCollection { field: String, found: Ty, span: ItemSpan },
     /// `.field` read from a value that has no fields.
-    NoFields { field: String, found: Ty, span: Span },
+    NoFields { field: String, found: Ty, span: ItemSpan },
     /// An order comparison between values that have no order.
-    NotOrdered { op: &'static str, found: Ty, span: Span },
+    NotOrdered { op: &'static str, found: Ty, span: ItemSpan },
     /// Two operands that do not fit together; the left one is noted.
-    Mismatch { kind: Mismatch, left: Ty, left_span: Span, right: Ty, right_span: Span },
+    Mismatch { kind: Mismatch, left: Ty, left_span: ItemSpan, right: Ty, right_span: ItemSpan },
     /// An operator that needs a list or set given something else.
-    NotACollection { op: &'static str, found: Ty, span: Span },
+    NotACollection { op: &'static str, found: Ty, span: ItemSpan },
     /// A quantifier or aggregate ranging over something that is not a list or set.
-    CannotRange { found: Ty, span: Span },
+    CannotRange { found: Ty, span: ItemSpan },
     /// An aggregate with neither a binding nor a value.
-    AggregateWithoutCollection { func: &'static str, span: Span },
+    AggregateWithoutCollection { func: &'static str, span: ItemSpan },
     /// An aggregate over something that is not a list or set.
-    AggregateOver { func: &'static str, found: Ty, span: Span },
+    AggregateOver { func: &'static str, found: Ty, span: ItemSpan },
     /// `count` given a value after `:`.
-    CountWithValue { span: Span },
+    CountWithValue { span: ItemSpan },
     /// `sum` or `avg` over values that cannot be added.
-    CannotAdd { average: bool, found: Ty, span: Span },
+    CannotAdd { average: bool, found: Ty, span: ItemSpan },
     /// `min` or `max` over values that have no order.
-    NoOrder { found: Ty, span: Span },
+    NoOrder { found: Ty, span: ItemSpan },
     /// A constant or parameter whose value does not have its declared type.
-    ConstMismatch { what: &'static str, name: String, declared: Ty, found: Ty, span: Span, declared_at: Span },
+    ConstMismatch { what: &'static str, name: String, declared: Ty, found: Ty, span: ItemSpan, declared_at: ItemSpan },
     /// A constant or parameter whose value is computed, not literal.
-    ConstNotLiteral { what: &'static str, name: String, span: Span },
+    ConstNotLiteral { what: &'static str, name: String, span: ItemSpan },
 }
 
 /// Which two operands do not fit together.
@@ -245,8 +246,8 @@ pub(crate) enum Mismatch {
     Arithmetic { op: &'static str },
 }
 
-impl From<TypeError> for Diagnostic {
-    fn from(e: TypeError) -> Diagnostic {
+impl From<TypeError> for Diagnostic<ItemSpan> {
+    fn from(e: TypeError) -> Diagnostic<ItemSpan> {
         use TypeError as E;
         let mismatch = codes::TYPE_MISMATCH;
         match e {
@@ -403,36 +404,36 @@ fn mismatch_help(l: &Ty, r: &Ty) -> Option<String> {
 
 /// A problem with a parameter's new value, an `exception to` clause, or a package as a whole.
 #[derive(Clone, Debug, PartialEq)]
-pub(crate) enum ParamError {
+pub(crate) enum ParamError<S = ItemSpan> {
     /// `override` (or `[params]`) names a constant (E0801).
-    ConstantNotParameter { name: String, span: Span },
+    ConstantNotParameter { name: String, span: S },
     /// A new value of the wrong type (E0301).
-    ValueType { name: String, declared: Ty, found: Ty, span: Span },
+    ValueType { name: String, declared: Ty, found: Ty, span: S },
     /// A new value that is computed, not literal (E0305).
-    ValueNotLiteral { name: String, span: Span },
+    ValueNotLiteral { name: String, span: S },
     /// `[params]` sets a parameter overridden already; `first` says where (E0802).
-    ManifestDuplicate { param: String, span: Span, first: FirstOverride },
+    ManifestDuplicate { param: String, span: S, first: FirstOverride<S> },
     /// An obligation that is an exception to itself (E0813).
-    SelfException { span: Span },
+    SelfException { span: S },
     /// `exception to` an obligation on another kind of document (E0812).
-    ExceptionKind { name: String, target_kind: String, this_kind: String, span: Span },
+    ExceptionKind { name: String, target_kind: String, this_kind: String, span: S },
     /// A name declared twice in one package (E0204); `first` when in the same file.
-    DuplicateInPackage { name: String, package: String, span: Span, first: Option<Span> },
+    DuplicateInPackage { name: String, package: String, span: S, first: Option<S> },
     /// A rule that calls itself, directly or through `others` (E0401).
-    RuleCycle { rule: String, others: Vec<String>, span: Span },
+    RuleCycle { rule: String, others: Vec<String>, span: S },
 }
 
 /// Where a parameter was first overridden.
 #[derive(Clone, Debug, PartialEq)]
-pub(crate) enum FirstOverride {
-    /// In a policy file, at this `path:line:column`.
-    Policy(String),
+pub(crate) enum FirstOverride<S> {
+    /// In a policy file, here.
+    Policy(Location),
     /// Earlier in the same `[params]`, here.
-    Manifest(Span),
+    Manifest(S),
 }
 
-impl From<ParamError> for Diagnostic {
-    fn from(e: ParamError) -> Diagnostic {
+impl<S> From<ParamError<S>> for Diagnostic<S> {
+    fn from(e: ParamError<S>) -> Diagnostic<S> {
         use ParamError as E;
         match e {
             E::ConstantNotParameter { name, span } => {

@@ -81,17 +81,17 @@ pub fn type_of_path(
     locals: &[(String, Ty)],
     path: &str,
 ) -> Option<Ty> {
-    use tenet_syntax::ast::{Expr, ExprKind, Ident, Span};
+    use tenet_syntax::ast::{Expr, ExprKind, Ident, ItemSpan};
     let mut segments = path.split('.');
-    let name = |text: &str| Ident { name: text.to_string(), span: Span::default() };
-    let mut expr = Expr { kind: ExprKind::Name(name(segments.next()?)), span: Span::default() };
+    let name = |text: &str| Ident { name: text.to_string(), span: ItemSpan::default() };
+    let mut expr = Expr { kind: ExprKind::Name(name(segments.next()?)), span: ItemSpan::default() };
     for segment in segments {
-        expr = Expr { kind: ExprKind::Field(Box::new(expr), name(segment)), span: Span::default() };
+        expr = Expr { kind: ExprKind::Field(Box::new(expr), name(segment)), span: ItemSpan::default() };
     }
     let mut checker = crate::check::Checker::new(db, workspace, file);
     checker.root = root.map(|id| (id, schema_of(db, id)));
     for (local, ty) in locals {
-        checker.bind(local, ty.clone(), Span::default());
+        checker.bind(local, ty.clone(), ItemSpan::default());
     }
     let ty = checker.check(&expr, None).ty;
     (ty != Ty::Error).then_some(ty)

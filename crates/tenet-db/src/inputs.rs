@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 use tenet_syntax::ParsedFile;
-use tenet_syntax::ast::{Item, ItemNode, Span};
+use tenet_syntax::ast::{FileSpan, Item, ItemNode};
 
 /// The database trait every Tenet query runs against.
 #[salsa::db]
@@ -59,9 +59,9 @@ pub struct ManifestParam {
     /// The value as Tenet literal text (`24h`, `2%`, `90`, `2027-03-31`).
     pub literal: Arc<str>,
     /// The key in the manifest.
-    pub name_span: Span,
+    pub name_span: FileSpan,
     /// The value in the manifest (with a TOML string's quotes).
-    pub value_span: Span,
+    pub value_span: FileSpan,
 }
 
 /// What kind of item a key names.

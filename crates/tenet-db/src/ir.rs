@@ -5,7 +5,7 @@
 
 use std::fmt;
 use std::sync::Arc;
-use tenet_syntax::ast::{AggFn, BinOp, DateLit, DurationLitUnit, DurationUnit, IsTest, Modality, Quant, Span};
+use tenet_syntax::ast::{AggFn, BinOp, DateLit, DurationLitUnit, DurationUnit, IsTest, ItemSpan, Modality, Quant};
 
 /// A fully qualified item name such as `acme.outsourcing.Contract`.
 pub type QualName = Arc<str>;
@@ -101,7 +101,7 @@ pub struct FieldDef {
     /// The `///` lines above the field; empty when there are none.
     pub docs: String,
     /// Where it is declared, relative to the schema item.
-    pub span: Span,
+    pub span: ItemSpan,
 }
 
 /// A schema, resolved.
@@ -154,7 +154,7 @@ pub struct Ir {
     /// The static type.
     pub ty: Ty,
     /// Where it came from, relative to its item.
-    pub span: Span,
+    pub span: ItemSpan,
 }
 
 /// The operations of the compiled tree.
@@ -299,7 +299,7 @@ impl Ir {
                 value: value.as_deref().map(b),
             },
         };
-        Ir { kind, ty: self.ty.clone(), span: Span::default() }
+        Ir { kind, ty: self.ty.clone(), span: ItemSpan::default() }
     }
 }
 
@@ -380,7 +380,7 @@ pub enum TestSource {
     /// A file path as written, relative to the test's own file.
     File(Arc<str>),
     /// An inline YAML flow mapping and where it stands (relative to the test item).
-    Inline(Arc<str>, Span),
+    Inline(Arc<str>, ItemSpan),
 }
 
 /// One `expect name: outcome` line.
@@ -390,7 +390,7 @@ pub struct Expectation {
     pub obligation: QualName,
     pub outcome: Outcome,
     /// The line, relative to the test item.
-    pub span: Span,
+    pub span: ItemSpan,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

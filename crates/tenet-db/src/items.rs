@@ -10,6 +10,7 @@ use crate::signatures::{
     BUILTIN_TYPES, deontic_kind, duplicate_names, enum_def, item_name, resolve_kind, rule_signature, schema_def,
 };
 use std::sync::Arc;
+use tenet_syntax::ast::ItemSpan;
 use tenet_syntax::ast::*;
 use tenet_syntax::codes;
 use tenet_syntax::{Diagnostic, Unresolved};
@@ -35,7 +36,7 @@ pub enum Compiled {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
 pub struct CheckedItem {
     /// Problems found, spans relative to the item.
-    pub diagnostics: Vec<Diagnostic>,
+    pub diagnostics: Vec<Diagnostic<ItemSpan>>,
     /// The compiled item, when it has no errors and compiles to something.
     pub compiled: Option<Compiled>,
     /// Every name in the item and what it refers to, as checking resolved it, in source
@@ -150,7 +151,7 @@ fn check_rule(
     db: &dyn Db,
     id: ItemId,
     rule: &RuleDecl,
-    diagnostics: &mut Vec<Diagnostic>,
+    diagnostics: &mut Vec<Diagnostic<ItemSpan>>,
     occ: &mut Occurrences,
 ) -> Option<Compiled> {
     let (workspace, file) = (id.workspace(db), id.file(db));
@@ -181,7 +182,7 @@ fn check_deontic(
     db: &dyn Db,
     id: ItemId,
     d: &DeonticDecl,
-    diagnostics: &mut Vec<Diagnostic>,
+    diagnostics: &mut Vec<Diagnostic<ItemSpan>>,
     occ: &mut Occurrences,
 ) -> Option<Compiled> {
     let (workspace, file) = (id.workspace(db), id.file(db));
@@ -199,7 +200,7 @@ fn check_deontic(
     let mut when = None;
     let mut requirement = None;
     let mut message = Vec::new();
-    let mut seen: Vec<(&'static str, Span)> = Vec::new();
+    let mut seen: Vec<(&'static str, ItemSpan)> = Vec::new();
     let mut negated = d.modality.expected_requirement().is_negated();
     let mut exception_to: Vec<QualName> = Vec::new();
 
@@ -327,7 +328,7 @@ fn check_deontic(
     }))
 }
 
-fn clause_head(clause: &Clause) -> (&'static str, Span) {
+fn clause_head(clause: &Clause) -> (&'static str, ItemSpan) {
     let span = match clause {
         Clause::Area(i) | Clause::Severity(i) => i.span,
         Clause::Cite(list) => list.first().map(|s| s.span).unwrap_or_default(),
@@ -343,7 +344,7 @@ fn check_waiver(
     db: &dyn Db,
     id: ItemId,
     w: &WaiverDecl,
-    diagnostics: &mut Vec<Diagnostic>,
+    diagnostics: &mut Vec<Diagnostic<ItemSpan>>,
     occ: &mut Occurrences,
 ) -> Option<Compiled> {
     let (workspace, file) = (id.workspace(db), id.file(db));

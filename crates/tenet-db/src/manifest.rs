@@ -13,7 +13,7 @@ use crate::ir::{CompiledOverride, QualName};
 use crate::params::override_value;
 use crate::scope::{ItemEntry, PackageIndex, package_index, qualified};
 use std::sync::Arc;
-use tenet_syntax::ast::{Item, Span};
+use tenet_syntax::ast::{FileSpan, Item, ItemSpan};
 use tenet_syntax::codes;
 use tenet_syntax::{Diagnostic, Unresolved};
 use tenet_text::Location;
@@ -65,7 +65,7 @@ fn check_entry(
         }
         return None;
     };
-    let at_value = |d: Diagnostic| Diagnostic { span: entry.value_span, notes: Vec::new(), ..d };
+    let at_value = |d: Diagnostic<ItemSpan>| Diagnostic { notes: Vec::new(), ..d }.map_spans(|_| entry.value_span);
     let expr = match tenet_syntax::parse_expression(&entry.literal) {
         Ok(expr) => expr,
         Err(error) => {
@@ -125,7 +125,7 @@ pub fn manifest_diagnostics(db: &dyn Db, workspace: Workspace) -> Vec<Diagnostic
     for (i, o) in checked.overrides.iter().enumerate() {
         let param = &o.compiled.param;
         let first = match first_policy_override(db, workspace, param) {
-            Some(at) => Some(FirstOverride::Policy(at.to_string())),
+            Some(at) => Some(FirstOverride::Policy(at)),
             None => checked
                 .overrides
                 .iter()
@@ -153,15 +153,15 @@ fn first_policy_override(db: &dyn Db, workspace: Workspace, param: &QualName) ->
     Some(Location::of(Arc::from(file.path(db).as_str()), file.text(db), span.start as usize))
 }
 
-/// The absolute span of the parameter an `override` item names.
-fn override_target_span(db: &dyn Db, id: ItemId) -> Span {
+/// Where in its file an `override` item names its parameter.
+fn override_target_span(db: &dyn Db, id: ItemId) -> FileSpan {
     let parsed = parse(db, id.file(db));
     let key = id.key(db);
     item_keys(&parsed.items)
         .into_iter()
         .zip(&parsed.items)
         .find_map(|(k, node)| match &node.item {
-            Item::Override(o) if k == *key => Some(o.target.span.shifted(node.offset)),
+            Item::Override(o) if k == *key => Some(o.target.span.in_file(node.offset)),
             _ => None,
         })
         .unwrap_or_default()

@@ -10,7 +10,7 @@ use crate::scope::package_index;
 use crate::scope::{is_broken, lookup, qualified, visible_names};
 use crate::signatures::deontic_kind;
 use std::sync::Arc;
-use tenet_syntax::ast::{OverrideDecl, QName, Span};
+use tenet_syntax::ast::{ItemSpan, OverrideDecl, QName};
 use tenet_syntax::codes;
 use tenet_syntax::{Diagnostic, Unresolved};
 
@@ -31,7 +31,7 @@ pub(crate) fn check_override(
     workspace: Workspace,
     file: SourceFile,
     o: &OverrideDecl,
-    diagnostics: &mut Vec<Diagnostic>,
+    diagnostics: &mut Vec<Diagnostic<ItemSpan>>,
     occ: &mut Occurrences,
 ) -> Option<CompiledOverride> {
     let name = o.target.text();
@@ -85,7 +85,12 @@ pub(crate) fn check_override(
 /// The literal a parameter's new value checked to (`ir`), or why it cannot be one: it has
 /// another type than the parameter's `declared` one, or it is computed. Shared by `override`
 /// items and a project's `[params]`.
-pub(crate) fn override_value(name: &str, declared: &Ty, ir: &Ir, span: Span) -> Result<ConstValue, ParamError> {
+pub(crate) fn override_value<S: Copy>(
+    name: &str,
+    declared: &Ty,
+    ir: &Ir,
+    span: S,
+) -> Result<ConstValue, ParamError<S>> {
     if !declared.compatible(&ir.ty) {
         return Err(ParamError::ValueType {
             name: name.to_string(),
@@ -113,7 +118,7 @@ pub(crate) fn resolve_exception(
     this: &QualName,
     kind: Option<&QualName>,
     target: &QName,
-    diagnostics: &mut Vec<Diagnostic>,
+    diagnostics: &mut Vec<Diagnostic<ItemSpan>>,
 ) -> Option<QualName> {
     let (workspace, file) = (id.workspace(db), id.file(db));
     let name = target.text();

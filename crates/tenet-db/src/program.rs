@@ -14,7 +14,7 @@ use crate::signatures::{qualified_item_name, rule_calls};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use tenet_syntax::Diagnostic;
-use tenet_syntax::ast::Span;
+use tenet_syntax::ast::FileSpan;
 
 /// A compiled item with where it came from, so explanations can quote the policy.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -238,7 +238,7 @@ pub fn package_problems(db: &dyn Db, workspace: Workspace) -> Vec<PackageProblem
     out
 }
 
-/// The workspace-wide problems of one file as diagnostics with absolute spans.
+/// The workspace-wide problems of one file as diagnostics placed in the file.
 pub fn package_diagnostics(db: &dyn Db, workspace: Workspace, file: SourceFile) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for problem in package_problems(db, workspace) {
@@ -266,14 +266,14 @@ pub fn package_diagnostics(db: &dyn Db, workspace: Workspace, file: SourceFile) 
     out
 }
 
-/// The absolute span of an item's name.
-fn name_span(db: &dyn Db, id: ItemId) -> Span {
+/// Where in its file an item is named.
+fn name_span(db: &dyn Db, id: ItemId) -> FileSpan {
     let parsed = parse(db, id.file(db));
     let key = id.key(db);
     item_keys(&parsed.items)
         .iter()
         .zip(&parsed.items)
         .find(|(k, _)| *k == key)
-        .and_then(|(_, n)| n.item.name().map(|name| name.span.shifted(n.offset)))
+        .and_then(|(_, n)| n.item.name().map(|name| name.span.in_file(n.offset)))
         .unwrap_or_default()
 }

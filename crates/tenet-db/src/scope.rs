@@ -5,7 +5,7 @@ use crate::inputs::{Db, ItemId, ItemKind, SourceFile, Workspace, file_outline, p
 use crate::ir::QualName;
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use tenet_syntax::ast::{Item, Span};
+use tenet_syntax::ast::{Item, ItemSpan};
 use tenet_syntax::codes;
 use tenet_syntax::{Diagnostic, Supplied, Unresolved};
 
@@ -129,7 +129,7 @@ pub enum Lookup {
 }
 
 /// E0206: `name` could mean any of `entries`.
-pub fn ambiguous(db: &dyn Db, name: &str, span: Span, entries: &[ItemEntry]) -> Diagnostic {
+pub fn ambiguous(db: &dyn Db, name: &str, span: ItemSpan, entries: &[ItemEntry]) -> Diagnostic<ItemSpan> {
     let candidates = entries.iter().map(|e| qualified(db, e).to_string()).collect();
     ItemError::Ambiguous { name: name.to_string(), candidates, span }.into()
 }
@@ -188,7 +188,7 @@ pub fn visible_names(db: &dyn Db, workspace: Workspace, file: SourceFile, kinds:
     names
 }
 
-/// Problems with a file's `package` and `use` declarations, with absolute spans.
+/// Problems with a file's `package` and `use` declarations, placed in the file.
 pub fn file_level_diagnostics(db: &dyn Db, workspace: Workspace, file: SourceFile) -> Vec<Diagnostic> {
     let parsed = parse(db, file);
     let index = package_index(db, workspace);
@@ -198,7 +198,7 @@ pub fn file_level_diagnostics(db: &dyn Db, workspace: Workspace, file: SourceFil
         match &node.item {
             Item::Package(q) => {
                 if package_seen {
-                    out.push(ItemError::SecondPackage { span: q.span.shifted(node.offset) }.into());
+                    out.push(Diagnostic::from(ItemError::SecondPackage { span: q.span }).in_file(node.offset));
                 }
                 package_seen = true;
             }
@@ -219,22 +219,23 @@ pub fn file_level_diagnostics(db: &dyn Db, workspace: Workspace, file: SourceFil
                     let d = Unresolved {
                         code: codes::UNKNOWN_IMPORT,
                         message: format!("no package or item named `{path}`"),
-                        span: q.span.shifted(node.offset),
+                        span: q.span,
                         label: "not found in the workspace",
                         name: &path,
                         candidates: packages,
                         otherwise: Some(otherwise.into()),
                     }
                     .or_supplied(supplied);
-                    out.push(d);
+                    out.push(d.in_file(node.offset));
                 }
             }
             _ => {}
         }
     }
     if !package_seen && !parsed.items.is_empty() && !parsed.broken.iter().any(|b| b.keyword == "package") {
+        // At the start of the first item.
         let at = parsed.items.first().map_or(0, |n| n.offset);
-        out.push(ItemError::MissingPackage { span: Span::new(at, at) }.into());
+        out.push(Diagnostic::from(ItemError::MissingPackage { span: ItemSpan::at(0) }).in_file(at));
     }
     out
 }

@@ -8,6 +8,7 @@ use crate::ir::*;
 use crate::scope::{Lookup, ambiguous, is_broken, lookup, qualified, visible_names};
 use std::collections::HashSet;
 use std::sync::Arc;
+use tenet_syntax::ast::ItemSpan;
 use tenet_syntax::ast::*;
 use tenet_syntax::codes;
 use tenet_syntax::{Diagnostic, Unresolved};
@@ -20,7 +21,10 @@ pub(crate) fn item_name(db: &dyn Db, id: ItemId) -> QualName {
 }
 
 /// A diagnostic for each name declared a second time, pointing back at the first.
-pub(crate) fn duplicate_names<'a>(what: &'static str, names: impl Iterator<Item = &'a Ident>) -> Vec<Diagnostic> {
+pub(crate) fn duplicate_names<'a>(
+    what: &'static str,
+    names: impl Iterator<Item = &'a Ident>,
+) -> Vec<Diagnostic<ItemSpan>> {
     let mut first: Vec<&Ident> = Vec::new();
     let mut out = Vec::new();
     for name in names {
@@ -40,7 +44,7 @@ pub(crate) fn resolve_type(
     workspace: Workspace,
     file: SourceFile,
     ty: &TypeExpr,
-    diagnostics: &mut Vec<Diagnostic>,
+    diagnostics: &mut Vec<Diagnostic<ItemSpan>>,
 ) -> Ty {
     match &ty.kind {
         TypeKind::List(t) => Ty::List(Box::new(resolve_type(db, workspace, file, t, diagnostics))),
@@ -94,7 +98,7 @@ pub(crate) fn resolve_type(
 pub struct SchemaLowered {
     pub def: SchemaDef,
     /// Unknown types, duplicate fields.
-    pub diagnostics: Vec<Diagnostic>,
+    pub diagnostics: Vec<Diagnostic<ItemSpan>>,
 }
 
 /// Resolves a schema's field types.
@@ -144,7 +148,7 @@ pub struct RuleSig {
     /// The document kind the rule reads, if any.
     pub on: Option<QualName>,
     /// Problems in the signature.
-    pub diagnostics: Vec<Diagnostic>,
+    pub diagnostics: Vec<Diagnostic<ItemSpan>>,
 }
 
 /// Resolves a rule's signature (not its body).
@@ -170,7 +174,7 @@ pub(crate) fn resolve_kind(
     workspace: Workspace,
     file: SourceFile,
     on: &QName,
-    diagnostics: &mut Vec<Diagnostic>,
+    diagnostics: &mut Vec<Diagnostic<ItemSpan>>,
 ) -> Option<QualName> {
     let name = on.text();
     match lookup(db, workspace, file, &name, &[ItemKind::Schema]) {

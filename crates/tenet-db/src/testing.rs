@@ -8,6 +8,7 @@ use crate::params::check_override;
 use crate::scope::{is_broken, lookup, qualified, visible_names};
 use crate::signatures::{deontic_kind, resolve_kind};
 use std::sync::Arc;
+use tenet_syntax::ast::ItemSpan;
 use tenet_syntax::ast::{GivenSource, TestDecl};
 use tenet_syntax::codes;
 use tenet_syntax::{Diagnostic, Unresolved};
@@ -18,7 +19,7 @@ pub(crate) fn check_test(
     workspace: Workspace,
     file: SourceFile,
     t: &TestDecl,
-    diagnostics: &mut Vec<Diagnostic>,
+    diagnostics: &mut Vec<Diagnostic<ItemSpan>>,
     occ: &mut Occurrences,
 ) -> Option<CompiledTest> {
     for given in &t.given {

@@ -3,20 +3,20 @@
 //! its code. Unknown fields and enum values are `tenet_syntax::Unresolved`.
 
 use tenet_syntax::Diagnostic;
-use tenet_syntax::ast::Span;
 use tenet_syntax::codes;
+use tenet_text::DocSpan;
 
 /// A document value that does not fit its schema (codes E0701, E0703, E0706).
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum DocumentError {
     /// A value of the wrong type; `expected` is the schema's type in words ("a date").
-    WrongType { path: String, expected: String, found: &'static str, hint: Option<WrongTypeHint>, span: Span },
+    WrongType { path: String, expected: String, found: &'static str, hint: Option<WrongTypeHint>, span: DocSpan },
     /// A record written as something other than a mapping; `record` is the schema's name.
-    NotAMapping { path: String, record: String, found: &'static str, span: Span },
+    NotAMapping { path: String, record: String, found: &'static str, span: DocSpan },
     /// A required field missing from a record.
-    MissingField { path: String, field: String, ty: String, span: Span },
+    MissingField { path: String, field: String, ty: String, span: DocSpan },
     /// A date, duration or percentage written in a form Tenet does not read.
-    BadFormat { form: Form, text: String, path: String, span: Span },
+    BadFormat { form: Form, text: String, path: String, span: DocSpan },
 }
 
 /// What would make a wrong-typed value right.
@@ -48,8 +48,8 @@ pub(crate) enum Form {
     PercentOutOfRange,
 }
 
-impl From<DocumentError> for Diagnostic {
-    fn from(e: DocumentError) -> Diagnostic {
+impl From<DocumentError> for Diagnostic<DocSpan> {
+    fn from(e: DocumentError) -> Diagnostic<DocSpan> {
         use DocumentError as E;
         match e {
             E::WrongType { path, expected, found, hint, span } => {

@@ -10,7 +10,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 use tenet_db::Program;
 use tenet_db::ir::{ConstValue, Ir, IrKind, QualName};
-use tenet_syntax::ast::{AggFn, BinOp, DurationLitUnit, IsTest, Quant, Span};
+use tenet_syntax::ast::{AggFn, BinOp, DurationLitUnit, IsTest, ItemSpan, Quant};
 
 /// How deeply rule calls may nest (cycles are rejected by the checker; this is a backstop).
 const MAX_CALL_DEPTH: usize = 64;
@@ -125,10 +125,8 @@ struct SourceRef {
 }
 
 impl SourceRef {
-    fn quote(&self, span: Span) -> String {
-        let start = (self.offset + span.start) as usize;
-        let end = (self.offset + span.end) as usize;
-        let raw = self.text.get(start..end).unwrap_or("?");
+    fn quote(&self, span: ItemSpan) -> String {
+        let raw = self.text.get(span.in_file(self.offset).range()).unwrap_or("?");
         raw.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 }
@@ -139,7 +137,7 @@ pub struct Observation {
     /// The obligation or rule the condition is written in.
     pub item: QualName,
     /// The condition, relative to that item.
-    pub span: Span,
+    pub span: ItemSpan,
     pub result: Tri,
 }
 
@@ -275,7 +273,7 @@ impl<'p> Evaluator<'p> {
         self.observations.as_mut().map(std::mem::take).unwrap_or_default()
     }
 
-    fn observe(&mut self, span: Span, result: Tri) {
+    fn observe(&mut self, span: ItemSpan, result: Tri) {
         if let Some(obs) = &mut self.observations {
             let item = self.item.clone().unwrap_or_else(|| Arc::from(""));
             obs.push(Observation { item, span, result });

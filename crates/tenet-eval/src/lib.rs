@@ -21,6 +21,7 @@ use tenet_db::ProgramItem;
 use tenet_db::ir::{CompiledMessagePart, CompiledObligation, QualName};
 use tenet_input::{Document, Source};
 use tenet_syntax::Diagnostic;
+use tenet_text::DocSpan;
 
 /// Which findings carry their explanation and evidence. Deciding an outcome is cheap;
 /// explaining it (the conditions as written, the values read, their places) is not, so a run
@@ -74,8 +75,8 @@ pub struct DocumentResult {
     pub report: DocumentReport,
     /// The document's source (a whole YAML stream for its documents).
     pub source: Arc<Source>,
-    /// Validation diagnostics, spans absolute in `source`.
-    pub diagnostics: Vec<Diagnostic>,
+    /// Validation diagnostics, with spans in `source`.
+    pub diagnostics: Vec<Diagnostic<DocSpan>>,
     /// Indexes into `program.waivers` of the waivers applied.
     pub waivers_used: Vec<usize>,
     /// Condition values seen, when coverage is recorded.
@@ -213,13 +214,9 @@ impl<'p> Evaluation<'p> {
             Err(d) => {
                 // Blame the `kind:` value when it came from the document, else the document's start.
                 let span = match (kind, written_kind) {
-                    (None, Some(k)) => k.span.clone(),
-                    _ => doc.root.span.start..doc.root.span.start,
+                    (None, Some(k)) => k.span,
+                    _ => DocSpan::at(doc.root.span.start),
                 };
-                let span = tenet_syntax::ast::Span::new(
-                    u32::try_from(span.start).unwrap_or(0),
-                    u32::try_from(span.end).unwrap_or(0),
-                );
                 diagnostics.push(Diagnostic { span, ..*d });
             }
         }
@@ -234,7 +231,7 @@ impl<'p> Evaluation<'p> {
         &self,
         kind: Option<&str>,
         from_option: bool,
-    ) -> Result<&[&'p tenet_db::ir::SchemaDef], Box<Diagnostic>> {
+    ) -> Result<&[&'p tenet_db::ir::SchemaDef], Box<Diagnostic<DocSpan>>> {
         let Some(kind) = kind else {
             return Err(Box::new(
                 Diagnostic::error(
@@ -624,7 +621,7 @@ pub struct Session<'p> {
 }
 
 /// A document's source with the diagnostics found in it, for rendering.
-pub type DocumentDiagnostics = (Arc<Source>, Vec<Diagnostic>);
+pub type DocumentDiagnostics = (Arc<Source>, Vec<Diagnostic<DocSpan>>);
 
 impl<'p> Session<'p> {
     /// A session evaluating against `program` as of `today`, explaining every finding.
@@ -706,8 +703,8 @@ fn evidence(read: Read, source: &Source) -> Evidence {
 }
 
 /// Converts a document diagnostic into its report form.
-pub fn problem(source: &Source, d: &Diagnostic) -> InputProblem {
-    let (line, column) = if source.text.is_empty() { (0, 0) } else { source.line_col(d.span.start as usize) };
+pub fn problem(source: &Source, d: &Diagnostic<DocSpan>) -> InputProblem {
+    let (line, column) = if source.text.is_empty() { (0, 0) } else { source.line_col(d.span.start) };
     InputProblem {
         code: d.code.to_string(),
         severity: d.level,

@@ -9,19 +9,16 @@ use std::sync::Arc;
 use tenet_db::Program;
 use tenet_db::ir::{FieldDef, SchemaDef, Ty};
 use tenet_input::NodeValue;
-use tenet_syntax::ast::{DurationUnit, Span};
+use tenet_syntax::ast::DurationUnit;
 use tenet_syntax::codes;
 use tenet_syntax::{Diagnostic, Unresolved};
+use tenet_text::DocSpan;
 
 /// Converts loaded documents into typed values.
 pub struct Validator<'a> {
     program: &'a Program,
-    /// Problems found, spans absolute in the input file.
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-fn span_of(range: &std::ops::Range<usize>) -> Span {
-    Span::new(u32::try_from(range.start).unwrap_or(u32::MAX), u32::try_from(range.end).unwrap_or(u32::MAX))
+    /// Problems found, with spans in the document's source.
+    pub diagnostics: Vec<Diagnostic<DocSpan>>,
 }
 
 impl<'a> Validator<'a> {
@@ -31,15 +28,13 @@ impl<'a> Validator<'a> {
     }
 
     /// The origin of a record, list or map, which keeps its path.
-    fn origin(&self, path: &str, range: &std::ops::Range<usize>) -> Origin {
-        let span = span_of(range);
-        Origin { path: Some(Arc::from(path)), span: Some((span.start, span.end)) }
+    fn origin(&self, path: &str, span: DocSpan) -> Origin {
+        Origin { path: Some(Arc::from(path)), span: Some(Origin::compact(span)) }
     }
 
     /// The origin of a scalar: its span alone.
-    fn leaf_origin(&self, range: &std::ops::Range<usize>) -> Origin {
-        let span = span_of(range);
-        Origin { path: None, span: Some((span.start, span.end)) }
+    fn leaf_origin(&self, span: DocSpan) -> Origin {
+        Origin { path: None, span: Some(Origin::compact(span)) }
     }
 
     fn wrong_type(&mut self, node: &tenet_input::Node, path: &str, expected: &Ty, hint: Option<WrongTypeHint>) -> Node {
@@ -48,7 +43,7 @@ impl<'a> Validator<'a> {
             expected: describe(expected),
             found: node.value.kind(),
             hint,
-            span: span_of(&node.span),
+            span: node.span,
         };
         self.diagnostics.push(problem.into());
         Node::unknown()
@@ -65,7 +60,7 @@ impl<'a> Validator<'a> {
                 path: path.to_string(),
                 record: short(&schema.name).to_string(),
                 found: node.value.kind(),
-                span: span_of(&node.span),
+                span: node.span,
             };
             self.diagnostics.push(problem.into());
             return Node::unknown();
@@ -90,10 +85,10 @@ impl<'a> Validator<'a> {
                 }
                 None if is_root && entry.key == "kind" => {}
                 None => {
-                    let d: Diagnostic = Unresolved {
+                    let d: Diagnostic<DocSpan> = Unresolved {
                         code: codes::UNKNOWN_DOCUMENT_FIELD,
                         message: format!("`{}` has no field `{}`", short(&schema.name), entry.key),
-                        span: span_of(&entry.key_span),
+                        span: entry.key_span,
                         label: "not in the schema; ignored",
                         name: &entry.key,
                         candidates: schema.fields.iter().map(|f| &*f.name).collect(),
@@ -110,12 +105,12 @@ impl<'a> Validator<'a> {
                     path: path.to_string(),
                     field: def.name.to_string(),
                     ty: def.ty.to_string(),
-                    span: span_of(&node.span),
+                    span: node.span,
                 };
                 self.diagnostics.push(problem.into());
             }
         }
-        Node { value: Value::Record(fields.into()), origin: self.origin(path, &node.span) }
+        Node { value: Value::Record(fields.into()), origin: self.origin(path, node.span) }
     }
 
     fn field(&mut self, node: &tenet_input::Node, def: &FieldDef, path: &str) -> Node {
@@ -124,7 +119,7 @@ impl<'a> Validator<'a> {
 
     fn value(&mut self, node: &tenet_input::Node, ty: &Ty, unit: Option<DurationUnit>, path: &str) -> Node {
         if matches!(node.value, NodeValue::Null) {
-            return Node { value: Value::Unknown, origin: self.leaf_origin(&node.span) };
+            return Node { value: Value::Unknown, origin: self.leaf_origin(node.span) };
         }
         let value = match (ty, &node.value) {
             (Ty::Bool, NodeValue::Bool(b)) => Value::Bool(*b),
@@ -190,7 +185,7 @@ impl<'a> Validator<'a> {
                         Unresolved {
                             code: codes::UNKNOWN_DOCUMENT_VARIANT,
                             message: format!("`{path}` must be one of the `{}` values, found `{s}`", short(name)),
-                            span: span_of(&node.span),
+                            span: node.span,
                             label: "not a known value",
                             name: s,
                             candidates: list,
@@ -241,19 +236,15 @@ impl<'a> Validator<'a> {
             _ => return self.wrong_type(node, path, ty, None),
         };
         let origin = match value {
-            Value::List(_) | Value::Map(_) => self.origin(path, &node.span),
-            _ => self.leaf_origin(&node.span),
+            Value::List(_) | Value::Map(_) => self.origin(path, node.span),
+            _ => self.leaf_origin(node.span),
         };
         Node { value, origin }
     }
 
     fn bad_format(&mut self, node: &tenet_input::Node, path: &str, form: Form, text: &str) -> Node {
-        let problem = DocumentError::BadFormat {
-            form,
-            text: text.to_string(),
-            path: path.to_string(),
-            span: span_of(&node.span),
-        };
+        let problem =
+            DocumentError::BadFormat { form, text: text.to_string(), path: path.to_string(), span: node.span };
         self.diagnostics.push(problem.into());
         Node::unknown()
     }

@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 use std::cmp::Ordering;
 use std::fmt;
 use std::sync::Arc;
+use tenet_text::DocSpan;
 
 /// Where a document value came from. Line and column are worked out from the span only for
 /// the values an explanation shows, and scalars carry no path, so validation allocates
@@ -16,8 +17,22 @@ pub struct Origin {
     /// read from it extend it); `None` for scalars, whose paths the evaluator builds from the
     /// record they were read from.
     pub path: Option<Arc<str>>,
-    /// Byte range in the input file; `None` for computed values.
+    /// Where the value is written in the document's source (a [`DocSpan`], kept in half the
+    /// space: a source larger than 4 GiB shows its far values at its 4 GiB mark); `None` for
+    /// computed values.
     pub span: Option<(u32, u32)>,
+}
+
+impl Origin {
+    /// A document span in the compact form `span` keeps.
+    pub fn compact(span: DocSpan) -> (u32, u32) {
+        (u32::try_from(span.start).unwrap_or(u32::MAX), u32::try_from(span.end).unwrap_or(u32::MAX))
+    }
+
+    /// Where the value is written in the document's source, if it is written there.
+    pub fn doc_span(&self) -> Option<DocSpan> {
+        self.span.map(|(start, end)| DocSpan::new(start as usize, end as usize))
+    }
 }
 
 /// A length of time, kept in the unit it was written in. Hours and calendar days compare

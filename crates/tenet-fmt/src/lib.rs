@@ -23,7 +23,7 @@ use tenet_syntax::{Diagnostic, Level, codes};
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("the file has syntax errors, so it was not formatted")]
 pub struct FormatError {
-    /// The syntax errors, with absolute spans into the text given to [`format_source`].
+    /// The syntax errors, with spans in the text given to [`format_source`].
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -48,7 +48,7 @@ pub fn format_source(text: &str) -> Result<String, FormatError> {
         if let Item::Waiver(waiver) = &node.item {
             for (span, message) in &waiver.field_errors {
                 diagnostics.push(
-                    Diagnostic::error(codes::BAD_CLAUSE, message.clone(), span.shifted(node.offset)).with_label("here"),
+                    Diagnostic::error(codes::BAD_CLAUSE, message.clone(), span.in_file(node.offset)).with_label("here"),
                 );
             }
         }

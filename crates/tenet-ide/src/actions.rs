@@ -4,7 +4,7 @@
 use crate::changes::{Date, TextEdit};
 use tenet_db::{Db, SourceFile, Workspace, file_diagnostics};
 use tenet_syntax::Diagnostic;
-use tenet_syntax::ast::{Clause, Item, Span};
+use tenet_syntax::ast::{Clause, FileSpan, Item};
 use tenet_syntax::split::split_items;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -30,7 +30,13 @@ pub struct CodeAction {
 }
 
 /// The actions available for `range` in `file`. `until` is the date a new waiver runs to.
-pub fn code_actions(db: &dyn Db, workspace: Workspace, file: SourceFile, range: Span, until: Date) -> Vec<CodeAction> {
+pub fn code_actions(
+    db: &dyn Db,
+    workspace: Workspace,
+    file: SourceFile,
+    range: FileSpan,
+    until: Date,
+) -> Vec<CodeAction> {
     let text = file.text(db);
     let mut out = Vec::new();
     for d in file_diagnostics(db, workspace, file) {
@@ -88,7 +94,7 @@ fn add_cite(db: &dyn Db, file: SourceFile, d: &Diagnostic) -> Option<CodeAction>
         .clauses
         .iter()
         .filter_map(|c| match c {
-            Clause::Area(i) | Clause::Severity(i) => Some(i.span.shifted(node.offset)),
+            Clause::Area(i) | Clause::Severity(i) => Some(i.span.in_file(node.offset)),
             _ => None,
         })
         .max_by_key(|s| s.start);
@@ -100,7 +106,7 @@ fn add_cite(db: &dyn Db, file: SourceFile, d: &Diagnostic) -> Option<CodeAction>
             (line_end, indent.to_string())
         }
         None => {
-            let brace = decl.body_span.shifted(node.offset).start as usize;
+            let brace = decl.body_span.in_file(node.offset).start as usize;
             let line_end = text.get(brace..).and_then(|t| t.find('\n')).map_or(text.len(), |n| n + brace);
             (line_end, "  ".to_string())
         }
@@ -109,14 +115,14 @@ fn add_cite(db: &dyn Db, file: SourceFile, d: &Diagnostic) -> Option<CodeAction>
     Some(CodeAction {
         title: "add a `cite` clause".to_string(),
         kind: ActionKind::QuickFix,
-        edits: vec![TextEdit { span: Span::new(at, at), new_text: format!("\n{indent}cite: \"\"") }],
+        edits: vec![TextEdit { span: FileSpan::at(at), new_text: format!("\n{indent}cite: \"\"") }],
         fixes: Some(d.clone()),
         preferred: false,
     })
 }
 
 /// A waiver for the obligation under the cursor, inserted after it.
-fn waiver_skeleton(db: &dyn Db, file: SourceFile, range: Span, until: Date) -> Option<CodeAction> {
+fn waiver_skeleton(db: &dyn Db, file: SourceFile, range: FileSpan, until: Date) -> Option<CodeAction> {
     let text = file.text(db);
     let parsed = tenet_db::parse(db, file);
     let node = parsed.items.iter().rev().find(|n| n.offset <= range.start)?;
@@ -135,7 +141,7 @@ fn waiver_skeleton(db: &dyn Db, file: SourceFile, range: Span, until: Date) -> O
     Some(CodeAction {
         title: format!("add a waiver for `{}`", decl.name.name),
         kind: ActionKind::Refactor,
-        edits: vec![TextEdit { span: Span::new(at, at), new_text: waiver }],
+        edits: vec![TextEdit { span: FileSpan::at(at), new_text: waiver }],
         fixes: None,
         preferred: false,
     })

@@ -1,21 +1,21 @@
 //! The positions and edits editor features return.
 
 use tenet_db::SourceFile;
-use tenet_syntax::ast::Span;
+use tenet_syntax::ast::FileSpan;
 
 /// A range in one file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct FileRange {
     pub file: SourceFile,
     /// Byte range in its text.
-    pub span: Span,
+    pub span: FileSpan,
 }
 
 /// Replace `span` with `new_text`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct TextEdit {
     /// What to replace (empty to insert).
-    pub span: Span,
+    pub span: FileSpan,
     pub new_text: String,
 }
 

@@ -9,7 +9,7 @@ use crate::hover::{area_meaning, outcome_meaning};
 use tenet_db::ide_support::{enum_of, lookup_item, qualified_name, schema_of, visible_items};
 use tenet_db::ir::{Area, Outcome, Ty};
 use tenet_db::{Db, ItemId, ItemKind, SourceFile, Workspace, package_index};
-use tenet_syntax::ast::Span;
+use tenet_syntax::ast::FileSpan;
 use tenet_syntax::split::ITEM_KEYWORDS;
 
 /// What a completion inserts.
@@ -44,7 +44,7 @@ pub struct Completion {
     /// Markdown documentation.
     pub documentation: Option<String>,
     /// The span the completion replaces: the partial word before the cursor.
-    pub replace: Span,
+    pub replace: FileSpan,
 }
 
 const SEVERITIES: [&str; 5] = ["info", "low", "medium", "high", "critical"];
@@ -61,7 +61,7 @@ const TEST_STATEMENTS: [&str; 4] = ["today", "override", "given", "expect"];
 
 struct Builder {
     out: Vec<Completion>,
-    replace: Span,
+    replace: FileSpan,
 }
 
 impl Builder {
@@ -97,7 +97,7 @@ pub fn completions(db: &dyn Db, workspace: Workspace, file: SourceFile, offset: 
     while word_start > 0 && bytes.get(word_start - 1).copied().is_some_and(is_word) {
         word_start -= 1;
     }
-    let replace = Span::new(u32::try_from(word_start).unwrap_or(0), u32::try_from(offset).unwrap_or(0));
+    let replace = FileSpan::new(u32::try_from(word_start).unwrap_or(0), u32::try_from(offset).unwrap_or(0));
     let mut b = Builder { out: Vec::new(), replace };
     let line_start = text.get(..word_start).and_then(|t| t.rfind('\n')).map_or(0, |n| n + 1);
     let line_before = text.get(line_start..word_start).unwrap_or("");

@@ -134,20 +134,20 @@ impl<'a> CursorContext<'a> {
 /// A type written as tokens (`Transfer`, `list`, `<`, `Transfer`, `>`, `?`), resolved by the
 /// checker's own type resolution.
 fn written_type(db: &dyn Db, workspace: Workspace, file: SourceFile, toks: &[&str]) -> Ty {
-    use tenet_syntax::ast::{Ident, QName, Span, TypeExpr, TypeKind};
+    use tenet_syntax::ast::{Ident, ItemSpan, QName, TypeExpr, TypeKind};
     let named = |text: &str| {
-        let parts = text.split('.').map(|p| Ident { name: p.to_string(), span: Span::default() }).collect();
+        let parts = text.split('.').map(|p| Ident { name: p.to_string(), span: ItemSpan::default() }).collect();
         TypeExpr {
-            kind: TypeKind::Named(QName { parts, span: Span::default() }),
+            kind: TypeKind::Named(QName { parts, span: ItemSpan::default() }),
             optional: false,
-            span: Span::default(),
+            span: ItemSpan::default(),
         }
     };
     let ty = match toks {
         [wrap @ ("list" | "set"), "<", inner, ..] => {
             let inner = Box::new(named(inner));
             let kind = if *wrap == "list" { TypeKind::List(inner) } else { TypeKind::Set(inner) };
-            TypeExpr { kind, optional: false, span: Span::default() }
+            TypeExpr { kind, optional: false, span: ItemSpan::default() }
         }
         [name, ..] => named(name),
         [] => return Ty::Error,

@@ -5,13 +5,13 @@ use std::fmt::Write as _;
 use tenet_db::ide_support::{item_node, qualified_name, schema_of};
 use tenet_db::ir::Ty;
 use tenet_db::{Db, ItemEntry, ItemId, SourceFile, Workspace};
-use tenet_syntax::ast::{Clause, Item, Span};
+use tenet_syntax::ast::{Clause, FileSpan, Item, ItemSpan};
 
 /// What to show for the name under the cursor.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HoverResult {
-    /// The name hovered, absolute.
-    pub span: Span,
+    /// The name hovered.
+    pub span: FileSpan,
     /// A `tenet` code block of the declaration, then prose and its doc comment.
     pub markdown: String,
 }
@@ -24,10 +24,10 @@ pub fn hover(db: &dyn Db, workspace: Workspace, file: SourceFile, offset: u32) -
 }
 
 /// The text of `span` (relative to the item) in the item's file.
-pub(crate) fn item_text(db: &dyn Db, id: ItemId, span: Span) -> String {
+pub(crate) fn item_text(db: &dyn Db, id: ItemId, span: ItemSpan) -> String {
     let Some(node) = item_node(db, id) else { return String::new() };
     let text = id.file(db).text(db);
-    text.get(span.shifted(node.offset).range()).unwrap_or("").trim().to_string()
+    text.get(span.in_file(node.offset).range()).unwrap_or("").trim().to_string()
 }
 
 /// The qualified name of an item.
@@ -49,7 +49,7 @@ fn with_docs(mut out: String, docs: &str) -> String {
     out
 }
 
-fn describe(db: &dyn Db, workspace: Workspace, occ: &Occurrence) -> Option<String> {
+fn describe(db: &dyn Db, workspace: Workspace, occ: &Occurrence<FileSpan>) -> Option<String> {
     Some(match &occ.def {
         Def::Item(id) => describe_item(db, workspace, *id)?,
         Def::Field { schema, name } => {
@@ -117,7 +117,7 @@ fn describe(db: &dyn Db, workspace: Workspace, occ: &Occurrence) -> Option<Strin
 fn describe_item(db: &dyn Db, workspace: Workspace, id: ItemId) -> Option<String> {
     let node = item_node(db, id)?;
     let qualified = qualified(db, id);
-    let text = |span: Span| item_text(db, id, span);
+    let text = |span: ItemSpan| item_text(db, id, span);
     Some(match &node.item {
         Item::Schema(s) => {
             let mut code = format!("schema {} {{\n", s.name.name);
@@ -205,7 +205,7 @@ fn overrides_of(db: &dyn Db, workspace: Workspace, id: ItemId, qualified: &str) 
             if resolved.is_some_and(|e| e.id != id) {
                 continue;
             }
-            let value = file.text(db).get(o.value.span.shifted(node.offset).range()).unwrap_or("").to_string();
+            let value = file.text(db).get(o.value.span.in_file(node.offset).range()).unwrap_or("").to_string();
             let package = tenet_db::file_outline(db, file)
                 .package
                 .as_deref()

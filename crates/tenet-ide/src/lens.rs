@@ -7,13 +7,13 @@ use tenet_db::ide_support::file_items;
 use tenet_db::{Db, SourceFile, Workspace, compile_program};
 use tenet_eval::{Outcome, Session};
 use tenet_input::Document;
-use tenet_syntax::ast::{Item, Span};
+use tenet_syntax::ast::{FileSpan, Item};
 
 /// A line of text above an obligation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CodeLens {
     /// The obligation's name, absolute.
-    pub span: Span,
+    pub span: FileSpan,
     /// The obligation's qualified name.
     pub obligation: String,
     /// What to show, such as "3 satisfied · 1 violated".
@@ -69,7 +69,7 @@ pub fn code_lenses(
                 None => format!("no sample `{}` document", d.on.text()),
             }
         };
-        out.push(CodeLens { span: d.name.span.shifted(node.offset), obligation: name, title });
+        out.push(CodeLens { span: d.name.span.in_file(node.offset), obligation: name, title });
     }
     out
 }

@@ -5,7 +5,7 @@ use crate::semantics::{Def, file_occurrences, item_occurrences, occurrence_at};
 use std::collections::BTreeMap;
 use tenet_db::ide_support::item_node;
 use tenet_db::{Db, SourceFile, Workspace};
-use tenet_syntax::ast::{Item, Span};
+use tenet_syntax::ast::{FileSpan, Item};
 
 /// Where the thing the name at `offset` refers to is declared.
 pub fn definition(db: &dyn Db, workspace: Workspace, file: SourceFile, offset: u32) -> Vec<FileRange> {
@@ -18,29 +18,29 @@ pub(crate) fn def_location(db: &dyn Db, workspace: Workspace, def: &Def) -> Opti
     match def {
         Def::Item(id) => {
             let node = item_node(db, *id)?;
-            let span = node.item.name()?.span.shifted(node.offset);
+            let span = node.item.name()?.span.in_file(node.offset);
             Some(FileRange { file: id.file(db), span })
         }
         Def::Field { schema, name } => {
             let node = item_node(db, *schema)?;
             let Item::Schema(s) = &node.item else { return None };
             let field = s.fields.iter().find(|f| f.name.name == **name)?;
-            Some(FileRange { file: schema.file(db), span: field.name.span.shifted(node.offset) })
+            Some(FileRange { file: schema.file(db), span: field.name.span.in_file(node.offset) })
         }
         Def::Variant { enumeration, name } => {
             let node = item_node(db, *enumeration)?;
             let Item::Enum(e) = &node.item else { return None };
             let (variant, _) = e.variants.iter().find(|(v, _)| v.name == **name)?;
-            Some(FileRange { file: enumeration.file(db), span: variant.span.shifted(node.offset) })
+            Some(FileRange { file: enumeration.file(db), span: variant.span.in_file(node.offset) })
         }
         Def::Local { item, decl, .. } => {
             let node = item_node(db, *item)?;
-            Some(FileRange { file: item.file(db), span: decl.shifted(node.offset) })
+            Some(FileRange { file: item.file(db), span: decl.in_file(node.offset) })
         }
         Def::Package(package) => workspace.files(db).iter().find_map(|&file| {
             tenet_db::parse(db, file).items.iter().find_map(|node| match &node.item {
                 Item::Package(q) if q.text() == **package => {
-                    Some(FileRange { file, span: q.span.shifted(node.offset) })
+                    Some(FileRange { file, span: q.span.in_file(node.offset) })
                 }
                 _ => None,
             })
@@ -80,7 +80,7 @@ fn occurrences_of(db: &dyn Db, workspace: Workspace, def: &Def) -> Vec<(FileRang
         return item_occurrences(db, *item)
             .iter()
             .filter(|o| o.def == *def)
-            .map(|o| (FileRange { file: item.file(db), span: o.span.shifted(node.offset) }, o.is_decl))
+            .map(|o| (FileRange { file: item.file(db), span: o.span.in_file(node.offset) }, o.is_decl))
             .collect();
     }
     let mut out = Vec::new();
@@ -109,7 +109,12 @@ pub enum RenameError {
 }
 
 /// The span of the name at `offset` if it can be renamed.
-pub fn prepare_rename(db: &dyn Db, workspace: Workspace, file: SourceFile, offset: u32) -> Result<Span, RenameError> {
+pub fn prepare_rename(
+    db: &dyn Db,
+    workspace: Workspace,
+    file: SourceFile,
+    offset: u32,
+) -> Result<FileSpan, RenameError> {
     match occurrence_at(db, workspace, file, offset) {
         Some((_, occ)) if occ.def.is_renamable() => Ok(occ.span),
         _ => Err(RenameError::NothingToRename),

@@ -3,7 +3,7 @@
 use crate::hover::qualified;
 use tenet_db::ide_support::file_items;
 use tenet_db::{Db, SourceFile, Workspace};
-use tenet_syntax::ast::{Item, ItemNode, Span};
+use tenet_syntax::ast::{FileSpan, Item, ItemNode, ItemSpan};
 use tenet_syntax::split::split_items;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -34,9 +34,9 @@ pub struct Symbol {
     /// A short description (type, document kind, area and severity).
     pub detail: Option<String>,
     /// The whole declaration.
-    pub range: Span,
+    pub range: FileSpan,
     /// The declared name (the target, for a waiver or an override) inside `range`.
-    pub selection: Span,
+    pub selection: FileSpan,
     /// Fields or variants.
     pub children: Vec<Symbol>,
 }
@@ -73,10 +73,10 @@ pub fn document_symbols(db: &dyn Db, file: SourceFile) -> Vec<Symbol> {
 }
 
 fn symbol_of(node: &ItemNode, end: u32, text: &str) -> Option<Symbol> {
-    let at = |span: Span| span.shifted(node.offset);
-    let range = Span::new(node.offset, end.max(node.offset));
-    let source = |span: Span| text.get(at(span).range()).unwrap_or("").to_string();
-    let leaf = |name: String, kind, detail: Option<String>, selection: Span| Symbol {
+    let at = |span: ItemSpan| span.in_file(node.offset);
+    let range = FileSpan::new(node.offset, end.max(node.offset));
+    let source = |span: ItemSpan| text.get(at(span).range()).unwrap_or("").to_string();
+    let leaf = |name: String, kind, detail: Option<String>, selection: FileSpan| Symbol {
         name,
         kind,
         detail,

@@ -95,9 +95,12 @@ fn the_did_you_mean_fix_replaces_the_misspelt_name() {
     let (db, ws, file) = workspace(text);
     let at = offset(text, "rol ", 1);
     let until = jiff::civil::date(2027, 1, 1);
-    let actions = code_actions(&db, ws, file, tenet_syntax::ast::Span::new(at, at), until);
+    let actions = code_actions(&db, ws, file, tenet_syntax::ast::FileSpan::at(at), until);
     let fix = actions.iter().find(|a| a.kind == ActionKind::QuickFix).expect("a quick fix");
-    assert_eq!(fix.edits, [TextEdit { span: tenet_syntax::ast::Span::new(at - 1, at + 2), new_text: "role".into() }]);
+    assert_eq!(
+        fix.edits,
+        [TextEdit { span: tenet_syntax::ast::FileSpan::new(at - 1, at + 2), new_text: "role".into() }]
+    );
 }
 
 #[test]

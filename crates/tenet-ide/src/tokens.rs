@@ -4,7 +4,7 @@
 use crate::semantics::{Def, file_occurrences};
 use std::collections::HashMap;
 use tenet_db::{Db, ItemKind, SourceFile, Workspace};
-use tenet_syntax::ast::Span;
+use tenet_syntax::ast::FileSpan;
 use tenet_syntax::lexer::{Lexer, Token, TokenKind, string_holes, tokenize};
 
 /// What a token is; the language server maps each to the protocol's token type.
@@ -45,8 +45,8 @@ const DOCUMENTATION: u32 = 4;
 /// One token: a span on one line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct SemanticToken {
-    /// Where, absolute; never spans lines.
-    pub span: Span,
+    /// Where in the file; never spans lines.
+    pub span: FileSpan,
     pub ty: TokenType,
     /// Modifier bits (see [`TOKEN_MODIFIERS`]).
     pub modifiers: u32,
@@ -104,7 +104,7 @@ struct Classifier<'a> {
 impl Classifier<'_> {
     fn push(&mut self, start: usize, end: usize, ty: TokenType, modifiers: u32) {
         if end > start {
-            let span = Span::new(u32::try_from(start).unwrap_or(u32::MAX), u32::try_from(end).unwrap_or(u32::MAX));
+            let span = FileSpan::new(u32::try_from(start).unwrap_or(u32::MAX), u32::try_from(end).unwrap_or(u32::MAX));
             self.out.push(SemanticToken { span, ty, modifiers });
         }
     }

@@ -50,7 +50,7 @@ fn check_workspace(db: &Database, workspace: Workspace, checked: &[SourceFile], 
         let parsed = tenet_db::parse(db, file);
         for (id, node) in tenet_db::ide_support::file_items(db, workspace, file).into_iter().zip(&parsed.items) {
             for occ in item_occurrences(db, id) {
-                let span = occ.span.shifted(node.offset);
+                let span = occ.span.in_file(node.offset);
                 let used = &text[span.start as usize..span.end as usize];
                 let at = format!("{}:{}", file.path(db), span.start);
                 let expected_name: Option<&str> = match &occ.def {

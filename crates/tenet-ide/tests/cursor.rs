@@ -19,7 +19,7 @@
 
 use tenet_db::{Database, SourceFile, Workspace};
 use tenet_ide::{CompletionKind, FileRange, RenameError, completions, definition, hover, references, rename};
-use tenet_syntax::ast::Span;
+use tenet_syntax::ast::FileSpan;
 
 /// A model most cases import: nested records, lists, sets, maps and enums.
 const MODEL: &str = "// file: model.tenet
@@ -185,7 +185,7 @@ fn split_files(text: &str) -> Vec<(String, String)> {
 }
 
 /// Removes `$0`, `$[` and `]$`: the text, the cursor's offset, the marked spans.
-fn strip_markers(text: &str) -> (String, Option<u32>, Vec<Span>) {
+fn strip_markers(text: &str) -> (String, Option<u32>, Vec<FileSpan>) {
     let mut plain = String::with_capacity(text.len());
     let mut cursor = None;
     let mut open = None;
@@ -203,7 +203,7 @@ fn strip_markers(text: &str) -> (String, Option<u32>, Vec<Span>) {
             rest = after;
         } else if let Some(after) = rest.strip_prefix("]$") {
             let start = open.take().expect("`]$` closes a `$[`");
-            spans.push(Span::new(start, offset(&plain)));
+            spans.push(FileSpan::new(start, offset(&plain)));
             rest = after;
         } else {
             let c = rest.chars().next().expect("not empty");

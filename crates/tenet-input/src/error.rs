@@ -4,7 +4,8 @@ use std::sync::Arc;
 
 use miette::{Diagnostic, SourceSpan};
 
-use crate::{Source, Span};
+use crate::Source;
+use tenet_text::DocSpan;
 
 /// Why an input could not be read or loaded.
 ///
@@ -136,12 +137,12 @@ impl LoadError {
     }
 
     /// The byte span the error points at, if it is about a place in a text.
-    pub fn span(&self) -> Option<Span> {
+    pub fn span(&self) -> Option<DocSpan> {
         match self {
             Self::Syntax { span, .. }
             | Self::TooDeep { span, .. }
             | Self::DuplicateKey { span, .. }
-            | Self::Utf8 { span, .. } => Some(span.offset()..span.offset() + span.len()),
+            | Self::Utf8 { span, .. } => Some(DocSpan::new(span.offset(), span.offset() + span.len())),
             Self::TooLarge { .. } | Self::Io { .. } | Self::Format { .. } => None,
         }
     }
@@ -160,7 +161,7 @@ impl LoadError {
     /// A syntax error at `span` of `source`.
     pub(crate) fn syntax(
         source: &Source,
-        span: Span,
+        span: impl Into<DocSpan>,
         message: impl Into<String>,
         label: impl Into<String>,
         help: Option<&str>,
@@ -168,24 +169,29 @@ impl LoadError {
         Self::Syntax {
             message: message.into(),
             src: source.named(),
-            span: span.into(),
+            span: source_span(span.into()),
             label: label.into(),
             help: help.map(str::to_owned),
         }
     }
 
     /// A nesting error at `span` of `source`.
-    pub(crate) fn too_deep(source: &Source, span: Span, limit: usize) -> Self {
-        Self::TooDeep { limit, src: source.named(), span: span.into() }
+    pub(crate) fn too_deep(source: &Source, span: impl Into<DocSpan>, limit: usize) -> Self {
+        Self::TooDeep { limit, src: source.named(), span: source_span(span.into()) }
     }
 
     /// A duplicate key at `span`, first written at `first`.
-    pub(crate) fn duplicate_key(source: &Source, key: &str, span: Span, first: Option<Span>) -> Self {
+    pub(crate) fn duplicate_key(source: &Source, key: &str, span: DocSpan, first: Option<DocSpan>) -> Self {
         Self::DuplicateKey {
             key: key.to_owned(),
             src: source.named(),
-            span: span.into(),
-            first: first.map(SourceSpan::from),
+            span: source_span(span),
+            first: first.map(source_span),
         }
     }
+}
+
+/// The span as miette labels it.
+fn source_span(span: DocSpan) -> SourceSpan {
+    SourceSpan::new(span.start.into(), span.len())
 }

@@ -6,7 +6,8 @@
 use std::collections::HashMap;
 
 use crate::source::BOM;
-use crate::{Entry, Limits, LoadError, Node, NodeValue, Source, Span};
+use crate::{Entry, Limits, LoadError, Node, NodeValue, Source};
+use tenet_text::DocSpan;
 
 /// Parse the one JSON value in `source`.
 pub(crate) fn parse(source: &Source, limits: &Limits) -> Result<Node, LoadError> {
@@ -24,9 +25,9 @@ enum Frame {
     Object {
         start: usize,
         entries: Vec<Entry>,
-        seen: HashMap<String, Span>,
+        seen: HashMap<String, DocSpan>,
         /// The key whose value is being parsed.
-        key: Option<(String, Span)>,
+        key: Option<(String, DocSpan)>,
     },
 }
 
@@ -53,14 +54,14 @@ impl Parser<'_> {
                     if open == b'[' {
                         if self.peek() == Some(b']') {
                             self.pos += 1;
-                            Node { span: start..self.pos, value: NodeValue::List(Vec::new()) }
+                            Node { span: DocSpan::new(start, self.pos), value: NodeValue::List(Vec::new()) }
                         } else {
                             stack.push(Frame::Array { start, items: Vec::new() });
                             continue 'value;
                         }
                     } else if self.peek() == Some(b'}') {
                         self.pos += 1;
-                        Node { span: start..self.pos, value: NodeValue::Map(Vec::new()) }
+                        Node { span: DocSpan::new(start, self.pos), value: NodeValue::Map(Vec::new()) }
                     } else {
                         let mut seen = HashMap::new();
                         let key = self.member_key(&mut seen)?;
@@ -70,7 +71,7 @@ impl Parser<'_> {
                 }
                 Some(b'"') => {
                     let text = self.string()?;
-                    Node { span: start..self.pos, value: NodeValue::String(text) }
+                    Node { span: DocSpan::new(start, self.pos), value: NodeValue::String(text) }
                 }
                 Some(b't') => self.literal("true", NodeValue::Bool(true))?,
                 Some(b'f') => self.literal("false", NodeValue::Bool(false))?,
@@ -100,7 +101,10 @@ impl Parser<'_> {
                             stack.push(frame);
                             continue 'value;
                         }
-                        node = Node { span: *start..self.pos, value: NodeValue::List(std::mem::take(items)) };
+                        node = Node {
+                            span: DocSpan::new(*start, self.pos),
+                            value: NodeValue::List(std::mem::take(items)),
+                        };
                     }
                     Frame::Object { start, entries, seen, key } => {
                         if let Some((key, key_span)) = key.take() {
@@ -111,7 +115,10 @@ impl Parser<'_> {
                             stack.push(frame);
                             continue 'value;
                         }
-                        node = Node { span: *start..self.pos, value: NodeValue::Map(std::mem::take(entries)) };
+                        node = Node {
+                            span: DocSpan::new(*start, self.pos),
+                            value: NodeValue::Map(std::mem::take(entries)),
+                        };
                     }
                 }
             }
@@ -119,18 +126,18 @@ impl Parser<'_> {
     }
 
     /// Parse `"key":`, rejecting a key already in `seen`.
-    fn member_key(&mut self, seen: &mut HashMap<String, Span>) -> Result<(String, Span), LoadError> {
+    fn member_key(&mut self, seen: &mut HashMap<String, DocSpan>) -> Result<(String, DocSpan), LoadError> {
         self.skip_whitespace();
         if self.peek() != Some(b'"') {
             return Err(self.unexpected("expected a string key in object", "expected a string key"));
         }
         let start = self.pos;
         let key = self.string()?;
-        let span = start..self.pos;
+        let span = DocSpan::new(start, self.pos);
         if let Some(first) = seen.get(&key) {
-            return Err(LoadError::duplicate_key(self.source, &key, span, Some(first.clone())));
+            return Err(LoadError::duplicate_key(self.source, &key, span, Some(*first)));
         }
-        seen.insert(key.clone(), span.clone());
+        seen.insert(key.clone(), span);
         self.skip_whitespace();
         if self.peek() != Some(b':') {
             return Err(self.unexpected("expected `:` after object key", "expected `:`"));
@@ -254,7 +261,7 @@ impl Parser<'_> {
         Ok(value)
     }
 
-    fn lone_surrogate(&self, span: Span) -> LoadError {
+    fn lone_surrogate(&self, span: std::ops::Range<usize>) -> LoadError {
         LoadError::syntax(
             self.source,
             span,
@@ -304,7 +311,7 @@ impl Parser<'_> {
             self.digits();
         }
         Ok(Node {
-            span: start..self.pos,
+            span: DocSpan::new(start, self.pos),
             value: NodeValue::Number(self.text.get(start..self.pos).unwrap_or("").to_owned()),
         })
     }
@@ -319,7 +326,7 @@ impl Parser<'_> {
         let start = self.pos;
         if self.text.get(start..start + word.len()) == Some(word) {
             self.pos += word.len();
-            Ok(Node { span: start..self.pos, value })
+            Ok(Node { span: DocSpan::new(start, self.pos), value })
         } else {
             let end = self
                 .text
@@ -439,7 +446,7 @@ mod tests {
     #[test]
     fn values_and_spans() -> Result<(), LoadError> {
         let root = load(r#" {"a": [1, -2.5e3, true, null], "b": {"c": "x\u00e9\ud83d\ude00\n"}} "#)?;
-        assert_eq!(root.span, 1..68);
+        assert_eq!(root.span, DocSpan::new(1, 68));
         let a = root.get("a").map(|node| &node.value);
         let Some(NodeValue::List(items)) = a else {
             return Err(LoadError::syntax(&Source::new("", "", Format::Json), 0..0, "not a list", "", None));
@@ -454,7 +461,7 @@ mod tests {
                 NodeValue::Null,
             ]
         );
-        assert_eq!(items.get(1).map(|node| node.span.clone()), Some(11..17));
+        assert_eq!(items.get(1).map(|node| node.span), Some(DocSpan::new(11, 17)));
         let c = root.get("b").and_then(|b| b.get("c"));
         assert_eq!(c.and_then(Node::as_str), Some("xé😀\n"));
         Ok(())
@@ -501,6 +508,6 @@ mod tests {
         assert!(parse(&source, &limits).is_ok());
         let source = Source::new("t.json", "[[[[]]]]", Format::Json);
         let error = parse(&source, &limits).err().and_then(|error| error.span());
-        assert_eq!(error, Some(3..4));
+        assert_eq!(error, Some(DocSpan::new(3, 4)));
     }
 }

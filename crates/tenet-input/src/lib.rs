@@ -23,7 +23,8 @@ pub use error::LoadError;
 pub use limits::Limits;
 pub use node::{Document, Entry, Node, NodeValue};
 pub use read::{read_input, read_source, read_source_as};
-pub use source::{Format, Source, Span};
+pub use source::{Format, Source};
+pub use tenet_text::DocSpan;
 
 /// Load every document in one source, in the format recorded on it.
 ///

@@ -2,7 +2,8 @@
 
 use std::sync::Arc;
 
-use crate::{Source, Span};
+use crate::Source;
+use tenet_text::DocSpan;
 
 /// One value in a loaded document, with the span it was written at.
 ///
@@ -11,7 +12,7 @@ use crate::{Source, Span};
 pub struct Node {
     /// Where the value is written: for collections, from the opening to the closing delimiter
     /// (or the last entry of a YAML block collection).
-    pub span: Span,
+    pub span: DocSpan,
     pub value: NodeValue,
 }
 
@@ -39,7 +40,7 @@ pub struct Entry {
     /// The key text, with escapes decoded.
     pub key: String,
     /// Where the key is written.
-    pub key_span: Span,
+    pub key_span: DocSpan,
     pub value: Node,
 }
 

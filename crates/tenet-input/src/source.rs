@@ -5,9 +5,6 @@ use std::path::Path;
 use std::sync::Arc;
 use tenet_text::LineIndex;
 
-/// A byte range into [`Source::text`].
-pub type Span = std::ops::Range<usize>;
-
 /// The byte-order mark some editors put at the start of UTF-8 files.
 pub(crate) const BOM: &str = "\u{feff}";
 
@@ -93,7 +90,7 @@ impl fmt::Display for Format {
 pub struct Source {
     /// The path as given on the command line, or `<stdin>`.
     pub name: String,
-    /// The full text; every [`crate::Span`] is a byte range into it.
+    /// The full text; every [`crate::DocSpan`] is a byte range into it.
     pub text: Arc<str>,
     /// The format the text is parsed as.
     pub format: Format,

@@ -3,7 +3,8 @@
 use toml_edit::{ArrayOfTables, Item, Key, Table, TableLike, Value};
 
 use crate::source::BOM;
-use crate::{Entry, Limits, LoadError, Node, NodeValue, Source, Span};
+use crate::{Entry, Limits, LoadError, Node, NodeValue, Source};
+use tenet_text::DocSpan;
 
 /// The nesting `toml_edit` itself accepts before it reports a recursion error.
 const PARSER_DEPTH_LIMIT: usize = 80;
@@ -15,19 +16,19 @@ pub(crate) fn parse(source: &Source, limits: &Limits) -> Result<Node, LoadError>
     let body = text.get(base..).unwrap_or("");
     check_bracket_depth(source, body, base, limits.max_depth)?;
     let document = toml_edit::Document::parse(body).map_err(|error| {
-        let span = error.span().map_or(0..0, |span| span.start + base..span.end + base);
+        let span = error.span().map_or(DocSpan::at(0), |span| DocSpan::new(span.start + base, span.end + base));
         let message = error.message().trim();
         if message.contains("recurs") {
             LoadError::too_deep(source, span, PARSER_DEPTH_LIMIT.min(limits.max_depth))
         } else if message == "duplicate key" {
-            let key = text.get(span.clone()).unwrap_or("").trim().to_owned();
+            let key = text.get(span.range()).unwrap_or("").trim().to_owned();
             LoadError::duplicate_key(source, &key, span, None)
         } else {
             let first_line = message.lines().next().unwrap_or("");
             LoadError::syntax(source, span, format!("invalid toml: {first_line}"), "here", None)
         }
     })?;
-    Converter { source, base, max_depth: limits.max_depth }.convert(document.as_table(), 0..text.len())
+    Converter { source, base, max_depth: limits.max_depth }.convert(document.as_table(), DocSpan::new(0, text.len()))
 }
 
 /// Reject nesting of `[`/`{` deeper than the limit before `toml_edit` sees the text, so the
@@ -104,28 +105,28 @@ enum Part<'a> {
 }
 
 /// A child of an open container: its key (in maps) and value.
-type Child<'a> = (Option<(String, Span)>, Part<'a>, Span);
+type Child<'a> = (Option<(String, DocSpan)>, Part<'a>, DocSpan);
 
 /// An open table or array being converted.
 struct Frame<'a> {
-    span: Span,
+    span: DocSpan,
     is_map: bool,
     /// The key this container is stored under in its parent map.
-    key: Option<(String, Span)>,
+    key: Option<(String, DocSpan)>,
     children: std::vec::IntoIter<Child<'a>>,
     items: Vec<Node>,
     entries: Vec<Entry>,
 }
 
 impl Frame<'_> {
-    fn attach(&mut self, key: Option<(String, Span)>, value: Node) {
+    fn attach(&mut self, key: Option<(String, DocSpan)>, value: Node) {
         match key {
             Some((key, key_span)) => self.entries.push(Entry { key, key_span, value }),
             None => self.items.push(value),
         }
     }
 
-    fn finish(self) -> (Option<(String, Span)>, Node) {
+    fn finish(self) -> (Option<(String, DocSpan)>, Node) {
         let value = if self.is_map { NodeValue::Map(self.entries) } else { NodeValue::List(self.items) };
         (self.key, Node { span: self.span, value })
     }
@@ -138,7 +139,7 @@ struct Converter<'s> {
 }
 
 impl Converter<'_> {
-    fn convert(&self, root: &Table, span: Span) -> Result<Node, LoadError> {
+    fn convert(&self, root: &Table, span: DocSpan) -> Result<Node, LoadError> {
         let mut stack = vec![Frame {
             span,
             is_map: true,
@@ -174,10 +175,10 @@ impl Converter<'_> {
 
     /// Turn a part into a finished scalar or an open container; `fallback` is the span to use
     /// when `toml_edit` has none (implicit tables), normally the key's.
-    fn open<'a>(&self, part: Part<'a>, fallback: Span) -> Result<Opened<'a>, LoadError> {
-        let container = |span: Option<Span>, is_map, children: Vec<Child<'a>>| {
+    fn open<'a>(&self, part: Part<'a>, fallback: DocSpan) -> Result<Opened<'a>, LoadError> {
+        let container = |span: Option<std::ops::Range<usize>>, is_map, children: Vec<Child<'a>>| {
             Opened::Container(Frame {
-                span: span.map_or(fallback.clone(), |span| self.shift(span)),
+                span: span.map_or(fallback, |span| self.shift(span)),
                 is_map,
                 key: None,
                 children: children.into_iter(),
@@ -208,10 +209,10 @@ impl Converter<'_> {
         })
     }
 
-    fn scalar(&self, value: &Value, fallback: &Span) -> Result<Node, LoadError> {
+    fn scalar(&self, value: &Value, fallback: &DocSpan) -> Result<Node, LoadError> {
         let span = self.span_or(value.span(), fallback);
         let raw_text =
-            self.source.text.get(span.clone()).map_or_else(|| value.to_string().trim().to_owned(), str::to_owned);
+            self.source.text.get(span.range()).map_or_else(|| value.to_string().trim().to_owned(), str::to_owned);
         let value = match value {
             Value::String(text) => NodeValue::String(text.value().clone()),
             Value::Integer(_) => NodeValue::Number(raw_text.clone()),
@@ -252,22 +253,22 @@ impl Converter<'_> {
     }
 
     fn array_of_tables_children<'a>(&self, tables: &'a ArrayOfTables) -> Vec<Child<'a>> {
-        let fallback = tables.span().map_or(0..0, |span| self.shift(span));
+        let fallback = tables.span().map_or(DocSpan::at(0), |span| self.shift(span));
         tables.iter().map(|table| (None, Part::Table(table), self.span_or(table.span(), &fallback))).collect()
     }
 
     fn keyed<'a>(&self, key: &Key, part: Part<'a>) -> Child<'a> {
-        let key_span = key.span().map_or(0..0, |span| self.shift(span));
-        (Some((key.get().to_owned(), key_span.clone())), part, key_span)
+        let key_span = key.span().map_or(DocSpan::at(0), |span| self.shift(span));
+        (Some((key.get().to_owned(), key_span)), part, key_span)
     }
 
-    fn span_or(&self, span: Option<Span>, fallback: &Span) -> Span {
-        span.map_or_else(|| fallback.clone(), |span| self.shift(span))
+    fn span_or(&self, span: Option<std::ops::Range<usize>>, fallback: &DocSpan) -> DocSpan {
+        span.map_or(*fallback, |span| self.shift(span))
     }
 
     /// Move a span of the parsed body (after any BOM) into the source text.
-    fn shift(&self, span: Span) -> Span {
-        span.start + self.base..span.end + self.base
+    fn shift(&self, span: std::ops::Range<usize>) -> DocSpan {
+        DocSpan::new(span.start + self.base, span.end + self.base)
     }
 }
 
@@ -293,7 +294,7 @@ mod tests {
         parse(&source, &limits)?;
         let source = Source::new("t.toml", "c = [[[1]]]", Format::Toml);
         let error = parse(&source, &limits).err().and_then(|error| error.span());
-        assert_eq!(error, Some(6..7));
+        assert_eq!(error, Some(DocSpan::new(6, 7)));
         Ok(())
     }
 

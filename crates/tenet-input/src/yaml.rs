@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 
-use crate::{Document, Entry, Limits, LoadError, Node, NodeValue, Source, Span};
+use crate::{Document, Entry, Limits, LoadError, Node, NodeValue, Source};
+use tenet_text::DocSpan;
 
 /// Load every document of a YAML stream into `documents`. On an error, the documents that
 /// ended before it are already in `documents`.
@@ -50,7 +51,7 @@ pub(crate) fn load_each(
             }
             LoadError::syntax(source, at..end, format!("invalid yaml: {}", error.info()), "here", None)
         })?;
-        let range = offsets.byte(span.start.index())..offsets.byte(span.end.index());
+        let range = DocSpan::new(offsets.byte(span.start.index()), offsets.byte(span.end.index()));
         let is_map = matches!(event, Event::MappingStart(..));
         match event {
             Event::Nothing | Event::StreamStart => {}
@@ -82,9 +83,9 @@ pub(crate) fn load_each(
                 {
                     let text = mapping_key(source, &value, style, tag.as_deref(), &range)?;
                     if let Some(first) = seen.get(&text) {
-                        return Err(LoadError::duplicate_key(source, &text, range, Some(first.clone())));
+                        return Err(LoadError::duplicate_key(source, &text, range, Some(*first)));
                     }
-                    seen.insert(text.clone(), range.clone());
+                    seen.insert(text.clone(), range);
                     *key = Some((text, range));
                     continue;
                 }
@@ -174,21 +175,21 @@ fn flow_too_deep(source: &Source, stack: &[Frame], scanner_at: usize, max_depth:
 /// An open sequence or mapping.
 enum Frame {
     Seq {
-        start: Span,
+        start: DocSpan,
         items: Vec<Node>,
     },
     Map {
-        start: Span,
+        start: DocSpan,
         entries: Vec<Entry>,
-        seen: HashMap<String, Span>,
+        seen: HashMap<String, DocSpan>,
         /// The key whose value is being parsed.
-        key: Option<(String, Span)>,
+        key: Option<(String, DocSpan)>,
     },
 }
 
 impl Frame {
     /// Close the collection; `end` is the span of its end event, empty for block collections.
-    fn finish(self, end: Span) -> Node {
+    fn finish(self, end: DocSpan) -> Node {
         let (start, last, value) = match self {
             Self::Seq { start, items } => {
                 let last = items.last().map(|node| node.span.end);
@@ -200,7 +201,7 @@ impl Frame {
             }
         };
         let end = if end.is_empty() { last.unwrap_or(start.end) } else { end.end };
-        Node { span: start.start..end.max(start.end), value }
+        Node { span: DocSpan::new(start.start, end.max(start.end)), value }
     }
 }
 
@@ -222,7 +223,7 @@ fn scalar(
     text: &str,
     style: ScalarStyle,
     tag: Option<&Tag>,
-    span: &Span,
+    span: &DocSpan,
 ) -> Result<NodeValue, LoadError> {
     if let Some(tag) = tag {
         match (tag.is_yaml_core_schema(), tag.suffix.as_str()) {
@@ -241,7 +242,7 @@ fn scalar(
         Plain::NotFinite => {
             return Err(LoadError::syntax(
                 source,
-                span.clone(),
+                *span,
                 format!("`{text}` is not a finite number"),
                 "not a finite number",
                 Some("quote it to make it a string"),
@@ -257,7 +258,7 @@ fn mapping_key(
     text: &str,
     style: ScalarStyle,
     tag: Option<&Tag>,
-    span: &Span,
+    span: &DocSpan,
 ) -> Result<String, LoadError> {
     if let Some(tag) = tag {
         if !(tag.is_yaml_core_schema() && matches!(tag.suffix.as_str(), "str" | "int" | "bool")) {
@@ -266,7 +267,7 @@ fn mapping_key(
     } else if style == ScalarStyle::Plain && matches!(resolve_plain(text), Plain::Null) {
         return Err(LoadError::syntax(
             source,
-            span.clone(),
+            *span,
             "mapping keys must be strings, not null",
             "null key",
             Some("quote the key to make it a string"),
@@ -275,7 +276,7 @@ fn mapping_key(
     Ok(text.to_string())
 }
 
-fn check_collection_tag(source: &Source, tag: Option<&Tag>, is_map: bool, span: &Span) -> Result<(), LoadError> {
+fn check_collection_tag(source: &Source, tag: Option<&Tag>, is_map: bool, span: &DocSpan) -> Result<(), LoadError> {
     match tag {
         None => Ok(()),
         Some(tag) if tag.is_yaml_core_schema() && tag.suffix == if is_map { "map" } else { "seq" } => Ok(()),
@@ -283,11 +284,11 @@ fn check_collection_tag(source: &Source, tag: Option<&Tag>, is_map: bool, span: 
     }
 }
 
-fn unsupported_tag(source: &Source, tag: &Tag, span: &Span) -> LoadError {
+fn unsupported_tag(source: &Source, tag: &Tag, span: &DocSpan) -> LoadError {
     let shown = if tag.is_yaml_core_schema() { format!("!!{}", tag.suffix) } else { tag.to_string() };
     LoadError::syntax(
         source,
-        span.clone(),
+        *span,
         format!("unsupported yaml tag `{shown}`"),
         "unsupported tag",
         Some("remove the tag: Tenet reads plain yaml values (`!!str` is allowed on scalars)"),

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::sync::Arc;
 
 use miette::Diagnostic;
-use tenet_input::{Document, Format, Limits, LoadError, Node, NodeValue, Source, load, read_source};
+use tenet_input::{DocSpan, Document, Format, Limits, LoadError, Node, NodeValue, Source, load, read_source};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -35,7 +35,7 @@ fn at<'a>(document: &'a Document, path: &[&str]) -> Result<&'a Node, String> {
 /// The line:column where `node` starts, and its text.
 fn located(document: &Document, node: &Node) -> String {
     let (line, column) = document.source.line_col(node.span.start);
-    let text = document.source.text.get(node.span.clone()).unwrap_or("<bad span>");
+    let text = document.source.text.get(node.span.range()).unwrap_or("<bad span>");
     format!("{line}:{column} {text}")
 }
 
@@ -125,7 +125,7 @@ fn yaml_with_bom_keeps_spans_in_the_text() -> TestResult {
     let mut documents = load(source, &Limits::default())?;
     let document = documents.pop().ok_or("no document")?;
     let item = at(&document, &["a", "b", "1"])?;
-    assert_eq!(document.source.text.get(item.span.clone()), Some("é"));
+    assert_eq!(document.source.text.get(item.span.range()), Some("é"));
     Ok(())
 }
 
@@ -145,7 +145,7 @@ fn json_values_and_spans() -> TestResult {
     let transfers = at(&document, &["transfers"])?;
     assert_eq!(document.source.line_col(transfers.span.start), (3, 16));
     assert_eq!(document.source.line_col(transfers.span.end), (5, 4));
-    assert_eq!(document.root.span, 0..text.len() - 1);
+    assert_eq!(document.root.span, DocSpan::new(0, text.len() - 1));
     Ok(())
 }
 
@@ -223,9 +223,9 @@ fn assert_too_deep(result: Result<Vec<Document>, LoadError>, text: &str, expecte
         Err(error) => {
             assert_eq!(code(&error), "tenet::input::too_deep", "{error}");
             assert_eq!(error.to_string(), "document nests deeper than 128 levels");
-            let span = error.span().unwrap_or(0..0);
+            let span = error.span().unwrap_or_default();
             assert_eq!(span.start, expected_offset, "{error}");
-            assert!(text.get(span).is_some_and(|found| found.starts_with('[') || found.starts_with('-')));
+            assert!(text.get(span.range()).is_some_and(|found| found.starts_with('[') || found.starts_with('-')));
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 use tenet_ide::{ActionKind, CompletionKind, FoldKind, SymbolKind, TokenType};
-use tenet_syntax::ast::Span;
+use tenet_syntax::ast::FileSpan;
 use tenet_syntax::{Diagnostic, Level};
 use tenet_text::{LineIndex, Utf16Position};
 use tower_lsp_server::gen_lsp_types as lsp;
@@ -31,14 +31,14 @@ impl Doc<'_> {
     }
 
     /// The protocol range of a span.
-    pub fn range(&self, span: Span) -> lsp::Range {
+    pub fn range(&self, span: FileSpan) -> lsp::Range {
         lsp::Range { start: self.position(span.start), end: self.position(span.end) }
     }
 
     /// The span of a protocol range (an end before the start is the start).
-    pub fn span(&self, range: lsp::Range) -> Span {
+    pub fn span(&self, range: lsp::Range) -> FileSpan {
         let start = self.offset(range.start);
-        Span::new(start, self.offset(range.end).max(start))
+        FileSpan::new(start, self.offset(range.end).max(start))
     }
 
     /// The protocol form of `edit`, a change to this text.
@@ -47,7 +47,7 @@ impl Doc<'_> {
     }
 
     /// A location in this text, which `uri` names.
-    pub fn location(&self, uri: &lsp::Uri, span: Span) -> lsp::Location {
+    pub fn location(&self, uri: &lsp::Uri, span: FileSpan) -> lsp::Location {
         lsp::Location { uri: uri.clone(), range: self.range(span) }
     }
 }

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, MutexGuard};
 use tenet_db::{Database, SourceFile, Workspace};
-use tenet_syntax::ast::Span;
+use tenet_syntax::ast::FileSpan;
 use tenet_text::LineIndex;
 use tower_lsp_server::gen_lsp_types::*;
 use tower_lsp_server::jsonrpc::{self, Result};
@@ -547,7 +547,7 @@ impl LanguageServer for Backend {
         let range = params.range;
         let found = self
             .read(&params.text_document.uri, move |s, doc| {
-                let span = Span::new(doc.offset(range.start), doc.offset(range.end));
+                let span = FileSpan::new(doc.offset(range.start), doc.offset(range.end));
                 let until = s.today.checked_add(jiff::Span::new().days(90)).unwrap_or(s.today);
                 tenet_ide::code_actions(&s.db, s.workspace, s.file, span, until)
                     .iter()
@@ -577,7 +577,7 @@ impl LanguageServer for Backend {
                 if formatted == doc.text {
                     return Some(Vec::new());
                 }
-                let whole = Span::new(0, u32::try_from(doc.text.len()).unwrap_or(u32::MAX));
+                let whole = FileSpan::new(0, u32::try_from(doc.text.len()).unwrap_or(u32::MAX));
                 Some(vec![doc.edit(&tenet_ide::TextEdit { span: whole, new_text: formatted })])
             })
             .await?;

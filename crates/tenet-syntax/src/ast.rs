@@ -5,36 +5,7 @@
 
 use std::fmt;
 
-/// A byte range, relative to the start of the enclosing item unless stated otherwise.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Span {
-    /// First byte.
-    pub start: u32,
-    /// One past the last byte.
-    pub end: u32,
-}
-
-impl Span {
-    /// A span from `start` to `end`.
-    pub fn new(start: u32, end: u32) -> Self {
-        Span { start, end }
-    }
-
-    /// This span moved right by `offset` bytes.
-    pub fn shifted(self, offset: u32) -> Span {
-        Span::new(self.start.saturating_add(offset), self.end.saturating_add(offset))
-    }
-
-    /// The smallest span covering both.
-    pub fn to(self, other: Span) -> Span {
-        Span::new(self.start.min(other.start), self.end.max(other.end))
-    }
-
-    /// As a `Range<usize>`.
-    pub fn range(self) -> std::ops::Range<usize> {
-        self.start as usize..self.end as usize
-    }
-}
+pub use tenet_text::{FileSpan, ItemSpan, TextSpan};
 
 /// A name with where it was written.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -42,7 +13,7 @@ pub struct Ident {
     /// As written in the source.
     pub name: String,
     /// Where the name is written, relative to the enclosing item.
-    pub span: Span,
+    pub span: ItemSpan,
 }
 
 /// A dotted name such as `std.privacy` or `Contract`.
@@ -51,7 +22,7 @@ pub struct QName {
     /// The segments, in order.
     pub parts: Vec<Ident>,
     /// All segments and the dots between them.
-    pub span: Span,
+    pub span: ItemSpan,
 }
 
 impl QName {
@@ -176,7 +147,7 @@ pub struct TypeExpr {
     /// Whether it ends in `?`.
     pub optional: bool,
     /// The whole type, `?` included.
-    pub span: Span,
+    pub span: ItemSpan,
 }
 
 /// The shapes of a written type.
@@ -240,14 +211,14 @@ pub struct TestDecl {
     /// What the test is about, as written in its string.
     pub name: StringLit,
     /// `today 2026-11-28`: the evaluation date, if the test fixes one.
-    pub today: Option<(DateLit, Span)>,
+    pub today: Option<(DateLit, ItemSpan)>,
     /// Parameter values for this test only.
     pub overrides: Vec<OverrideDecl>,
     /// The documents under test, in order (a test normally has one).
     pub given: Vec<Given>,
     pub expects: Vec<Expect>,
     /// The whole body, braces included.
-    pub body_span: Span,
+    pub body_span: ItemSpan,
 }
 
 /// `given Kind from "file"` or `given Kind { inline YAML flow mapping }`.
@@ -257,7 +228,7 @@ pub struct Given {
     pub kind: QName,
     pub source: GivenSource,
     /// The whole statement.
-    pub span: Span,
+    pub span: ItemSpan,
 }
 
 /// Where a test's document comes from.
@@ -270,7 +241,7 @@ pub enum GivenSource {
         /// The raw text, braces included.
         text: String,
         /// Where the mapping is written, braces included.
-        span: Span,
+        span: ItemSpan,
     },
 }
 
@@ -282,7 +253,7 @@ pub struct Expect {
     /// The expected outcome's name as written.
     pub outcome: Ident,
     /// The whole statement.
-    pub span: Span,
+    pub span: ItemSpan,
 }
 
 /// `rule name(params) on Kind = condition`
@@ -370,14 +341,14 @@ pub struct DeonticDecl {
     pub docs: String,
     pub modality: Modality,
     /// Where the form's keyword is.
-    pub keyword_span: Span,
+    pub keyword_span: ItemSpan,
     pub name: Ident,
     /// The document kind it applies to.
     pub on: QName,
     /// The clauses in the order written.
     pub clauses: Vec<Clause>,
     /// The whole body, braces included.
-    pub body_span: Span,
+    pub body_span: ItemSpan,
 }
 
 /// A clause inside an obligation's braces.
@@ -392,7 +363,7 @@ pub enum Clause {
     /// `when condition`
     When(Expr),
     /// `must condition` (or `must not`, `should`, `should not`)
-    Require { kw: RequirementKw, kw_span: Span, condition: Expr },
+    Require { kw: RequirementKw, kw_span: ItemSpan, condition: Expr },
     /// `because "message with {path}"`
     Because(Message),
     /// `exception to name`: where this item applies, the named one is displaced
@@ -420,7 +391,7 @@ pub struct StringLit {
     /// The value, escapes resolved.
     pub value: String,
     /// The literal including its quotes.
-    pub span: Span,
+    pub span: ItemSpan,
 }
 
 /// A `because` message: text with `{path}` holes.
@@ -429,7 +400,7 @@ pub struct Message {
     /// Literal text and interpolated paths, in order.
     pub parts: Vec<MessagePart>,
     /// The literal including its quotes.
-    pub span: Span,
+    pub span: ItemSpan,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -452,11 +423,11 @@ pub struct WaiverDecl {
     /// `approved_by: "…"`
     pub approved_by: Option<StringLit>,
     /// `until: 2027-03-31`
-    pub until: Option<(DateLit, Span)>,
+    pub until: Option<(DateLit, ItemSpan)>,
     /// Where the fields' braces are.
-    pub body_span: Span,
+    pub body_span: ItemSpan,
     /// Fields written twice or with the wrong kind of value.
-    pub field_errors: Vec<(Span, String)>,
+    pub field_errors: Vec<(ItemSpan, String)>,
 }
 
 /// A calendar date as written, checked to be a real date by the parser.
@@ -480,7 +451,7 @@ impl fmt::Display for DateLit {
 pub struct Expr {
     pub kind: ExprKind,
     /// Relative to the enclosing item; may run past the last token over whitespace and comments.
-    pub span: Span,
+    pub span: ItemSpan,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

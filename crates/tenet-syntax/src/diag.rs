@@ -1,7 +1,7 @@
 //! Diagnostics shared by every layer: a stable code, a message, a primary span, optional
 //! secondary labels and help. Rendering (colours, snippets) is the CLI's business.
 
-use crate::ast::Span;
+use crate::ast::{FileSpan, ItemSpan, TextSpan};
 use crate::codes::Code;
 use std::fmt;
 
@@ -49,36 +49,41 @@ pub enum Supplied {
 
 /// A secondary location with a note.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Note {
-    /// Where the note's label goes; [`Diagnostic::shifted`] moves it with the primary span.
-    pub span: Span,
+pub struct Note<S = FileSpan> {
+    /// Where the note's label goes; [`Diagnostic::in_file`] moves it with the primary span.
+    pub span: S,
     pub message: String,
 }
 
-/// One problem found in a policy file.
+/// One problem found in a policy (or, from validation, in a document).
+///
+/// `S` says what its spans are relative to: the checker makes diagnostics about an item with
+/// [`ItemSpan`]s, [`Diagnostic::in_file`] places them in their file, and everything above the
+/// checker sees [`FileSpan`]s, the default. Validation's diagnostics point into a document's
+/// source with `tenet_text::DocSpan`s.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, thiserror::Error)]
 #[error("{message}")]
-pub struct Diagnostic {
+pub struct Diagnostic<S = FileSpan> {
     /// Its stable code, such as `tenet::E0202`.
     pub code: Code,
     pub level: Level,
     /// Lowercase, no trailing period, user text in backticks.
     pub message: String,
     /// The exact place.
-    pub span: Span,
+    pub span: S,
     /// Text on the primary label.
     pub label: String,
     /// Other places worth showing.
-    pub notes: Vec<Note>,
+    pub notes: Vec<Note<S>>,
     /// How to fix it, when known.
     pub help: Option<String>,
     /// What the front end supplies that bears on it, for the front end to word.
     pub supplied: Option<Supplied>,
 }
 
-impl Diagnostic {
+impl<S> Diagnostic<S> {
     /// An error with a code, a message and a labelled span.
-    pub fn error(code: Code, message: impl Into<String>, span: Span) -> Self {
+    pub fn error(code: Code, message: impl Into<String>, span: S) -> Self {
         Diagnostic {
             code,
             level: Level::Error,
@@ -92,7 +97,7 @@ impl Diagnostic {
     }
 
     /// A warning with a code, a message and a labelled span.
-    pub fn warning(code: Code, message: impl Into<String>, span: Span) -> Self {
+    pub fn warning(code: Code, message: impl Into<String>, span: S) -> Self {
         Diagnostic { level: Level::Warning, ..Diagnostic::error(code, message, span) }
     }
 
@@ -115,17 +120,8 @@ impl Diagnostic {
     }
 
     /// Adds a secondary label.
-    pub fn with_note(mut self, span: Span, message: impl Into<String>) -> Self {
+    pub fn with_note(mut self, span: S, message: impl Into<String>) -> Self {
         self.notes.push(Note { span, message: fix_articles(message.into()) });
-        self
-    }
-
-    /// The same diagnostic with every span moved right by `offset` bytes.
-    pub fn shifted(mut self, offset: u32) -> Self {
-        self.span = self.span.shifted(offset);
-        for note in &mut self.notes {
-            note.span = note.span.shifted(offset);
-        }
         self
     }
 
@@ -133,9 +129,23 @@ impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.level == Level::Error
     }
+
+    /// The same diagnostic with its spans mapped by `place`.
+    pub fn map_spans<T>(self, mut place: impl FnMut(S) -> T) -> Diagnostic<T> {
+        let Diagnostic { code, level, message, span, label, notes, help, supplied } = self;
+        let notes = notes.into_iter().map(|Note { span, message }| Note { span: place(span), message }).collect();
+        Diagnostic { code, level, message, span: place(span), label, notes, help, supplied }
+    }
 }
 
-impl miette::Diagnostic for Diagnostic {
+impl Diagnostic<ItemSpan> {
+    /// The same diagnostic placed in its file, for an item that starts at byte `item_start`.
+    pub fn in_file(self, item_start: u32) -> Diagnostic<FileSpan> {
+        self.map_spans(|span| span.in_file(item_start))
+    }
+}
+
+impl<S: TextSpan + fmt::Debug + Send + Sync + 'static> miette::Diagnostic for Diagnostic<S> {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         Some(Box::new(self.code))
     }
@@ -186,12 +196,12 @@ fn fix_articles(text: String) -> String {
 /// [`Diagnostic`] in one place, which suggests the
 /// closest candidate ("did you mean `x`?") or, when none is close, says `otherwise`.
 #[derive(Clone, Debug)]
-pub struct Unresolved<'a> {
+pub struct Unresolved<'a, S = ItemSpan> {
     pub code: Code,
     /// What is wrong, such as "unknown type `Contrakt`".
     pub message: String,
     /// Where the name is written.
-    pub span: Span,
+    pub span: S,
     /// Text on the name, such as "not a type".
     pub label: &'a str,
     /// The name as written.
@@ -202,18 +212,18 @@ pub struct Unresolved<'a> {
     pub otherwise: Option<String>,
 }
 
-impl Unresolved<'_> {
+impl<S> Unresolved<'_, S> {
     /// The diagnostic, saying, when no candidate is close, that the front end's `supplied`
     /// may provide the name (the policy files that declare it, the standard library).
-    pub fn or_supplied(self, supplied: Supplied) -> Diagnostic {
+    pub fn or_supplied(self, supplied: Supplied) -> Diagnostic<S> {
         let close = did_you_mean(self.name, self.candidates.iter().copied()).is_some();
         let d = Diagnostic::from(self);
         if close { d } else { d.with_supplied(supplied) }
     }
 }
 
-impl From<Unresolved<'_>> for Diagnostic {
-    fn from(u: Unresolved<'_>) -> Diagnostic {
+impl<S> From<Unresolved<'_, S>> for Diagnostic<S> {
+    fn from(u: Unresolved<'_, S>) -> Diagnostic<S> {
         let d = if u.code.is_warning() {
             Diagnostic::warning(u.code, u.message, u.span)
         } else {
@@ -259,10 +269,10 @@ mod tests {
     }
 
     #[test]
-    fn shifting_moves_every_span() {
-        let d = Diagnostic::error(crate::codes::SYNTAX, "x", Span::new(1, 2)).with_note(Span::new(3, 4), "n");
-        let d = d.shifted(10);
-        assert_eq!(d.span, Span::new(11, 12));
-        assert_eq!(d.notes.first().map(|n| n.span), Some(Span::new(13, 14)));
+    fn placing_in_the_file_moves_every_span() {
+        let d = Diagnostic::error(crate::codes::SYNTAX, "x", ItemSpan::new(1, 2)).with_note(ItemSpan::new(3, 4), "n");
+        let d = d.in_file(10);
+        assert_eq!(d.span, FileSpan::new(11, 12));
+        assert_eq!(d.notes.first().map(|n| n.span), Some(FileSpan::new(13, 14)));
     }
 }

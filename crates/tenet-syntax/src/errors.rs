@@ -1,7 +1,7 @@
 //! The problems the parser and the prescan find, as data: each is created where reading
 //! fails, with the places involved, and worded here, in one place, beside its code.
 
-use crate::ast::Span;
+use crate::ast::ItemSpan;
 use crate::codes;
 use crate::diag::Diagnostic;
 
@@ -9,39 +9,39 @@ use crate::diag::Diagnostic;
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum SyntaxError {
     /// The text does not follow the grammar; `expected` says what would (pest's words).
-    Grammar { expected: String, span: Span, reserved: Option<String> },
+    Grammar { expected: String, span: ItemSpan, reserved: Option<String> },
     /// A file with no item where one is expected.
     NoItem,
     /// A bracket never closed; `stopped` is where parsing stopped and why.
-    Unclosed { bracket: char, at: Span, stopped: Span, why: String },
+    Unclosed { bracket: char, at: ItemSpan, stopped: ItemSpan, why: String },
     /// A string not closed on its line.
-    UnterminatedString { span: Span },
+    UnterminatedString { span: ItemSpan },
     /// A non-ASCII character in a name.
-    NonAsciiName { character: char, span: Span },
+    NonAsciiName { character: char, span: ItemSpan },
     /// A `{` in a message that is never closed.
-    UnclosedHole { span: Span },
+    UnclosedHole { span: ItemSpan },
     /// A message hole that is not a field path.
-    HoleNotAPath { hole: String, span: Span },
+    HoleNotAPath { hole: String, span: ItemSpan },
     /// A test's `today` given twice.
-    SecondToday { span: Span },
+    SecondToday { span: ItemSpan },
     /// An escape the language does not have.
-    UnknownEscape { escape: String, span: Span },
+    UnknownEscape { escape: String, span: ItemSpan },
     /// A date that is not a calendar day.
-    NotADate { text: String, span: Span },
+    NotADate { text: String, span: ItemSpan },
     /// A literal that parses but means nothing; the parser says why.
-    BadLiteral { message: String, span: Span },
+    BadLiteral { message: String, span: ItemSpan },
     /// Brackets nested deeper than the parser follows.
-    TooDeeplyNested { limit: usize, span: Span },
+    TooDeeplyNested { limit: usize, span: ItemSpan },
     /// More quantifiers and aggregates in one item than the parser follows.
-    TooManyQuantifiers { limit: usize, span: Span },
+    TooManyQuantifiers { limit: usize, span: ItemSpan },
     /// A chain (of `not`s, signs, steps or operands) longer than the parser follows.
-    ChainTooLong { limit: usize, what: String, span: Span },
+    ChainTooLong { limit: usize, what: String, span: ItemSpan },
     /// Something the grammar should never produce: a bug in Tenet.
-    Internal { what: String, span: Span },
+    Internal { what: String, span: ItemSpan },
 }
 
-impl From<SyntaxError> for Diagnostic {
-    fn from(e: SyntaxError) -> Diagnostic {
+impl From<SyntaxError> for Diagnostic<ItemSpan> {
+    fn from(e: SyntaxError) -> Diagnostic<ItemSpan> {
         use SyntaxError as E;
         match e {
             E::Grammar { expected, span, reserved } => {
@@ -51,7 +51,7 @@ impl From<SyntaxError> for Diagnostic {
                     None => d,
                 }
             }
-            E::NoItem => Diagnostic::error(codes::SYNTAX, "expected an item", Span::new(0, 0)),
+            E::NoItem => Diagnostic::error(codes::SYNTAX, "expected an item", ItemSpan::new(0, 0)),
             E::Unclosed { bracket, at, stopped, why } => {
                 let close = match bracket {
                     '{' => '}',

@@ -22,7 +22,7 @@ pub const MAX_CHAIN: usize = 64;
 pub struct ParsedFile {
     /// Items in file order.
     pub items: Vec<ItemNode>,
-    /// Syntax errors with absolute spans.
+    /// Syntax errors, placed in the file.
     pub errors: Vec<Diagnostic>,
     /// Items that failed to parse, as far as their first words tell.
     pub broken: Vec<BrokenItem>,
@@ -60,11 +60,11 @@ pub fn parse_file(text: &str) -> ParsedFile {
         let offset = u32::try_from(chunk.start).unwrap_or(u32::MAX);
         match parse_item(chunk_text, chunk.docs) {
             Ok((item, errors)) => {
-                parsed.errors.extend(errors.into_iter().map(|e| e.shifted(offset)));
+                parsed.errors.extend(errors.into_iter().map(|e| e.in_file(offset)));
                 parsed.items.push(ItemNode { offset, item });
             }
             Err(error) => {
-                parsed.errors.push(error.shifted(offset));
+                parsed.errors.push(error.in_file(offset));
                 parsed.broken.push(BrokenItem::from_text(chunk_text));
             }
         }
@@ -72,9 +72,12 @@ pub fn parse_file(text: &str) -> ParsedFile {
     parsed
 }
 
+/// One item that parsed, with the problems that still leave it usable.
+pub type ParsedItem = (Item, Vec<Diagnostic<ItemSpan>>);
+
 /// Parses the text of one item. Spans in the result are relative to the start of `text`.
 /// Lowering problems that still leave a usable item come back beside it.
-pub fn parse_item(text: &str, docs: String) -> Result<(Item, Vec<Diagnostic>), Box<Diagnostic>> {
+pub fn parse_item(text: &str, docs: String) -> Result<ParsedItem, Box<Diagnostic<ItemSpan>>> {
     let scan = crate::prescan::scan(text);
     if let Some(error) = scan.error {
         return Err(Box::new(error));
@@ -97,14 +100,14 @@ pub fn parse_item(text: &str, docs: String) -> Result<(Item, Vec<Diagnostic>), B
 
 /// Parses an expression written on its own, such as a value in a project's `[params]`.
 /// Spans in the result are relative to the start of `text`.
-pub fn parse_expression(text: &str) -> Result<Expr, Box<Diagnostic>> {
+pub fn parse_expression(text: &str) -> Result<Expr, Box<Diagnostic<ItemSpan>>> {
     let scan = crate::prescan::scan(text);
     if let Some(error) = scan.error {
         return Err(Box::new(error));
     }
     let mut pairs = TenetParser::parse(Rule::expr_eoi, text).map_err(|e| Box::new(syntax_error(e, text)))?;
     let expr_pair = pairs.next().and_then(|p| p.into_inner().next()).ok_or_else(|| {
-        let span = Span::new(0, u32::try_from(text.len()).unwrap_or(u32::MAX));
+        let span = ItemSpan::new(0, u32::try_from(text.len()).unwrap_or(u32::MAX));
         Box::new(Diagnostic::from(SyntaxError::Internal { what: "value without an expression".into(), span }))
     })?;
     let mut lower = Lower { text, errors: Vec::new() };
@@ -131,18 +134,18 @@ fn parse_path(text: &str) -> Option<Expr> {
 }
 
 /// An unclosed bracket explains a parse failure better than pest's "expected …".
-fn unclosed(at: usize, bracket: char, error: &Diagnostic) -> Diagnostic {
+fn unclosed(at: usize, bracket: char, error: &Diagnostic<ItemSpan>) -> Diagnostic<ItemSpan> {
     let start = u32::try_from(at).unwrap_or(u32::MAX);
-    let at = Span::new(start, start + 1);
+    let at = ItemSpan::new(start, start + 1);
     SyntaxError::Unclosed { bracket, at, stopped: error.span, why: error.message.clone() }.into()
 }
 
-fn syntax_error(error: pest::error::Error<Rule>, text: &str) -> Diagnostic {
+fn syntax_error(error: pest::error::Error<Rule>, text: &str) -> Diagnostic<ItemSpan> {
     let (start, end) = match error.location {
         pest::error::InputLocation::Pos(p) => (p, p),
         pest::error::InputLocation::Span((s, e)) => (s, e),
     };
-    let span = Span::new(u32::try_from(start).unwrap_or(u32::MAX), u32::try_from(end).unwrap_or(u32::MAX));
+    let span = ItemSpan::new(u32::try_from(start).unwrap_or(u32::MAX), u32::try_from(end).unwrap_or(u32::MAX));
     let message = match &error.variant {
         pest::error::ErrorVariant::ParsingError { positives, .. } => {
             let mut expected: Vec<&str> = positives.iter().filter_map(|r| describe_rule(*r)).collect();
@@ -237,12 +240,12 @@ fn describe_rule(rule: Rule) -> Option<&'static str> {
 
 struct Lower<'t> {
     text: &'t str,
-    errors: Vec<Diagnostic>,
+    errors: Vec<Diagnostic<ItemSpan>>,
 }
 
-fn span_of(pair: &Pair<'_, Rule>) -> Span {
+fn span_of(pair: &Pair<'_, Rule>) -> ItemSpan {
     let s = pair.as_span();
-    Span::new(u32::try_from(s.start()).unwrap_or(u32::MAX), u32::try_from(s.end()).unwrap_or(u32::MAX))
+    ItemSpan::new(u32::try_from(s.start()).unwrap_or(u32::MAX), u32::try_from(s.end()).unwrap_or(u32::MAX))
 }
 
 impl<'t> Lower<'t> {
@@ -307,7 +310,7 @@ impl<'t> Lower<'t> {
             }
             Rule::override_decl => Item::Override(self.override_decl(inner)),
             Rule::test_decl => self.test(inner, docs),
-            _ => Item::Use(QName { parts: Vec::new(), span: Span::default() }),
+            _ => Item::Use(QName { parts: Vec::new(), span: ItemSpan::default() }),
         }
     }
 
@@ -322,7 +325,7 @@ impl<'t> Lower<'t> {
         let name = self.ident_opt(inner.next());
         let on = self.qname_opt(inner.next());
         let mut clauses = Vec::new();
-        let mut body_span: Option<Span> = None;
+        let mut body_span: Option<ItemSpan> = None;
         for clause in inner {
             let span = span_of(&clause);
             body_span = Some(body_span.map_or(span, |b| b.to(span)));
@@ -371,7 +374,7 @@ impl<'t> Lower<'t> {
         inner.next(); // the keyword
         let name = match inner.next() {
             Some(s) => self.string(s),
-            None => StringLit { value: String::new(), span: Span::default() },
+            None => StringLit { value: String::new(), span: ItemSpan::default() },
         };
         let mut test = TestDecl {
             docs,
@@ -380,11 +383,11 @@ impl<'t> Lower<'t> {
             overrides: Vec::new(),
             given: Vec::new(),
             expects: Vec::new(),
-            body_span: Span::default(),
+            body_span: ItemSpan::default(),
         };
         for stmt in inner {
             let span = span_of(&stmt);
-            test.body_span = if test.body_span == Span::default() { span } else { test.body_span.to(span) };
+            test.body_span = if test.body_span == ItemSpan::default() { span } else { test.body_span.to(span) };
             let rule = stmt.as_rule();
             let mut parts = stmt.into_inner();
             match rule {
@@ -410,7 +413,7 @@ impl<'t> Lower<'t> {
                             let path = p.into_inner().nth(1);
                             GivenSource::File(match path {
                                 Some(s) => self.string(s),
-                                None => StringLit { value: String::new(), span: Span::default() },
+                                None => StringLit { value: String::new(), span: ItemSpan::default() },
                             })
                         }
                         Some(p) => GivenSource::Inline { text: p.as_str().to_string(), span: span_of(&p) },
@@ -437,7 +440,7 @@ impl<'t> Lower<'t> {
             reason: None,
             approved_by: None,
             until: None,
-            body_span: Span::default(),
+            body_span: ItemSpan::default(),
             field_errors: Vec::new(),
         };
         for p in inner {
@@ -446,7 +449,7 @@ impl<'t> Lower<'t> {
                 _ => {
                     let span = span_of(&p);
                     waiver.body_span =
-                        if waiver.body_span == Span::default() { span } else { waiver.body_span.to(span) };
+                        if waiver.body_span == ItemSpan::default() { span } else { waiver.body_span.to(span) };
                     let mut parts = p.into_inner();
                     let key = parts.next().map(|k| k.as_str().to_string()).unwrap_or_default();
                     let Some(value) = parts.next() else { continue };
@@ -492,9 +495,9 @@ impl<'t> Lower<'t> {
         match pair {
             Some(p) => self.type_expr(p),
             None => TypeExpr {
-                kind: TypeKind::Named(QName { parts: Vec::new(), span: Span::default() }),
+                kind: TypeKind::Named(QName { parts: Vec::new(), span: ItemSpan::default() }),
                 optional: false,
-                span: Span::default(),
+                span: ItemSpan::default(),
             },
         }
     }
@@ -541,7 +544,7 @@ impl<'t> Lower<'t> {
     }
 
     fn ident_opt(&mut self, pair: Option<Pair<'_, Rule>>) -> Ident {
-        pair.map_or_else(|| Ident { name: String::new(), span: Span::default() }, |p| self.ident(p))
+        pair.map_or_else(|| Ident { name: String::new(), span: ItemSpan::default() }, |p| self.ident(p))
     }
 
     fn qname_opt(&mut self, pair: Option<Pair<'_, Rule>>) -> QName {
@@ -551,7 +554,7 @@ impl<'t> Lower<'t> {
                 let parts = p.into_inner().map(|i| self.ident(i)).collect();
                 QName { parts, span }
             }
-            None => QName { parts: Vec::new(), span: Span::default() },
+            None => QName { parts: Vec::new(), span: ItemSpan::default() },
         }
     }
 
@@ -586,7 +589,7 @@ impl<'t> Lower<'t> {
                 let after = rest.get(open + 1..).unwrap_or("");
                 let Some(close) = after.find('}') else {
                     let at = base + u32::try_from(open).unwrap_or(0);
-                    self.errors.push(SyntaxError::UnclosedHole { span: Span::new(at, at + 1) }.into());
+                    self.errors.push(SyntaxError::UnclosedHole { span: ItemSpan::new(at, at + 1) }.into());
                     text.push_str(after);
                     rest = "";
                     break;
@@ -604,7 +607,8 @@ impl<'t> Lower<'t> {
                     None => {
                         let end = hole_start + u32::try_from(hole_text.len()).unwrap_or(0);
                         let hole = hole_text.to_string();
-                        self.errors.push(SyntaxError::HoleNotAPath { hole, span: Span::new(hole_start, end) }.into());
+                        self.errors
+                            .push(SyntaxError::HoleNotAPath { hole, span: ItemSpan::new(hole_start, end) }.into());
                     }
                 }
                 let consumed = open + 1 + close + 1;
@@ -829,24 +833,24 @@ impl<'t> Lower<'t> {
     }
 
     /// A chain longer than [`MAX_CHAIN`]: reported at its first element too many.
-    fn too_long(&mut self, span: Span, extra: Span, what: &str) -> Expr {
+    fn too_long(&mut self, span: ItemSpan, extra: ItemSpan, what: &str) -> Expr {
         self.errors.push(SyntaxError::ChainTooLong { limit: MAX_CHAIN, what: what.to_string(), span: extra }.into());
         Expr { kind: ExprKind::Error, span }
     }
 
     /// The grammar produced something the parser does not know: a bug in Tenet, stated as
     /// one rather than read as a plausible default.
-    fn internal(&mut self, span: Span, what: &str) -> Expr {
+    fn internal(&mut self, span: ItemSpan, what: &str) -> Expr {
         self.errors.push(SyntaxError::Internal { what: what.to_string(), span }.into());
         Expr { kind: ExprKind::Error, span }
     }
 
-    fn bad_literal(&mut self, span: Span, message: String) -> Expr {
+    fn bad_literal(&mut self, span: ItemSpan, message: String) -> Expr {
         self.errors.push(SyntaxError::BadLiteral { message, span }.into());
         Expr { kind: ExprKind::Error, span }
     }
 
-    fn comparison(&mut self, lhs: Expr, tail: Pair<'_, Rule>, span: Span) -> Expr {
+    fn comparison(&mut self, lhs: Expr, tail: Pair<'_, Rule>, span: ItemSpan) -> Expr {
         let rule = tail.as_rule();
         let mut inner = tail.into_inner();
         let binary =
@@ -926,7 +930,7 @@ impl<'t> Lower<'t> {
         }
     }
 
-    fn aggregate(&mut self, pair: Pair<'_, Rule>, span: Span) -> Expr {
+    fn aggregate(&mut self, pair: Pair<'_, Rule>, span: ItemSpan) -> Expr {
         let mut inner = pair.into_inner();
         let func = match inner.next().and_then(|k| k.into_inner().next()).map(|k| k.as_rule()) {
             Some(Rule::kw_sum) => AggFn::Sum,
@@ -959,7 +963,7 @@ impl<'t> Lower<'t> {
 }
 
 fn error_expr() -> Expr {
-    Expr { kind: ExprKind::Error, span: Span::default() }
+    Expr { kind: ExprKind::Error, span: ItemSpan::default() }
 }
 
 /// The character an escape stands for, if it is one of `\" \\ \n \t \{ \}`.
@@ -1008,9 +1012,9 @@ pub fn parse_date(s: &str) -> Option<DateLit> {
 
 /// Moves every span of a path expression by `delta` bytes.
 fn rebase(mut expr: Expr, delta: i64) -> Expr {
-    fn shift(span: &mut Span, delta: i64) {
+    fn shift(span: &mut ItemSpan, delta: i64) {
         let moved = |x: u32| u32::try_from((i64::from(x) + delta).max(0)).unwrap_or(u32::MAX);
-        *span = Span::new(moved(span.start), moved(span.end));
+        *span = ItemSpan::new(moved(span.start), moved(span.end));
     }
     fn walk(e: &mut Expr, delta: i64) {
         shift(&mut e.span, delta);

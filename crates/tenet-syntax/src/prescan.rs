@@ -2,7 +2,7 @@
 //! recursive-descent parser recurse too deeply (deep brackets, long quantifier nests), and
 //! finds problems pest reports poorly: unterminated strings, non-ASCII names, unclosed brackets.
 
-use crate::ast::Span;
+use crate::ast::ItemSpan;
 use crate::diag::Diagnostic;
 use crate::errors::SyntaxError;
 use crate::lexer::{TokenKind, tokenize};
@@ -13,15 +13,15 @@ pub const MAX_NESTING: usize = 64;
 /// How many quantifiers and aggregates one item may hold (each nests the parser one level).
 pub const MAX_QUANTIFIERS: usize = 64;
 
-fn at(i: usize, len: usize) -> Span {
+fn at(i: usize, len: usize) -> ItemSpan {
     let start = u32::try_from(i).unwrap_or(u32::MAX);
-    Span::new(start, start.saturating_add(u32::try_from(len).unwrap_or(1)))
+    ItemSpan::new(start, start.saturating_add(u32::try_from(len).unwrap_or(1)))
 }
 
 /// What the scan learned about an item.
 pub(crate) struct Scan {
     /// A problem to report instead of parsing.
-    pub error: Option<Diagnostic>,
+    pub error: Option<Diagnostic<ItemSpan>>,
     /// The innermost bracket left open at the end, with its position.
     pub unclosed: Option<(usize, char)>,
 }
@@ -77,7 +77,7 @@ pub(crate) fn scan(text: &str) -> Scan {
     Scan { error: None, unclosed: open.pop() }
 }
 
-fn non_ascii(i: usize, c: char) -> Diagnostic {
+fn non_ascii(i: usize, c: char) -> Diagnostic<ItemSpan> {
     SyntaxError::NonAsciiName { character: c, span: at(i, c.len_utf8()) }.into()
 }
 
@@ -101,13 +101,16 @@ mod tests {
     #[test]
     fn an_unterminated_string_points_at_its_quote() {
         let error = scan("obligation o on K {\n  cite: \"GDPR\n}").error;
-        assert_eq!(error.map(|e| (e.message, e.span)), Some(("unterminated string".to_string(), Span::new(28, 29))));
+        assert_eq!(
+            error.map(|e| (e.message, e.span)),
+            Some(("unterminated string".to_string(), ItemSpan::new(28, 29)))
+        );
     }
 
     #[test]
     fn non_ascii_names_point_at_the_character() {
         let error = scan("rule jährlich = true").error;
-        assert_eq!(error.map(|e| e.span), Some(Span::new(6, 8)));
+        assert_eq!(error.map(|e| e.span), Some(ItemSpan::new(6, 8)));
     }
 
     #[test]

@@ -7,6 +7,8 @@
 
 mod line_index;
 mod location;
+mod span;
 
 pub use line_index::{LineCol, LineIndex, Utf16Position};
 pub use location::Location;
+pub use span::{DocSpan, FileSpan, ItemSpan, TextSpan};

@@ -20,7 +20,7 @@ pub struct PolicyProblem {
     pub at: Location,
     /// The file's text, for rendering the diagnostic's snippet.
     pub text: Arc<str>,
-    /// The diagnostic, spans absolute in `text`.
+    /// The diagnostic, with spans in `text`.
     pub diagnostic: Diagnostic,
 }
 

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tenet_db::{Database, SourceFile, Workspace};
 use tenet_syntax::Diagnostic;
-use tenet_syntax::ast::Span;
+use tenet_syntax::ast::FileSpan;
 
 /// A policy file that could not be read.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -226,17 +226,14 @@ fn manifest_params(project: &tenet_pkg::Project) -> Option<tenet_db::ManifestPar
     if project.params.is_empty() {
         return None;
     }
-    let span = |range: &std::ops::Range<usize>| {
-        Span::new(u32::try_from(range.start).unwrap_or(u32::MAX), u32::try_from(range.end).unwrap_or(u32::MAX))
-    };
     let entries = project
         .params
         .iter()
         .map(|p| tenet_db::ManifestParam {
             name: Arc::from(p.name.as_str()),
             literal: Arc::from(p.literal.as_str()),
-            name_span: span(&p.key_span),
-            value_span: span(&p.span),
+            name_span: FileSpan::from_range(p.key_span.clone()),
+            value_span: FileSpan::from_range(p.span.clone()),
         })
         .collect();
     Some(tenet_db::ManifestParams {
