@@ -2,6 +2,7 @@
 //! that are exceptions to each other in a circle, an obligation and a prohibition that require
 //! and forbid the same thing with no declared exception, tests with the same name.
 
+use crate::errors::ConflictError;
 use crate::graph::exception_cycles;
 use crate::inputs::{Db, ItemId, ItemKind, SourceFile, Workspace, file_outline, item_keys, parse};
 use crate::ir::{Ir, IrKind, QualName};
@@ -11,7 +12,6 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use tenet_syntax::Diagnostic;
 use tenet_syntax::ast::{Clause, FileSpan, Item};
-use tenet_syntax::codes;
 
 /// A conflict between items, positioned per file by `conflict_diagnostics`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -245,73 +245,44 @@ fn exception_clause_span(db: &dyn Db, id: ItemId, target_short: &str) -> Option<
 /// The conflicts that concern `file`, as diagnostics placed in the file.
 pub fn conflict_diagnostics(db: &dyn Db, workspace: Workspace, file: SourceFile) -> Vec<Diagnostic> {
     let short = |n: &str| n.rsplit('.').next().unwrap_or(n).to_string();
+    // Where another item is named, when it is in this file.
+    let here = |other: ItemId| (other.file(db) == file).then(|| head_span(db, other));
     let mut out = Vec::new();
     for conflict in conflicts(db, workspace) {
-        match conflict {
+        let error = match conflict {
             Conflict::DuplicateOverride { item, first, param } if item.file(db) == file => {
-                let mut d = Diagnostic::error(
-                    codes::DUPLICATE_OVERRIDE,
-                    format!("parameter `{param}` is overridden twice"),
-                    head_span(db, *item),
-                )
-                .with_label("second override")
-                .with_help("keep one override; the first one is used");
-                if first.file(db) == file {
-                    d = d.with_note(head_span(db, *first), "first overridden here");
-                } else {
-                    d = d
-                        .with_help(format!("the first override is in `{}`; keep one of them", first.file(db).path(db)));
+                ConflictError::DuplicateOverride {
+                    param: param.to_string(),
+                    span: head_span(db, *item),
+                    first: here(*first),
+                    first_file: first.file(db).path(db).to_string(),
                 }
-                out.push(d);
             }
             Conflict::DuplicateTest { item, first } if item.file(db) == file => {
-                let mut d = Diagnostic::error(
-                    codes::DUPLICATE_TEST,
-                    "two tests in this package have this name",
-                    head_span(db, *item),
-                )
-                .with_label("second test with this name")
-                .with_help("give each test a name that says what it checks");
-                if first.file(db) == file {
-                    d = d.with_note(head_span(db, *first), "first test with this name");
-                }
-                out.push(d);
+                ConflictError::DuplicateTest { span: head_span(db, *item), first: here(*first) }
             }
             Conflict::ExceptionCycle { item, others } if item.file(db) == file => {
-                let names: Vec<String> = others.iter().map(|o| format!("`{}`", short(o))).collect();
                 let span = others
                     .iter()
                     .find_map(|o| exception_clause_span(db, *item, &short(o)))
                     .unwrap_or_else(|| head_span(db, *item));
-                out.push(
-                    Diagnostic::error(
-                        codes::EXCEPTION_CYCLE,
-                        format!("`{}` and {} are exceptions to each other", item.key(db).name, names.join(", ")),
-                        span,
-                    )
-                    .with_label("on a circle of exceptions")
-                    .with_help("an exception displaces a more general rule; remove one of the `exception to` clauses"),
-                );
+                ConflictError::ExceptionCycle {
+                    name: item.key(db).name.to_string(),
+                    others: others.iter().map(|o| short(o)).collect(),
+                    span,
+                }
             }
             Conflict::Contradiction { item, other, other_name } if item.file(db) == file => {
-                let this = item.key(db).name.clone();
-                let mut d = Diagnostic::error(
-                    codes::CONTRADICTION,
-                    format!("`{this}` and `{}` contradict each other", short(other_name)),
-                    head_span(db, *item),
-                )
-                .with_label("one requires what the other forbids")
-                .with_help(format!(
-                    "if one applies instead of the other in some cases, declare it: add `exception to {}` to `{this}` (or the reverse), or give them `when` conditions that exclude each other",
-                    short(other_name)
-                ));
-                if other.file(db) == file {
-                    d = d.with_note(head_span(db, *other), "the other one");
+                ConflictError::Contradiction {
+                    name: item.key(db).name.to_string(),
+                    other: short(other_name),
+                    span: head_span(db, *item),
+                    other_span: here(*other),
                 }
-                out.push(d);
             }
-            _ => {}
-        }
+            _ => continue,
+        };
+        out.push(error.into());
     }
     out
 }

@@ -4,7 +4,7 @@
 
 use crate::ir::{Area, Ty};
 use tenet_syntax::Diagnostic;
-use tenet_syntax::ast::{ItemSpan, Modality, RequirementKw};
+use tenet_syntax::ast::{FileSpan, ItemSpan, Modality, RequirementKw};
 use tenet_syntax::codes;
 use tenet_text::Location;
 
@@ -508,6 +508,76 @@ impl<S> From<ParamError<S>> for Diagnostic<S> {
                     .with_help(
                         "rules may call rules but never in a circle, so evaluation always ends; inline one of them",
                     )
+            }
+        }
+    }
+}
+
+/// Items of the workspace that cannot stand together, placed in the file of the one reported
+/// (codes E0802, E0826, E0813, E0814).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum ConflictError {
+    /// A second `override` of a parameter; `first` is the one that applies, when in this file.
+    DuplicateOverride { param: String, span: FileSpan, first: Option<FileSpan>, first_file: String },
+    /// A second test with one name in a package; `first` when in this file.
+    DuplicateTest { span: FileSpan, first: Option<FileSpan> },
+    /// Obligation `name` on a circle of exceptions with `others`.
+    ExceptionCycle { name: String, others: Vec<String>, span: FileSpan },
+    /// Obligation `name` forbids what `other` requires, or the reverse, and neither is an
+    /// exception; `other_span` when `other` is in this file.
+    Contradiction { name: String, other: String, span: FileSpan, other_span: Option<FileSpan> },
+}
+
+impl From<ConflictError> for Diagnostic {
+    fn from(e: ConflictError) -> Diagnostic {
+        use ConflictError as E;
+        match e {
+            E::DuplicateOverride { param, span, first, first_file } => {
+                let d = Diagnostic::error(
+                    codes::DUPLICATE_OVERRIDE,
+                    format!("parameter `{param}` is overridden twice"),
+                    span,
+                )
+                .with_label("second override")
+                .with_help("keep one override; the first one is used");
+                match first {
+                    Some(first) => d.with_note(first, "first overridden here"),
+                    None => d.with_help(format!("the first override is in `{first_file}`; keep one of them")),
+                }
+            }
+            E::DuplicateTest { span, first } => {
+                let d = Diagnostic::error(codes::DUPLICATE_TEST, "two tests in this package have this name", span)
+                    .with_label("second test with this name")
+                    .with_help("give each test a name that says what it checks");
+                match first {
+                    Some(first) => d.with_note(first, "first test with this name"),
+                    None => d,
+                }
+            }
+            E::ExceptionCycle { name, others, span } => {
+                let others: Vec<String> = others.iter().map(|o| format!("`{o}`")).collect();
+                Diagnostic::error(
+                    codes::EXCEPTION_CYCLE,
+                    format!("`{name}` and {} are exceptions to each other", others.join(", ")),
+                    span,
+                )
+                .with_label("on a circle of exceptions")
+                .with_help("an exception displaces a more general rule; remove one of the `exception to` clauses")
+            }
+            E::Contradiction { name, other, span, other_span } => {
+                let d = Diagnostic::error(
+                    codes::CONTRADICTION,
+                    format!("`{name}` and `{other}` contradict each other"),
+                    span,
+                )
+                .with_label("one requires what the other forbids")
+                .with_help(format!(
+                    "if one applies instead of the other in some cases, declare it: add `exception to {other}` to `{name}` (or the reverse), or give them `when` conditions that exclude each other"
+                ));
+                match other_span {
+                    Some(other_span) => d.with_note(other_span, "the other one"),
+                    None => d,
+                }
             }
         }
     }
