@@ -33,10 +33,29 @@ pub struct EvalArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = EvalFormat::Human)]
     pub format: EvalFormat,
-    /// Exit with status 1 when a finding of this severity or higher is violated
-    /// (info, low, medium, high, critical, or none).
-    #[arg(long, value_name = "SEVERITY", default_value = "high", value_parser = parse_fail_on)]
-    pub fail_on: FailOn,
+    /// Exit with status 1 when a finding of this severity or higher is violated (info, low,
+    /// medium, high, critical, or none). Default: the project's `[gate] fail_on`, else high.
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_fail_on)]
+    pub fail_on: Option<FailOn>,
+    /// Exit with status 1 when a finding of this severity or higher is undetermined (the
+    /// document lacks what it needs). Default: the project's `[gate] fail_on_undetermined`,
+    /// else none.
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_fail_on)]
+    pub fail_on_undetermined: Option<FailOn>,
+    /// Make a document field that its schema does not declare an error (the document is not
+    /// evaluated and the run exits with status 2), not a warning. Default: the project's
+    /// `[gate] strict`.
+    #[arg(long)]
+    pub strict: bool,
+    /// Fail only on findings not recorded in this baseline file, and report the recorded ones
+    /// that are gone.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the findings that fail the gate in this file (to adopt Tenet on a repository
+    /// that already has findings; then run with `--baseline FILE`). The run then exits 0
+    /// unless the policies or documents have errors.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
     /// Treat every document as this kind, whatever its `kind:` field says.
     #[arg(long, value_name = "KIND")]
     pub kind: Option<String>,
@@ -105,9 +124,45 @@ pub enum InputFormat {
     Ndjson,
 }
 
-/// The `--fail-on` threshold.
+/// A `--fail-on` or `--fail-on-undetermined` threshold: `None` never fails.
 #[derive(Clone, Copy, Debug)]
 pub struct FailOn(Option<Severity>);
+
+/// When findings fail the run: from the command line, else the project's `[gate]`, else the
+/// defaults (violated high or critical; never for undetermined; unknown fields warned).
+#[derive(Clone, Copy, Debug)]
+struct Gate {
+    violated: Option<Severity>,
+    undetermined: Option<Severity>,
+    strict: bool,
+}
+
+impl Gate {
+    fn new(args: &EvalArgs, project: Option<&tenet_pkg::Project>) -> Gate {
+        let configured = project.map(|p| &p.manifest.gate);
+        let from_manifest = |level: Option<&String>| level.and_then(|l| parse_fail_on(l).ok());
+        let violated = args
+            .fail_on
+            .or_else(|| from_manifest(configured.and_then(|g| g.fail_on.as_ref())))
+            .unwrap_or(FailOn(Some(Severity::High)));
+        let undetermined = args
+            .fail_on_undetermined
+            .or_else(|| from_manifest(configured.and_then(|g| g.fail_on_undetermined.as_ref())))
+            .unwrap_or(FailOn(None));
+        let strict = args.strict || configured.and_then(|g| g.strict).unwrap_or(false);
+        Gate { violated: violated.0, undetermined: undetermined.0, strict }
+    }
+
+    /// Whether a finding fails the run (before any baseline).
+    fn fails(&self, finding: &tenet_eval::Finding) -> bool {
+        let at_least = |threshold: Option<Severity>| threshold.is_some_and(|t| finding.severity >= t);
+        match finding.status {
+            Outcome::Violated => at_least(self.violated),
+            Outcome::Undetermined => at_least(self.undetermined),
+            _ => false,
+        }
+    }
+}
 
 fn parse_fail_on(s: &str) -> Result<FailOn, String> {
     if s == "none" {
@@ -206,7 +261,24 @@ pub fn run(args: &EvalArgs, renderer: &Renderer) -> Exit {
         ExplainChoice::Failing => tenet::Explain::Failing,
         ExplainChoice::All => tenet::Explain::All,
     };
-    let mut evaluation = engine.evaluation(today).with_explain(explain);
+    let gate = Gate::new(args, project.as_ref());
+    let mut comparison = match &args.baseline {
+        Some(path) => match crate::baseline::Baseline::read(path) {
+            Ok(baseline) => Some(crate::baseline::Comparison::new(baseline)),
+            Err(e) => {
+                eprintln!(
+                    "error: {e}
+
+help: {}",
+                    e.help()
+                );
+                return Exit::Input;
+            }
+        },
+        None => None,
+    };
+    let mut recorded: Vec<crate::baseline::Entry> = Vec::new();
+    let mut evaluation = engine.evaluation(today).with_explain(explain).with_strict(gate.strict);
     evaluation.select(|ob| args.selection.keeps(ob));
     let names: Vec<&str> = engine.program().obligations.iter().map(|o| &*o.item.name).collect();
     for pattern in args.selection.unmatched(&names) {
@@ -257,9 +329,20 @@ pub fn run(args: &EvalArgs, renderer: &Renderer) -> Exit {
             tally.add(result);
             let report = &result.report;
             input_errors |= !report.evaluated;
-            failing |= report.findings.iter().any(|f| {
-                f.status == Outcome::Violated && args.fail_on.0.is_some_and(|threshold| f.severity >= threshold)
-            });
+            let document = crate::baseline::document_key(report);
+            for finding in report.findings.iter().filter(|f| gate.fails(f)) {
+                let fingerprint = crate::baseline::fingerprint(&document, finding);
+                if args.write_baseline.is_some() {
+                    recorded.push(crate::baseline::Entry {
+                        fingerprint,
+                        obligation: finding.obligation.to_string(),
+                        document: document.clone(),
+                        status: finding.status.as_str().to_string(),
+                    });
+                } else if !comparison.as_mut().is_some_and(|c| c.knows(&fingerprint)) {
+                    failing = true;
+                }
+            }
             if format == EvalFormat::Human {
                 totals.add(report);
             }
@@ -272,12 +355,40 @@ pub fn run(args: &EvalArgs, renderer: &Renderer) -> Exit {
         },
     );
     progress.finish();
+    let baseline = match (&args.write_baseline, &comparison, &args.baseline) {
+        (Some(path), _, _) => {
+            let written = recorded.len();
+            if let Err(e) = crate::baseline::Baseline::write(path, recorded) {
+                eprintln!(
+                    "error: {e}
+
+help: {}",
+                    e.help()
+                );
+                return Exit::Input;
+            }
+            Some(BaselineReport {
+                file: path.display().to_string(),
+                written: Some(written),
+                known: 0,
+                fixed: Vec::new(),
+            })
+        }
+        (None, Some(comparison), Some(path)) => Some(BaselineReport {
+            file: path.display().to_string(),
+            written: None,
+            known: comparison.matched,
+            fixed: comparison.fixed().into_iter().cloned().collect(),
+        }),
+        _ => None,
+    };
     let overrides = evaluation.override_reports();
     let tail = Tail {
         waivers: evaluation.waiver_reports(&tally.waiver_used),
         overrides,
         summary: tally.summary,
         policy_diagnostics: json_policy,
+        baseline,
     };
     match format {
         EvalFormat::Sarif => {
@@ -317,9 +428,26 @@ pub fn run(args: &EvalArgs, renderer: &Renderer) -> Exit {
 /// ordered writes, few enough that memory stays small.
 const WINDOW_PER_JOB: usize = 256;
 
+/// What a baseline did to a run.
+#[derive(Serialize)]
+struct BaselineReport {
+    /// The baseline file.
+    file: String,
+    /// With `--write-baseline`: how many findings were recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    written: Option<usize>,
+    /// With `--baseline`: gate-failing findings found in it, so not failing the run.
+    known: usize,
+    /// With `--baseline`: recorded findings this run did not find (fixed, or their document
+    /// is gone); remove them by writing the baseline again.
+    fixed: Vec<crate::baseline::Entry>,
+}
+
 /// The end of a JSON report, after the documents.
 #[derive(Serialize)]
 struct Tail {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<BaselineReport>,
     waivers: Vec<tenet_eval::WaiverReport>,
     overrides: Vec<tenet_eval::OverrideReport>,
     summary: tenet_eval::Summary,
@@ -548,6 +676,29 @@ fn summary(
     }
     for w in &tail.waivers {
         out.push_str(&format!("  waiver {} for {} (until {}) at {}\n", w.status, w.obligation, w.until, w.defined_at));
+    }
+    if let Some(b) = &tail.baseline {
+        match b.written {
+            Some(n) => out.push_str(&format!("  baseline written to {}: {n} finding{}\n", b.file, plural(n))),
+            None => {
+                out.push_str(&format!(
+                    "  baseline {}: {} known finding{} not counted against the gate\n",
+                    b.file,
+                    b.known,
+                    plural(b.known)
+                ));
+                if !b.fixed.is_empty() {
+                    out.push_str(&format!(
+                        "  {} finding{} in the baseline no longer found (write it again to drop them):\n",
+                        b.fixed.len(),
+                        plural(b.fixed.len())
+                    ));
+                    for f in &b.fixed {
+                        out.push_str(&format!("    {} on {}\n", f.obligation, f.document));
+                    }
+                }
+            }
+        }
     }
     for o in &tail.overrides {
         out.push_str(&format!(

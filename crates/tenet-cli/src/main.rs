@@ -3,6 +3,7 @@
 //! Exit codes: 0 clean, 1 findings at or above `--fail-on`, 2 usage or input errors,
 //! 3 policy errors.
 
+mod baseline;
 mod check;
 mod coverage;
 mod doc;

@@ -17,6 +17,9 @@ pub(crate) enum DocumentError {
     MissingField { path: String, field: String, ty: String, span: DocSpan },
     /// A date, duration or percentage written in a form Tenet does not read.
     BadFormat { form: Form, text: String, path: String, span: DocSpan },
+    /// A kind that more than one schema with obligations answers to; `first` and `second`
+    /// are two of `schemas`, for the help.
+    AmbiguousKind { kind: String, schemas: Vec<String>, first: String, second: String, span: DocSpan },
 }
 
 /// What would make a wrong-typed value right.
@@ -107,6 +110,18 @@ impl From<DocumentError> for Diagnostic<DocSpan> {
                 Diagnostic::error(codes::BAD_FORMAT, format!("`{text}` {problem} (at `{path}`)"), span)
                     .with_label("cannot read this value")
                     .with_help(help)
+            }
+            E::AmbiguousKind { kind, schemas, first, second, span } => {
+                let named: Vec<String> = schemas.iter().map(|s| format!("`{s}`")).collect();
+                Diagnostic::error(
+                    codes::AMBIGUOUS_DOCUMENT_KIND,
+                    format!("the kind `{kind}` is ambiguous: {} all answer to it", named.join(" and ")),
+                    span,
+                )
+                .with_label("more than one schema has this name")
+                .with_help(format!(
+                    "write the qualified kind (`kind: {first}` or `kind: {second}`), or do not declare a second schema named `{kind}`"
+                ))
             }
         }
     }

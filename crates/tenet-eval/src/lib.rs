@@ -65,6 +65,8 @@ pub struct Evaluation<'p> {
     /// The schemas a document of each kind name is checked against (qualified and short
     /// names), found once rather than per document.
     kinds: std::collections::HashMap<&'p str, Vec<&'p tenet_db::ir::SchemaDef>>,
+    /// Whether a field the schema does not declare is an error rather than a warning.
+    strict: bool,
 }
 
 /// Everything one document gave: its report, the diagnostics behind its problems (spans into
@@ -117,7 +119,15 @@ impl<'p> Evaluation<'p> {
             waivers_of,
             prepared: Prepared::new(program, None),
             kinds: kinds_of(program),
+            strict: false,
         }
+    }
+
+    /// Makes a field that a document's schema does not declare an error (the document is
+    /// then not evaluated), not a warning: a misspelt field cannot pass a gate unnoticed.
+    pub fn with_strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
     }
 
     /// Uses `params` before the program's parameter values (for a test's overrides).
@@ -190,7 +200,7 @@ impl<'p> Evaluation<'p> {
                 let mut ok = true;
                 let mut roots = Vec::new();
                 for schema in schemas {
-                    let mut validator = validate::Validator::new(self.program);
+                    let mut validator = validate::Validator::new(self.program, self.strict);
                     let root = validator.root(&doc.root, schema);
                     ok &= !validator.diagnostics.iter().any(Diagnostic::is_error);
                     diagnostics.extend(validator.diagnostics);
@@ -245,6 +255,16 @@ impl<'p> Evaluation<'p> {
             ));
         };
         if let Some(schemas) = self.kinds.get(kind) {
+            if let [first, second, ..] = schemas.as_slice() {
+                let problem = errors::DocumentError::AmbiguousKind {
+                    kind: kind.to_string(),
+                    schemas: schemas.iter().map(|s| s.name.to_string()).collect(),
+                    first: first.name.to_string(),
+                    second: second.name.to_string(),
+                    span: DocSpan::default(),
+                };
+                return Err(Box::new(problem.into()));
+            }
             return Ok(schemas);
         }
         let names = self.kind_names();

@@ -17,14 +17,18 @@ use tenet_text::DocSpan;
 /// Converts loaded documents into typed values.
 pub struct Validator<'a> {
     program: &'a Program,
+    /// Whether an undeclared field is an error.
+    strict: bool,
+    /// The records being validated, outermost first, for the indentation hint.
+    enclosing: Vec<&'a SchemaDef>,
     /// Problems found, with spans in the document's source.
     pub diagnostics: Vec<Diagnostic<DocSpan>>,
 }
 
 impl<'a> Validator<'a> {
     /// A validator against the schemas of `program`.
-    pub fn new(program: &'a Program) -> Self {
-        Validator { program, diagnostics: Vec::new() }
+    pub fn new(program: &'a Program, strict: bool) -> Self {
+        Validator { program, strict, enclosing: Vec::new(), diagnostics: Vec::new() }
     }
 
     /// The origin of a record, list or map, which keeps its path.
@@ -50,11 +54,11 @@ impl<'a> Validator<'a> {
     }
 
     /// Validates the document root against `schema`.
-    pub fn root(&mut self, root: &tenet_input::Node, schema: &SchemaDef) -> Node {
+    pub fn root(&mut self, root: &tenet_input::Node, schema: &'a SchemaDef) -> Node {
         self.record(root, schema, "", true)
     }
 
-    fn record(&mut self, node: &tenet_input::Node, schema: &SchemaDef, path: &str, is_root: bool) -> Node {
+    fn record(&mut self, node: &tenet_input::Node, schema: &'a SchemaDef, path: &str, is_root: bool) -> Node {
         let NodeValue::Map(entries) = &node.value else {
             let problem = DocumentError::NotAMapping {
                 path: path.to_string(),
@@ -66,6 +70,7 @@ impl<'a> Validator<'a> {
             return Node::unknown();
         };
         let mut fields: Vec<Node> = vec![Node::unknown(); schema.fields.len()];
+        self.enclosing.push(schema);
         // One buffer for the paths of all fields (they are needed only for records inside,
         // lists and messages), not a string per field.
         let mut child_path = String::with_capacity(path.len() + 24);
@@ -85,20 +90,29 @@ impl<'a> Validator<'a> {
                 }
                 None if is_root && entry.key == "kind" => {}
                 None => {
-                    let d: Diagnostic<DocSpan> = Unresolved {
-                        code: codes::UNKNOWN_DOCUMENT_FIELD,
+                    let (code, label) = if self.strict {
+                        (codes::STRICT_UNKNOWN_FIELD, "not in the schema")
+                    } else {
+                        (codes::UNKNOWN_DOCUMENT_FIELD, "not in the schema; ignored")
+                    };
+                    let mut d: Diagnostic<DocSpan> = Unresolved {
+                        code,
                         message: format!("`{}` has no field `{}`", short(&schema.name), entry.key),
                         span: entry.key_span,
-                        label: "not in the schema; ignored",
+                        label,
                         name: &entry.key,
                         candidates: schema.fields.iter().map(|f| &*f.name).collect(),
                         otherwise: None,
                     }
                     .into();
+                    if let Some(hint) = self.misplaced(schema, &entry.key) {
+                        d.help = Some(hint);
+                    }
                     self.diagnostics.push(d);
                 }
             }
         }
+        self.enclosing.pop();
         for def in schema.fields.iter().filter(|f| !f.optional) {
             if !entries.iter().any(|e| *e.key == *def.name) {
                 let problem = DocumentError::MissingField {
@@ -111,6 +125,28 @@ impl<'a> Validator<'a> {
             }
         }
         Node { value: Value::Record(fields.into()), origin: self.origin(path, node.span) }
+    }
+
+    /// Where a field written in a record of `schema` belongs when it is one level off: a
+    /// record-typed field of `schema` that declares it (indented too little), or the record
+    /// enclosing this one (indented too far).
+    fn misplaced(&self, schema: &SchemaDef, key: &str) -> Option<String> {
+        let inner = schema.fields.iter().find(|f| self.record_of(&f.ty).is_some_and(|r| r.field(key).is_some()));
+        if let Some(field) = inner {
+            return Some(format!("`{key}` is a field of `{}`: indent it under `{}:`", field.name, field.name));
+        }
+        let outer = self.enclosing.iter().rev().nth(1)?;
+        outer.field(key)?;
+        Some(format!("`{key}` is a field of the enclosing `{}`: it may be indented too far", short(&outer.name)))
+    }
+
+    /// The record schema a field of type `ty` holds, directly or as its elements.
+    fn record_of(&self, ty: &Ty) -> Option<&'a SchemaDef> {
+        match ty {
+            Ty::Record(name) => self.program.schemas.get(name),
+            Ty::List(inner) | Ty::Map(inner) => self.record_of(inner),
+            _ => None,
+        }
     }
 
     fn field(&mut self, node: &tenet_input::Node, def: &FieldDef, path: &str) -> Node {

@@ -181,6 +181,10 @@ codes! {
     UNKNOWN_DOCUMENT_KIND = "E0705", Documents, "no `kind`, or a kind no schema declares";
     /// A date, duration or percentage in a form Tenet does not read.
     BAD_FORMAT = "E0706", Documents, "a date, duration or percentage written in a form Tenet does not read";
+    /// A document field the schema does not declare, in a strict run.
+    STRICT_UNKNOWN_FIELD = "E0707", Documents, "a field the schema does not declare, in a strict run (`--strict`)";
+    /// A document kind that more than one schema answers to.
+    AMBIGUOUS_DOCUMENT_KIND = "E0708", Documents, "a kind that more than one schema answers to";
 }
 
 /// The reference's table of codes, as Markdown: one table per section, in [`ALL`]'s order.

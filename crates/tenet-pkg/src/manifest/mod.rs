@@ -35,6 +35,36 @@ pub struct Manifest {
     pub samples: Vec<SampleGlob>,
     /// `[trust]`.
     pub trust: Trust,
+    /// `[gate]`: when `tenet eval` in the project fails.
+    pub gate: Gate,
+    /// `[waivers]`: what the project's waivers may do.
+    pub waivers: WaiverRules,
+}
+
+/// The severities a gate names, lowest first, and `none` (never fail).
+pub const GATE_LEVELS: &[&str] = &["info", "low", "medium", "high", "critical", "none"];
+
+/// The `[gate]` table; each key left out keeps the command line's default.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Gate {
+    /// `fail_on`: a violated finding of this severity or higher fails the run (one of
+    /// [`GATE_LEVELS`]).
+    pub fail_on: Option<String>,
+    /// `fail_on_undetermined`: an undetermined finding of this severity or higher fails the
+    /// run (one of [`GATE_LEVELS`]).
+    pub fail_on_undetermined: Option<String>,
+    /// `strict`: a document field its schema does not declare is an error, not a warning.
+    pub strict: Option<bool>,
+}
+
+/// The `[waivers]` table.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WaiverRules {
+    /// `max_days`: the longest a waiver may last, counted from the evaluation date.
+    pub max_days: Option<u32>,
+    /// `allow_critical`: whether an obligation of critical severity may be waived at all
+    /// (default: yes).
+    pub allow_critical: Option<bool>,
 }
 
 /// The `[package]` table.

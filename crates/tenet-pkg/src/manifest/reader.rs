@@ -2,8 +2,8 @@
 //! its span.
 
 use super::{
-    DepSource, Dependency, GitPin, InputGlob, Manifest, PackageInfo, Param, RegistryRef, SampleGlob, Trust, TrustedKey,
-    parse_public_key, valid_package_name,
+    DepSource, Dependency, GATE_LEVELS, Gate, GitPin, InputGlob, Manifest, PackageInfo, Param, RegistryRef, SampleGlob,
+    Trust, TrustedKey, WaiverRules, parse_public_key, valid_package_name,
 };
 use crate::error::{PkgError, codes};
 use crate::glob;
@@ -14,7 +14,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use toml_edit::{Item, TableLike, Value};
 
-const TOP_KEYS: &[&str] = &["package", "dependencies", "params", "inputs", "samples", "trust"];
+const TOP_KEYS: &[&str] = &["package", "dependencies", "params", "inputs", "samples", "trust", "gate", "waivers"];
+const GATE_KEYS: &[&str] = &["fail_on", "fail_on_undetermined", "strict"];
+const WAIVERS_KEYS: &[&str] = &["max_days", "allow_critical"];
 const PACKAGE_KEYS: &[&str] = &["name", "version", "description", "license", "authors"];
 const DEPENDENCY_KEYS: &[&str] = &["registry", "path", "git", "tag", "rev", "version"];
 const SAMPLES_KEYS: &[&str] = &["files"];
@@ -121,7 +123,19 @@ impl Reader {
         let inputs = self.section(root, "inputs", Self::inputs);
         let samples = self.section(root, "samples", Self::samples);
         let trust = self.section(root, "trust", Self::trust);
-        Some(Manifest { path: path.to_path_buf(), package: package?, dependencies, params, inputs, samples, trust })
+        let gate = self.section(root, "gate", Self::gate);
+        let waivers = self.section(root, "waivers", Self::waivers);
+        Some(Manifest {
+            path: path.to_path_buf(),
+            package: package?,
+            dependencies,
+            params,
+            inputs,
+            samples,
+            trust,
+            gate,
+            waivers,
+        })
     }
 
     fn section<T: Default>(
@@ -530,6 +544,65 @@ impl Reader {
             }
         }
         out
+    }
+
+    fn gate(&mut self, table: &dyn TableLike) -> Gate {
+        self.check_keys(table, GATE_KEYS, "`[gate]`");
+        let level = |r: &mut Self, key: &str| {
+            let item = table.get(key)?;
+            let text = r.string(item, &format!("`{key}`"))?;
+            if GATE_LEVELS.contains(&text) {
+                return Some(text.to_string());
+            }
+            r.error(
+                codes::BAD_VALUE,
+                format!("`{text}` is not a severity"),
+                Self::value_span(item),
+                "unknown severity",
+                Some(format!(
+                    "use one of {}",
+                    GATE_LEVELS.iter().map(|l| format!("`{l}`")).collect::<Vec<_>>().join(", ")
+                )),
+            );
+            None
+        };
+        let fail_on = level(self, "fail_on");
+        let fail_on_undetermined = level(self, "fail_on_undetermined");
+        let strict = table.get("strict").and_then(|item| self.boolean(item, "strict"));
+        Gate { fail_on, fail_on_undetermined, strict }
+    }
+
+    fn waivers(&mut self, table: &dyn TableLike) -> WaiverRules {
+        self.check_keys(table, WAIVERS_KEYS, "`[waivers]`");
+        let max_days = table.get("max_days").and_then(|item| match item.as_integer().map(u32::try_from) {
+            Some(Ok(days)) if days > 0 => Some(days),
+            _ => {
+                self.error(
+                    codes::BAD_VALUE,
+                    format!("`max_days` must be a whole number of days above 0, not {}", describe(item)),
+                    Self::value_span(item),
+                    "expected a number of days",
+                    Some("write, for example, `max_days = 180`".into()),
+                );
+                None
+            }
+        });
+        let allow_critical = table.get("allow_critical").and_then(|item| self.boolean(item, "allow_critical"));
+        WaiverRules { max_days, allow_critical }
+    }
+
+    fn boolean(&mut self, item: &Item, key: &str) -> Option<bool> {
+        let b = item.as_bool();
+        if b.is_none() {
+            self.error(
+                codes::BAD_VALUE,
+                format!("`{key}` must be `true` or `false`, not {}", describe(item)),
+                Self::value_span(item),
+                "expected a boolean",
+                None,
+            );
+        }
+        b
     }
 
     fn trust(&mut self, table: &dyn TableLike) -> Trust {
