@@ -385,6 +385,7 @@ help: {}",
     let overrides = evaluation.override_reports();
     let tail = Tail {
         waivers: evaluation.waiver_reports(&tally.waiver_used),
+        not_applied: evaluation.not_applied_reports(),
         overrides,
         summary: tally.summary,
         policy_diagnostics: json_policy,
@@ -448,6 +449,9 @@ struct BaselineReport {
 struct Tail {
     #[serde(skip_serializing_if = "Option::is_none")]
     baseline: Option<BaselineReport>,
+    /// Overrides and waivers of dependencies, not applied to this run.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    not_applied: Vec<tenet_eval::NotAppliedReport>,
     waivers: Vec<tenet_eval::WaiverReport>,
     overrides: Vec<tenet_eval::OverrideReport>,
     summary: tenet_eval::Summary,
@@ -675,7 +679,16 @@ fn summary(
         out.push_str(&format!("  {count} {level} violation{}: {}{more}\n", plural(*count), names.join(", ")));
     }
     for w in &tail.waivers {
-        out.push_str(&format!("  waiver {} for {} (until {}) at {}\n", w.status, w.obligation, w.until, w.defined_at));
+        out.push_str(&format!(
+            "  waiver {} for {} (approved by {}, until {}) at {}\n",
+            w.status, w.obligation, w.approved_by, w.until, w.defined_at
+        ));
+    }
+    for n in &tail.not_applied {
+        out.push_str(&format!(
+            "  {} of {} from a dependency not applied (only the project's own apply) at {}\n",
+            n.item, n.target, n.defined_at
+        ));
     }
     if let Some(b) = &tail.baseline {
         match b.written {

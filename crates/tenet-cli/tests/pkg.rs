@@ -239,7 +239,8 @@ obligation has_id on Contract {
 }
 "#;
 
-const DOCUMENT: &str = "kind: Contract\nid: vendor-1\ndpa:\n  breach_notice_hours: 36\n";
+// The library declares its own `Contract` beside the standard library's, so documents name it.
+const DOCUMENT: &str = "kind: lib.Contract\nid: vendor-1\ndpa:\n  breach_notice_hours: 36\n";
 
 /// The status of `obligation` in a `tenet eval --format json` report.
 /// `tenet eval` in `app/` with the fetched library's sources and the app's own policies, as JSON.

@@ -136,9 +136,12 @@ pub fn conflicts(db: &dyn Db, workspace: Workspace) -> Vec<Conflict> {
     let mut obligations: Vec<(ItemId, &ObligationKey)> = Vec::new();
     for &file in workspace.files(db) {
         let (package, keys) = file_conflict_keys(db, workspace, file);
+        // A dependency's overrides are not applied, so they cannot clash with the project's.
+        let dependency = workspace.is_dependency(db, file);
         for (id, key) in keys {
             let id = *id;
             match key {
+                ConflictKey::Override(_) if dependency => {}
                 ConflictKey::Override(param) => match overridden.get(param) {
                     Some(first) => {
                         out.push(Conflict::DuplicateOverride { item: id, first: *first, param: param.clone() })

@@ -37,6 +37,19 @@ pub struct Workspace {
     #[default]
     #[returns(ref)]
     pub manifest_params: Option<ManifestParams>,
+    /// Files of packages the project depends on (among `files`). Their declarations are used,
+    /// but their `override`s and waivers are not applied: those hold for the package's own
+    /// tests, and only the project decides what its own run waives and which values it uses.
+    #[default]
+    #[returns(ref)]
+    pub dependency_files: Vec<SourceFile>,
+}
+
+impl Workspace {
+    /// Whether `file` belongs to a package the project depends on.
+    pub fn is_dependency(self, db: &dyn Db, file: SourceFile) -> bool {
+        self.dependency_files(db).contains(&file)
+    }
 }
 
 /// A project's `[params]`: new values for library parameters, written in its `tenet.toml`

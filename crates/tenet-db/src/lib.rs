@@ -62,5 +62,5 @@ pub use inputs::{
 pub use items::{CheckedItem, Compiled, check_item, item_occurrences};
 pub use manifest::{ManifestOverride, ManifestOverrides, manifest_diagnostics, manifest_overrides};
 pub use program::program as compile_program;
-pub use program::{Program, ProgramItem};
+pub use program::{NotApplied, Program, ProgramItem};
 pub use scope::{ItemEntry, PackageIndex, package_index};

@@ -144,7 +144,7 @@ pub fn manifest_diagnostics(db: &dyn Db, workspace: Workspace) -> Vec<Diagnostic
 
 /// Where the first policy file that overrides `param` names it.
 fn first_policy_override(db: &dyn Db, workspace: Workspace, param: &QualName) -> Option<Location> {
-    let id = workspace.files(db).iter().find_map(|&file| {
+    let id = workspace.files(db).iter().filter(|&&file| !workspace.is_dependency(db, file)).find_map(|&file| {
         let (_, keys) = file_conflict_keys(db, workspace, file);
         keys.iter().find(|(_, key)| matches!(key, ConflictKey::Override(p) if p == param)).map(|(id, _)| *id)
     })?;

@@ -34,6 +34,13 @@ impl<T> ProgramItem<T> {
     }
 }
 
+/// What the packages a project depends on would have changed in its run.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct NotApplied {
+    pub overrides: Vec<ProgramItem<CompiledOverride>>,
+    pub waivers: Vec<ProgramItem<CompiledWaiver>>,
+}
+
 /// Everything evaluation needs, from items that checked without errors.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
 pub struct Program {
@@ -51,6 +58,9 @@ pub struct Program {
     /// Overrides in workspace order, then a project's `[params]`; the first for a parameter
     /// wins (a second is an error).
     pub overrides: Vec<ProgramItem<CompiledOverride>>,
+    /// Overrides and waivers of the packages the project depends on, which are not applied
+    /// (see [`Workspace::dependency_files`]), in workspace order.
+    pub not_applied: NotApplied,
     /// Obligation name → the obligations declared `exception to` it.
     pub exceptions: BTreeMap<QualName, Vec<QualName>>,
     /// Tests in workspace order.
@@ -79,6 +89,7 @@ pub fn program(db: &dyn Db, workspace: Workspace) -> Program {
         let parsed = parse(db, file);
         let text: Arc<str> = Arc::from(file.text(db).as_str());
         let path: Arc<str> = Arc::from(file.path(db).as_str());
+        let dependency = workspace.is_dependency(db, file);
         for (key, node) in item_keys(&parsed.items).into_iter().zip(&parsed.items) {
             let is_rule = key.kind == ItemKind::Rule;
             let is_deontic = key.kind == ItemKind::Deontic;
@@ -99,9 +110,15 @@ pub fn program(db: &dyn Db, workspace: Workspace) -> Program {
                     program.rules.entry(r.name.clone()).or_insert_with(|| ProgramItem::new(r, &origin));
                 }
                 Some(Compiled::Obligation(o)) => obligations.push(ProgramItem::new(o, &origin)),
+                Some(Compiled::Waiver(w)) if dependency => {
+                    program.not_applied.waivers.push(ProgramItem::new(w, &origin))
+                }
                 Some(Compiled::Waiver(w)) => program.waivers.push(ProgramItem::new(w, &origin)),
                 Some(Compiled::Param(p)) => {
                     program.params.entry(p.name.clone()).or_insert_with(|| ProgramItem::new(p, &origin));
+                }
+                Some(Compiled::Override(o)) if dependency => {
+                    program.not_applied.overrides.push(ProgramItem::new(o, &origin));
                 }
                 Some(Compiled::Override(o)) => program.overrides.push(ProgramItem::new(o, &origin)),
                 Some(Compiled::Test(t)) => program.tests.push(ProgramItem::new(t, &origin)),

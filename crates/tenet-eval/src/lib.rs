@@ -540,16 +540,36 @@ impl<'p> Evaluation<'p> {
             } else if !used.get(i).copied().unwrap_or(false) {
                 "unused"
             } else {
-                continue;
+                "applied"
             };
             waivers.push(WaiverReport {
                 obligation: w.item.target.to_string(),
                 status,
+                approved_by: w.item.approved_by.to_string(),
+                reason: w.item.reason.to_string(),
                 until: w.item.until.to_string(),
                 defined_at: lines.defined_at(&w.path, &w.text, w.offset),
             });
         }
         waivers
+    }
+
+    /// The overrides and waivers of the project's dependencies, which were not applied.
+    pub fn not_applied_reports(&self) -> Vec<NotAppliedReport> {
+        let mut lines = FileLines::default();
+        let not_applied = &self.program.not_applied;
+        let overrides = not_applied.overrides.iter().map(|o| NotAppliedReport {
+            item: "override",
+            target: o.item.param.to_string(),
+            defined_at: lines.defined_at(&o.path, &o.text, o.offset),
+        });
+        let mut out: Vec<NotAppliedReport> = overrides.collect();
+        out.extend(not_applied.waivers.iter().map(|w| NotAppliedReport {
+            item: "waiver",
+            target: w.item.target.to_string(),
+            defined_at: lines.defined_at(&w.path, &w.text, w.offset),
+        }));
+        out
     }
 
     /// The library parameters given new values, with where.

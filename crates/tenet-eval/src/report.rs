@@ -151,15 +151,32 @@ pub struct DocumentReport {
     pub evaluated: bool,
 }
 
-/// A waiver that matched nothing, or that has expired.
+/// A waiver of the run: applied, unused, or expired.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct WaiverReport {
     /// The obligation it targets.
     pub obligation: String,
-    /// `unused` or `expired`.
+    /// `applied` (it waived at least one finding), `unused` or `expired`.
     pub status: &'static str,
+    /// Who approved it.
+    pub approved_by: String,
+    /// Why it was granted.
+    pub reason: String,
     /// Its last day.
     pub until: String,
+    /// Where it is declared (written `path:line:column`).
+    #[serde(serialize_with = "as_text")]
+    pub defined_at: Location,
+}
+
+/// An `override` or waiver of a package the project depends on, which the run did not apply:
+/// only the project decides its own parameter values and waivers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NotAppliedReport {
+    /// `override` or `waiver`.
+    pub item: &'static str,
+    /// The parameter overridden, or the obligation waived.
+    pub target: String,
     /// Where it is declared (written `path:line:column`).
     #[serde(serialize_with = "as_text")]
     pub defined_at: Location,

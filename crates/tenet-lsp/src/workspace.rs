@@ -115,6 +115,7 @@ impl State {
         // The same loader as the command line's: dependency sources as files, `[params]` as
         // the workspace's manifest parameters.
         let (dependencies, params) = tenet::load::project_files(&self.db, &project);
+        let mut dependency_files = Vec::new();
         for (path, file) in dependencies {
             // `../shared/model.tenet` and the same file opened by the editor are one file.
             let path = std::fs::canonicalize(&path).unwrap_or(path);
@@ -122,6 +123,7 @@ impl State {
             if self.files.contains_key(&uri) {
                 continue;
             }
+            dependency_files.push(file);
             self.files.insert(uri, FileEntry { file, version: None, library: true, in_editor: false });
         }
         // `[params]` apply in the editor as on the command line (hover shows the value in force,
@@ -129,6 +131,8 @@ impl State {
         {
             use salsa::Setter as _;
             self.workspace.set_manifest_params(&mut self.db).to(params);
+            // As on the command line, a dependency's overrides and waivers are not applied.
+            self.workspace.set_dependency_files(&mut self.db).to(dependency_files);
         }
         self.sync_workspace();
     }

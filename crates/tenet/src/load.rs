@@ -172,9 +172,11 @@ pub fn load_with_project(paths: &[PathBuf], std: Std, project: Option<&tenet_pkg
     }
     let mut std_files = Vec::new();
     let mut manifest_params = None;
+    let mut dependency_files = Vec::new();
     if let Some(project) = project {
         let (dependencies, params) = project_files(&db, project);
-        std_files.extend(dependencies.into_iter().map(|(_, file)| file));
+        dependency_files.extend(dependencies.into_iter().map(|(_, file)| file));
+        std_files.extend(dependency_files.iter().copied());
         manifest_params = params;
     }
     if std == Std::Include {
@@ -184,8 +186,10 @@ pub fn load_with_project(paths: &[PathBuf], std: Std, project: Option<&tenet_pkg
             files.iter().chain(&std_files).filter_map(|f| tenet_db::file_outline(&db, *f).package.clone()).collect();
         std_files.extend(std_files_except(&db, &declared).into_iter().map(|(_, file)| file));
     }
-    let workspace =
-        Workspace::builder(files.iter().chain(&std_files).copied().collect()).manifest_params(manifest_params).new(&db);
+    let workspace = Workspace::builder(files.iter().chain(&std_files).copied().collect())
+        .manifest_params(manifest_params)
+        .dependency_files(dependency_files)
+        .new(&db);
     LoadedPolicies { db, workspace, files, std_files, errors }
 }
 

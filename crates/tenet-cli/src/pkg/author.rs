@@ -42,15 +42,18 @@ pub fn new(args: &NewArgs, renderer: &Renderer) -> Exit {
                 MANIFEST_FILE.to_string(),
                 format!(
                     "[package]\nname = \"{}\"\nversion = \"0.1.0\"\ndescription = \"\"\nlicense = \"Apache-2.0\"\nauthors = []\n\n\
-                     [dependencies]\n\n[inputs]\n\"documents/**/*.yaml\" = \"Contract\"\n\n[samples]\nfiles = [\"documents/*.yaml\"]\n",
+                     [dependencies]\n\n[inputs]\n\"documents/**/*.yaml\" = \"Contract\"\n\n[samples]\nfiles = [\"documents/*.yaml\"]\n\n\
+                     # When `tenet eval` fails: a field the schema does not declare (a misspelling) is an\n\
+                     # error, and so is a violated finding of high or critical severity. Once your documents\n\
+                     # say everything the obligations read, fail on what they leave undetermined too.\n\
+                     [gate]\nstrict = true\nfail_on = \"high\"\n# fail_on_undetermined = \"high\"\n",
                     args.name
                 ),
             ),
             (
                 "policies/main.tenet".to_string(),
                 format!(
-                    "package {tenet_package}\n\n/// What a vendor contract says, as far as these policies care.\nschema Contract {{\n  id: string?,\n  dpa: Dpa?,\n}}\n\n\
-                     schema Dpa {{\n  breach_notice_hours: duration(hours)?,\n}}\n\n\
+                    "package {tenet_package}\n\n// Documents are the standard library's kinds (`Contract`, `AiSystem`); see `tenet doc`.\nuse std.model\n\n\
                      /// A processor reports breaches to us within 48 hours.\nobligation breach_notice on Contract {{\n  area: privacy\n  severity: high\n  cite: \"GDPR Art. 33(2)\"\n  must dpa.breach_notice_hours <= 48h\n  because \"Breaches must reach us within 48 hours.\"\n}}\n"
                 ),
             ),
