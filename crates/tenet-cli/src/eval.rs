@@ -208,14 +208,15 @@ pub fn run(args: &EvalArgs, renderer: &Renderer) -> Exit {
         Some(p) => p.sources.iter().map(|s| s.path.clone()).collect(),
         None => args.policies.clone(),
     };
-    let mut inputs_by_kind: Vec<(PathBuf, Option<String>)> =
-        args.inputs.iter().map(|i| (i.clone(), args.kind.clone())).collect();
+    // Each input with the kind `--kind` forces on it, and the kind `[inputs]` gives its files.
+    let mut inputs_by_kind: Vec<(PathBuf, Option<String>, Option<String>)> =
+        args.inputs.iter().map(|i| (i.clone(), args.kind.clone(), None)).collect();
     if inputs_by_kind.is_empty() {
         if let Some(p) = &project {
             for glob in &p.inputs {
                 for path in tenet_pkg::glob::expand(&p.dir, &[glob.pattern.as_str()]) {
-                    if !inputs_by_kind.iter().any(|(q, _)| *q == path) {
-                        inputs_by_kind.push((path, args.kind.clone().or_else(|| Some(glob.kind.clone()))));
+                    if !inputs_by_kind.iter().any(|(q, _, _)| *q == path) {
+                        inputs_by_kind.push((path, args.kind.clone(), Some(glob.kind.clone())));
                     }
                 }
             }
@@ -293,9 +294,10 @@ help: {}",
     };
     let specs: Vec<InputSpec> = inputs_by_kind
         .iter()
-        .map(|(path, kind)| InputSpec {
+        .map(|(path, kind, default_kind)| InputSpec {
             path: path.clone(),
             kind: kind.as_deref().map(Arc::from),
+            default_kind: default_kind.as_deref().map(Arc::from),
             format: stdin_format,
         })
         .collect();

@@ -605,3 +605,96 @@ fn the_standard_library_is_a_package_that_can_be_published_and_fetched() {
     assert!(!own.is_empty());
     assert_eq!(names(&fetched.sources), names(&own), "the fetched sources are the library's, tests/ excluded");
 }
+
+const SHARED_POLICY: &str = r#"package shared
+
+use std.privacy
+
+/// The publisher accepts a month's notice from its own vendors.
+override std.privacy.max_breach_notice = 30d
+
+/// The publisher's own vendor, whose id the consumer happens to reuse.
+waiver breach_notice_deadline where id == "vendor-1" {
+  reason: "Negotiated by the publisher for its own contract."
+  approved_by: "Publisher DPO"
+  until: 2099-12-31
+}
+"#;
+
+const SHARED_TEST: &str = r#"package shared
+
+use std.model
+use std.privacy
+
+test "the publisher's own override holds in its own tests" {
+  today 2026-11-28
+  given Contract {
+    id: "vendor-2",
+    vendor: { name: "Acme", role: processor },
+    dpa: { breach_notice_hours: 100 }
+  }
+  expect breach_notice_deadline: satisfied
+}
+
+test "the publisher's own waiver holds in its own tests" {
+  today 2026-11-28
+  given Contract {
+    id: "vendor-1",
+    vendor: { name: "Acme", role: processor },
+    dpa: { breach_notice_hours: 1000 }
+  }
+  expect breach_notice_deadline: waived
+}
+"#;
+
+const SLOW_VENDOR: &str =
+    "kind: Contract\nid: vendor-1\nvendor:\n  name: Slow Ltd\n  role: processor\ndpa:\n  breach_notice_hours: 100\n";
+
+/// The JSON report's `not_applied` entries as `item target`.
+fn not_applied(report: &str) -> Vec<String> {
+    let json: Value = serde_json::from_str(report).unwrap_or_else(|e| panic!("not JSON ({e}):\n{report}"));
+    json["not_applied"]
+        .as_array()
+        .map(|a| {
+            a.iter().map(|n| format!("{} {}", n["item"].as_str().unwrap(), n["target"].as_str().unwrap())).collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_dependencys_overrides_and_waivers_hold_in_its_own_tests_but_not_in_the_consumers_run() {
+    let world = World::new();
+    world.write("shared/tenet.toml", "[package]\nname = \"shared\"\nversion = \"1.0.0\"\n");
+    world.write("shared/policies/shared.tenet", SHARED_POLICY);
+    world.write("shared/tests/shared.tenet", SHARED_TEST);
+    world.tenet("shared", &["test", "."]).ok();
+
+    world.write("app/tenet.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\n");
+    world.write("app/documents/vendor.yaml", SLOW_VENDOR);
+    world.tenet("app", &["add", "shared@^1", "--path", "../shared"]).ok();
+    world.tenet("app", &["fetch"]).ok();
+    let eval = ["eval", "--format", "json", "--today", TODAY, "--fail-on", "none", "documents"];
+    let run = world.tenet("app", &eval).ok();
+    // Neither the publisher's 30 days nor its waiver for its own `vendor-1` reach the consumer.
+    assert_eq!(status(&run.stdout, "std.privacy.breach_notice_deadline"), "violated", "{}", run.stdout);
+    assert_eq!(
+        not_applied(&run.stdout),
+        ["override std.privacy.max_breach_notice", "waiver std.privacy.breach_notice_deadline"]
+    );
+    let human = world.tenet("app", &["eval", "--today", TODAY, "--fail-on", "none", "documents"]).ok();
+    assert!(
+        human.stdout.contains("override of std.privacy.max_breach_notice from a dependency not applied"),
+        "{}",
+        human.stdout
+    );
+
+    // The consumer sets the parameter the dependency also sets: its value holds, no E0802.
+    world.write(
+        "app/tenet.toml",
+        &format!("{}\n[params]\n\"std.privacy.max_breach_notice\" = \"120h\"\n", world.read("app/tenet.toml")),
+    );
+    let run = world.tenet("app", &eval).ok();
+    assert!(!run.stdout.contains("E0802"), "{}", run.stdout);
+    assert_eq!(status(&run.stdout, "std.privacy.breach_notice_deadline"), "satisfied", "{}", run.stdout);
+    world.tenet("app", &["check"]).ok();
+}

@@ -20,6 +20,8 @@ pub(crate) enum DocumentError {
     /// A kind that more than one schema with obligations answers to; `first` and `second`
     /// are two of `schemas`, for the help.
     AmbiguousKind { kind: String, schemas: Vec<String>, first: String, second: String, span: DocSpan },
+    /// A document whose own `kind:` disagrees with the kind a project's `[inputs]` gives it.
+    KindDisagrees { written: String, given: String, span: DocSpan },
 }
 
 /// What would make a wrong-typed value right.
@@ -123,6 +125,15 @@ impl From<DocumentError> for Diagnostic<DocSpan> {
                     "write the qualified kind (`kind: {first}` or `kind: {second}`), or do not declare a second schema named `{kind}`"
                 ))
             }
+            E::KindDisagrees { written, given, span } => Diagnostic::error(
+                codes::KIND_DISAGREES,
+                format!("the document says it is a `{written}`, but the project's `[inputs]` make its files `{given}`"),
+                span,
+            )
+            .with_label("the document's own kind")
+            .with_help(format!(
+                "correct the document's `kind:`, or move it out of the files that `[inputs]` gives the kind `{given}`"
+            )),
         }
     }
 }

@@ -174,6 +174,42 @@ impl<'p> Evaluation<'p> {
     }
 
     /// Validates and evaluates one document. `kind` overrides the document's `kind:` field.
+    /// Evaluates one document as `choice` says: by its own `kind:`, as a kind given for it
+    /// whatever it says, or as a project's default for its files (`[inputs]`), which must
+    /// agree with the document's own `kind:` when it has one.
+    pub fn evaluate_as(&self, doc: &Document, choice: &KindChoice) -> DocumentResult {
+        match choice {
+            KindChoice::Own => self.evaluate(doc, None),
+            KindChoice::Forced(kind) => self.evaluate(doc, Some(kind)),
+            KindChoice::Default(kind) => {
+                let written = doc.root.get("kind");
+                match written.and_then(|k| k.as_str()) {
+                    None => self.evaluate(doc, Some(kind)),
+                    // The more qualified of the two names the schema.
+                    Some(own) if kind_agrees(own, kind) => {
+                        self.evaluate(doc, Some(if own.len() >= kind.len() { own } else { kind }))
+                    }
+                    Some(own) => {
+                        let problem = errors::DocumentError::KindDisagrees {
+                            written: own.to_string(),
+                            given: kind.to_string(),
+                            span: written.map_or_else(DocSpan::default, |k| k.span),
+                        };
+                        let mut result = self.evaluate(doc, None);
+                        let d: Diagnostic<DocSpan> = problem.into();
+                        result.report.findings.clear();
+                        result.report.evaluated = false;
+                        result.report.problems = vec![problem_of(&result.source, &d)];
+                        result.diagnostics = vec![d];
+                        result.waivers_used.clear();
+                        result.observations.clear();
+                        result
+                    }
+                }
+            }
+        }
+    }
+
     pub fn evaluate(&self, doc: &Document, kind: Option<&str>) -> DocumentResult {
         let source = doc.source.clone();
         let id = doc.root.get("id").and_then(|n| n.as_str()).map(str::to_string);
@@ -742,8 +778,33 @@ fn evidence(read: Read, source: &Source) -> Evidence {
     }
 }
 
+/// What kind to evaluate a document as.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub enum KindChoice {
+    /// Its own `kind:` field.
+    #[default]
+    Own,
+    /// This kind, whatever its `kind:` says (`--kind`).
+    Forced(Arc<str>),
+    /// This kind when it has no `kind:`; when it has one, the two must agree (a project's
+    /// `[inputs]`).
+    Default(Arc<str>),
+}
+
+/// Whether a document's own kind names the kind given for it: the same name, or the given
+/// short name qualified by a package.
+fn kind_agrees(own: &str, given: &str) -> bool {
+    own == given
+        || own.strip_suffix(given).is_some_and(|p| p.ends_with('.'))
+        || given.strip_suffix(own).is_some_and(|p| p.ends_with('.'))
+}
+
 /// Converts a document diagnostic into its report form.
 pub fn problem(source: &Source, d: &Diagnostic<DocSpan>) -> InputProblem {
+    problem_of(source, d)
+}
+
+fn problem_of(source: &Source, d: &Diagnostic<DocSpan>) -> InputProblem {
     let (line, column) = if source.text.is_empty() { (0, 0) } else { source.line_col(d.span.start) };
     InputProblem {
         code: d.code.to_string(),

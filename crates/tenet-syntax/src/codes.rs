@@ -185,6 +185,8 @@ codes! {
     STRICT_UNKNOWN_FIELD = "E0707", Documents, "a field the schema does not declare, in a strict run (`--strict`)";
     /// A document kind that more than one schema answers to.
     AMBIGUOUS_DOCUMENT_KIND = "E0708", Documents, "a kind that more than one schema answers to";
+    /// A document's own kind that disagrees with its project's `[inputs]`.
+    KIND_DISAGREES = "E0709", Documents, "a document's `kind:` disagrees with the kind its project's `[inputs]` give its file";
 }
 
 /// The reference's table of codes, as Markdown: one table per section, in [`ALL`]'s order.

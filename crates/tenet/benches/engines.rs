@@ -125,7 +125,7 @@ fn end_to_end(c: &mut Criterion) {
     let engine = Engine::standard_library().unwrap();
     let evaluation = engine.evaluation(today());
     let limits = *engine.limits();
-    let specs = [InputSpec { path: path.clone(), kind: None, format: Some(Format::Ndjson) }];
+    let specs = [InputSpec { path: path.clone(), kind: None, default_kind: None, format: Some(Format::Ndjson) }];
 
     let mut group = c.benchmark_group("end_to_end");
     group.throughput(Throughput::Elements(docs.len() as u64));

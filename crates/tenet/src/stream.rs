@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
 use std::sync::Arc;
-use tenet_eval::{DocumentResult, Evaluation};
+use tenet_eval::{DocumentResult, Evaluation, KindChoice};
 use tenet_input::{Document, Format, InputPath, Limits, LoadError, Source};
 
 /// One input as the user named it: a file, a directory (searched recursively) or `-` for
@@ -19,8 +19,21 @@ pub struct InputSpec {
     pub path: PathBuf,
     /// The kind to evaluate its documents as; `None` to go by their own `kind:`.
     pub kind: Option<Arc<str>>,
+    /// The kind of its documents that have no `kind:` (a project's `[inputs]`); a document
+    /// that has one must agree with it. Ignored when `kind` is given.
+    pub default_kind: Option<Arc<str>>,
     /// The format of standard input (sniffed when `None`).
     pub format: Option<Format>,
+}
+
+impl InputSpec {
+    fn kind_choice(&self) -> KindChoice {
+        match (&self.kind, &self.default_kind) {
+            (Some(kind), _) => KindChoice::Forced(kind.clone()),
+            (None, Some(kind)) => KindChoice::Default(kind.clone()),
+            (None, None) => KindChoice::Own,
+        }
+    }
 }
 
 /// One unit of work, in input order: a loaded document, an NDJSON line still to parse (parsing
@@ -30,8 +43,8 @@ pub enum Unit {
     /// A document loaded from a YAML, JSON or TOML file.
     Document {
         document: Document,
-        /// The kind to evaluate it as; `None` to go by its own `kind:`.
-        kind: Option<Arc<str>>,
+        /// The kind to evaluate it as.
+        kind: KindChoice,
     },
     /// One line of an NDJSON input.
     Line {
@@ -40,8 +53,8 @@ pub enum Unit {
         /// The 0-based line number.
         line: usize,
         text: String,
-        /// The kind to evaluate it as; `None` to go by its own `kind:`.
-        kind: Option<Arc<str>>,
+        /// The kind to evaluate it as.
+        kind: KindChoice,
     },
     /// An input, or one document of a stream, that could not be read or loaded.
     Failed {
@@ -66,10 +79,10 @@ impl Unit {
     pub fn evaluate(self, evaluation: &Evaluation<'_>, limits: &Limits) -> Evaluated {
         match self {
             Unit::Document { document, kind } => {
-                Evaluated { result: evaluation.evaluate(&document, kind.as_deref()), error: None }
+                Evaluated { result: evaluation.evaluate_as(&document, &kind), error: None }
             }
             Unit::Line { name, line, text, kind } => match tenet_input::load_json_line(&name, line, &text, limits) {
-                Ok(document) => Evaluated { result: evaluation.evaluate(&document, kind.as_deref()), error: None },
+                Ok(document) => Evaluated { result: evaluation.evaluate_as(&document, &kind), error: None },
                 Err(error) => Evaluated {
                     result: evaluation.load_failed(&name, line, crate::input::load_problem(&error)),
                     error: Some(error),
@@ -89,7 +102,7 @@ impl Unit {
 /// or standard input read as NDJSON) one line at a time, so its size does not matter. Paths that cannot be
 /// collected come first, as the command line has always reported them.
 pub struct Reader {
-    inputs: VecDeque<(InputPath, Option<Arc<str>>, Option<Format>)>,
+    inputs: VecDeque<(InputPath, KindChoice, Option<Format>)>,
     pending: VecDeque<Unit>,
     lines: Option<LineReader>,
     /// The documents of a long YAML stream, loaded one by one on a thread of their own.
@@ -108,7 +121,7 @@ struct LineReader {
     name: Arc<str>,
     reader: Box<dyn BufRead + Send>,
     next_line: usize,
-    kind: Option<Arc<str>>,
+    kind: KindChoice,
 }
 
 impl Reader {
@@ -122,7 +135,7 @@ impl Reader {
             for error in errors {
                 pending.push_back(Unit::Failed { name: error.file().to_string(), index: 0, error });
             }
-            inputs.extend(found.into_iter().map(|i| (i, spec.kind.clone(), spec.format)));
+            inputs.extend(found.into_iter().map(|i| (i, spec.kind_choice(), spec.format)));
         }
         Reader { inputs, pending, lines: None, stream: None, limits }
     }
@@ -420,7 +433,7 @@ mod tests {
         let _ = std::fs::create_dir_all(&dir);
         let path = dir.join("docs.ndjson");
         let _ = std::fs::write(&path, text);
-        let units = Reader::new(&[InputSpec { path, kind: None, format: None }], limits).collect();
+        let units = Reader::new(&[InputSpec { path, kind: None, default_kind: None, format: None }], limits).collect();
         let _ = std::fs::remove_dir_all(&dir);
         units
     }
@@ -463,7 +476,8 @@ mod tests {
         assert!(text.len() > STREAMED_YAML_BYTES);
         let _ = std::fs::write(&path, &text);
         let units: Vec<Unit> =
-            Reader::new(&[InputSpec { path, kind: None, format: None }], Limits::default()).collect();
+            Reader::new(&[InputSpec { path, kind: None, default_kind: None, format: None }], Limits::default())
+                .collect();
         let _ = std::fs::remove_dir_all(&dir);
         assert_eq!(units.len(), 20_001);
         for (i, unit) in units.iter().take(20_000).enumerate() {
@@ -475,7 +489,8 @@ mod tests {
 
     #[test]
     fn ordered_output_whatever_the_jobs() {
-        let units = (0..1000).map(|i| Unit::Line { name: Arc::from("x"), line: i, text: String::new(), kind: None });
+        let units =
+            (0..1000).map(|i| Unit::Line { name: Arc::from("x"), line: i, text: String::new(), kind: KindChoice::Own });
         let mut seen = Vec::new();
         for_each_ordered(
             units,
