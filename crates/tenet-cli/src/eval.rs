@@ -71,6 +71,11 @@ pub struct EvalArgs {
     /// and `.jsonl` files are streamed.
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = InputFormat::Auto)]
     pub input_format: InputFormat,
+    /// Leave out, in directories searched, the paths that match this glob (as in
+    /// `.gitignore`, relative to the directory; repeatable), beside what `.gitignore` files,
+    /// hidden names, `tenet.toml` and `tenet.lock` leave out.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude_path: Vec<String>,
     /// Evaluate on this many threads (default: all cores). Output stays in input order.
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<std::num::NonZeroUsize>,
@@ -319,16 +324,20 @@ help: {}",
     let limits = *engine.limits();
     let format = args.format;
     stream::for_each_ordered(
-        stream::Reader::new(&specs, limits),
+        stream::Reader::excluding(&specs, limits, &args.exclude_path),
         jobs,
         WINDOW_PER_JOB * jobs,
         |unit| {
             let evaluated = unit.evaluate(&evaluation, &limits);
-            let text = render_document(format, renderer, &evaluated);
+            let text =
+                if evaluated.result.skipped { String::new() } else { render_document(format, renderer, &evaluated) };
             (evaluated.result, text)
         },
         |(result, text)| {
             tally.add(result);
+            if result.skipped {
+                return !writer.closed;
+            }
             let report = &result.report;
             input_errors |= !report.evaluated;
             let document = crate::baseline::document_key(report);
@@ -727,6 +736,17 @@ fn summary(
             s.skipped_obligations.len(),
             plural(s.skipped_obligations.len()),
             s.skipped_obligations.join(", ")
+        ));
+    }
+    if !s.skipped_files.is_empty() {
+        const SHOWN: usize = 10;
+        let n = s.skipped_files.len();
+        let more = if n > SHOWN { format!(", … and {} more", n - SHOWN) } else { String::new() };
+        let names: Vec<&str> = s.skipped_files.iter().take(SHOWN).map(String::as_str).collect();
+        out.push_str(&format!(
+            "  skipped {n} file{} found in directories with no `kind:` (not documents): {}{more}\n",
+            plural(n),
+            names.join(", ")
         ));
     }
     if policy_errors > 0 || policy_warnings > 0 {

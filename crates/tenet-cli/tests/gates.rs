@@ -206,3 +206,34 @@ fn a_document_whose_kind_disagrees_with_the_projects_inputs_is_an_error() {
     project.write("documents/system.yaml", "kind: std.model.Contract\nid: screener\n");
     project.eval(&["--fail-on", "none"]).exits(0);
 }
+
+#[test]
+fn eval_of_a_project_directory_evaluates_only_the_documents() {
+    let project = Project::new();
+    project.write(".github/workflows/ci.yml", "on: push\njobs: {}\n");
+    project.write("package.json", "{\"name\": \"acme\"}\n");
+    project.write("notes/meeting.yaml", "agenda: [budget]\n");
+    project.write(".gitignore", "build/\n");
+    project.write("build/copy.yaml", "kind: Contract\nid: stale-copy\n");
+    project.write("drafts/next.yaml", "kind: Contract\nid: draft\n");
+    let run = project.eval(&["--fail-on", "none", "."]).exits(0);
+    assert!(run.stdout.contains("Contract `example-vendor`"), "{}", run.stdout);
+    assert!(run.stdout.contains("Contract `draft`"), "{}", run.stdout);
+    assert!(!run.stdout.contains("stale-copy"), "a .gitignore'd file is not searched\n{}", run.stdout);
+    assert!(!run.stdout.contains("ci.yml") && !run.stdout.contains("tenet.toml"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(
+            "skipped 2 files found in directories with no `kind:` (not documents): ./notes/meeting.yaml, ./package.json"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("Summary (2026-11-28): 2 documents"), "{}", run.stdout);
+    // `--exclude-path` leaves out more; a file named explicitly is still an error without a kind.
+    let run = project.eval(&["--fail-on", "none", "--exclude-path", "drafts/**", "."]).exits(0);
+    assert!(!run.stdout.contains("`draft`"), "{}", run.stdout);
+    let run = project.eval(&["--fail-on", "none", "package.json"]).exits(2);
+    assert!(run.stdout.contains("E0705"), "{}", run.stdout);
+    let run = project.eval(&["--exclude-path", "[", "."]).exits(2);
+    assert!(run.stdout.contains("`[` is not a glob"), "{}", run.stdout);
+}

@@ -83,6 +83,9 @@ pub struct DocumentResult {
     pub waivers_used: Vec<usize>,
     /// Condition values seen, when coverage is recorded.
     pub observations: Vec<Observation>,
+    /// Whether the document was skipped, not evaluated: found by searching a directory, it
+    /// says no `kind:` (so is probably not a document at all).
+    pub skipped: bool,
 }
 
 impl<'p> Evaluation<'p> {
@@ -170,16 +173,33 @@ impl<'p> Evaluation<'p> {
             diagnostics: Vec::new(),
             waivers_used: Vec::new(),
             observations: Vec::new(),
+            skipped: false,
         }
     }
 
-    /// Validates and evaluates one document. `kind` overrides the document's `kind:` field.
     /// Evaluates one document as `choice` says: by its own `kind:`, as a kind given for it
     /// whatever it says, or as a project's default for its files (`[inputs]`), which must
     /// agree with the document's own `kind:` when it has one.
     pub fn evaluate_as(&self, doc: &Document, choice: &KindChoice) -> DocumentResult {
         match choice {
             KindChoice::Own => self.evaluate(doc, None),
+            KindChoice::Found if doc.root.get("kind").is_none() => DocumentResult {
+                report: DocumentReport {
+                    source: doc.source.name.clone(),
+                    index: doc.index,
+                    id: None,
+                    kind: None,
+                    findings: Vec::new(),
+                    problems: Vec::new(),
+                    evaluated: false,
+                },
+                source: doc.source.clone(),
+                diagnostics: Vec::new(),
+                waivers_used: Vec::new(),
+                observations: Vec::new(),
+                skipped: true,
+            },
+            KindChoice::Found => self.evaluate(doc, None),
             KindChoice::Forced(kind) => self.evaluate(doc, Some(kind)),
             KindChoice::Default(kind) => {
                 let written = doc.root.get("kind");
@@ -210,6 +230,7 @@ impl<'p> Evaluation<'p> {
         }
     }
 
+    /// Validates and evaluates one document. `kind` overrides the document's `kind:` field.
     pub fn evaluate(&self, doc: &Document, kind: Option<&str>) -> DocumentResult {
         let source = doc.source.clone();
         let id = doc.root.get("id").and_then(|n| n.as_str()).map(str::to_string);
@@ -229,6 +250,7 @@ impl<'p> Evaluation<'p> {
             diagnostics: Vec::new(),
             waivers_used: Vec::new(),
             observations: Vec::new(),
+            skipped: false,
         };
         let mut diagnostics = Vec::new();
         match self.schemas_for(kind_name.as_deref(), kind.is_some()) {
@@ -679,6 +701,13 @@ pub struct Tally {
 impl Tally {
     /// Counts one document.
     pub fn add(&mut self, result: &DocumentResult) {
+        if result.skipped {
+            let report = &result.report;
+            let name =
+                if report.index == 0 { report.source.clone() } else { format!("{}#{}", report.source, report.index) };
+            self.summary.skipped_files.push(name);
+            return;
+        }
         self.summary.add(&result.report);
         for &i in &result.waivers_used {
             if let Some(used) = self.waiver_used.get_mut(i) {
@@ -789,6 +818,9 @@ pub enum KindChoice {
     /// This kind when it has no `kind:`; when it has one, the two must agree (a project's
     /// `[inputs]`).
     Default(Arc<str>),
+    /// Its own `kind:`; a document without one is skipped, not an error (a file found by
+    /// searching a directory, which may hold files that are not documents).
+    Found,
 }
 
 /// Whether a document's own kind names the kind given for it: the same name, or the given

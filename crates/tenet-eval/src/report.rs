@@ -200,6 +200,10 @@ pub struct Summary {
     pub violated_by_severity: BTreeMap<Severity, usize>,
     /// Obligations left out because of policy errors.
     pub skipped_obligations: Vec<String>,
+    /// Files (and documents of YAML streams, as `file#index`) found by searching directories
+    /// that say no `kind:`, so were not taken for documents.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skipped_files: Vec<String>,
 }
 
 /// The whole run, as `tenet eval --format json` prints it.

@@ -113,6 +113,13 @@ pub enum LoadError {
         #[help]
         help: Option<String>,
     },
+    /// An `--exclude-path` glob that is not one.
+    #[error("`{glob}` is not a glob: {reason}")]
+    #[diagnostic(
+        code(tenet::input::exclude),
+        help("write globs as in `.gitignore`, such as `vendor/**` or `*.draft.yaml`")
+    )]
+    BadExclude { glob: String, reason: String },
 }
 
 impl LoadError {
@@ -133,6 +140,7 @@ impl LoadError {
             | Self::TooLarge { file, .. }
             | Self::Io { file, .. }
             | Self::Format { file, .. } => file,
+            Self::BadExclude { glob, .. } => glob,
         }
     }
 
@@ -143,7 +151,7 @@ impl LoadError {
             | Self::TooDeep { span, .. }
             | Self::DuplicateKey { span, .. }
             | Self::Utf8 { span, .. } => Some(DocSpan::new(span.offset(), span.offset() + span.len())),
-            Self::TooLarge { .. } | Self::Io { .. } | Self::Format { .. } => None,
+            Self::TooLarge { .. } | Self::Io { .. } | Self::Format { .. } | Self::BadExclude { .. } => None,
         }
     }
 
@@ -154,7 +162,7 @@ impl LoadError {
             Self::Syntax { src, span, .. } | Self::TooDeep { src, span, .. } | Self::DuplicateKey { src, span, .. } => {
                 Some(src.line_col(span.offset()))
             }
-            Self::TooLarge { .. } | Self::Io { .. } | Self::Format { .. } => None,
+            Self::TooLarge { .. } | Self::Io { .. } | Self::Format { .. } | Self::BadExclude { .. } => None,
         }
     }
 

@@ -18,7 +18,7 @@ mod yaml;
 
 use std::sync::Arc;
 
-pub use collect::{InputPath, collect_inputs};
+pub use collect::{InputPath, collect_inputs, collect_inputs_excluding};
 pub use error::LoadError;
 pub use limits::Limits;
 pub use node::{Document, Entry, Node, NodeValue};

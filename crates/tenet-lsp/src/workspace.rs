@@ -234,28 +234,15 @@ pub fn std_cache_dir() -> Option<PathBuf> {
     Some(base.join("tenet").join(format!("std-{}", tenet_std::VERSION)))
 }
 
-/// Every `.tenet` file under `root` (hidden directories, `target` and `node_modules` skipped),
-/// as (URI, text), in path order.
+/// Every `.tenet` file under `root`, found as the command line finds them
+/// ([`tenet::load::policy_files_under`]), as (URI, text), in path order.
 pub fn scan(root: &Path) -> Vec<(String, String)> {
-    let mut found = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let name = entry.file_name().to_string_lossy().to_string();
-            let Ok(kind) = entry.file_type() else { continue };
-            if kind.is_dir() {
-                if !name.starts_with('.') && name != "target" && name != "node_modules" {
-                    stack.push(path);
-                }
-            } else if kind.is_file() && name.ends_with(".tenet") && found.len() < MAX_FILES {
-                found.push(path);
-            }
-        }
-    }
-    found.sort();
-    found.into_iter().filter_map(|path| read_policy(&path).map(|text| (path_to_uri(&path), text))).collect()
+    let (found, _) = tenet::load::policy_files_under(root);
+    found
+        .into_iter()
+        .take(MAX_FILES)
+        .filter_map(|path| read_policy(&path).map(|text| (path_to_uri(&path), text)))
+        .collect()
 }
 
 /// A policy file's text, if it is readable UTF-8 of a sensible size.

@@ -35,13 +35,15 @@ pub enum PolicyFileError {
 }
 
 /// The policy files under `paths`: `.tenet` files as given, directories searched recursively
-/// (sorted, hidden entries skipped).
+/// as [`policy_files_under`] does.
 pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<PolicyFileError>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
         if path.is_dir() {
-            walk(path, &mut files, &mut errors);
+            let (found, walk_errors) = policy_files_under(path);
+            files.extend(found);
+            errors.extend(walk_errors);
         } else if path.extension().is_some_and(|e| e == "tenet") {
             files.push(path.clone());
         } else if path.exists() {
@@ -56,27 +58,40 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<PolicyFileError>) {
     (files, errors)
 }
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<PolicyFileError>) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            errors.push(PolicyFileError::Io { path: dir.display().to_string(), reason: e.to_string() });
-            return;
-        }
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for path in paths {
-        let hidden = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.') || n == "target");
-        if hidden {
-            continue;
-        }
-        if path.is_dir() && !path.is_symlink() {
-            walk(&path, files, errors);
-        } else if path.extension().is_some_and(|e| e == "tenet") {
-            files.push(path);
+/// The `.tenet` files under `dir`, sorted, as the command line and the language server both
+/// find them: hidden entries, what `.gitignore` (and `.ignore`, `.git/info/exclude`) files
+/// leave out, and `target` and `node_modules` directories are skipped; symbolic links to
+/// directories are not followed.
+pub fn policy_files_under(dir: &Path) -> (Vec<PathBuf>, Vec<PolicyFileError>) {
+    let walker = ignore::WalkBuilder::new(dir)
+        .hidden(true)
+        .git_ignore(true)
+        .git_exclude(true)
+        .git_global(false)
+        .require_git(false)
+        .follow_links(false)
+        .filter_entry(|entry| {
+            let build_output = entry.depth() > 0
+                && entry.file_type().is_some_and(|t| t.is_dir())
+                && matches!(entry.file_name().to_str(), Some("target" | "node_modules"));
+            !build_output
+        })
+        .build();
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for entry in walker {
+        match entry {
+            Ok(entry) => {
+                let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                if is_file && entry.path().extension().is_some_and(|e| e == "tenet") {
+                    files.push(entry.into_path());
+                }
+            }
+            Err(e) => errors.push(PolicyFileError::Io { path: dir.display().to_string(), reason: e.to_string() }),
         }
     }
+    files.sort();
+    (files, errors)
 }
 
 /// A workspace holding the policy files under `paths`.

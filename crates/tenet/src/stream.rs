@@ -128,14 +128,26 @@ impl Reader {
     /// A reader over `specs`, reading files with `limits` (for NDJSON, the size limit applies
     /// to each line).
     pub fn new(specs: &[InputSpec], limits: Limits) -> Reader {
+        Reader::excluding(specs, limits, &[])
+    }
+
+    /// As [`Reader::new`], skipping the paths under directories that match one of `exclude`
+    /// (globs in `.gitignore` syntax; see [`tenet_input::collect_inputs_excluding`]). A file
+    /// found by searching a directory that says no `kind:` (and is given none) is skipped, not
+    /// an error: directories hold other files too.
+    pub fn excluding(specs: &[InputSpec], limits: Limits, exclude: &[String]) -> Reader {
         let mut pending = VecDeque::new();
         let mut inputs = VecDeque::new();
         for spec in specs {
-            let (found, errors) = tenet_input::collect_inputs(std::slice::from_ref(&spec.path));
+            let (found, errors) = tenet_input::collect_inputs_excluding(std::slice::from_ref(&spec.path), exclude);
             for error in errors {
                 pending.push_back(Unit::Failed { name: error.file().to_string(), index: 0, error });
             }
-            inputs.extend(found.into_iter().map(|i| (i, spec.kind_choice(), spec.format)));
+            let choice = match spec.kind_choice() {
+                KindChoice::Own if spec.path.is_dir() => KindChoice::Found,
+                choice => choice,
+            };
+            inputs.extend(found.into_iter().map(|i| (i, choice.clone(), spec.format)));
         }
         Reader { inputs, pending, lines: None, stream: None, limits }
     }
