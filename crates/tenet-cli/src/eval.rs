@@ -248,7 +248,7 @@ pub fn run(args: &EvalArgs, renderer: &Renderer) -> Exit {
     }
     let engine =
         tenet::Engine::from_loaded(&loaded).with_limits(Limits { max_bytes: args.max_file_size, ..Limits::default() });
-    let policy_errors = loaded.errors.len() + engine.problems().len();
+    let mut policy_errors = loaded.errors.len() + engine.problems().len();
     let policy_warnings = engine.warnings();
     for p in engine.problems() {
         out.push_str(&renderer.diagnostic(&p.diagnostic, &p.at.path, &p.text));
@@ -285,6 +285,22 @@ help: {}",
     };
     let mut recorded: Vec<crate::baseline::Entry> = Vec::new();
     let mut evaluation = engine.evaluation(today).with_explain(explain).with_strict(gate.strict);
+    // The project's rules for its waivers, checked on the evaluation date.
+    if let Some(rules) = project.as_ref().map(|p| &p.manifest.waivers) {
+        for (path, text, d) in evaluation.waiver_rule_problems(rules.max_days, rules.allow_critical.unwrap_or(true)) {
+            out.push_str(&renderer.diagnostic(&d, &path, &text));
+            let at = tenet_text::Location::of(path.clone(), &text, d.span.start as usize);
+            json_policy.push(JsonPolicyDiagnostic {
+                file: path.to_string(),
+                code: d.code.to_string(),
+                severity: "error",
+                message: d.message.clone(),
+                line: at.line,
+                column: at.column,
+            });
+            policy_errors += 1;
+        }
+    }
     evaluation.select(|ob| args.selection.keeps(ob));
     let names: Vec<&str> = engine.program().obligations.iter().map(|o| &*o.item.name).collect();
     for pattern in args.selection.unmatched(&names) {

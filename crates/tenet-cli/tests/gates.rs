@@ -237,3 +237,40 @@ fn eval_of_a_project_directory_evaluates_only_the_documents() {
     let run = project.eval(&["--exclude-path", "[", "."]).exits(2);
     assert!(run.stdout.contains("`[` is not a glob"), "{}", run.stdout);
 }
+
+const BLANKET_WAIVER: &str = "package acme.waivers\n\nuse std.privacy\n\n\
+waiver international_transfers where true {\n  reason: \"Everything is fine.\"\n  approved_by: \"Nobody\"\n  until: 2099-12-31\n}\n";
+
+#[test]
+fn a_blanket_waiver_is_warned_and_the_projects_waiver_rules_refuse_it() {
+    let project = Project::new();
+    project.write("policies/waivers.tenet", BLANKET_WAIVER);
+    let run = tenet(&project.root, &["check"]).exits(0);
+    assert!(run.stdout.contains("W0604"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("this waiver of `international_transfers` (critical) covers every document"),
+        "{}",
+        run.stdout
+    );
+    // Without rules, the waiver applies and is listed with its approver and expiry.
+    let run = project.eval(&["--fail-on", "none"]).exits(0);
+    assert!(
+        run.stdout
+            .contains("waiver applied for std.privacy.international_transfers (approved by Nobody, until 2099-12-31)"),
+        "{}",
+        run.stdout
+    );
+    // A longest waiver of 180 days refuses it; so does a project that waives no critical obligation.
+    let manifest = std::fs::read_to_string(project.root.join("tenet.toml")).unwrap();
+    project.write("tenet.toml", &format!("{manifest}\n[waivers]\nmax_days = 180\n"));
+    let run = project.eval(&["--fail-on", "none"]).exits(3);
+    assert!(run.stdout.contains("E0605"), "{}", run.stdout);
+    assert!(run.stdout.contains("lasts until 2099-12-31, more than 180 days"), "{}", run.stdout);
+    assert!(run.stdout.contains("waivers.tenet:5:1"), "{}", run.stdout);
+    project.write("tenet.toml", &format!("{manifest}\n[waivers]\nallow_critical = false\n"));
+    let run = project.eval(&["--fail-on", "none"]).exits(3);
+    assert!(run.stdout.contains("E0606"), "{}", run.stdout);
+    project.write("tenet.toml", &format!("{manifest}\n[waivers]\nmax_days = 0\n"));
+    let run = project.eval(&[]).exits(2);
+    assert!(run.stderr.contains("`max_days` must be a whole number of days above 0"), "{}", run.stderr);
+}

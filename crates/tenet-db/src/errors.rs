@@ -35,6 +35,9 @@ pub(crate) enum ItemError {
     IncompleteWaiver { target: String, missing: Vec<&'static str>, span: ItemSpan },
     /// A waiver without `where` (E0603).
     WaiverWithoutSelector { target: String, span: ItemSpan },
+    /// A waiver whose `where` reads nothing of the document (W0604); `severity` is the
+    /// waived obligation's.
+    ConstantWaiver { target: String, severity: &'static str, span: ItemSpan },
     /// A test with no `given` document (E0821).
     NoTestDocument { test: String, span: ItemSpan },
     /// A test with a second `given` document (E0821).
@@ -153,6 +156,13 @@ impl From<ItemError> for Diagnostic<ItemSpan> {
             )
             .with_label("no `where`")
             .with_help("add `where id == \"…\"` after the obligation's name"),
+            E::ConstantWaiver { target, severity, span } => Diagnostic::warning(
+                codes::CONSTANT_WAIVER,
+                format!("this waiver of `{target}` ({severity}) covers every document"),
+                span,
+            )
+            .with_label("reads nothing of the document")
+            .with_help("a waiver is for named exceptions: select them, such as `where id == \"vendor-1\"`"),
             E::NoTestDocument { test, span } => {
                 Diagnostic::error(codes::TEST_DOCUMENT, format!("test \"{test}\" gives no document"), span)
                     .with_label("nothing to evaluate")

@@ -227,6 +227,15 @@ pub enum IrKind {
 }
 
 impl Ir {
+    /// Whether the value depends on the document: it reads a field, a rule, or a variable
+    /// bound to part of it. A condition that does not holds for every document or none.
+    pub fn reads_document(&self) -> bool {
+        matches!(
+            self.kind,
+            IrKind::Root | IrKind::Local(_) | IrKind::Field { .. } | IrKind::MapGet(..) | IrKind::Call { .. }
+        ) || self.children().into_iter().any(Ir::reads_document)
+    }
+
     /// The direct sub-expressions, in evaluation order.
     pub fn children(&self) -> Vec<&Ir> {
         match &self.kind {

@@ -393,7 +393,16 @@ fn check_waiver(
     checker.item = Some(id);
     checker.root = root_schema(&checker, kind.as_ref());
     checker.quiet = checker.root.is_none();
+    let selector_span = selector.span;
     let selector = checker.condition(selector);
+    if checker.diagnostics.is_empty() && !selector.reads_document() {
+        let severity = match &check_item(db, target.id).compiled {
+            Some(Compiled::Obligation(o)) => o.severity.as_str(),
+            _ => "unknown severity",
+        };
+        let problem = ItemError::ConstantWaiver { target: target_name.clone(), severity, span: selector_span };
+        diagnostics.push(problem.into());
+    }
     diagnostics.append(&mut checker.diagnostics);
     occ.0.append(&mut checker.occurrences.0);
     let (reason, approved_by, (until, _)) = (w.reason.as_ref()?, w.approved_by.as_ref()?, w.until?);

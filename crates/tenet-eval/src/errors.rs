@@ -4,7 +4,7 @@
 
 use tenet_syntax::Diagnostic;
 use tenet_syntax::codes;
-use tenet_text::DocSpan;
+use tenet_text::{DocSpan, FileSpan};
 
 /// A document value that does not fit its schema (codes E0701, E0703, E0706).
 #[derive(Clone, Debug, PartialEq)]
@@ -134,6 +134,39 @@ impl From<DocumentError> for Diagnostic<DocSpan> {
             .with_help(format!(
                 "correct the document's `kind:`, or move it out of the files that `[inputs]` gives the kind `{given}`"
             )),
+        }
+    }
+}
+
+/// A waiver the project's `[waivers]` rules do not allow, found on the evaluation date (codes
+/// E0605, E0606).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum WaiverRuleError {
+    /// It lasts until `until`, more than `max_days` after `today`.
+    TooLong { target: String, until: String, today: String, max_days: u32, span: FileSpan },
+    /// It waives a critical obligation.
+    Critical { target: String, span: FileSpan },
+}
+
+impl From<WaiverRuleError> for Diagnostic<FileSpan> {
+    fn from(e: WaiverRuleError) -> Diagnostic<FileSpan> {
+        match e {
+            WaiverRuleError::TooLong { target, until, today, max_days, span } => Diagnostic::error(
+                codes::WAIVER_TOO_LONG,
+                format!("the waiver of `{target}` lasts until {until}, more than {max_days} days after {today}"),
+                span,
+            )
+            .with_label("too long for this project")
+            .with_help(format!(
+                "set `until` no later than {max_days} days from today, and renew the waiver when it ends; the limit is `[waivers] max_days` in `tenet.toml`"
+            )),
+            WaiverRuleError::Critical { target, span } => Diagnostic::error(
+                codes::CRITICAL_WAIVER,
+                format!("`{target}` is critical, and this project does not waive critical obligations"),
+                span,
+            )
+            .with_label("waives a critical obligation")
+            .with_help("fix what the obligation finds, or change `[waivers] allow_critical` in `tenet.toml` with the approval that needs"),
         }
     }
 }

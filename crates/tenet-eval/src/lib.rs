@@ -21,7 +21,7 @@ use tenet_db::ProgramItem;
 use tenet_db::ir::{CompiledMessagePart, CompiledObligation, QualName};
 use tenet_input::{Document, Source};
 use tenet_syntax::Diagnostic;
-use tenet_text::DocSpan;
+use tenet_text::{DocSpan, FileSpan};
 
 /// Which findings carry their explanation and evidence. Deciding an outcome is cheap;
 /// explaining it (the conditions as written, the values read, their places) is not, so a run
@@ -610,6 +610,45 @@ impl<'p> Evaluation<'p> {
             });
         }
         waivers
+    }
+
+    /// The waivers that break a project's `[waivers]` rules on the evaluation date: lasting
+    /// more than `max_days` from it, or waiving a critical obligation when `allow_critical` is
+    /// false. Each comes with the path and text of its file, for rendering.
+    pub fn waiver_rule_problems(
+        &self,
+        max_days: Option<u32>,
+        allow_critical: bool,
+    ) -> Vec<(Arc<str>, Arc<str>, Diagnostic<FileSpan>)> {
+        let mut out = Vec::new();
+        for w in &self.program.waivers {
+            let target = w.item.target.to_string();
+            let span = FileSpan::new(w.offset, w.offset.saturating_add(6));
+            let until = value::civil_date(w.item.until);
+            if let (Some(max_days), Some(until)) = (max_days, until) {
+                let limit = self.today.checked_add(jiff::Span::new().days(i64::from(max_days))).ok();
+                if limit.is_some_and(|limit| until > limit) {
+                    let problem = errors::WaiverRuleError::TooLong {
+                        target: target.clone(),
+                        until: until.to_string(),
+                        today: self.today.to_string(),
+                        max_days,
+                        span,
+                    };
+                    out.push((w.path.clone(), w.text.clone(), problem.into()));
+                }
+            }
+            let critical = self
+                .program
+                .obligations
+                .iter()
+                .any(|o| o.item.name == w.item.target && o.item.severity == Severity::Critical);
+            if !allow_critical && critical {
+                let problem = errors::WaiverRuleError::Critical { target, span };
+                out.push((w.path.clone(), w.text.clone(), problem.into()));
+            }
+        }
+        out
     }
 
     /// The overrides and waivers of the project's dependencies, which were not applied.

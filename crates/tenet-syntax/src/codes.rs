@@ -143,6 +143,12 @@ codes! {
     INCOMPLETE_WAIVER = "E0602", Waivers, "`reason`, `approved_by` or `until` is missing";
     /// A waiver without a `where` selector.
     WAIVER_WITHOUT_SELECTOR = "E0603", Waivers, "no `where` selector";
+    /// A waiver whose selector reads nothing of the document, so covers every document.
+    CONSTANT_WAIVER = "W0604", Waivers, "a `where` that reads nothing of the document waives every document";
+    /// A waiver lasting longer than the project's `[waivers] max_days`.
+    WAIVER_TOO_LONG = "E0605", Waivers, "a waiver lasts longer than the project's `[waivers] max_days` allow";
+    /// A waiver of a critical obligation where the project's `[waivers] allow_critical = false`.
+    CRITICAL_WAIVER = "E0606", Waivers, "a waiver of a critical obligation where the project allows none";
 
     /// `override` names something that is not a parameter.
     UNKNOWN_PARAM = "E0801", ParamsAndTests, "`override` names no parameter (or a constant)";
