@@ -67,6 +67,10 @@ enum Command {
     Publish(pkg::PublishArgs),
     /// Resolve, download and verify dependencies; write `tenet.lock`.
     Fetch(pkg::FetchArgs),
+    /// Check and store credentials for a registry (in Docker's `config.json` or its helper).
+    Login(pkg::LoginArgs),
+    /// Remove the stored credentials for a registry.
+    Logout(pkg::LogoutArgs),
     /// Run the language server over standard input and output (for editors).
     Lsp,
 }
@@ -102,6 +106,8 @@ fn main() -> ExitCode {
         Command::Verify(args) => pkg::verify(&args, &renderer),
         Command::Publish(args) => pkg::publish(&args, &renderer),
         Command::Fetch(args) => pkg::fetch(&args, &renderer),
+        Command::Login(args) => pkg::login(&args, &renderer),
+        Command::Logout(args) => pkg::logout(&args, &renderer),
         Command::Lsp => match tenet_lsp::run_stdio() {
             Ok(()) => Exit::Clean,
             Err(e) => {

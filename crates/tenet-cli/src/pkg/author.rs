@@ -1,6 +1,6 @@
 //! Commands for package authors: `tenet new`, `package`, `keygen`, `sign`, `verify`, `publish`.
 
-use super::{run, short};
+use super::{ConnectArgs, run, short};
 use crate::exit::Exit;
 use crate::render::Renderer;
 use std::path::{Path, PathBuf};
@@ -274,7 +274,7 @@ pub struct PublishArgs {
     /// The archive to publish (default: package the current directory, or `--path`, now).
     #[arg(value_name = "ARCHIVE")]
     pub archive: Option<PathBuf>,
-    /// The OCI repository: `HOST[:PORT]/REPOSITORY` (plain HTTP for loopback hosts or with `http://`).
+    /// The OCI repository: `HOST[:PORT]/REPOSITORY` (HTTPS; plain HTTP for loopback hosts or with `http://`).
     #[arg(long, value_name = "REGISTRY")]
     pub registry: String,
     /// Sign with this secret key (otherwise `ARCHIVE.sig` is published when it exists).
@@ -283,6 +283,8 @@ pub struct PublishArgs {
     /// The package directory when no archive is given.
     #[arg(long, value_name = "DIR", conflicts_with = "archive")]
     pub path: Option<PathBuf>,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
 }
 
 /// Publishes a package version (and its signature) to an OCI registry.
@@ -320,7 +322,7 @@ pub fn publish(args: &PublishArgs, renderer: &Renderer) -> Exit {
             }
             _ => None,
         };
-        let client = Client::new();
+        let client = Client::new(&args.connect.options()?)?;
         let version = package.version.to_string();
         if let Some(existing) = client.manifest(&registry, &version)? {
             if existing.archive().is_some_and(|l| l.digest == digest) {
