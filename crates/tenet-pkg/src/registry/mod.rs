@@ -167,6 +167,11 @@ impl Client {
                 format!("cannot {what}: `{host}` answered {status}{detail}, still after {tries} tries"),
             )
             .with_help("the registry has a problem of its own; try again later or tell its administrator"),
+            400 if reference.plain_http && body.contains("HTTPS") => PkgError::new(
+                codes::TLS,
+                format!("cannot {what}: `{host}` speaks HTTPS, and plain HTTP was used"),
+            )
+            .with_help(format!("write the registry as `https://{host}/…` (loopback hosts use plain HTTP unless told)")),
             _ => registry_error(reference, format!("cannot {what}: `{host}` answered {status}{detail}")),
         }
     }

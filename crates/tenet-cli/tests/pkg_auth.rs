@@ -1,0 +1,781 @@
+//! End-to-end tests of registries over HTTPS with authentication, against real components:
+//! Debian's `docker-registry` serving TLS with a CA and certificate generated here (rcgen), with
+//! (a) `htpasswd` Basic authentication (bcrypt, generated here) and (b) token authentication,
+//! whose token service is a small HTTP server started on 127.0.0.1 by the test, issuing ES256
+//! JWTs signed with a key whose certificate is the registry's `rootcertbundle`. The real `tenet`
+//! binary runs with `HOME`, `TENET_CACHE` and Docker's configuration in a temporary directory.
+//!
+//! `scripts/test` installs `docker-registry` when it is missing; these tests fail (never skip)
+//! when it is not there.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test fails loudly on unexpected input"
+)]
+
+mod support;
+
+use base64::Engine as _;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use support::Run;
+
+const REGISTRY_BIN: &str = "/usr/bin/docker-registry";
+const USER: &str = "publisher";
+const PASSWORD: &str = "pw-Zq8vR3kLm2";
+const SERVICE: &str = "tenet-test-registry";
+const ISSUER: &str = "tenet-test-token-service";
+
+/// A CA and a server certificate for 127.0.0.1 and localhost that it signed, as PEM files.
+struct Pki {
+    ca: PathBuf,
+    cert: PathBuf,
+    key: PathBuf,
+}
+
+fn make_pki(dir: &Path, name: &str) -> Pki {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose, SanType};
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params.distinguished_name.push(DnType::CommonName, format!("{name} test CA"));
+    ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    let ca_key = KeyPair::generate().unwrap();
+    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+    let issuer = Issuer::new(ca_params, ca_key);
+    let mut params = CertificateParams::new(vec!["localhost".to_string()]).unwrap();
+    params.subject_alt_names.push(SanType::IpAddress("127.0.0.1".parse().unwrap()));
+    params.distinguished_name.push(DnType::CommonName, "127.0.0.1");
+    let key = KeyPair::generate().unwrap();
+    let cert = params.signed_by(&key, &issuer).unwrap();
+    let pki = Pki {
+        ca: dir.join(format!("{name}-ca.pem")),
+        cert: dir.join(format!("{name}-cert.pem")),
+        key: dir.join(format!("{name}-key.pem")),
+    };
+    std::fs::write(&pki.ca, ca_cert.pem()).unwrap();
+    std::fs::write(&pki.cert, cert.pem()).unwrap();
+    std::fs::write(&pki.key, key.serialize_pem()).unwrap();
+    pki
+}
+
+/// How the registry authenticates.
+enum Auth<'a> {
+    None,
+    Htpasswd(&'a Path),
+    Token { realm: String, bundle: &'a Path },
+}
+
+/// A registry process, killed when dropped.
+struct Registry {
+    child: Child,
+    port: u16,
+    storage: PathBuf,
+    dir: tempfile::TempDir,
+}
+
+impl Registry {
+    fn start(tls: Option<&Pki>, auth: Auth<'_>) -> Registry {
+        assert!(
+            Path::new(REGISTRY_BIN).is_file(),
+            "{REGISTRY_BIN} is missing: install Debian's `docker-registry` package (scripts/test does)"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let storage = dir.path().join("storage");
+        std::fs::create_dir_all(&storage).unwrap();
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let mut config = format!(
+            "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {}\nhttp:\n  addr: 127.0.0.1:{port}\n",
+            storage.display()
+        );
+        if let Some(pki) = tls {
+            config += &format!("  tls:\n    certificate: {}\n    key: {}\n", pki.cert.display(), pki.key.display());
+        }
+        match auth {
+            Auth::None => {}
+            Auth::Htpasswd(path) => {
+                config += &format!("auth:\n  htpasswd:\n    realm: tenet-test\n    path: {}\n", path.display());
+            }
+            Auth::Token { realm, bundle } => {
+                config += &format!(
+                    "auth:\n  token:\n    realm: {realm}\n    service: {SERVICE}\n    issuer: {ISSUER}\n    rootcertbundle: {}\n",
+                    bundle.display()
+                );
+            }
+        }
+        let config_path = dir.path().join("config.yml");
+        std::fs::write(&config_path, config).unwrap();
+        let log = std::fs::File::create(dir.path().join("registry.log")).unwrap();
+        let child = Command::new(REGISTRY_BIN)
+            .arg("serve")
+            .arg(&config_path)
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .unwrap();
+        let mut registry = Registry { child, port, storage, dir };
+        registry.wait_ready();
+        registry
+    }
+
+    /// Waits until the registry accepts connections (at most 20 seconds).
+    fn wait_ready(&mut self) {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                let log = std::fs::read_to_string(self.dir.path().join("registry.log")).unwrap_or_default();
+                panic!("docker-registry exited with {status}:\n{log}");
+            }
+            if TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                return;
+            }
+            assert!(start.elapsed() < Duration::from_secs(20), "docker-registry did not listen within 20 s");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn host(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    fn https_repo(&self, name: &str) -> String {
+        format!("https://127.0.0.1:{}/tenet/{name}", self.port)
+    }
+
+    /// The tags the registry stores for `tenet/<name>`, read from its storage directory.
+    fn stored_tags(&self, name: &str) -> Vec<String> {
+        let dir = self.storage.join(format!("docker/registry/v2/repositories/tenet/{name}/_manifests/tags"));
+        let mut tags: Vec<String> = std::fs::read_dir(dir)
+            .map(|entries| entries.map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect())
+            .unwrap_or_default();
+        tags.sort();
+        tags
+    }
+}
+
+impl Drop for Registry {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The token service: answers `GET /token?service=…&scope=…` with a JWT for the scope when the
+/// request carries the right Basic credentials, and 401 otherwise.
+struct TokenServer {
+    port: u16,
+    stop: Arc<AtomicBool>,
+    issued: Arc<Mutex<Vec<String>>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// The key and certificate that sign tokens.
+struct Signer {
+    key: ring::signature::EcdsaKeyPair,
+    cert_der: Vec<u8>,
+}
+
+impl TokenServer {
+    /// Starts the server; returns it and the PEM file of the signing certificate.
+    fn start(dir: &Path) -> (TokenServer, PathBuf) {
+        let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        params.distinguished_name.push(rcgen::DnType::CommonName, ISSUER);
+        let key_pair = rcgen::KeyPair::generate().unwrap();
+        let cert = params.self_signed(&key_pair).unwrap();
+        let bundle = dir.join("token-signer.pem");
+        std::fs::write(&bundle, cert.pem()).unwrap();
+        let key = ring::signature::EcdsaKeyPair::from_pkcs8(
+            &ring::signature::ECDSA_P256_SHA256_FIXED_SIGNING,
+            &key_pair.serialize_der(),
+            &ring::rand::SystemRandom::new(),
+        )
+        .unwrap();
+        let signer = Signer { key, cert_der: cert.der().to_vec() };
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let stop = Arc::new(AtomicBool::new(false));
+        let issued = Arc::new(Mutex::new(Vec::new()));
+        let thread = {
+            let (stop, issued) = (Arc::clone(&stop), Arc::clone(&issued));
+            std::thread::spawn(move || {
+                for stream in listener.incoming() {
+                    if stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    if let Ok(stream) = stream {
+                        serve_token(stream, &signer, &issued);
+                    }
+                }
+            })
+        };
+        (TokenServer { port, stop, issued, thread: Some(thread) }, bundle)
+    }
+
+    fn realm(&self) -> String {
+        format!("http://127.0.0.1:{}/token", self.port)
+    }
+
+    fn issued(&self) -> Vec<String> {
+        self.issued.lock().unwrap().clone()
+    }
+}
+
+impl Drop for TokenServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(("127.0.0.1", self.port));
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            out.push(u8::from_str_radix(&text[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(if bytes[i] == b'+' { b' ' } else { bytes[i] });
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+fn b64url(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn serve_token(stream: TcpStream, signer: &Signer, issued: &Mutex<Vec<String>>) {
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut request_line = String::new();
+    if reader.read_line(&mut request_line).is_err() {
+        return;
+    }
+    let mut authorization = None;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 || line.trim().is_empty() {
+            break;
+        }
+        if let Some((name, value)) = line.split_once(':')
+            && name.eq_ignore_ascii_case("authorization")
+        {
+            authorization = Some(value.trim().to_string());
+        }
+    }
+    let target = request_line.split_whitespace().nth(1).unwrap_or_default();
+    let query = target.split_once('?').map(|(_, q)| q).unwrap_or_default();
+    let params: Vec<(String, String)> = query
+        .split('&')
+        .filter_map(|p| p.split_once('='))
+        .map(|(k, v)| (percent_decode(k), percent_decode(v)))
+        .collect();
+    let param = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let expected = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{USER}:{PASSWORD}")));
+    let (status, body) = if authorization.as_deref() != Some(expected.as_str()) {
+        ("401 Unauthorized", r#"{"details":"bad or missing credentials"}"#.to_string())
+    } else if param("service").as_deref() != Some(SERVICE) {
+        ("400 Bad Request", r#"{"details":"unknown service"}"#.to_string())
+    } else {
+        let access: Vec<serde_json::Value> = param("scope")
+            .map(|scope| {
+                let mut parts = scope.splitn(3, ':');
+                let (kind, name, actions) = (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap());
+                vec![serde_json::json!({"type": kind, "name": name, "actions": actions.split(',').collect::<Vec<_>>()})]
+            })
+            .unwrap_or_default();
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+        let header = serde_json::json!({
+            "typ": "JWT",
+            "alg": "ES256",
+            "x5c": [base64::engine::general_purpose::STANDARD.encode(&signer.cert_der)],
+        });
+        let claims = serde_json::json!({
+            "iss": ISSUER, "sub": USER, "aud": SERVICE, "iat": now, "nbf": now - 10, "exp": now + 300,
+            "jti": format!("t{}", issued.lock().unwrap().len()), "access": access,
+        });
+        let signing_input =
+            format!("{}.{}", b64url(header.to_string().as_bytes()), b64url(claims.to_string().as_bytes()));
+        let signature = signer.key.sign(&ring::rand::SystemRandom::new(), signing_input.as_bytes()).unwrap();
+        let token = format!("{signing_input}.{}", b64url(signature.as_ref()));
+        issued.lock().unwrap().push(token.clone());
+        ("200 OK", serde_json::json!({"token": token, "expires_in": 300}).to_string())
+    };
+    let mut stream = stream;
+    let _ = write!(
+        stream,
+        "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+}
+
+impl Run {
+    #[track_caller]
+    fn ok(self) -> Run {
+        assert_eq!(self.code, Some(0), "expected success\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
+        self
+    }
+
+    #[track_caller]
+    fn fails(self, code: &str, message: &str) -> Run {
+        assert_eq!(self.code, Some(2), "expected exit 2\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
+        assert!(self.stderr.contains(code), "expected `{code}` in\n{}", self.stderr);
+        assert!(unwrapped(&self.stderr).contains(message), "expected `{message}` in\n{}", self.stderr);
+        self
+    }
+}
+
+/// Rendered text with miette's line wrapping undone.
+fn unwrapped(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().map(|l| l.trim().trim_start_matches(['│', '×']).trim()).collect();
+    lines.join(" ")
+}
+
+/// A scratch area: `HOME` (and so Docker's `config.json`) and `TENET_CACHE` are inside it; every
+/// output of every run is kept for the secret scan.
+struct World {
+    dir: tempfile::TempDir,
+    outputs: Mutex<Vec<String>>,
+}
+
+impl World {
+    fn new() -> World {
+        World { dir: tempfile::tempdir().unwrap(), outputs: Mutex::new(Vec::new()) }
+    }
+
+    fn path(&self, relative: &str) -> PathBuf {
+        self.dir.path().join(relative)
+    }
+
+    fn docker_config(&self) -> PathBuf {
+        self.path("home/.docker/config.json")
+    }
+
+    /// Runs `tenet` in `cwd` with `env` added and `stdin` as standard input.
+    fn tenet_with(&self, cwd: &str, args: &[&str], env: &[(&str, &str)], stdin: &str) -> Run {
+        let cwd = self.path(cwd);
+        std::fs::create_dir_all(&cwd).unwrap();
+        let mut command = Command::new(env!("CARGO_BIN_EXE_tenet"));
+        command
+            .arg("--color")
+            .arg("never")
+            .args(args)
+            .current_dir(&cwd)
+            .env("TENET_CACHE", self.path("cache"))
+            .env("HOME", self.path("home"))
+            .env("PATH", format!("{}:{}", self.path("bin").display(), std::env::var("PATH").unwrap_or_default()))
+            .env_remove("XDG_CACHE_HOME")
+            .env_remove("DOCKER_CONFIG")
+            .env_remove("SSL_CERT_FILE")
+            .env_remove("TENET_REGISTRY_USERNAME")
+            .env_remove("TENET_REGISTRY_PASSWORD")
+            .env_remove("TENET_REGISTRY_HOST")
+            .env_remove("TENET_REGISTRY_PAGE_SIZE")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let mut child = command.spawn().unwrap();
+        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+        let output = child.wait_with_output().unwrap();
+        let run = Run {
+            code: output.status.code(),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        };
+        self.outputs.lock().unwrap().push(format!("{}\n{}", run.stdout, run.stderr));
+        run
+    }
+
+    fn tenet(&self, cwd: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
+        self.tenet_with(cwd, args, env, "")
+    }
+
+    fn write(&self, relative: &str, text: &str) {
+        let path = self.path(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn read(&self, relative: &str) -> String {
+        std::fs::read_to_string(self.path(relative)).unwrap()
+    }
+
+    /// The library `lib` at `version`.
+    fn library(&self, dir: &str, version: &str) {
+        self.write(&format!("{dir}/tenet.toml"), &format!("[package]\nname = \"lib\"\nversion = \"{version}\"\n"));
+        self.write(&format!("{dir}/policies/lib.tenet"), LIB_POLICY);
+    }
+
+    /// A consumer project `dir` depending on `lib` from `repo`.
+    fn consumer(&self, dir: &str, repo: &str) {
+        self.write(
+            &format!("{dir}/tenet.toml"),
+            &format!("[package]\nname = \"app\"\nversion = \"0.1.0\"\n\n[dependencies]\nlib = {{ registry = \"{repo}\", version = \"^1\" }}\n"),
+        );
+    }
+
+    /// Every file under the world's directory, and what it holds.
+    fn files(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut out = Vec::new();
+        let mut stack = vec![self.dir.path().to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    out.push((p.clone(), std::fs::read(&p).unwrap()));
+                }
+            }
+        }
+        out
+    }
+
+    /// Asserts that no output of any run and no file in the world holds any of `secrets`.
+    #[track_caller]
+    fn assert_no_secrets(&self, secrets: &[String]) {
+        assert!(!secrets.is_empty());
+        let outputs = self.outputs.lock().unwrap();
+        assert!(!outputs.is_empty());
+        let files = self.files();
+        for secret in secrets {
+            for output in outputs.iter() {
+                assert!(!output.contains(secret.as_str()), "a secret was printed:\n{output}");
+            }
+            for (path, bytes) in &files {
+                let found = bytes.windows(secret.len()).any(|w| w == secret.as_bytes());
+                assert!(!found, "a secret was written to `{}`", path.display());
+            }
+        }
+    }
+}
+
+const LIB_POLICY: &str = r#"package lib
+
+/// What a vendor contract says, as far as this library cares.
+schema Contract {
+  id: string?,
+}
+
+/// Every contract names its id.
+obligation has_id on Contract {
+  area: accountability
+  severity: low
+  cite: "Northwind procurement rule 4"
+  must id is present
+  because "Every contract names its id."
+}
+"#;
+
+fn htpasswd(dir: &Path) -> PathBuf {
+    let path = dir.join("htpasswd");
+    let hash = bcrypt::hash(PASSWORD, 5).unwrap();
+    std::fs::write(&path, format!("{USER}:{hash}\n")).unwrap();
+    path
+}
+
+/// A consumer's fetch succeeds with the credentials in `env`, locks `lib` 1.0.0 and leaves
+/// nothing of the credentials in `tenet.lock`.
+#[track_caller]
+fn fetch_works(world: &World, dir: &str, repo: &str, env: &[(&str, &str)]) {
+    world.consumer(dir, repo);
+    let run = world.tenet(dir, &["fetch"], env).ok();
+    assert!(run.stdout.contains("lib 1.0.0 from registry"), "{}", run.stdout);
+    let lock = world.read(&format!("{dir}/tenet.lock"));
+    assert!(lock.contains(&format!("source = \"registry+{repo}\"")), "{lock}");
+}
+
+/// A fetch that is refused changes nothing: no lock file, nothing in the cache.
+#[track_caller]
+fn fetch_refused(world: &World, dir: &str, repo: &str, env: &[(&str, &str)], code: &str, message: &str) {
+    world.consumer(dir, repo);
+    let cached_before = std::fs::read_dir(world.path("cache/packages")).map(|d| d.count()).unwrap_or(0);
+    world.tenet(dir, &["fetch"], env).fails(code, message);
+    assert!(!world.path(&format!("{dir}/tenet.lock")).exists(), "no lock file after a refusal");
+    let cached_after = std::fs::read_dir(world.path("cache/packages")).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(cached_before, cached_after, "nothing cached after a refusal");
+}
+
+/// The credential sources that every authenticated registry must accept, in one sequence:
+/// none, wrong and unknown-CA refusals first, then the environment, `config.json`, and
+/// `tenet login` (to `config.json` and to a credential helper), and `tenet logout`.
+fn exercise_credential_sources(world: &World, registry: &Registry, pki: &Pki, outside: &Path) {
+    let repo = registry.https_repo("lib");
+    let host = registry.host();
+    let https_host = format!("https://{host}");
+    let ca = pki.ca.to_str().unwrap();
+    let trust_ca = [("SSL_CERT_FILE", ca)];
+    let env_ok = [("SSL_CERT_FILE", ca), ("TENET_REGISTRY_USERNAME", USER), ("TENET_REGISTRY_PASSWORD", PASSWORD)];
+    let env_wrong =
+        [("SSL_CERT_FILE", ca), ("TENET_REGISTRY_USERNAME", USER), ("TENET_REGISTRY_PASSWORD", "not-the-password")];
+    world.library("lib", "1.0.0");
+
+    // An unknown CA is refused, credentials or not; nothing reaches the registry.
+    let creds_only = &env_ok[1..];
+    world
+        .tenet("lib", &["publish", "--registry", &repo], creds_only)
+        .fails("tenet::pkg::tls", "the TLS connection to `127.0.0.1");
+    // No credentials, wrong ones: refused, nothing published.
+    world
+        .tenet("lib", &["publish", "--registry", &repo], &trust_ca)
+        .fails("tenet::pkg::auth", &format!("`{host}` requires credentials and none are configured"));
+    world.tenet("lib", &["publish", "--registry", &repo], &env_wrong).fails(
+        "tenet::pkg::auth",
+        &format!("`{host}` refused the credentials from `TENET_REGISTRY_USERNAME` and `TENET_REGISTRY_PASSWORD`"),
+    );
+    assert!(registry.stored_tags("lib").is_empty(), "nothing was published");
+    // The environment's credentials with the CA given by `--ca-file`.
+    let run = world.tenet("lib", &["publish", "--registry", &repo, "--ca-file", ca], creds_only).ok();
+    assert!(run.stdout.contains("published `lib` 1.0.0"), "{}", run.stdout);
+    assert_eq!(registry.stored_tags("lib"), ["1.0.0"]);
+
+    // Fetching: none, wrong, unknown CA refused; then the environment.
+    fetch_refused(world, "none", &repo, &trust_ca, "tenet::pkg::auth", "requires credentials");
+    fetch_refused(world, "wrong", &repo, &env_wrong, "tenet::pkg::auth", "refused the credentials");
+    fetch_refused(world, "unknown-ca", &repo, creds_only, "tenet::pkg::tls", "the TLS connection");
+    fetch_works(world, "from-env", &repo, &env_ok);
+    // `TENET_REGISTRY_HOST` keeps the environment's credentials for another registry.
+    let elsewhere = [env_ok[0], env_ok[1], env_ok[2], ("TENET_REGISTRY_HOST", "registry.example.com")];
+    fetch_refused(world, "elsewhere", &repo, &elsewhere, "tenet::pkg::auth", "requires credentials");
+
+    // Docker's `config.json`, written as `docker login` writes it.
+    let auth = base64::engine::general_purpose::STANDARD.encode(format!("{USER}:{PASSWORD}"));
+    world.write("home/.docker/config.json", &format!("{{\"auths\":{{\"{host}\":{{\"auth\":\"{auth}\"}}}}}}"));
+    std::fs::remove_dir_all(world.path("cache")).unwrap();
+    fetch_works(world, "from-config", &repo, &trust_ca);
+    std::fs::remove_file(world.docker_config()).unwrap();
+
+    // `tenet login`: wrong credentials are refused and nothing is stored.
+    world
+        .tenet_with(".", &["login", &https_host, "-u", USER, "--password-stdin", "--ca-file", ca], &[], "wrong\n")
+        .fails("tenet::pkg::auth", "refused the credentials from the command line");
+    assert!(!world.docker_config().exists(), "nothing stored after a refused login");
+    let run = world
+        .tenet_with(
+            ".",
+            &["login", &https_host, "-u", USER, "--password-stdin", "--ca-file", ca],
+            &[],
+            &format!("{PASSWORD}\n"),
+        )
+        .ok();
+    assert!(run.stdout.contains(&format!("logged in to `{host}` as `{USER}`")), "{}", run.stdout);
+    let config: serde_json::Value = serde_json::from_str(&world.read("home/.docker/config.json")).unwrap();
+    assert_eq!(config["auths"][&host]["auth"], auth.as_str(), "stored the way `docker login` stores it");
+    std::fs::remove_dir_all(world.path("cache")).unwrap();
+    fetch_works(world, "from-login", &repo, &trust_ca);
+    let run = world.tenet(".", &["logout", &host], &[]).ok();
+    assert!(run.stdout.contains(&format!("removed the credentials for `{host}`")), "{}", run.stdout);
+    std::fs::remove_dir_all(world.path("cache")).unwrap();
+    fetch_refused(world, "after-logout", &repo, &trust_ca, "tenet::pkg::auth", "requires credentials");
+
+    // A credential helper named by `credsStore`: `tenet login` stores with it, fetch reads it.
+    let store = outside.join("helper-store.json");
+    world.write(
+        "bin/docker-credential-tenettest",
+        &format!(
+            "#!/bin/sh\nstore='{}'\ncase \"$1\" in\n  store) cat > \"$store\" ;;\n  get) read -r server; if [ -f \"$store\" ]; then cat \"$store\"; else echo 'credentials not found in native keychain'; exit 1; fi ;;\n  erase) read -r server; rm -f \"$store\" ;;\nesac\n",
+            store.display()
+        ),
+    );
+    make_executable(&world.path("bin/docker-credential-tenettest"));
+    world.write("home/.docker/config.json", "{\"credsStore\": \"tenettest\"}");
+    fetch_refused(world, "helper-empty", &repo, &trust_ca, "tenet::pkg::auth", "requires credentials");
+    let run = world
+        .tenet_with(".", &["login", &https_host, "-u", USER, "--password-stdin", "--ca-file", ca], &[], PASSWORD)
+        .ok();
+    assert!(run.stdout.contains("stored with `docker-credential-tenettest`"), "{}", run.stdout);
+    assert!(!world.read("home/.docker/config.json").contains(&auth), "the helper holds the secret, not config.json");
+    std::fs::remove_dir_all(world.path("cache")).unwrap();
+    fetch_works(world, "from-helper", &repo, &trust_ca);
+    world.tenet(".", &["logout", &host], &[]).ok();
+    assert!(!store.exists(), "logout erased the helper's entry");
+}
+
+fn make_executable(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[test]
+fn basic_authentication_over_tls_with_every_credential_source() {
+    let world = World::new();
+    let outside = tempfile::tempdir().unwrap();
+    let pki = make_pki(outside.path(), "basic");
+    let registry = Registry::start(Some(&pki), Auth::Htpasswd(&htpasswd(outside.path())));
+    exercise_credential_sources(&world, &registry, &pki, outside.path());
+    world.assert_no_secrets(&[PASSWORD.to_string()]);
+}
+
+#[test]
+fn token_authentication_over_tls_with_every_credential_source() {
+    let world = World::new();
+    let keys = tempfile::tempdir().unwrap();
+    let pki = make_pki(keys.path(), "token");
+    let (tokens, bundle) = TokenServer::start(keys.path());
+    let registry = Registry::start(Some(&pki), Auth::Token { realm: tokens.realm(), bundle: &bundle });
+    exercise_credential_sources(&world, &registry, &pki, keys.path());
+    let issued = tokens.issued();
+    assert!(!issued.is_empty(), "the token service issued tokens");
+
+    // One pull token serves every request of a fetch (tags, manifest, blobs): it is reused.
+    std::fs::remove_dir_all(world.path("cache")).unwrap();
+    let env = [
+        ("SSL_CERT_FILE", pki.ca.to_str().unwrap()),
+        ("TENET_REGISTRY_USERNAME", USER),
+        ("TENET_REGISTRY_PASSWORD", PASSWORD),
+    ];
+    fetch_works(&world, "reuse", &registry.https_repo("lib"), &env);
+    assert_eq!(tokens.issued().len(), issued.len() + 1, "one token for the whole fetch");
+
+    let mut secrets = tokens.issued();
+    secrets.push(PASSWORD.to_string());
+    world.assert_no_secrets(&secrets);
+}
+
+/// A front for a registry that pages tag lists as the distribution spec describes (`n`,
+/// `last`, a `Link` header to the next page), as hosted registries do and Debian's
+/// `docker-registry` 2.8 does not: it answers `tags/list` from the registry's full list, a page
+/// of `page` tags at a time, and passes every other `GET` through to the registry.
+struct PagingFront {
+    port: u16,
+    stop: Arc<AtomicBool>,
+    pages_served: Arc<Mutex<usize>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl PagingFront {
+    fn start(upstream: u16, page: usize) -> PagingFront {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let stop = Arc::new(AtomicBool::new(false));
+        let pages_served = Arc::new(Mutex::new(0));
+        let thread = {
+            let (stop, pages_served) = (Arc::clone(&stop), Arc::clone(&pages_served));
+            std::thread::spawn(move || {
+                for stream in listener.incoming() {
+                    if stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    if let Ok(stream) = stream {
+                        serve_page(stream, upstream, page, &pages_served);
+                    }
+                }
+            })
+        };
+        PagingFront { port, stop, pages_served, thread: Some(thread) }
+    }
+}
+
+impl Drop for PagingFront {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(("127.0.0.1", self.port));
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Sends `GET path` to the registry and returns its whole answer.
+fn upstream_get(upstream: u16, path: &str, headers: &[String]) -> Vec<u8> {
+    let mut stream = TcpStream::connect(("127.0.0.1", upstream)).unwrap();
+    let mut request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{upstream}\r\nConnection: close\r\n");
+    for h in headers {
+        request += &format!("{h}\r\n");
+    }
+    request += "\r\n";
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).unwrap();
+    answer
+}
+
+fn serve_page(mut stream: TcpStream, upstream: u16, page: usize, pages_served: &Mutex<usize>) {
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut request_line = String::new();
+    if reader.read_line(&mut request_line).is_err() {
+        return;
+    }
+    let mut forwarded = Vec::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 || line.trim().is_empty() {
+            break;
+        }
+        let name = line.split(':').next().unwrap_or_default().to_ascii_lowercase();
+        if name == "accept" || name == "authorization" {
+            forwarded.push(line.trim().to_string());
+        }
+    }
+    let target = request_line.split_whitespace().nth(1).unwrap_or_default().to_string();
+    let (path, query) = target.split_once('?').unwrap_or((&target, ""));
+    if !path.ends_with("/tags/list") {
+        let _ = stream.write_all(&upstream_get(upstream, &target, &forwarded));
+        return;
+    }
+    let answer = String::from_utf8(upstream_get(upstream, path, &forwarded)).unwrap();
+    let body = answer.split_once("\r\n\r\n").unwrap().1;
+    let list: serde_json::Value = serde_json::from_str(body).unwrap();
+    let mut tags: Vec<String> =
+        list["tags"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().to_string()).collect();
+    tags.sort();
+    let last = query.split('&').find_map(|p| p.strip_prefix("last=")).map(percent_decode);
+    let rest: Vec<String> = tags.into_iter().filter(|t| last.as_ref().is_none_or(|l| t > l)).collect();
+    let this_page: Vec<String> = rest.iter().take(page).cloned().collect();
+    let link = if rest.len() > page {
+        format!("Link: <{path}?n={page}&last={}>; rel=\"next\"\r\n", this_page.last().unwrap())
+    } else {
+        String::new()
+    };
+    *pages_served.lock().unwrap() += 1;
+    let body = serde_json::json!({"name": list["name"], "tags": this_page}).to_string();
+    let _ = write!(
+        stream,
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n{link}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+}
+
+#[test]
+fn a_tag_list_longer_than_one_page_resolves_the_highest_matching_version() {
+    let world = World::new();
+    let registry = Registry::start(None, Auth::None);
+    let repo = format!("127.0.0.1:{}/tenet/lib", registry.port);
+    for version in ["1.0.0", "1.2.0", "1.10.0", "1.1.0", "2.0.0", "0.9.0"] {
+        world.library(&format!("lib-{version}"), version);
+        world.tenet(&format!("lib-{version}"), &["publish", "--registry", &repo], &[]).ok();
+    }
+    // Pages of two tags, in the spec's (lexical) order: [0.9.0, 1.0.0], [1.1.0, 1.10.0],
+    // [1.2.0, 2.0.0]. The highest `^1` is on the second page, the newest version on the third.
+    let front = PagingFront::start(registry.port, 2);
+    let paged = format!("127.0.0.1:{}/tenet/lib", front.port);
+    world.consumer("app", &paged);
+    let run = world.tenet("app", &["fetch"], &[]).ok();
+    assert!(run.stdout.contains("lib 1.10.0 from registry"), "{}", run.stdout);
+    assert_eq!(*front.pages_served.lock().unwrap(), 3, "every page was read");
+    let run = world.tenet("app", &["add", "lib", "--registry", &paged], &[]).ok();
+    assert!(run.stdout.contains("updated `lib`"), "{}", run.stdout);
+    assert!(world.read("app/tenet.toml").contains("version = \"^2.0.0\""), "{}", world.read("app/tenet.toml"));
+    // `TENET_REGISTRY_PAGE_SIZE` asks for smaller pages; the front pages by `last` all the same.
+    std::fs::remove_dir_all(world.path("cache")).unwrap();
+    world.consumer("app2", &paged);
+    let run = world.tenet("app2", &["fetch"], &[("TENET_REGISTRY_PAGE_SIZE", "1")]).ok();
+    assert!(run.stdout.contains("lib 1.10.0 from registry"), "{}", run.stdout);
+}
