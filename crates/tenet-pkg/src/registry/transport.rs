@@ -331,7 +331,9 @@ fn transport_error(reference: &RegistryRef, what: &str, url: &str, e: &ureq::Err
 /// Refuses plain HTTP except for loopback hosts and registries written `http://…`.
 fn allowed_url(reference: &RegistryRef, url: &str, what: &str) -> Result<(), PkgError> {
     let (scheme, host) = origin(url);
-    if scheme == "https" || (scheme == "http" && (reference.plain_http || is_loopback(&host))) {
+    let hostname = |h: &str| h.rsplit_once(':').map_or(h, |(name, _)| name).to_ascii_lowercase();
+    let same_insecure_host = reference.plain_http && hostname(&host) == hostname(&reference.host);
+    if scheme == "https" || (scheme == "http" && (is_loopback(&host) || same_insecure_host)) {
         return Ok(());
     }
     Err(PkgError::new(
@@ -502,6 +504,7 @@ mod tests {
         assert!(allowed_url(&remote, "http://cdn.example.com/x", "download").is_err());
         assert!(allowed_url(&remote, "http://127.0.0.1:9/token", "download").is_ok());
         let insecure = RegistryRef::parse("http://registry.lan/a").unwrap_or_else(|_| unreachable!());
-        assert!(allowed_url(&insecure, "http://registry.lan/token", "download").is_ok());
+        assert!(allowed_url(&insecure, "http://registry.lan:8080/token", "download").is_ok());
+        assert!(allowed_url(&insecure, "http://cdn.example.com/x", "download").is_err());
     }
 }
