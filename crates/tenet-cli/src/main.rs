@@ -4,6 +4,7 @@
 //! 3 policy errors.
 
 mod check;
+mod completions;
 mod coverage;
 mod doc;
 mod eval;
@@ -73,6 +74,10 @@ enum Command {
     Logout(pkg::LogoutArgs),
     /// Run the language server over standard input and output (for editors).
     Lsp,
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(completions::CompletionsArgs),
+    /// Print the man page, or write one per command into a directory.
+    Man(completions::ManArgs),
 }
 
 fn main() -> ExitCode {
@@ -108,6 +113,8 @@ fn main() -> ExitCode {
         Command::Fetch(args) => pkg::fetch(&args, &renderer),
         Command::Login(args) => pkg::login(&args, &renderer),
         Command::Logout(args) => pkg::logout(&args, &renderer),
+        Command::Completions(args) => completions::completions(&args, <Cli as clap::CommandFactory>::command()),
+        Command::Man(args) => completions::man(&args, <Cli as clap::CommandFactory>::command()),
         Command::Lsp => match tenet_lsp::run_stdio() {
             Ok(()) => Exit::Clean,
             Err(e) => {
