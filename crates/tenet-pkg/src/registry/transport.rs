@@ -336,9 +336,11 @@ fn allowed_url(reference: &RegistryRef, url: &str, what: &str) -> Result<(), Pkg
     if scheme == "https" || (scheme == "http" && (is_loopback(&host) || same_insecure_host)) {
         return Ok(());
     }
+    // A redirect's query may hold a signature (presigned storage URLs): leave it out.
+    let shown = url.split(['?', '#']).next().unwrap_or(url);
     Err(PkgError::new(
         codes::TLS,
-        format!("refusing to {what}: `{}` sent it to `{url}`, which is not HTTPS", reference.host),
+        format!("refusing to {what}: `{}` sent it to `{shown}`, which is not HTTPS", reference.host),
     )
     .with_help(
         "credentials and packages travel over HTTPS only, except to this machine or a registry written `http://HOST/…`",
