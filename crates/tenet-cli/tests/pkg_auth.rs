@@ -33,6 +33,8 @@ const USER: &str = "publisher";
 const PASSWORD: &str = "pw-Zq8vR3kLm2";
 const SERVICE: &str = "tenet-test-registry";
 const ISSUER: &str = "tenet-test-token-service";
+/// An OAuth2 refresh token the token service accepts (Docker's `identitytoken`).
+const REFRESH_TOKEN: &str = "rt-Hq7uXc2Wd9";
 
 /// A CA and a server certificate for 127.0.0.1 and localhost that it signed, as PEM files.
 struct Pki {
@@ -265,19 +267,30 @@ fn serve_token(stream: TcpStream, signer: &Signer, issued: &Mutex<Vec<String>>) 
         return;
     }
     let mut authorization = None;
+    let mut content_length = 0;
     loop {
         let mut line = String::new();
         if reader.read_line(&mut line).unwrap_or(0) == 0 || line.trim().is_empty() {
             break;
         }
-        if let Some((name, value)) = line.split_once(':')
-            && name.eq_ignore_ascii_case("authorization")
-        {
-            authorization = Some(value.trim().to_string());
+        if let Some((name, value)) = line.split_once(':') {
+            if name.eq_ignore_ascii_case("authorization") {
+                authorization = Some(value.trim().to_string());
+            } else if name.eq_ignore_ascii_case("content-length") {
+                content_length = value.trim().parse().unwrap();
+            }
         }
     }
+    // `GET /token?…` with Basic credentials, or `POST /token` with a form holding a refresh token.
+    let mut form = vec![0; content_length];
+    reader.read_exact(&mut form).unwrap();
+    let form = String::from_utf8(form).unwrap();
     let target = request_line.split_whitespace().nth(1).unwrap_or_default();
-    let query = target.split_once('?').map(|(_, q)| q).unwrap_or_default();
+    let query = if request_line.starts_with("POST ") {
+        form.as_str()
+    } else {
+        target.split_once('?').map(|(_, q)| q).unwrap_or_default()
+    };
     let params: Vec<(String, String)> = query
         .split('&')
         .filter_map(|p| p.split_once('='))
@@ -285,7 +298,9 @@ fn serve_token(stream: TcpStream, signer: &Signer, issued: &Mutex<Vec<String>>) 
         .collect();
     let param = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
     let expected = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{USER}:{PASSWORD}")));
-    let (status, body) = if authorization.as_deref() != Some(expected.as_str()) {
+    let refreshed = param("grant_type").as_deref() == Some("refresh_token")
+        && param("refresh_token").as_deref() == Some(REFRESH_TOKEN);
+    let (status, body) = if authorization.as_deref() != Some(expected.as_str()) && !refreshed {
         ("401 Unauthorized", r#"{"details":"bad or missing credentials"}"#.to_string())
     } else if param("service").as_deref() != Some(SERVICE) {
         ("400 Bad Request", r#"{"details":"unknown service"}"#.to_string())
@@ -643,8 +658,29 @@ fn token_authentication_over_tls_with_every_credential_source() {
     fetch_works(&world, "reuse", &registry.https_repo("lib"), &env);
     assert_eq!(tokens.issued().len(), issued.len() + 1, "one token for the whole fetch");
 
+    // Docker's `identitytoken` is exchanged at the token service as an OAuth2 refresh token.
+    let host = registry.host();
+    let trust_ca = [("SSL_CERT_FILE", pki.ca.to_str().unwrap())];
+    world.write("home/.docker/config.json", &format!("{{\"auths\":{{\"{host}\":{{\"identitytoken\":\"wrong\"}}}}}}"));
+    std::fs::remove_dir_all(world.path("cache")).unwrap();
+    fetch_refused(
+        &world,
+        "bad-refresh",
+        &registry.https_repo("lib"),
+        &trust_ca,
+        "tenet::pkg::auth",
+        "refused the credentials from `",
+    );
+    world.write(
+        "home/.docker/config.json",
+        &format!("{{\"auths\":{{\"{host}\":{{\"identitytoken\":\"{REFRESH_TOKEN}\"}}}}}}"),
+    );
+    fetch_works(&world, "from-refresh-token", &registry.https_repo("lib"), &trust_ca);
+    std::fs::remove_file(world.docker_config()).unwrap();
+
     let mut secrets = tokens.issued();
     secrets.push(PASSWORD.to_string());
+    secrets.push(REFRESH_TOKEN.to_string());
     world.assert_no_secrets(&secrets);
 }
 
