@@ -565,6 +565,16 @@ fn exercise_credential_sources(world: &World, registry: &Registry, pki: &Pki, ou
     fetch_refused(world, "wrong", &repo, &env_wrong, "tenet::pkg::auth", "refused the credentials");
     fetch_refused(world, "unknown-ca", &repo, creds_only, "tenet::pkg::tls", "the TLS connection");
     fetch_works(world, "from-env", &repo, &env_ok);
+    // The CA named by the project's `[registries]` table, relative to `tenet.toml`.
+    std::fs::copy(&pki.ca, world.path("ca.pem")).unwrap();
+    world.consumer("manifest-ca", &repo);
+    let manifest = world.read("manifest-ca/tenet.toml");
+    world.write("manifest-ca/tenet.toml", &format!("{manifest}\n[registries]\nca-file = \"../ca.pem\"\n"));
+    world.tenet("manifest-ca", &["fetch"], creds_only).fails("tenet::pkg::unknown_key", "did you mean `ca-files`?");
+    world.write("manifest-ca/tenet.toml", &format!("{manifest}\n[registries]\nca-files = [\"../ca.pem\"]\n"));
+    std::fs::remove_dir_all(world.path("cache")).unwrap();
+    let run = world.tenet("manifest-ca", &["fetch"], creds_only).ok();
+    assert!(run.stdout.contains("lib 1.0.0 from registry"), "{}", run.stdout);
     // `TENET_REGISTRY_HOST` keeps the environment's credentials for another registry.
     let elsewhere = [env_ok[0], env_ok[1], env_ok[2], ("TENET_REGISTRY_HOST", "registry.example.com")];
     fetch_refused(world, "elsewhere", &repo, &elsewhere, "tenet::pkg::auth", "requires credentials");

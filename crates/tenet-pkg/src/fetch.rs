@@ -60,7 +60,10 @@ pub fn fetch(project_dir: &Path, cache: &Cache, options: &FetchOptions) -> Resul
             unsigned: Vec::new(),
         });
     }
-    let mut fetcher = Fetcher::new(cache, &manifest.trust, old.as_ref(), &options.client)?;
+    // Only the root project says how to reach registries (like `[trust]`).
+    let mut client = options.client.clone();
+    client.ca_files.extend(manifest.registries.ca_files_in(project_dir));
+    let mut fetcher = Fetcher::new(cache, &manifest.trust, old.as_ref(), &client)?;
     let resolution = resolve(&manifest, project_dir, old.as_ref(), &mut fetcher)?;
     let lock = to_lockfile(&resolution);
     let lock_changed = old.as_ref() != Some(&lock);

@@ -10,7 +10,8 @@ pub mod manifest;
 
 pub use error::{PkgError, codes};
 pub use manifest::{
-    DepSource, Dependency, GitPin, InputGlob, Manifest, PackageInfo, Param, RegistryRef, SampleGlob, Trust, TrustedKey,
+    DepSource, Dependency, GitPin, InputGlob, Manifest, PackageInfo, Param, Registries, RegistryRef, SampleGlob, Trust,
+    TrustedKey,
 };
 pub mod archive;
 pub mod cache;

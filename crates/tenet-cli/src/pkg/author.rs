@@ -293,13 +293,17 @@ pub fn publish(args: &PublishArgs, renderer: &Renderer) -> Exit {
         let registry = RegistryRef::parse(&args.registry).map_err(|why| {
             PkgError::new(codes::BAD_VALUE, format!("`{}` is not a registry reference", args.registry)).with_help(why)
         })?;
+        let mut options = args.connect.options()?;
         let (bytes, digest, manifest, sig_default) = match &args.archive {
             Some(path) => {
                 let (bytes, digest, manifest) = read_archive(path)?;
                 (bytes, digest, manifest, Some(with_suffix(path, "sig")))
             }
             None => {
-                let built = archive::build(args.path.as_deref().unwrap_or(Path::new(".")))?;
+                let dir = args.path.as_deref().unwrap_or(Path::new("."));
+                let built = archive::build(dir)?;
+                // Published from its directory, the package's own `[registries]` apply.
+                options.ca_files.extend(built.manifest.registries.ca_files_in(dir));
                 (built.bytes, built.digest, built.manifest, None)
             }
         };
@@ -322,7 +326,7 @@ pub fn publish(args: &PublishArgs, renderer: &Renderer) -> Exit {
             }
             _ => None,
         };
-        let client = Client::new(&args.connect.options()?)?;
+        let client = Client::new(&options)?;
         let version = package.version.to_string();
         if let Some(existing) = client.manifest(&registry, &version)? {
             if existing.archive().is_some_and(|l| l.digest == digest) {

@@ -57,7 +57,13 @@ pub fn add(args: &AddArgs, renderer: &Renderer) -> Exit {
             let req = match req.clone() {
                 Some(r) => r,
                 None => {
-                    let newest = Client::new(&args.connect.options()?)?
+                    let mut options = args.connect.options()?;
+                    let project = args.manifest_path.join(MANIFEST_FILE);
+                    if project.is_file() {
+                        let manifest = Manifest::load(&args.manifest_path)?;
+                        options.ca_files.extend(manifest.registries.ca_files_in(&args.manifest_path));
+                    }
+                    let newest = Client::new(&options)?
                         .tags(&reference)?
                         .iter()
                         .filter_map(|t| semver::Version::parse(t).ok())

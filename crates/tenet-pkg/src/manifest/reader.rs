@@ -2,8 +2,8 @@
 //! its span.
 
 use super::{
-    DepSource, Dependency, GitPin, InputGlob, Manifest, PackageInfo, Param, RegistryRef, SampleGlob, Trust, TrustedKey,
-    parse_public_key, valid_package_name,
+    DepSource, Dependency, GitPin, InputGlob, Manifest, PackageInfo, Param, Registries, RegistryRef, SampleGlob, Trust,
+    TrustedKey, parse_public_key, valid_package_name,
 };
 use crate::error::{PkgError, codes};
 use crate::glob;
@@ -14,11 +14,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use toml_edit::{Item, TableLike, Value};
 
-const TOP_KEYS: &[&str] = &["package", "dependencies", "params", "inputs", "samples", "trust"];
+const TOP_KEYS: &[&str] = &["package", "dependencies", "params", "inputs", "samples", "trust", "registries"];
 const PACKAGE_KEYS: &[&str] = &["name", "version", "description", "license", "authors"];
 const DEPENDENCY_KEYS: &[&str] = &["registry", "path", "git", "tag", "rev", "version"];
 const SAMPLES_KEYS: &[&str] = &["files"];
 const TRUST_KEYS: &[&str] = &["require_signatures", "keys"];
+const REGISTRIES_KEYS: &[&str] = &["ca-files"];
 
 /// Walks the parsed TOML, collecting every problem.
 pub(super) struct Reader {
@@ -121,7 +122,17 @@ impl Reader {
         let inputs = self.section(root, "inputs", Self::inputs);
         let samples = self.section(root, "samples", Self::samples);
         let trust = self.section(root, "trust", Self::trust);
-        Some(Manifest { path: path.to_path_buf(), package: package?, dependencies, params, inputs, samples, trust })
+        let registries = self.section(root, "registries", Self::registries);
+        Some(Manifest {
+            path: path.to_path_buf(),
+            package: package?,
+            dependencies,
+            params,
+            inputs,
+            samples,
+            trust,
+            registries,
+        })
     }
 
     fn section<T: Default>(
@@ -530,6 +541,13 @@ impl Reader {
             }
         }
         out
+    }
+
+    fn registries(&mut self, table: &dyn TableLike) -> Registries {
+        self.check_keys(table, REGISTRIES_KEYS, "`[registries]`");
+        let Some(item) = table.get("ca-files") else { return Registries::default() };
+        let ca_files = self.string_array(item, "`ca-files`").into_iter().map(|(text, _)| PathBuf::from(text)).collect();
+        Registries { ca_files }
     }
 
     fn trust(&mut self, table: &dyn TableLike) -> Trust {
