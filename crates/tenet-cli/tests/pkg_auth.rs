@@ -516,6 +516,15 @@ fn fetch_works(world: &World, dir: &str, repo: &str, env: &[(&str, &str)]) {
     assert!(lock.contains(&format!("source = \"registry+{repo}\"")), "{lock}");
 }
 
+/// Publishing `lib` 1.0.0 into the repository `tenet/NAME` succeeds with the credentials found
+/// through `env` (and the configuration files); the registry then holds the tag.
+#[track_caller]
+fn publish_works(world: &World, registry: &Registry, name: &str, env: &[(&str, &str)]) {
+    let run = world.tenet("lib", &["publish", "--registry", &registry.https_repo(name)], env).ok();
+    assert!(run.stdout.contains("published `lib` 1.0.0"), "{}", run.stdout);
+    assert_eq!(registry.stored_tags(name), ["1.0.0"]);
+}
+
 /// A fetch that is refused changes nothing: no lock file, nothing in the cache.
 #[track_caller]
 fn fetch_refused(world: &World, dir: &str, repo: &str, env: &[(&str, &str)], code: &str, message: &str) {
@@ -584,6 +593,7 @@ fn exercise_credential_sources(world: &World, registry: &Registry, pki: &Pki, ou
     world.write("home/.docker/config.json", &format!("{{\"auths\":{{\"{host}\":{{\"auth\":\"{auth}\"}}}}}}"));
     std::fs::remove_dir_all(world.path("cache")).unwrap();
     fetch_works(world, "from-config", &repo, &trust_ca);
+    publish_works(world, registry, "with-config", &trust_ca);
     std::fs::remove_file(world.docker_config()).unwrap();
 
     // `tenet login`: wrong credentials are refused and nothing is stored.
@@ -604,6 +614,7 @@ fn exercise_credential_sources(world: &World, registry: &Registry, pki: &Pki, ou
     assert_eq!(config["auths"][&host]["auth"], auth.as_str(), "stored the way `docker login` stores it");
     std::fs::remove_dir_all(world.path("cache")).unwrap();
     fetch_works(world, "from-login", &repo, &trust_ca);
+    publish_works(world, registry, "with-login", &trust_ca);
     let run = world.tenet(".", &["logout", &host], &[]).ok();
     assert!(run.stdout.contains(&format!("removed the credentials for `{host}`")), "{}", run.stdout);
     std::fs::remove_dir_all(world.path("cache")).unwrap();
@@ -628,6 +639,7 @@ fn exercise_credential_sources(world: &World, registry: &Registry, pki: &Pki, ou
     assert!(!world.read("home/.docker/config.json").contains(&auth), "the helper holds the secret, not config.json");
     std::fs::remove_dir_all(world.path("cache")).unwrap();
     fetch_works(world, "from-helper", &repo, &trust_ca);
+    publish_works(world, registry, "with-helper", &trust_ca);
     world.tenet(".", &["logout", &host], &[]).ok();
     assert!(!store.exists(), "logout erased the helper's entry");
 }
