@@ -46,6 +46,9 @@ fn the_action_evaluates_a_project_and_fails_on_findings() {
     for script in ["scripts/action/install.sh", "scripts/action/eval.sh"] {
         assert!(action.contains(&format!("$GITHUB_ACTION_PATH/{script}")), "action.yml runs {script}");
         assert!(root().join(script).is_file());
+        // The install step builds a release binary (minutes), so it is only syntax-checked here.
+        let syntax = run(Command::new("bash").arg("-n").arg(root().join(script)));
+        assert_eq!(syntax.code, 0, "{script}: {}", syntax.text);
     }
     for input in ["documents", "policy", "fail-on", "today", "fetch", "args"] {
         assert!(action.contains(&format!("${{{{ inputs.{input} }}}}")), "input `{input}` is passed on");
