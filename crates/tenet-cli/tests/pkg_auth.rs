@@ -327,6 +327,16 @@ fn exercise_credential_sources(world: &World, registry: &Registry, pki: &Pki, ou
     publish_works(world, registry, "with-helper", &trust_ca);
     world.tenet(".", &["logout", &host], &[]).ok();
     assert!(!store.exists(), "logout erased the helper's entry");
+
+    // The same helper named for this host only, by `credHelpers`.
+    world.write("home/.docker/config.json", &format!("{{\"credHelpers\": {{\"{host}\": \"tenettest\"}}}}"));
+    fetch_refused(world, "host-helper-empty", &repo, &trust_ca, "tenet::pkg::auth", "requires credentials");
+    world.tenet_with(".", &["login", &https_host, "-u", USER, "--password-stdin", "--ca-file", ca], &[], PASSWORD).ok();
+    assert!(store.exists(), "the host's helper stored the credentials");
+    std::fs::remove_dir_all(world.path("cache")).unwrap();
+    fetch_works(world, "from-host-helper", &repo, &trust_ca);
+    world.tenet(".", &["logout", &host], &[]).ok();
+    assert!(!store.exists());
 }
 
 fn make_executable(path: &Path) {
