@@ -5,6 +5,7 @@
 
 mod baseline;
 mod check;
+mod completions;
 mod coverage;
 mod doc;
 mod eval;
@@ -68,8 +69,16 @@ enum Command {
     Publish(pkg::PublishArgs),
     /// Resolve, download and verify dependencies; write `tenet.lock`.
     Fetch(pkg::FetchArgs),
+    /// Check and store credentials for a registry (in Docker's `config.json` or its helper).
+    Login(pkg::LoginArgs),
+    /// Remove the stored credentials for a registry.
+    Logout(pkg::LogoutArgs),
     /// Run the language server over standard input and output (for editors).
     Lsp,
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(completions::CompletionsArgs),
+    /// Print the man page, or write one per command into a directory.
+    Man(completions::ManArgs),
 }
 
 fn main() -> ExitCode {
@@ -103,6 +112,10 @@ fn main() -> ExitCode {
         Command::Verify(args) => pkg::verify(&args, &renderer),
         Command::Publish(args) => pkg::publish(&args, &renderer),
         Command::Fetch(args) => pkg::fetch(&args, &renderer),
+        Command::Login(args) => pkg::login(&args, &renderer),
+        Command::Logout(args) => pkg::logout(&args, &renderer),
+        Command::Completions(args) => completions::completions(&args, <Cli as clap::CommandFactory>::command()),
+        Command::Man(args) => completions::man(&args, <Cli as clap::CommandFactory>::command()),
         Command::Lsp => match tenet_lsp::run_stdio() {
             Ok(()) => Exit::Clean,
             Err(e) => {

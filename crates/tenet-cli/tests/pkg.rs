@@ -373,7 +373,10 @@ fn a_tampered_blob_or_a_republished_version_is_refused_and_nothing_changes() {
     world.write("lib/policies/lib.tenet", &LIB_POLICY.replace("LIMIT", "72h"));
     let other = tenet_pkg::archive::build(&world.path("lib")).unwrap();
     let reference = tenet_pkg::RegistryRef::parse(&repo).unwrap();
-    tenet_pkg::registry::Client::new().publish(&reference, "1.0.0", "lib", &other.bytes, None).unwrap();
+    tenet_pkg::registry::Client::new(&Default::default())
+        .unwrap()
+        .publish(&reference, "1.0.0", "lib", &other.bytes, None)
+        .unwrap();
     std::fs::remove_dir_all(world.cache()).unwrap();
     world.tenet("app", &["fetch"]).fails("tenet::pkg::digest_mismatch", "now serves different bytes for `lib` 1.0.0");
     assert_eq!(world.read("app/tenet.lock"), lock, "the lock file is unchanged");

@@ -32,6 +32,10 @@ pub mod codes {
     pub const NOT_FETCHED: &str = "tenet::pkg::not_fetched";
     /// A registry could not be reached or answered with an error.
     pub const REGISTRY: &str = "tenet::pkg::registry";
+    /// A registry refused the credentials, needs some, or denied access.
+    pub const AUTH: &str = "tenet::pkg::auth";
+    /// A TLS connection failed (an unknown CA, a bad certificate) or plain HTTP was refused.
+    pub const TLS: &str = "tenet::pkg::tls";
     /// Downloaded bytes do not have the digest they should.
     pub const DIGEST_MISMATCH: &str = "tenet::pkg::digest_mismatch";
     /// An archive that is malformed or unsafe to extract.

@@ -10,7 +10,7 @@ use crate::error::{PkgError, codes};
 use crate::fsutil::TempDir;
 use crate::lock::{LockedSource, Lockfile};
 use crate::manifest::{GitPin, Manifest, RegistryRef, Trust};
-use crate::registry::Client;
+use crate::registry::{Client, ClientOptions};
 use crate::resolve::{Candidate, Index, resolve, to_lockfile};
 use crate::sign::{self, Verdict};
 use semver::Version;
@@ -22,6 +22,8 @@ use std::process::Command;
 pub struct FetchOptions {
     /// Refuse to change `tenet.lock` (and require one when there are dependencies).
     pub locked: bool,
+    /// How to reach registries (extra CA certificates, tag page size).
+    pub client: ClientOptions,
 }
 
 /// What a fetch did.
@@ -58,7 +60,10 @@ pub fn fetch(project_dir: &Path, cache: &Cache, options: &FetchOptions) -> Resul
             unsigned: Vec::new(),
         });
     }
-    let mut fetcher = Fetcher::new(cache, &manifest.trust, old.as_ref())?;
+    // Only the root project says how to reach registries (like `[trust]`).
+    let mut client = options.client.clone();
+    client.ca_files.extend(manifest.registries.ca_files_in(project_dir));
+    let mut fetcher = Fetcher::new(cache, &manifest.trust, old.as_ref(), &client)?;
     let resolution = resolve(&manifest, project_dir, old.as_ref(), &mut fetcher)?;
     let lock = to_lockfile(&resolution);
     let lock_changed = old.as_ref() != Some(&lock);
@@ -148,9 +153,14 @@ struct Fetcher<'a> {
 }
 
 impl<'a> Fetcher<'a> {
-    fn new(cache: &'a Cache, trust: &'a Trust, lock: Option<&'a Lockfile>) -> Result<Fetcher<'a>, PkgError> {
+    fn new(
+        cache: &'a Cache,
+        trust: &'a Trust,
+        lock: Option<&'a Lockfile>,
+        client: &ClientOptions,
+    ) -> Result<Fetcher<'a>, PkgError> {
         Ok(Fetcher {
-            client: Client::new(),
+            client: Client::new(client)?,
             cache,
             staging: TempDir::new_in(&cache.staging_root())?,
             trust,

@@ -10,8 +10,8 @@ pub mod manifest;
 
 pub use error::{PkgError, codes};
 pub use manifest::{
-    DepSource, Dependency, GATE_LEVELS, Gate, GitPin, InputGlob, Manifest, PackageInfo, Param, RegistryRef, SampleGlob,
-    Trust, TrustedKey, WaiverRules,
+    DepSource, Dependency, GATE_LEVELS, Gate, GitPin, InputGlob, Manifest, PackageInfo, Param, Registries, RegistryRef,
+    SampleGlob, Trust, TrustedKey, WaiverRules,
 };
 pub mod archive;
 pub mod cache;

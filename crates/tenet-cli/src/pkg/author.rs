@@ -1,6 +1,6 @@
 //! Commands for package authors: `tenet new`, `package`, `keygen`, `sign`, `verify`, `publish`.
 
-use super::{run, short};
+use super::{ConnectArgs, run, short};
 use crate::exit::Exit;
 use crate::render::Renderer;
 use std::path::{Path, PathBuf};
@@ -277,7 +277,7 @@ pub struct PublishArgs {
     /// The archive to publish (default: package the current directory, or `--path`, now).
     #[arg(value_name = "ARCHIVE")]
     pub archive: Option<PathBuf>,
-    /// The OCI repository: `HOST[:PORT]/REPOSITORY` (plain HTTP for loopback hosts or with `http://`).
+    /// The OCI repository: `HOST[:PORT]/REPOSITORY` (HTTPS; plain HTTP for loopback hosts or with `http://`).
     #[arg(long, value_name = "REGISTRY")]
     pub registry: String,
     /// Sign with this secret key (otherwise `ARCHIVE.sig` is published when it exists).
@@ -286,6 +286,8 @@ pub struct PublishArgs {
     /// The package directory when no archive is given.
     #[arg(long, value_name = "DIR", conflicts_with = "archive")]
     pub path: Option<PathBuf>,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
 }
 
 /// Publishes a package version (and its signature) to an OCI registry.
@@ -294,13 +296,17 @@ pub fn publish(args: &PublishArgs, renderer: &Renderer) -> Exit {
         let registry = RegistryRef::parse(&args.registry).map_err(|why| {
             PkgError::new(codes::BAD_VALUE, format!("`{}` is not a registry reference", args.registry)).with_help(why)
         })?;
+        let mut options = args.connect.options()?;
         let (bytes, digest, manifest, sig_default) = match &args.archive {
             Some(path) => {
                 let (bytes, digest, manifest) = read_archive(path)?;
                 (bytes, digest, manifest, Some(with_suffix(path, "sig")))
             }
             None => {
-                let built = archive::build(args.path.as_deref().unwrap_or(Path::new(".")))?;
+                let dir = args.path.as_deref().unwrap_or(Path::new("."));
+                let built = archive::build(dir)?;
+                // Published from its directory, the package's own `[registries]` apply.
+                options.ca_files.extend(built.manifest.registries.ca_files_in(dir));
                 (built.bytes, built.digest, built.manifest, None)
             }
         };
@@ -323,7 +329,7 @@ pub fn publish(args: &PublishArgs, renderer: &Renderer) -> Exit {
             }
             _ => None,
         };
-        let client = Client::new();
+        let client = Client::new(&options)?;
         let version = package.version.to_string();
         if let Some(existing) = client.manifest(&registry, &version)? {
             if existing.archive().is_some_and(|l| l.digest == digest) {

@@ -1,6 +1,6 @@
 //! Commands for package consumers: `tenet add` and `tenet fetch`.
 
-use super::{run, short};
+use super::{ConnectArgs, run, short};
 use crate::exit::Exit;
 use crate::render::Renderer;
 use std::path::PathBuf;
@@ -34,6 +34,8 @@ pub struct AddArgs {
     /// The project directory (default: the current directory).
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub manifest_path: PathBuf,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
 }
 
 /// Adds a dependency to `tenet.toml`, keeping the file's formatting and comments.
@@ -55,7 +57,13 @@ pub fn add(args: &AddArgs, renderer: &Renderer) -> Exit {
             let req = match req.clone() {
                 Some(r) => r,
                 None => {
-                    let newest = Client::new()
+                    let mut options = args.connect.options()?;
+                    let project = args.manifest_path.join(MANIFEST_FILE);
+                    if project.is_file() {
+                        let manifest = Manifest::load(&args.manifest_path)?;
+                        options.ca_files.extend(manifest.registries.ca_files_in(&args.manifest_path));
+                    }
+                    let newest = Client::new(&options)?
                         .tags(&reference)?
                         .iter()
                         .filter_map(|t| semver::Version::parse(t).ok())
@@ -127,13 +135,19 @@ pub struct FetchArgs {
     /// Fail instead of changing `tenet.lock` (for CI).
     #[arg(long)]
     pub locked: bool,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
 }
 
 /// Resolves, downloads and verifies dependencies into the cache, and writes `tenet.lock`.
 pub fn fetch(args: &FetchArgs, renderer: &Renderer) -> Exit {
     run(renderer, || {
         let cache = Cache::from_env()?;
-        let report = tenet_pkg::fetch(&args.dir, &cache, &FetchOptions { locked: args.locked })?;
+        let report = tenet_pkg::fetch(
+            &args.dir,
+            &cache,
+            &FetchOptions { locked: args.locked, client: args.connect.options()? },
+        )?;
         for p in &report.lock.packages {
             let digest = p.digest.as_deref().map(short).unwrap_or("-");
             let origin = match &p.source {

@@ -39,6 +39,8 @@ pub struct Manifest {
     pub gate: Gate,
     /// `[waivers]`: what the project's waivers may do.
     pub waivers: WaiverRules,
+    /// `[registries]`: how to reach registries (only the root project's counts).
+    pub registries: Registries,
 }
 
 /// The severities a gate names, lowest first, and `none` (never fail).
@@ -223,6 +225,21 @@ pub struct SampleGlob {
     pub pattern: String,
     /// Its span in the manifest.
     pub span: Range<usize>,
+}
+
+/// The `[registries]` table.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Registries {
+    /// `ca-files`: PEM files of CA certificates trusted for registries besides the default
+    /// roots, as written (relative to the manifest's directory unless absolute).
+    pub ca_files: Vec<PathBuf>,
+}
+
+impl Registries {
+    /// The CA files as paths usable from anywhere, for a manifest in `dir`.
+    pub fn ca_files_in(&self, dir: &Path) -> Vec<PathBuf> {
+        self.ca_files.iter().map(|f| dir.join(f)).collect()
+    }
 }
 
 /// The `[trust]` table.

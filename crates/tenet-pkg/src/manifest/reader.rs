@@ -2,8 +2,8 @@
 //! its span.
 
 use super::{
-    DepSource, Dependency, GATE_LEVELS, Gate, GitPin, InputGlob, Manifest, PackageInfo, Param, RegistryRef, SampleGlob,
-    Trust, TrustedKey, WaiverRules, parse_public_key, valid_package_name,
+    DepSource, Dependency, GATE_LEVELS, Gate, GitPin, InputGlob, Manifest, PackageInfo, Param, Registries, RegistryRef,
+    SampleGlob, Trust, TrustedKey, WaiverRules, parse_public_key, valid_package_name,
 };
 use crate::error::{PkgError, codes};
 use crate::glob;
@@ -14,13 +14,15 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use toml_edit::{Item, TableLike, Value};
 
-const TOP_KEYS: &[&str] = &["package", "dependencies", "params", "inputs", "samples", "trust", "gate", "waivers"];
+const TOP_KEYS: &[&str] =
+    &["package", "dependencies", "params", "inputs", "samples", "trust", "registries", "gate", "waivers"];
 const GATE_KEYS: &[&str] = &["fail_on", "fail_on_undetermined", "strict"];
 const WAIVERS_KEYS: &[&str] = &["max_days", "allow_critical"];
 const PACKAGE_KEYS: &[&str] = &["name", "version", "description", "license", "authors"];
 const DEPENDENCY_KEYS: &[&str] = &["registry", "path", "git", "tag", "rev", "version"];
 const SAMPLES_KEYS: &[&str] = &["files"];
 const TRUST_KEYS: &[&str] = &["require_signatures", "keys"];
+const REGISTRIES_KEYS: &[&str] = &["ca-files"];
 
 /// Walks the parsed TOML, collecting every problem.
 pub(super) struct Reader {
@@ -125,6 +127,7 @@ impl Reader {
         let trust = self.section(root, "trust", Self::trust);
         let gate = self.section(root, "gate", Self::gate);
         let waivers = self.section(root, "waivers", Self::waivers);
+        let registries = self.section(root, "registries", Self::registries);
         Some(Manifest {
             path: path.to_path_buf(),
             package: package?,
@@ -135,6 +138,7 @@ impl Reader {
             trust,
             gate,
             waivers,
+            registries,
         })
     }
 
@@ -603,6 +607,13 @@ impl Reader {
             );
         }
         b
+    }
+
+    fn registries(&mut self, table: &dyn TableLike) -> Registries {
+        self.check_keys(table, REGISTRIES_KEYS, "`[registries]`");
+        let Some(item) = table.get("ca-files") else { return Registries::default() };
+        let ca_files = self.string_array(item, "`ca-files`").into_iter().map(|(text, _)| PathBuf::from(text)).collect();
+        Registries { ca_files }
     }
 
     fn trust(&mut self, table: &dyn TableLike) -> Trust {

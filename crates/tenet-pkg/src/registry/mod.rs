@@ -8,12 +8,19 @@
 //! - layer 1, the archive: `application/vnd.tenet.package.v1.tar+gzip`;
 //! - layer 2 (optional), the signature: `application/vnd.tenet.package.signature.v1+json`.
 
+pub mod auth;
+pub mod credentials;
+pub mod transport;
+
 use crate::error::{PkgError, codes};
 use crate::manifest::RegistryRef;
 use crate::sign::Signature;
+use auth::Access;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::time::Duration;
+pub use transport::ClientOptions;
+use transport::{Call, Transport, lowercase, registry_error};
+use ureq::http::Method;
 
 /// The artifact type of a package.
 pub const ARTIFACT_TYPE: &str = "application/vnd.tenet.package.v1";
@@ -77,32 +84,19 @@ impl OciManifest {
     }
 }
 
-/// A blocking registry client.
+/// A blocking registry client: HTTPS, authentication, retries (see [`transport`]).
 pub struct Client {
-    agent: ureq::Agent,
+    transport: Transport,
+    page_size: Option<u32>,
 }
 
-impl Default for Client {
-    fn default() -> Self {
-        Client::new()
-    }
-}
-
-fn registry_error(reference: &RegistryRef, message: String) -> PkgError {
-    PkgError::new(codes::REGISTRY, message).with_help(format!(
-        "check that the registry at `{}` is running and that the repository name is right",
-        reference.host
-    ))
-}
+/// The most tag-list pages read for one repository.
+const MAX_PAGES: usize = 10_000;
 
 impl Client {
-    /// A client with a 60-second timeout per request.
-    pub fn new() -> Client {
-        let config = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(60)))
-            .build();
-        Client { agent: config.into() }
+    /// A client with a 60-second timeout per request; fails when a CA file cannot be read.
+    pub fn new(options: &ClientOptions) -> Result<Client, PkgError> {
+        Ok(Client { transport: Transport::new(options)?, page_size: options.page_size })
     }
 
     fn url(reference: &RegistryRef, tail: &str) -> String {
@@ -126,7 +120,14 @@ impl Client {
         response.body_mut().with_config().limit(limit).read_to_vec().map_err(|e| Self::fail(reference, what, &e))
     }
 
-    fn status_error(reference: &RegistryRef, what: &str, response: &mut ureq::http::Response<ureq::Body>) -> PkgError {
+    /// The error for an answer the caller did not expect, saying what to do about it.
+    fn status_error(
+        &self,
+        reference: &RegistryRef,
+        what: &str,
+        access: Access,
+        response: &mut ureq::http::Response<ureq::Body>,
+    ) -> PkgError {
         let status = response.status();
         let body = response.body_mut().with_config().limit(MAX_SMALL_BODY).read_to_string().unwrap_or_default();
         let detail = serde_json::from_str::<serde_json::Value>(&body)
@@ -134,42 +135,119 @@ impl Client {
             .and_then(|v| v.pointer("/errors/0/message").and_then(|m| m.as_str()).map(str::to_string))
             .map(|m| format!(" ({})", lowercase(&m)))
             .unwrap_or_default();
-        registry_error(reference, format!("cannot {what}: `{}` answered {status}{detail}", reference.host))
+        let host = &reference.host;
+        let repository = &reference.repository;
+        let needed = if access == Access::Push { "push to" } else { "pull from" };
+        let tries = transport::MAX_RETRIES + 1;
+        match status.as_u16() {
+            401 => match self.transport.credential_source(reference) {
+                Some(source) => transport::refused(reference, what, &source),
+                None => transport::needs_credentials(reference, what),
+            },
+            403 => PkgError::new(codes::AUTH, format!("cannot {what}: `{host}` denied access{detail}")).with_help(
+                format!(
+                    "the account whose credentials were sent needs permission to {needed} `{repository}`; \
+                     ask the registry's administrator, or log in as another user with `tenet login {host}`"
+                ),
+            ),
+            404 => PkgError::new(
+                codes::REGISTRY,
+                format!("cannot {what}: `{host}` has no such repository or object{detail}"),
+            )
+            .with_help(format!(
+                "check the repository name `{repository}`; hosted registries also answer 404 for a repository you may not see"
+            )),
+            429 => PkgError::new(
+                codes::REGISTRY,
+                format!("cannot {what}: `{host}` is rate-limiting requests (429 Too Many Requests, still after {tries} tries)"),
+            )
+            .with_help("wait a few minutes and try again; registries usually allow more requests to logged-in users"),
+            500..=599 => PkgError::new(
+                codes::REGISTRY,
+                format!("cannot {what}: `{host}` answered {status}{detail}, still after {tries} tries"),
+            )
+            .with_help("the registry has a problem of its own; try again later or tell its administrator"),
+            400 if reference.plain_http && body.contains("HTTPS") => PkgError::new(
+                codes::TLS,
+                format!("cannot {what}: `{host}` speaks HTTPS, and plain HTTP was used"),
+            )
+            .with_help(format!("write the registry as `https://{host}/…` (loopback hosts use plain HTTP unless told)")),
+            _ => registry_error(reference, format!("cannot {what}: `{host}` answered {status}{detail}")),
+        }
     }
 
-    /// The repository's tags; an unknown repository has none.
-    pub fn tags(&self, reference: &RegistryRef) -> Result<Vec<String>, PkgError> {
-        let what = format!("list the versions of `{reference}`");
-        let mut response =
-            self.agent.get(Self::url(reference, "tags/list")).call().map_err(|e| Self::fail(reference, &what, &e))?;
+    fn get(
+        &self,
+        reference: &RegistryRef,
+        url: String,
+        what: &str,
+    ) -> Result<ureq::http::Response<ureq::Body>, PkgError> {
+        self.transport.send(reference, Call::new(Method::GET, url, Access::Pull), what)
+    }
+
+    /// Checks that the registry answers and accepts the configured credentials (`GET /v2/`).
+    pub fn check_login(&self, reference: &RegistryRef) -> Result<(), PkgError> {
+        let what = format!("log in to `{}`", reference.host);
+        let call = Call::new(Method::GET, reference.api_base(), Access::Registry);
+        let mut response = self.transport.send(reference, call, &what)?;
         match response.status().as_u16() {
-            200 => {}
-            404 => return Ok(Vec::new()),
-            _ => return Err(Self::status_error(reference, &what, &mut response)),
+            200 => Ok(()),
+            _ => Err(self.status_error(reference, &what, Access::Registry, &mut response)),
         }
+    }
+
+    /// The repository's tags, every page of them (following `Link` headers); an unknown
+    /// repository has none.
+    pub fn tags(&self, reference: &RegistryRef) -> Result<Vec<String>, PkgError> {
         #[derive(Deserialize)]
         struct Tags {
             tags: Option<Vec<String>>,
         }
-        let body = Self::body(reference, &what, &mut response, MAX_SMALL_BODY)?;
-        let tags: Tags = serde_json::from_slice(&body)
-            .map_err(|e| registry_error(reference, format!("cannot {what}: the answer is not a tag list ({e})")))?;
-        Ok(tags.tags.unwrap_or_default())
+        let what = format!("list the versions of `{reference}`");
+        let mut url = Self::url(reference, "tags/list");
+        if let Some(n) = self.page_size {
+            url = format!("{url}?n={n}");
+        }
+        let mut all = Vec::new();
+        for page in 0..MAX_PAGES {
+            let mut response = self.get(reference, url.clone(), &what)?;
+            match response.status().as_u16() {
+                200 => {}
+                404 if page == 0 => return Ok(Vec::new()),
+                _ => return Err(self.status_error(reference, &what, Access::Pull, &mut response)),
+            }
+            let next = transport::header(&response, "link").and_then(next_link).map(|l| transport::resolve(&url, &l));
+            let body = Self::body(reference, &what, &mut response, MAX_SMALL_BODY)?;
+            let tags: Tags = serde_json::from_slice(&body)
+                .map_err(|e| registry_error(reference, format!("cannot {what}: the answer is not a tag list ({e})")))?;
+            all.extend(tags.tags.unwrap_or_default());
+            match next {
+                Some(next) if next != url => url = next,
+                _ => return Ok(all),
+            }
+        }
+        Err(registry_error(reference, format!("cannot {what}: more than {MAX_PAGES} pages of tags")))
     }
 
     /// The manifest tagged `tag`, or `None` when there is no such tag.
     pub fn manifest(&self, reference: &RegistryRef, tag: &str) -> Result<Option<OciManifest>, PkgError> {
+        self.manifest_for(reference, tag, Access::Pull)
+    }
+
+    fn manifest_for(
+        &self,
+        reference: &RegistryRef,
+        tag: &str,
+        access: Access,
+    ) -> Result<Option<OciManifest>, PkgError> {
         let what = format!("read `{reference}:{tag}`");
-        let mut response = self
-            .agent
-            .get(Self::url(reference, &format!("manifests/{tag}")))
-            .header("Accept", MANIFEST_MEDIA_TYPE)
-            .call()
-            .map_err(|e| Self::fail(reference, &what, &e))?;
+        let call = Call::new(Method::GET, Self::url(reference, &format!("manifests/{tag}")), access)
+            .header("Accept", MANIFEST_MEDIA_TYPE);
+        let mut response = self.transport.send(reference, call, &what)?;
         match response.status().as_u16() {
             200 => {}
             404 => return Ok(None),
-            _ => return Err(Self::status_error(reference, &what, &mut response)),
+            _ => return Err(self.status_error(reference, &what, access, &mut response)),
         }
         let body = Self::body(reference, &what, &mut response, MAX_SMALL_BODY)?;
         let manifest: OciManifest = serde_json::from_slice(&body)
@@ -199,13 +277,10 @@ impl Client {
                 format!("refusing {what}: it is {} bytes, more than the limit of {limit}", descriptor.size),
             ));
         }
-        let mut response = self
-            .agent
-            .get(Self::url(reference, &format!("blobs/{}", descriptor.digest)))
-            .call()
-            .map_err(|e| Self::fail(reference, &action, &e))?;
+        let mut response =
+            self.get(reference, Self::url(reference, &format!("blobs/{}", descriptor.digest)), &action)?;
         if response.status().as_u16() != 200 {
-            return Err(Self::status_error(reference, &action, &mut response));
+            return Err(self.status_error(reference, &action, Access::Pull, &mut response));
         }
         let bytes = Self::body(reference, &action, &mut response, limit)?;
         let actual = crate::archive::digest_of(&bytes);
@@ -243,21 +318,15 @@ impl Client {
             annotations: BTreeMap::new(),
         };
         let what = format!("upload a blob to `{reference}`");
-        let exists = self
-            .agent
-            .head(Self::url(reference, &format!("blobs/{digest}")))
-            .call()
-            .map_err(|e| Self::fail(reference, &what, &e))?;
+        let head = Call::new(Method::HEAD, Self::url(reference, &format!("blobs/{digest}")), Access::Push);
+        let exists = self.transport.send(reference, head, &what)?;
         if exists.status().as_u16() == 200 {
             return Ok(descriptor);
         }
-        let mut started = self
-            .agent
-            .post(Self::url(reference, "blobs/uploads/"))
-            .send_empty()
-            .map_err(|e| Self::fail(reference, &what, &e))?;
+        let start = Call::new(Method::POST, Self::url(reference, "blobs/uploads/"), Access::Push).body(&[]);
+        let mut started = self.transport.send(reference, start, &what)?;
         if started.status().as_u16() != 202 {
-            return Err(Self::status_error(reference, &what, &mut started));
+            return Err(self.status_error(reference, &what, Access::Push, &mut started));
         }
         let Some(location) = started.headers().get("Location").and_then(|l| l.to_str().ok()) else {
             return Err(registry_error(reference, format!("cannot {what}: the registry gave no upload location")));
@@ -269,14 +338,12 @@ impl Client {
             format!("{scheme}://{}{location}", reference.host)
         };
         let separator = if location.contains('?') { '&' } else { '?' };
-        let mut done = self
-            .agent
-            .put(format!("{location}{separator}digest={digest}"))
+        let put = Call::new(Method::PUT, format!("{location}{separator}digest={digest}"), Access::Push)
             .header("Content-Type", "application/octet-stream")
-            .send(bytes)
-            .map_err(|e| Self::fail(reference, &what, &e))?;
+            .body(bytes);
+        let mut done = self.transport.send(reference, put, &what)?;
         if done.status().as_u16() != 201 {
-            return Err(Self::status_error(reference, &what, &mut done));
+            return Err(self.status_error(reference, &what, Access::Push, &mut done));
         }
         Ok(descriptor)
     }
@@ -312,23 +379,44 @@ impl Client {
         let body = serde_json::to_vec(&manifest)
             .map_err(|e| PkgError::new(codes::REGISTRY, format!("cannot write the manifest: {e}")))?;
         let what = format!("publish `{reference}:{version}`");
-        let mut response = self
-            .agent
-            .put(Self::url(reference, &format!("manifests/{version}")))
+        let put = Call::new(Method::PUT, Self::url(reference, &format!("manifests/{version}")), Access::Push)
             .header("Content-Type", MANIFEST_MEDIA_TYPE)
-            .send(body.as_slice())
-            .map_err(|e| Self::fail(reference, &what, &e))?;
+            .body(&body);
+        let mut response = self.transport.send(reference, put, &what)?;
         if response.status().as_u16() != 201 {
-            return Err(Self::status_error(reference, &what, &mut response));
+            return Err(self.status_error(reference, &what, Access::Push, &mut response));
         }
         Ok(crate::archive::digest_of(&body))
     }
 }
 
-fn lowercase(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
+/// The `rel="next"` target of a `Link` header (`<url>; rel="next"`).
+fn next_link(header: &str) -> Option<String> {
+    header.split(',').find_map(|part| {
+        let (target, params) = part.split_once(';')?;
+        let is_next = params.split(';').any(|p| {
+            let p = p.trim();
+            p.eq_ignore_ascii_case("rel=\"next\"") || p.eq_ignore_ascii_case("rel=next")
+        });
+        let target = target.trim().strip_prefix('<')?.strip_suffix('>')?;
+        is_next.then(|| target.to_string())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_link;
+
+    #[test]
+    fn link_headers() {
+        assert_eq!(
+            next_link("</v2/tenet/lib/tags/list?last=1.1.0&n=2>; rel=\"next\"").as_deref(),
+            Some("/v2/tenet/lib/tags/list?last=1.1.0&n=2")
+        );
+        assert_eq!(
+            next_link("<https://r.io/a>; rel=\"prev\", <https://r.io/b>; rel=next").as_deref(),
+            Some("https://r.io/b")
+        );
+        assert_eq!(next_link("<https://r.io/a>; rel=\"prev\""), None);
     }
 }
