@@ -306,6 +306,15 @@ help: {}",
     for pattern in args.selection.unmatched(&names) {
         eprintln!("warning: `{pattern}` matches no obligation");
     }
+    // A selection that keeps nothing would pass every gate while checking nothing.
+    let obligations = &engine.program().obligations;
+    if policy_errors == 0 && !obligations.is_empty() && !obligations.iter().any(|o| args.selection.keeps(&o.item)) {
+        eprintln!(
+            "error: `--area`, `--only` and `--exclude` together select none of the {} obligations, so nothing would be checked\n\nhelp: `tenet doc` lists the obligations with their areas; widen the selection",
+            obligations.len()
+        );
+        return Exit::Input;
+    }
     let stdin_format = match args.input_format {
         InputFormat::Auto => None,
         InputFormat::Yaml => Some(tenet::Format::Yaml),

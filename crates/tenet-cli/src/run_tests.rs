@@ -194,6 +194,53 @@ pub fn run(args: &TestArgs, renderer: &Renderer) -> Exit {
     if results.iter().any(|r| r.status != "passed") { Exit::Findings } else { Exit::Clean }
 }
 
+/// What stands between a package directory and its archive: its policy errors (rendered) and
+/// the names of its tests that do not pass.
+pub struct Readiness {
+    /// Every policy error, rendered for the terminal.
+    pub rendered: String,
+    pub errors: usize,
+    /// Tests that failed or could not run, by name.
+    pub failing: Vec<String>,
+}
+
+/// Checks the package in `dir` as `tenet check` and `tenet test` would there (its locked
+/// dependencies from the cache, its `[params]`), for `tenet package` and `tenet publish`.
+pub fn readiness(dir: &Path, renderer: &Renderer) -> Result<Readiness, tenet_pkg::PkgError> {
+    let project = tenet_pkg::project::load(dir)?;
+    let loaded = policy::load_with_project(&[dir.to_path_buf()], policy::Std::Include, project.as_ref());
+    let mut rendered = String::new();
+    for e in &loaded.errors {
+        rendered.push_str(&renderer.report(e));
+    }
+    let mut errors = loaded.errors.len();
+    for located in loaded.diagnostics().into_iter().filter(|l| l.diagnostic.is_error()) {
+        errors += 1;
+        rendered.push_str(&renderer.diagnostic(located.diagnostic, located.path, located.text));
+    }
+    if errors > 0 {
+        return Ok(Readiness { rendered, errors, failing: Vec::new() });
+    }
+    let program = tenet_db::compile_program(&loaded.db, loaded.workspace);
+    let package_of: BTreeMap<&str, Arc<str>> = loaded
+        .files
+        .iter()
+        .chain(&loaded.std_files)
+        .filter_map(|&f| Some((f.path(&loaded.db).as_str(), tenet_db::file_outline(&loaded.db, f).package.clone()?)))
+        .collect();
+    let own: Vec<&str> = loaded.files.iter().map(|f| f.path(&loaded.db).as_str()).collect();
+    let today = jiff::ZonedDateTime::now().date();
+    let mut failing = Vec::new();
+    for test in program.tests.iter().filter(|t| own.contains(&&*t.path)) {
+        let params = test_params(program, test, &package_of, loaded.manifest_path());
+        let result = run_one(program, test, &params, today, None);
+        if result.status != "passed" {
+            failing.push(test.item.name.to_string());
+        }
+    }
+    Ok(Readiness { rendered, errors, failing })
+}
+
 /// The parameter values a test runs with: the library defaults, the project's `[params]` and
 /// the overrides declared in the test's own package or a package enclosing it (`northwind`
 /// for `northwind.tests`), then the test's own `override`s. Overrides in other packages of the workspace do not reach it, so a

@@ -274,3 +274,21 @@ fn a_blanket_waiver_is_warned_and_the_projects_waiver_rules_refuse_it() {
     let run = project.eval(&[]).exits(2);
     assert!(run.stderr.contains("`max_days` must be a whole number of days above 0"), "{}", run.stderr);
 }
+
+#[test]
+fn a_selection_that_selects_nothing_is_a_usage_error_and_left_out_waivers_are_not_unused() {
+    let project = Project::new();
+    let run = project.eval(&["--only", "nothing_here"]).exits(2);
+    assert!(run.stderr.contains("warning: `nothing_here` matches no obligation"), "{}", run.stderr);
+    assert!(run.stderr.contains("select none of the"), "{}", run.stderr);
+    project.eval(&["--area", "bias", "--only", "std.privacy.*"]).exits(2);
+    // A waiver of an obligation the selection leaves out is not reported as unused.
+    project.write(
+        "policies/waivers.tenet",
+        "package acme.waivers\n\nuse std.privacy\n\nwaiver audit_rights where id == \"nobody\" {\n  reason: \"r\"\n  approved_by: \"a\"\n  until: 2027-01-31\n}\n",
+    );
+    let run = project.eval(&["--fail-on", "none"]).exits(0);
+    assert!(run.stdout.contains("waiver unused for std.privacy.audit_rights"), "{}", run.stdout);
+    let run = project.eval(&["--fail-on", "none", "--area", "bias"]).exits(0);
+    assert!(!run.stdout.contains("waiver unused"), "{}", run.stdout);
+}

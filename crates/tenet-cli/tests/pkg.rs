@@ -435,6 +435,8 @@ fn locked_refuses_to_change_the_lock_and_conflicts_name_who_wants_what() {
                 registry.repo("x")
             ),
         );
+        // A package is checked before it is published, so its dependencies are fetched first.
+        world.tenet(name, &["fetch"]).ok();
         world.tenet(name, &["publish", "--registry", &registry.repo(name)]).ok();
     }
     world.consumer("app", "");
@@ -700,4 +702,35 @@ fn a_dependencys_overrides_and_waivers_hold_in_its_own_tests_but_not_in_the_cons
     assert!(!run.stdout.contains("E0802"), "{}", run.stdout);
     assert_eq!(status(&run.stdout, "std.privacy.breach_notice_deadline"), "satisfied", "{}", run.stdout);
     world.tenet("app", &["check"]).ok();
+}
+
+#[test]
+fn a_package_with_policy_errors_or_failing_tests_is_not_packaged_or_published() {
+    let registry = Registry::start();
+    let world = World::new();
+    let repo = registry.repo("broken");
+    let stored = registry.storage.join("docker/registry/v2/repositories/tenet/broken");
+    world.write("broken/tenet.toml", "[package]\nname = \"broken\"\nversion = \"1.0.0\"\n");
+    world.write("broken/policies/p.tenet", "package broken\n\nobligation oops on Contract {\n  must id is\n}\n");
+    let run =
+        world.tenet("broken", &["publish", "--registry", &repo]).fails("tenet::pkg::not_ready", "has 1 policy error");
+    assert!(run.stderr.contains("p.tenet:5:1"), "the error itself is shown\n{}", run.stderr);
+    assert!(!stored.exists(), "nothing reached the registry");
+    world.tenet("broken", &["package"]).fails("tenet::pkg::not_ready", "refusing to package it");
+    assert!(!world.path("broken/target/package").exists());
+
+    // A failing test refuses too, unless the publisher says otherwise.
+    world.write("broken/policies/p.tenet", SHARED_POLICY.replace("package shared", "package broken").as_str());
+    world.write(
+        "broken/tests/t.tenet",
+        &SHARED_TEST
+            .replace("package shared", "package broken")
+            .replace("expect breach_notice_deadline: satisfied", "expect breach_notice_deadline: violated"),
+    );
+    world
+        .tenet("broken", &["publish", "--registry", &repo])
+        .fails("tenet::pkg::not_ready", "1 test of `.` fails: the publisher's own override holds in its own tests");
+    assert!(!stored.exists(), "nothing reached the registry");
+    let run = world.tenet("broken", &["publish", "--registry", &repo, "--allow-failing-tests"]).ok();
+    assert!(run.stdout.contains("published `broken` 1.0.0"), "{}", run.stdout);
 }

@@ -592,6 +592,16 @@ impl<'p> Evaluation<'p> {
         let mut waivers = Vec::new();
         let mut lines = FileLines::default();
         for (i, w) in self.program.waivers.iter().enumerate() {
+            // A waiver of an obligation the run left out (`--only`, `--area`) had no chance to apply.
+            let selected = self
+                .program
+                .obligations
+                .iter()
+                .zip(&self.selected)
+                .any(|(o, &selected)| selected && o.item.name == w.item.target);
+            if !selected {
+                continue;
+            }
             let expired = value::civil_date(w.item.until).is_none_or(|u| u < self.today);
             let status = if expired {
                 "expired"

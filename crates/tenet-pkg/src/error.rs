@@ -52,6 +52,8 @@ pub mod codes {
     pub const GIT: &str = "tenet::pkg::git";
     /// A dependency whose package is not what its entry says.
     pub const MISMATCH: &str = "tenet::pkg::mismatch";
+    /// A package with policy errors or failing tests, refused by `tenet package` and `tenet publish`.
+    pub const NOT_READY: &str = "tenet::pkg::not_ready";
 }
 
 /// A place in a file: its text, the byte span and the label shown there.

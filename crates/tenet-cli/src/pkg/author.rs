@@ -111,12 +111,50 @@ pub struct PackageArgs {
     /// Where to write the archive (default: `DIR/target/package/NAME-VERSION.tar.gz`).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Package even though some of the package's tests fail (policy errors always refuse).
+    #[arg(long)]
+    pub allow_failing_tests: bool,
+}
+
+/// Refuses a package with policy errors, or with failing tests unless they are allowed: a
+/// published version cannot be changed, so it is checked before it is built.
+fn check_ready(dir: &Path, allow_failing_tests: bool, renderer: &Renderer) -> Result<(), PkgError> {
+    let ready = crate::run_tests::readiness(dir, renderer)?;
+    if ready.errors > 0 {
+        eprint!("{}", ready.rendered);
+        return Err(PkgError::new(
+            codes::NOT_READY,
+            format!(
+                "`{}` has {} policy error{}; refusing to package it",
+                dir.display(),
+                ready.errors,
+                crate::check::plural(ready.errors)
+            ),
+        )
+        .with_help("fix the errors above (`tenet check` lists them); a published version cannot be changed"));
+    }
+    if !ready.failing.is_empty() && !allow_failing_tests {
+        return Err(PkgError::new(
+            codes::NOT_READY,
+            format!(
+                "{} test{} of `{}` fail{}: {}; refusing to package it",
+                ready.failing.len(),
+                crate::check::plural(ready.failing.len()),
+                dir.display(),
+                if ready.failing.len() == 1 { "s" } else { "" },
+                ready.failing.join(", ")
+            ),
+        )
+        .with_help("run `tenet test` to see why, or pass `--allow-failing-tests` to package it anyway"));
+    }
+    Ok(())
 }
 
 /// Builds a deterministic archive of a package.
 pub fn package(args: &PackageArgs, renderer: &Renderer) -> Exit {
     run(renderer, || {
         let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+        check_ready(&dir, args.allow_failing_tests, renderer)?;
         let built = archive::build(&dir)?;
         let out = args.out.clone().unwrap_or_else(|| dir.join("target").join("package").join(built.file_name()));
         if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -286,6 +324,10 @@ pub struct PublishArgs {
     /// The package directory when no archive is given.
     #[arg(long, value_name = "DIR", conflicts_with = "archive")]
     pub path: Option<PathBuf>,
+    /// Publish a package directory even though some of its tests fail (policy errors always
+    /// refuse; an archive given is checked when `tenet package` builds it).
+    #[arg(long, conflicts_with = "archive")]
+    pub allow_failing_tests: bool,
     #[command(flatten)]
     pub connect: ConnectArgs,
 }
@@ -304,6 +346,7 @@ pub fn publish(args: &PublishArgs, renderer: &Renderer) -> Exit {
             }
             None => {
                 let dir = args.path.as_deref().unwrap_or(Path::new("."));
+                check_ready(dir, args.allow_failing_tests, renderer)?;
                 let built = archive::build(dir)?;
                 // Published from its directory, the package's own `[registries]` apply.
                 options.ca_files.extend(built.manifest.registries.ca_files_in(dir));
