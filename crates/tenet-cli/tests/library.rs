@@ -65,9 +65,11 @@ fn area_only_and_exclude_select_obligations() {
     run.assert_code(2);
     assert!(run.stderr.contains("did you mean `privacy`?"), "{}", run.stderr);
 
+    // A selection that keeps nothing is a usage error, not a clean run.
     let run = tenet(&["eval", "--today", TODAY, "--fail-on", "none", "--only", "no_such_obligation", doc]);
-    run.assert_code(0);
+    run.assert_code(2);
     assert!(run.stderr.contains("`no_such_obligation` matches no obligation"), "{}", run.stderr);
+    assert!(run.stderr.contains("select none of the"), "{}", run.stderr);
 }
 
 #[test]

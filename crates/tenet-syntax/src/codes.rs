@@ -22,6 +22,8 @@ pub enum Section {
     ParamsAndTests,
     /// Found while validating a document against its schema.
     Documents,
+    /// A project's own rules (`tenet.toml`), checked when a run starts on its date.
+    ProjectRules,
 }
 
 impl Section {
@@ -35,6 +37,9 @@ impl Section {
             Section::Waivers => "**Waivers:**",
             Section::ParamsAndTests => "**Parameters, exceptions and tests:**",
             Section::Documents => "**Documents** (found while validating a document against its schema):",
+            Section::ProjectRules => {
+                "**Project rules** (`tenet.toml`'s `[waivers]`, checked when `tenet eval` starts, on its date):"
+            }
         }
     }
 }
@@ -146,9 +151,9 @@ codes! {
     /// A waiver whose selector reads nothing of the document, so covers every document.
     CONSTANT_WAIVER = "W0604", Waivers, "a `where` that reads nothing of the document waives every document";
     /// A waiver lasting longer than the project's `[waivers] max_days`.
-    WAIVER_TOO_LONG = "E0605", Waivers, "a waiver lasts longer than the project's `[waivers] max_days` allow";
+    WAIVER_TOO_LONG = "E0605", ProjectRules, "a waiver lasts longer than the project's `[waivers] max_days` allow";
     /// A waiver of a critical obligation where the project's `[waivers] allow_critical = false`.
-    CRITICAL_WAIVER = "E0606", Waivers, "a waiver of a critical obligation where the project allows none";
+    CRITICAL_WAIVER = "E0606", ProjectRules, "a waiver of a critical obligation where the project allows none";
 
     /// `override` names something that is not a parameter.
     UNKNOWN_PARAM = "E0801", ParamsAndTests, "`override` names no parameter (or a constant)";
