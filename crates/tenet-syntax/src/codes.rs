@@ -150,10 +150,6 @@ codes! {
     WAIVER_WITHOUT_SELECTOR = "E0603", Waivers, "no `where` selector";
     /// A waiver whose selector reads nothing of the document, so covers every document.
     CONSTANT_WAIVER = "W0604", Waivers, "a `where` that reads nothing of the document waives every document";
-    /// A waiver lasting longer than the project's `[waivers] max_days`.
-    WAIVER_TOO_LONG = "E0605", ProjectRules, "a waiver lasts longer than the project's `[waivers] max_days` allow";
-    /// A waiver of a critical obligation where the project's `[waivers] allow_critical = false`.
-    CRITICAL_WAIVER = "E0606", ProjectRules, "a waiver of a critical obligation where the project allows none";
 
     /// `override` names something that is not a parameter.
     UNKNOWN_PARAM = "E0801", ParamsAndTests, "`override` names no parameter (or a constant)";
@@ -198,6 +194,11 @@ codes! {
     AMBIGUOUS_DOCUMENT_KIND = "E0708", Documents, "a kind that more than one schema answers to";
     /// A document's own kind that disagrees with its project's `[inputs]`.
     KIND_DISAGREES = "E0709", Documents, "a document's `kind:` disagrees with the kind its project's `[inputs]` give its file";
+
+    /// A waiver lasting longer than the project's `[waivers] max_days`.
+    WAIVER_TOO_LONG = "E0605", ProjectRules, "a waiver lasts longer than the project's `[waivers] max_days` allow";
+    /// A waiver of a critical obligation where the project's `[waivers] allow_critical = false`.
+    CRITICAL_WAIVER = "E0606", ProjectRules, "a waiver of a critical obligation where the project allows none";
 }
 
 /// The reference's table of codes, as Markdown: one table per section, in [`ALL`]'s order.
