@@ -81,8 +81,8 @@ pub fn run(args: &FmtArgs, renderer: &Renderer) -> Exit {
         changed += 1;
         match mode {
             Mode::Write => {
-                if let Err(e) = std::fs::write(file, &formatted) {
-                    let error = policy::PolicyFileError::Io { path: display, reason: e.to_string() };
+                if let Err(reason) = replace_file(file, &formatted) {
+                    let error = policy::PolicyFileError::Io { path: display, reason };
                     eprint!("{}", renderer.report(&error));
                     exit = exit.max(Exit::Input);
                 }
@@ -182,4 +182,15 @@ fn unified_diff(path: &str, old: &str, new: &str) -> String {
         .context_radius(3)
         .header(path, &format!("{path} (formatted)"))
         .to_string()
+}
+
+/// Replaces a policy file's text all at once: the new text goes to a temporary file beside it,
+/// which then takes the file's place, so a failed write leaves the old text whole. A file named
+/// through a link is replaced where the link points (directories searched never yield links),
+/// and keeps its permissions.
+fn replace_file(file: &Path, text: &str) -> Result<(), String> {
+    let target = std::fs::canonicalize(file).map_err(|e| e.to_string())?;
+    let permissions = std::fs::metadata(&target).map_err(|e| e.to_string())?.permissions();
+    tenet_pkg::fsutil::write_atomic(&target, text.as_bytes()).map_err(|e| e.to_string())?;
+    std::fs::set_permissions(&target, permissions).map_err(|e| e.to_string())
 }

@@ -160,3 +160,24 @@ fn the_standard_library_and_examples_are_formatted() {
     let run = tenet(&["fmt", "--check", "policies", "examples"], &root, None);
     assert_eq!(run.code, Some(0), "run `tenet fmt policies examples`:\n{}{}", run.stdout, run.stderr);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_link_out_of_the_tree_is_not_followed_and_writes_leave_no_temporary_files() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let outside = workspace(&[("elsewhere.tenet", MESSY)]);
+    let dir = workspace(&[("a.tenet", MESSY)]);
+    std::os::unix::fs::symlink(outside.path().join("elsewhere.tenet"), dir.path().join("linked.tenet")).expect("link");
+    std::fs::set_permissions(dir.path().join("a.tenet"), std::fs::Permissions::from_mode(0o640)).expect("chmod");
+    let run = tenet(&["fmt", "."], dir.path(), None);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(read(dir.path(), "a.tenet"), TIDY);
+    assert_eq!(read(outside.path(), "elsewhere.tenet"), MESSY, "formatting a directory never writes through a link");
+    let mode = std::fs::metadata(dir.path().join("a.tenet")).expect("stat").permissions().mode();
+    assert_eq!(mode & 0o777, 0o640, "the rewritten file keeps its permissions");
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+}

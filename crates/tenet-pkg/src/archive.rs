@@ -210,8 +210,9 @@ pub fn extract(bytes: &[u8], what: &str, dest: &Path, limits: &Limits) -> Result
         ));
     }
     let too_large = || refuse(what, format_args!("more than {} bytes once decompressed", limits.max_unpacked_bytes));
+    // The slice-reading decoder reads nothing past its stream, so what follows can be checked.
     let capped =
-        Capped { inner: flate2::read::GzDecoder::new(bytes), left: limits.max_unpacked_bytes.saturating_mul(2) };
+        Capped { inner: flate2::bufread::GzDecoder::new(bytes), left: limits.max_unpacked_bytes.saturating_mul(2) };
     let mut archive = tar::Archive::new(capped);
     let entries = archive.entries().map_err(|e| refuse(what, format_args!("a malformed tar stream ({e})")))?;
     let mut seen = BTreeSet::new();
@@ -271,6 +272,20 @@ pub fn extract(bytes: &[u8], what: &str, dest: &Path, limits: &Limits) -> Result
         std::fs::write(&target, &data).map_err(|e| PkgError::io(&target, &e))?;
         written.insert(path, hex(&Sha256::digest(&data)));
     }
+    // The tar reader stops at its end marker; reading the compressed stream to its end checks
+    // its CRC and length, and nothing may follow it.
+    let mut rest = archive.into_inner();
+    std::io::copy(&mut rest, &mut std::io::sink()).map_err(|e| {
+        if e.to_string().contains("size limit") {
+            too_large()
+        } else {
+            refuse(what, format_args!("a damaged compressed stream ({e})"))
+        }
+    })?;
+    let trailing = rest.inner.into_inner().len();
+    if trailing > 0 {
+        return Err(refuse(what, format_args!("{trailing} bytes after the end of its compressed stream")));
+    }
     check_sums(what, dest, &written)?;
     let manifest_path = dest.join(MANIFEST_FILE);
     if !written.contains_key(MANIFEST_FILE) {
@@ -290,7 +305,10 @@ fn check_sums(what: &str, dest: &Path, written: &BTreeMap<String, String>) -> Re
     let mut listed = BTreeMap::new();
     for line in text.lines() {
         let Some((sum, file)) = line.split_once("  ") else {
-            return Err(refuse(what, format_args!("a malformed `{SUMS_FILE}` line `{}`", line.escape_debug())));
+            // Quoted in part: a line can be of any length.
+            let shown: String = line.chars().take(80).collect();
+            let more = if line.chars().count() > 80 { "…" } else { "" };
+            return Err(refuse(what, format_args!("a malformed `{SUMS_FILE}` line `{}{more}`", shown.escape_debug())));
         };
         listed.insert(file.to_string(), sum.to_string());
     }
@@ -323,6 +341,35 @@ mod tests {
         std::fs::write(dir.join("notes.txt"), "left out\n").unwrap();
         std::fs::write(dir.join("target/junk.tenet"), "left out\n").unwrap();
         std::fs::write(dir.join(".hidden.tenet"), "left out\n").unwrap();
+    }
+
+    /// The error extracting `bytes` into a fresh directory, as text.
+    fn refusal(bytes: &[u8]) -> String {
+        let dest = tempfile::tempdir().unwrap();
+        match extract(bytes, "`x.tar.gz`", dest.path(), &Limits::default()) {
+            Ok(_) => "extracted".into(),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn a_damaged_checksum_or_trailing_bytes_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        package(dir.path());
+        let good = build(dir.path()).unwrap().bytes;
+        assert_eq!(refusal(&good), "extracted");
+        // The gzip trailer is the CRC-32 of the data, then its length.
+        let mut bad_crc = good.clone();
+        let at = bad_crc.len() - 8;
+        bad_crc[at] ^= 0xff;
+        assert!(refusal(&bad_crc).contains("a damaged compressed stream"), "{}", refusal(&bad_crc));
+        let mut trailing = good.clone();
+        trailing.extend_from_slice(b"garbage");
+        assert!(
+            refusal(&trailing).contains("7 bytes after the end of its compressed stream"),
+            "{}",
+            refusal(&trailing)
+        );
     }
 
     #[test]

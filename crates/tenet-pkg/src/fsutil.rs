@@ -31,6 +31,8 @@ pub fn unique_suffix() -> String {
 /// A directory removed (with its contents) when dropped, unless kept.
 pub struct TempDir {
     path: PathBuf,
+    /// Whether to remove its parent too when that is left empty (a staging directory).
+    tidy_parent: bool,
 }
 
 impl TempDir {
@@ -39,7 +41,22 @@ impl TempDir {
         std::fs::create_dir_all(parent).map_err(|e| PkgError::io(parent, &e))?;
         let path = parent.join(format!(".tmp-{}", unique_suffix()));
         std::fs::create_dir(&path).map_err(|e| PkgError::io(&path, &e))?;
-        Ok(TempDir { path })
+        Ok(TempDir { path, tidy_parent: true })
+    }
+
+    /// Creates a fresh directory in the system's temporary directory that only this user can
+    /// enter, under a name no one can guess beforehand. It is created, never reused: a file or a
+    /// link someone placed at that name makes creation fail rather than be followed.
+    pub fn private() -> Result<TempDir, PkgError> {
+        let path = std::env::temp_dir().join(format!("tenet-{}", unique_suffix()));
+        let mut builder = std::fs::DirBuilder::new();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt as _;
+            builder.mode(0o700);
+        }
+        builder.create(&path).map_err(|e| PkgError::io(&path, &e))?;
+        Ok(TempDir { path, tidy_parent: false })
     }
 
     pub fn path(&self) -> &Path {
@@ -51,8 +68,31 @@ impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.path);
         // Leave no empty staging directory behind (fails harmlessly when others use it).
-        if let Some(parent) = self.path.parent() {
+        if let Some(parent) = self.path.parent().filter(|_| self.tidy_parent) {
             let _ = std::fs::remove_dir(parent);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn private_directories_are_fresh_unguessable_and_removed() {
+        let a = TempDir::private().unwrap();
+        let b = TempDir::private().unwrap();
+        assert_ne!(a.path(), b.path());
+        assert!(a.path().is_dir() && a.path().starts_with(std::env::temp_dir()));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(a.path()).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o700);
+        }
+        let path = a.path().to_path_buf();
+        drop(a);
+        assert!(!path.exists());
+        assert!(std::env::temp_dir().is_dir(), "the system's temporary directory stays");
     }
 }

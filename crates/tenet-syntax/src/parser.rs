@@ -55,9 +55,12 @@ impl BrokenItem {
 /// Parses a whole file. Never fails: broken items become diagnostics.
 pub fn parse_file(text: &str) -> ParsedFile {
     let mut parsed = ParsedFile::default();
-    for chunk in split_items(text) {
-        let Some(chunk_text) = text.get(chunk.start..chunk.end) else { continue };
-        let offset = u32::try_from(chunk.start).unwrap_or(u32::MAX);
+    // The byte-order mark some editors write first is not part of the text.
+    let bom = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+    for chunk in split_items(text.get(bom..).unwrap_or("")) {
+        let (start, end) = (chunk.start + bom, chunk.end + bom);
+        let Some(chunk_text) = text.get(start..end) else { continue };
+        let offset = u32::try_from(start).unwrap_or(u32::MAX);
         match parse_item(chunk_text, chunk.docs) {
             Ok((item, errors)) => {
                 parsed.errors.extend(errors.into_iter().map(|e| e.in_file(offset)));

@@ -210,3 +210,13 @@ fn a_field_named_to_still_parses() {
     let parsed = parse_file("rule r(t: Transfer) = t.to in EEA\n");
     assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
 }
+
+#[test]
+fn a_byte_order_mark_before_the_first_item_is_not_text() {
+    let text = "\u{feff}package bom\n\nschema S {\n  id: string?,\n}\n";
+    let parsed = tenet_syntax::parse_file(text);
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    assert_eq!(parsed.items.len(), 2);
+    // Offsets stay offsets into the text as given, the mark included.
+    assert_eq!(parsed.items.first().map(|n| n.offset), Some(3));
+}

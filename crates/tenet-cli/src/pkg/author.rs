@@ -238,7 +238,9 @@ pub struct SignArgs {
 fn read_archive(path: &Path) -> Result<(Vec<u8>, String, Manifest), PkgError> {
     let bytes = std::fs::read(path).map_err(|e| PkgError::io(path, &e))?;
     let digest = archive::digest_of(&bytes);
-    let scratch = TempDir::new_in(&std::env::temp_dir().join("tenet-verify"))?;
+    // A fresh private directory: a fixed name in a shared temporary directory could be a link
+    // another user placed there.
+    let scratch = TempDir::private()?;
     let manifest = archive::extract(&bytes, &format!("`{}`", path.display()), scratch.path(), &Limits::default())?;
     Ok((bytes, digest, manifest))
 }
