@@ -287,9 +287,33 @@ impl<'a> Validator<'a> {
 }
 
 /// Exact decimal from a number's text, including exponents.
+/// The number exactly as written, or `None` when it cannot be held exactly (more than 28
+/// significant digits, or out of range): rounding it could turn a verdict.
 fn parse_decimal(text: &str) -> Option<Decimal> {
     let t = text.replace('_', "");
-    Decimal::from_str(&t).ok().or_else(|| Decimal::from_scientific(&t).ok())
+    Decimal::from_str_exact(&t).ok().or_else(|| {
+        let d = Decimal::from_scientific(&t).ok()?;
+        // Scientific notation is exact when the mantissa's digits all survived.
+        let mantissa = t.split(['e', 'E']).next().unwrap_or("");
+        let digits = mantissa.chars().filter(char::is_ascii_digit).collect::<String>();
+        let significant = digits.trim_start_matches('0').trim_end_matches('0');
+        (significant.len() <= 28).then_some(d)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_decimal;
+
+    #[test]
+    fn numbers_that_cannot_be_held_exactly_are_refused_not_rounded() {
+        assert_eq!(parse_decimal("0.5").map(|d| d.to_string()), Some("0.5".into()));
+        assert_eq!(parse_decimal("1_000.25").map(|d| d.to_string()), Some("1000.25".into()));
+        assert_eq!(parse_decimal("1.5e2").map(|d| d.to_string()), Some("150".into()));
+        // 29 significant digits: rounding would make 0.79999… equal to 0.8.
+        assert_eq!(parse_decimal("0.79999999999999999999999999999"), None);
+        assert_eq!(parse_decimal("1e40"), None);
+    }
 }
 
 fn short(name: &str) -> &str {
