@@ -21,6 +21,8 @@ pub(crate) enum ItemError {
     DuplicateName { what: &'static str, name: String, span: ItemSpan, first: ItemSpan },
     /// A clause given twice (E0505); requirements (`must`, `should`, …) count as one clause.
     DuplicateClause { keyword: &'static str, requirement: bool, span: ItemSpan, first: ItemSpan },
+    /// `if violated` or `if waived`: an outcome whose message is written elsewhere (E0509).
+    OutcomeMessageNotAllowed { outcome: crate::ir::Outcome, span: ItemSpan },
     /// A requirement keyword that does not fit the form (E0504).
     ModalityMismatch { modality: Modality, written: RequirementKw, span: ItemSpan, declared_at: ItemSpan },
     /// An obligation without `area` (E0507).
@@ -85,6 +87,25 @@ impl From<ItemError> for Diagnostic<ItemSpan> {
                     .with_label("second clause")
                     .with_note(first, "first given here")
                     .with_help(if requirement { "join the conditions with `and`" } else { "keep one of them" })
+            }
+            E::OutcomeMessageNotAllowed { outcome, span } => {
+                let (label, help) = match outcome {
+                    crate::ir::Outcome::Waived => (
+                        "a waived finding shows its waiver",
+                        "a waived finding keeps the message of the outcome it waived, beside the waiver's reason; remove this clause",
+                    ),
+                    _ => (
+                        "`because` writes this message",
+                        "write the message of a violated finding with `because \"…\"`",
+                    ),
+                };
+                Diagnostic::error(
+                    codes::OUTCOME_MESSAGE,
+                    format!("an obligation cannot give a message for `{}` with `if`", outcome.as_str()),
+                    span,
+                )
+                .with_label(label)
+                .with_help(help)
             }
             E::ModalityMismatch { modality, written, span, declared_at } => {
                 let expected = modality.expected_requirement();

@@ -136,6 +136,8 @@ codes! {
     MISSING_AREA = "E0507", Obligations, "no `area`";
     /// `on X` where X is not a schema.
     UNKNOWN_KIND = "E0508", Obligations, "`on KIND` names no schema";
+    /// `if OUTCOME "…"` for an outcome that has no message of its own.
+    OUTCOME_MESSAGE = "E0509", Obligations, "`if OUTCOME` names no outcome with a message of its own (`if violated` is the `because`; `if waived` is not allowed)";
 
     /// A waiver whose target is not an obligation in scope.
     UNKNOWN_WAIVER_TARGET = "E0601", Waivers, "the target is not an obligation in scope";

@@ -65,7 +65,7 @@ impl From<SyntaxError> for Diagnostic<ItemSpan> {
             }
             E::UnterminatedString { span } => Diagnostic::error(codes::SYNTAX, "unterminated string", span)
                 .with_label("this string is not closed on its line")
-                .with_help("close it with `\"`; strings are written on one line"),
+                .with_help("close it with `\"`; a string is written on one line (write a long message as several strings in a row)"),
             E::NonAsciiName { character, span } => {
                 Diagnostic::error(codes::SYNTAX, format!("`{character}` cannot appear in a name"), span)
                     .with_label("not an ASCII letter, digit or `_`")

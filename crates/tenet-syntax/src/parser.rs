@@ -197,7 +197,11 @@ fn describe_rule(rule: Rule) -> Option<&'static str> {
         | Rule::cite_clause
         | Rule::when_clause
         | Rule::require_clause
-        | Rule::because_clause => "a clause (`area`, `severity`, `cite`, `when`, `must`, `because`, `exception to`)",
+        | Rule::because_clause
+        | Rule::outcome_message_clause
+        | Rule::kw_if => {
+            "a clause (`area`, `severity`, `cite`, `when`, `must`, `because`, `if OUTCOME`, `exception to`)"
+        }
         Rule::requirement_kw | Rule::must | Rule::must_not | Rule::should | Rule::should_not => "`must` or `should`",
         Rule::waiver_field | Rule::waiver_key => "`reason`, `approved_by` or `until`",
         Rule::waiver_where => "`where`",
@@ -352,8 +356,16 @@ impl<'t> Lower<'t> {
                     parts.next(); // `to`
                     Clause::Exception(self.qname_opt(parts.next()))
                 }
-                _ => match parts.next() {
-                    Some(s) => Clause::Because(self.message(s)),
+                Rule::outcome_message_clause => {
+                    parts.next(); // `if`
+                    let outcome = self.ident_opt(parts.next());
+                    match self.message(parts) {
+                        Some(message) => Clause::OutcomeMessage { outcome, message },
+                        None => continue,
+                    }
+                }
+                _ => match self.message(parts) {
+                    Some(message) => Clause::Because(message),
                     None => continue,
                 },
             };
@@ -570,11 +582,25 @@ impl<'t> Lower<'t> {
         StringLit { value, span }
     }
 
-    /// A `because` message: `{path}` holes become expressions, `\{` is a literal brace.
-    fn message(&mut self, pair: Pair<'_, Rule>) -> Message {
-        let span = span_of(&pair);
+    /// A message written as one string or several in a row: `{path}` holes become
+    /// expressions, `\{` is a literal brace. `None` when there is no string.
+    fn message<'i>(&mut self, strings: impl Iterator<Item = Pair<'i, Rule>>) -> Option<Message> {
+        let mut spans = Vec::new();
         let mut parts = Vec::new();
         let mut text = String::new();
+        for string in strings {
+            spans.push(span_of(&string));
+            self.message_string(string, &mut parts, &mut text);
+        }
+        if !text.is_empty() {
+            parts.push(MessagePart::Text(text));
+        }
+        let span = spans.first()?.to(*spans.last()?);
+        Some(Message { parts, span, strings: spans })
+    }
+
+    /// One string of a message: literal text goes into `text` until a hole ends it.
+    fn message_string(&mut self, pair: Pair<'_, Rule>, parts: &mut Vec<MessagePart>, text: &mut String) {
         for part in pair.into_inner() {
             let part_span = span_of(&part);
             if part.as_rule() == Rule::escape {
@@ -597,7 +623,7 @@ impl<'t> Lower<'t> {
                 let hole_text = after.get(..close).unwrap_or("");
                 let hole_start = base + u32::try_from(open + 1).unwrap_or(0);
                 if !text.is_empty() {
-                    parts.push(MessagePart::Text(std::mem::take(&mut text)));
+                    parts.push(MessagePart::Text(std::mem::take(text)));
                 }
                 match parse_path(hole_text.trim()) {
                     Some(expr) => {
@@ -617,10 +643,6 @@ impl<'t> Lower<'t> {
             }
             text.push_str(rest);
         }
-        if !text.is_empty() {
-            parts.push(MessagePart::Text(text));
-        }
-        Message { parts, span }
     }
 
     fn escape(&mut self, pair: &Pair<'_, Rule>) -> char {
