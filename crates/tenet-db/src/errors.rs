@@ -47,6 +47,34 @@ pub(crate) enum ItemError {
     ExpectKindMismatch { name: String, target_kind: String, test_kind: String, span: ItemSpan },
 }
 
+/// A name that packages of the workspace declare but the file does not import: the `use`
+/// lines that would bring it into scope. It words the help of the unknown-name diagnostic
+/// it accompanies, in place of a "did you mean" (the name is right; the import is missing).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct MissingImport {
+    pub name: String,
+    /// The packages that declare it, sorted.
+    pub packages: Vec<std::sync::Arc<str>>,
+}
+
+impl MissingImport {
+    /// `d` with help naming the `use` line to add.
+    pub(crate) fn help(self, mut d: Diagnostic<ItemSpan>) -> Diagnostic<ItemSpan> {
+        let uses: Vec<String> = self.packages.iter().map(|p| format!("`use {p}`")).collect();
+        let help = match uses.as_slice() {
+            [one] => format!(
+                "`{}` is declared in `{}`: add {one} at the top of this file",
+                self.name,
+                self.packages.first().map_or("", |p| &**p)
+            ),
+            many => format!("`{}` is declared in several packages: add one of {}", self.name, many.join(", ")),
+        };
+        d.help = Some(help);
+        d.supplied = None;
+        d
+    }
+}
+
 /// "a" or "an" for a word.
 fn article(word: &str) -> &'static str {
     if word.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }

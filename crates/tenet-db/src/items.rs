@@ -5,7 +5,7 @@ use crate::check::{Checker, ConstLowered, const_def};
 use crate::errors::ItemError;
 use crate::inputs::{Db, ItemId, ItemKind, SourceFile, Workspace, item_syntax};
 use crate::ir::*;
-use crate::scope::{is_broken, lookup, qualified, visible_names};
+use crate::scope::{is_broken, lookup, missing_import, qualified, visible_names};
 use crate::signatures::{
     BUILTIN_TYPES, deontic_kind, duplicate_names, enum_def, item_name, resolve_kind, rule_signature, schema_def,
 };
@@ -415,18 +415,20 @@ fn check_waiver(
         None if is_broken(db, workspace, file, &target_name) => None,
         None => {
             let names = visible_names(db, workspace, file, &[ItemKind::Deontic]);
-            diagnostics.push(
-                Unresolved {
-                    code: codes::UNKNOWN_WAIVER_TARGET,
-                    message: format!("no obligation named `{target_name}` to waive"),
-                    span: w.target.span,
-                    label: "unknown obligation",
-                    name: &target_name,
-                    candidates: names.iter().map(|n| &**n).collect(),
-                    otherwise: None,
-                }
-                .into(),
-            );
+            let d = Unresolved {
+                code: codes::UNKNOWN_WAIVER_TARGET,
+                message: format!("no obligation named `{target_name}` to waive"),
+                span: w.target.span,
+                label: "unknown obligation",
+                name: &target_name,
+                candidates: names.iter().map(|n| &**n).collect(),
+                otherwise: None,
+            }
+            .into();
+            diagnostics.push(match missing_import(db, workspace, file, &target_name, &[ItemKind::Deontic]) {
+                Some(import) => import.help(d),
+                None => d,
+            });
             None
         }
     };

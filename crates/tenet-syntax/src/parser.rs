@@ -2,7 +2,9 @@
 
 use crate::ast::*;
 use crate::diag::Diagnostic;
-use crate::errors::SyntaxError;
+use crate::diag::did_you_mean;
+use crate::errors::{Keyword, SyntaxError};
+use crate::lexer::{Token, TokenKind, tokenize};
 use crate::split::{docs_above, split_items};
 use pest::Parser as _;
 use pest::iterators::Pair;
@@ -162,10 +164,92 @@ fn syntax_error(error: pest::error::Error<Rule>, text: &str) -> Diagnostic<ItemS
         }
         pest::error::ErrorVariant::CustomError { message } => message.clone(),
     };
+    if let Some(mistake) = natural_mistake(text, start) {
+        return mistake.into();
+    }
     let word: String =
         text.get(start..).unwrap_or("").chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
     let reserved = crate::split::is_reserved(&word).then_some(word);
     SyntaxError::Grammar { expected: message, span, reserved }.into()
+}
+
+/// A better account of a parse failure at `at` than pest's "expected …" when the text there
+/// is a natural mistake: a misspelt keyword (`obligaton`, `severty:`) or a duration in a unit
+/// Tenet does not have (`1y`, `6 months`).
+fn natural_mistake(text: &str, at: usize) -> Option<SyntaxError> {
+    let tokens: Vec<Token> = tokenize(text).filter(|t| !t.kind.is_trivia()).collect();
+    let i = tokens.iter().position(|t| t.end > at)?;
+    let token = tokens.get(i)?;
+    let word = token.text(text);
+    let span = |from: &Token, to: &Token| {
+        ItemSpan::new(u32::try_from(from.start).unwrap_or(u32::MAX), u32::try_from(to.end).unwrap_or(u32::MAX))
+    };
+    match token.kind {
+        TokenKind::MalformedNumber => {
+            let digits = word.find(|c: char| !(c.is_ascii_digit() || c == '_')).unwrap_or(word.len());
+            let (amount, unit) = word.split_at(digits);
+            (!amount.is_empty() && !unit.is_empty() && unit.chars().all(|c| c.is_ascii_alphabetic())).then(|| {
+                SyntaxError::UnknownUnit {
+                    written: word.to_string(),
+                    unit: unit.to_string(),
+                    amount: amount.replace('_', "").parse().ok(),
+                    span: span(token, token),
+                }
+            })
+        }
+        TokenKind::Ident => {
+            if let Some(number) = i.checked_sub(1).and_then(|p| tokens.get(p)).filter(|t| t.kind == TokenKind::Int)
+                && is_time_unit(word)
+            {
+                return Some(SyntaxError::UnknownUnit {
+                    written: format!("{} {word}", number.text(text)),
+                    unit: word.to_string(),
+                    amount: number.text(text).replace('_', "").parse().ok(),
+                    span: span(number, token),
+                });
+            }
+            let kind = if i == 0 {
+                Keyword::Item
+            } else {
+                match tokens.first()?.text(text) {
+                    "obligation" | "prohibition" | "recommendation" => Keyword::Clause,
+                    "waiver" => Keyword::WaiverField,
+                    "test" => Keyword::TestStatement,
+                    _ => return None,
+                }
+            };
+            let words = kind.words();
+            if words.contains(&word) {
+                return None;
+            }
+            let meant = did_you_mean(word, words.iter().copied())?;
+            Some(SyntaxError::Misspelt { written: word.to_string(), meant, what: kind, span: span(token, token) })
+        }
+        _ => None,
+    }
+}
+
+/// For three numbers joined by `/` with no space, as a date is written in prose (`2026/01/01`,
+/// `31/01/2026`): `Some` with the date as `YYYY-MM-DD` when the year comes first, `Some(None)`
+/// when it comes last (day and month order cannot be told).
+fn slash_date(text: &str) -> Option<Option<String>> {
+    let parts: Vec<&str> = text.split('/').collect();
+    let [first, second, third] = parts.as_slice() else { return None };
+    let numeric = |p: &str| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit());
+    if !(numeric(first) && numeric(second) && numeric(third)) || second.len() > 2 {
+        return None;
+    }
+    match (first.len(), third.len()) {
+        (4, 1..=2) => Some(Some(format!("{first}-{second:0>2}-{third:0>2}"))),
+        (1..=2, 4) => Some(None),
+        _ => None,
+    }
+}
+
+/// Whether `word` names a unit of time (`months`, `years`, `minutes`), as in `6 months`.
+fn is_time_unit(word: &str) -> bool {
+    crate::errors::in_known_units(1, word).is_some()
+        || matches!(word.to_ascii_lowercase().trim_end_matches('s'), "minute" | "min" | "second" | "sec")
 }
 
 /// A user-facing name for a grammar rule, or `None` to leave it out of "expected …" lists.
@@ -737,6 +821,18 @@ impl<'t> Lower<'t> {
                 }
             }
             Rule::add_expr | Rule::mul_expr => {
+                // The span may run on over whitespace and comments after the last operand.
+                let written = pair.as_str().split(char::is_whitespace).next().unwrap_or("");
+                let after = pair.as_str().get(written.len()..).unwrap_or("").trim_start();
+                if rule == Rule::mul_expr
+                    && (after.is_empty() || after.starts_with("//"))
+                    && let Some(iso) = slash_date(written)
+                {
+                    let written = written.to_string();
+                    let span = ItemSpan::new(span.start, span.start + u32::try_from(written.len()).unwrap_or(0));
+                    self.errors.push(SyntaxError::SlashDate { written, iso, span }.into());
+                    return Expr { kind: ExprKind::Error, span };
+                }
                 if let Some(extra) = pair.clone().into_inner().nth(2 * MAX_CHAIN) {
                     return self.too_long(span, span_of(&extra), "operands in one arithmetic or set expression");
                 }
