@@ -92,7 +92,7 @@ codes! {
     /// A clause or waiver field written twice, or in the wrong form.
     BAD_CLAUSE = "E0005", Syntax, "a waiver field given twice, or with the wrong kind of value";
     /// A duration or date in a form policies do not write.
-    BAD_UNIT = "E0006", Syntax, "a duration or date written in a form policies do not use: a unit Tenet does not have (`1y`, `6 months`) or a date with `/` (`2026/01/01`)";
+    BAD_UNIT = "E0006", Syntax, "a duration or date written in a form policies do not use: a unit Tenet does not have (`1y`, `6 months`) or a date written as in prose (`2026/01/01`, `2026-1-5`)";
 
     /// A file has no `package` declaration.
     MISSING_PACKAGE = "E0101", Names, "the file does not declare its package before its first item";

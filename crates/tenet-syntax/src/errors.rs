@@ -40,9 +40,9 @@ pub(crate) enum SyntaxError {
     Misspelt { written: String, meant: &'static str, what: Keyword, span: ItemSpan },
     /// A number with a unit Tenet does not have, such as `1y` or `6 months` (E0006).
     UnknownUnit { written: String, unit: String, amount: Option<u64>, span: ItemSpan },
-    /// A date written with `/`, such as `2026/01/01`; `iso` is it as `YYYY-MM-DD` when its
-    /// year comes first (E0006).
-    SlashDate { written: String, iso: Option<String>, span: ItemSpan },
+    /// A date written as in prose, with `/` (`2026/01/01`) or one-digit parts (`2026-1-5`);
+    /// `iso` is it as `YYYY-MM-DD` when its year comes first (E0006).
+    ProseDate { written: String, separator: char, iso: Option<String>, span: ItemSpan },
     /// Something the grammar should never produce: a bug in Tenet.
     Internal { what: String, span: ItemSpan },
 }
@@ -198,13 +198,17 @@ impl From<SyntaxError> for Diagnostic<ItemSpan> {
                     .with_label(format!("`{unit}` is not a unit"))
                     .with_help(help)
             }
-            E::SlashDate { written, iso, span } => {
+            E::ProseDate { written, separator, iso, span } => {
                 let help = match iso {
                     Some(iso) => format!("dates in policies are written YYYY-MM-DD: `{iso}`"),
                     None => "dates in policies are written YYYY-MM-DD, such as `2026-01-31`".to_string(),
                 };
+                let label = match separator {
+                    '/' => "a date written with `/` (here it would divide numbers)",
+                    _ => "a month or day written with one digit (here it would subtract numbers)",
+                };
                 Diagnostic::error(codes::BAD_UNIT, format!("`{written}` is not a date"), span)
-                    .with_label("a date written with `/` (here it would divide numbers)")
+                    .with_label(label)
                     .with_help(help)
             }
             E::Internal { what, span } => Diagnostic::error(

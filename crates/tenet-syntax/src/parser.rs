@@ -229,19 +229,23 @@ fn natural_mistake(text: &str, at: usize) -> Option<SyntaxError> {
     }
 }
 
-/// For three numbers joined by `/` with no space, as a date is written in prose (`2026/01/01`,
-/// `31/01/2026`): `Some` with the date as `YYYY-MM-DD` when the year comes first, `Some(None)`
-/// when it comes last (day and month order cannot be told).
-fn slash_date(text: &str) -> Option<Option<String>> {
-    let parts: Vec<&str> = text.split('/').collect();
+/// For three numbers joined by `separator` with no space, as a date is written in prose
+/// (`2026/01/01`, `31/01/2026`, `2026-1-5`): `Some` with the date as `YYYY-MM-DD` when the
+/// year comes first, `Some(None)` when it comes last (day and month order cannot be told).
+/// With `-`, only a year first with a one-digit month or day (`2026-01-05` is a date literal).
+fn prose_date(text: &str, separator: char) -> Option<Option<String>> {
+    let parts: Vec<&str> = text.split(separator).collect();
     let [first, second, third] = parts.as_slice() else { return None };
     let numeric = |p: &str| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit());
     if !(numeric(first) && numeric(second) && numeric(third)) || second.len() > 2 {
         return None;
     }
+    if separator == '-' && second.len() == 2 && third.len() == 2 {
+        return None;
+    }
     match (first.len(), third.len()) {
         (4, 1..=2) => Some(Some(format!("{first}-{second:0>2}-{third:0>2}"))),
-        (1..=2, 4) => Some(None),
+        (1..=2, 4) if separator == '/' => Some(None),
         _ => None,
     }
 }
@@ -824,13 +828,13 @@ impl<'t> Lower<'t> {
                 // The span may run on over whitespace and comments after the last operand.
                 let written = pair.as_str().split(char::is_whitespace).next().unwrap_or("");
                 let after = pair.as_str().get(written.len()..).unwrap_or("").trim_start();
-                if rule == Rule::mul_expr
-                    && (after.is_empty() || after.starts_with("//"))
-                    && let Some(iso) = slash_date(written)
+                let separator = if rule == Rule::mul_expr { '/' } else { '-' };
+                if (after.is_empty() || after.starts_with("//"))
+                    && let Some(iso) = prose_date(written, separator)
                 {
                     let written = written.to_string();
                     let span = ItemSpan::new(span.start, span.start + u32::try_from(written.len()).unwrap_or(0));
-                    self.errors.push(SyntaxError::SlashDate { written, iso, span }.into());
+                    self.errors.push(SyntaxError::ProseDate { written, separator, iso, span }.into());
                     return Expr { kind: ExprKind::Error, span };
                 }
                 if let Some(extra) = pair.clone().into_inner().nth(2 * MAX_CHAIN) {
@@ -1147,4 +1151,30 @@ fn rebase(mut expr: Expr, delta: i64) -> Expr {
     }
     walk(&mut expr, delta);
     expr
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_written_as_in_prose() {
+        assert_eq!(prose_date("2026/1/5", '/'), Some(Some("2026-01-05".to_string())));
+        assert_eq!(prose_date("31/12/2025", '/'), Some(None));
+        assert_eq!(prose_date("2026-1-05", '-'), Some(Some("2026-01-05".to_string())));
+        assert_eq!(prose_date("31-12-2025", '-'), None);
+        assert_eq!(prose_date("2026-01-05", '-'), None);
+        assert_eq!(prose_date("2026-13-45", '-'), None);
+        assert_eq!(prose_date("10/2/3", '/'), None);
+        assert_eq!(prose_date("a/b/c", '/'), None);
+    }
+
+    #[test]
+    fn natural_mistakes_are_found_where_pest_stops() {
+        let unit = natural_mistake("rule r on K = d within 1y before today", 23);
+        assert!(matches!(unit, Some(SyntaxError::UnknownUnit { ref unit, amount: Some(1), .. }) if unit == "y"));
+        let clause = natural_mistake("obligation o on K {\n  severty: high\n}", 22);
+        assert!(matches!(clause, Some(SyntaxError::Misspelt { meant: "severity", what: Keyword::Clause, .. })));
+        assert!(natural_mistake("rule r on K = a ==", 18).is_none());
+    }
 }
