@@ -341,7 +341,7 @@ impl<'p> Evaluation<'p> {
         }
         let message = match &decided.displaced_by {
             Some(by) => format!("displaced by the exception `{by}`, which applies to this document"),
-            None => self.message(index, ob, decided.status, explained.then_some(&explanation), root, &mut ev),
+            None => self.message(index, ob, decided.status, explained.then_some(explanation.as_slice()), root, &mut ev),
         };
         let mut all_evidence: Vec<Evidence> = Vec::new();
         for e in explanation.iter().filter(|c| !c.guard).flat_map(|c| c.evidence.iter()) {
@@ -483,7 +483,7 @@ impl<'p> Evaluation<'p> {
         index: usize,
         ob: &ProgramItem<CompiledObligation>,
         status: Outcome,
-        explanation: Option<&Vec<Condition>>,
+        explanation: Option<&[Condition]>,
         root: &value::Node,
         ev: &mut Evaluator<'_>,
     ) -> String {
@@ -494,30 +494,15 @@ impl<'p> Evaluation<'p> {
         if status != Outcome::Undetermined {
             return summary.message();
         }
-        let mut missing: Vec<Arc<str>> = Vec::new();
-        let mut add = |path: &str| {
-            if !missing.iter().any(|m| &**m == path) {
-                missing.push(Arc::from(path));
-            }
-        };
-        match explanation {
-            Some(conditions) => {
-                for e in conditions.iter().filter(|c| c.result == Tri::Unknown.as_str()).flat_map(|c| &c.evidence) {
-                    if e.absent {
-                        add(&e.path);
-                    }
-                }
-            }
+        let missing = match explanation {
+            Some(conditions) => message::missing_in_explanation(conditions),
             None => {
                 let decided = self.decide(index, ob, &mut self.evaluator(root));
-                let atoms = decided.when_atoms.iter().chain(&decided.exception_atoms).chain(&decided.req_atoms);
-                for read in atoms.filter(|a| a.result == Tri::Unknown).flat_map(|a| &a.reads) {
-                    if read.absent {
-                        add(&read.path);
-                    }
-                }
+                message::missing_in_atoms(
+                    decided.when_atoms.iter().chain(&decided.exception_atoms).chain(&decided.req_atoms),
+                )
             }
-        }
+        };
         summary.undetermined(&missing)
     }
 

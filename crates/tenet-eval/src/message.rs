@@ -6,7 +6,8 @@
 //! writes one: for an undetermined finding, from the fields the document does not give;
 //! otherwise, the first line of the obligation's doc comment, or its requirement as written.
 
-use crate::eval::Evaluator;
+use crate::eval::{Atom, Evaluator, Tri};
+use crate::report::Condition;
 use crate::value::Value;
 use std::sync::Arc;
 use tenet_db::ProgramItem;
@@ -40,6 +41,29 @@ pub(crate) fn written(
         }
     }
     Some(out)
+}
+
+/// The document paths an explained finding read and found absent, in conditions that came
+/// out unknown: what an undetermined finding lacks. Each path once, in the order read.
+pub(crate) fn missing_in_explanation(conditions: &[Condition]) -> Vec<Arc<str>> {
+    let unknown = conditions.iter().filter(|c| c.result == Tri::Unknown.as_str());
+    once_each(unknown.flat_map(|c| &c.evidence).filter(|e| e.absent).map(|e| e.path.as_str()))
+}
+
+/// As [`missing_in_explanation`], from the atoms of an explaining evaluation.
+pub(crate) fn missing_in_atoms<'a>(atoms: impl Iterator<Item = &'a Atom>) -> Vec<Arc<str>> {
+    let unknown = atoms.filter(|a| a.result == Tri::Unknown);
+    once_each(unknown.flat_map(|a| &a.reads).filter(|r| r.absent).map(|r| &*r.path))
+}
+
+fn once_each<'a>(paths: impl Iterator<Item = &'a str>) -> Vec<Arc<str>> {
+    let mut out: Vec<Arc<str>> = Vec::new();
+    for path in paths {
+        if !out.iter().any(|p| &**p == path) {
+            out.push(Arc::from(path));
+        }
+    }
+    out
 }
 
 /// What an obligation says it requires, for messages it does not write itself.
