@@ -475,7 +475,7 @@ impl<'p> Evaluation<'p> {
         found
     }
 
-    /// The finding's message (see [`message`]): the one its obligation writes for `status`,
+    /// The finding's message (see the `message` module): the one its obligation writes for `status`,
     /// or one written from the fields the document does not give (read from `explanation`
     /// when the finding was explained, else from a second, explaining evaluation).
     fn message(
