@@ -5,7 +5,7 @@ use crate::analysis::{Def, Occurrence, Occurrences};
 use crate::errors::{Mismatch, TypeError};
 use crate::inputs::{Db, ItemId, ItemKind, SourceFile, Workspace, item_syntax};
 use crate::ir::{ConstValue, Ir, IrKind, QualName, SchemaDef, Ty};
-use crate::scope::{Lookup, ambiguous, is_broken, lookup, qualified, visible_names};
+use crate::scope::{Lookup, ambiguous, is_broken, lookup, missing_import, qualified, visible_names};
 use crate::signatures::{enum_def, resolve_type, rule_signature, schema_def};
 use std::sync::Arc;
 use tenet_syntax::ast::{AggFn, BinOp, Binding, Expr, ExprKind, Ident, IsTest, Item, ItemSpan, Literal, Quant};
@@ -292,10 +292,16 @@ impl<'db> Checker<'db> {
             ),
         };
         let candidates = candidates.iter().map(|c| &**c).collect();
-        self.error(
-            Unresolved { code, message, span: id.span, label: "not found", name: &id.name, candidates, otherwise }
-                .into(),
-        )
+        let d = Unresolved { code, message, span: id.span, label: "not found", name: &id.name, candidates, otherwise }
+            .into();
+        let import = variant_of
+            .is_none()
+            .then(|| missing_import(self.db, self.workspace, self.file, &id.name, VALUE_ITEMS))
+            .flatten();
+        self.error(match import {
+            Some(import) => import.help(d),
+            None => d,
+        })
     }
 
     /// The enum a qualified name names, with its item.
@@ -369,18 +375,20 @@ impl<'db> Checker<'db> {
             }
             None => {
                 let rules = visible_names(self.db, self.workspace, self.file, &[ItemKind::Rule]);
-                self.error(
-                    Unresolved {
-                        code: codes::UNKNOWN_NAME,
-                        message: format!("unknown rule `{}`", name.name),
-                        span: name.span,
-                        label: "not found",
-                        name: &name.name,
-                        candidates: rules.iter().map(|r| &**r).collect(),
-                        otherwise: None,
-                    }
-                    .into(),
-                )
+                let d = Unresolved {
+                    code: codes::UNKNOWN_NAME,
+                    message: format!("unknown rule `{}`", name.name),
+                    span: name.span,
+                    label: "not found",
+                    name: &name.name,
+                    candidates: rules.iter().map(|r| &**r).collect(),
+                    otherwise: None,
+                }
+                .into();
+                self.error(match missing_import(self.db, self.workspace, self.file, &name.name, &[ItemKind::Rule]) {
+                    Some(import) => import.help(d),
+                    None => d,
+                })
             }
         }
     }

@@ -21,6 +21,8 @@ pub(crate) enum ItemError {
     DuplicateName { what: &'static str, name: String, span: ItemSpan, first: ItemSpan },
     /// A clause given twice (E0505); requirements (`must`, `should`, …) count as one clause.
     DuplicateClause { keyword: &'static str, requirement: bool, span: ItemSpan, first: ItemSpan },
+    /// `if violated` or `if waived`: an outcome whose message is written elsewhere (E0509).
+    OutcomeMessageNotAllowed { outcome: crate::ir::Outcome, span: ItemSpan },
     /// A requirement keyword that does not fit the form (E0504).
     ModalityMismatch { modality: Modality, written: RequirementKw, span: ItemSpan, declared_at: ItemSpan },
     /// An obligation without `area` (E0507).
@@ -46,6 +48,34 @@ pub(crate) enum ItemError {
     TestWithoutExpect { test: String, span: ItemSpan },
     /// `expect` naming an obligation on another kind of document than the test gives (E0824).
     ExpectKindMismatch { name: String, target_kind: String, test_kind: String, span: ItemSpan },
+}
+
+/// A name that packages of the workspace declare but the file does not import: the `use`
+/// lines that would bring it into scope. It words the help of the unknown-name diagnostic
+/// it accompanies, in place of a "did you mean" (the name is right; the import is missing).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct MissingImport {
+    pub name: String,
+    /// The packages that declare it, sorted.
+    pub packages: Vec<std::sync::Arc<str>>,
+}
+
+impl MissingImport {
+    /// `d` with help naming the `use` line to add.
+    pub(crate) fn help(self, mut d: Diagnostic<ItemSpan>) -> Diagnostic<ItemSpan> {
+        let uses: Vec<String> = self.packages.iter().map(|p| format!("`use {p}`")).collect();
+        let help = match uses.as_slice() {
+            [one] => format!(
+                "`{}` is declared in `{}`: add {one} at the top of this file",
+                self.name,
+                self.packages.first().map_or("", |p| &**p)
+            ),
+            many => format!("`{}` is declared in several packages: add one of {}", self.name, many.join(", ")),
+        };
+        d.help = Some(help);
+        d.supplied = None;
+        d
+    }
 }
 
 /// "a" or "an" for a word.
@@ -88,6 +118,25 @@ impl From<ItemError> for Diagnostic<ItemSpan> {
                     .with_label("second clause")
                     .with_note(first, "first given here")
                     .with_help(if requirement { "join the conditions with `and`" } else { "keep one of them" })
+            }
+            E::OutcomeMessageNotAllowed { outcome, span } => {
+                let (label, help) = match outcome {
+                    crate::ir::Outcome::Waived => (
+                        "a waived finding shows its waiver",
+                        "a waived finding keeps the message of the outcome it waived, beside the waiver's reason; remove this clause",
+                    ),
+                    _ => (
+                        "`because` writes this message",
+                        "write the message of a violated finding with `because \"…\"`",
+                    ),
+                };
+                Diagnostic::error(
+                    codes::OUTCOME_MESSAGE,
+                    format!("an obligation cannot give a message for `{}` with `if`", outcome.as_str()),
+                    span,
+                )
+                .with_label(label)
+                .with_help(help)
             }
             E::ModalityMismatch { modality, written, span, declared_at } => {
                 let expected = modality.expected_requirement();

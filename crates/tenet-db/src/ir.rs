@@ -355,6 +355,9 @@ pub struct CompiledObligation {
     pub negated: bool,
     /// The `because` message; empty when there is none.
     pub message: Vec<CompiledMessagePart>,
+    /// Messages for other outcomes (`if undetermined "…"`), at most one per outcome, in the
+    /// order written.
+    pub outcome_messages: Vec<(Outcome, Vec<CompiledMessagePart>)>,
     /// Local slots needed.
     pub locals: u32,
     /// Rules it calls, directly.

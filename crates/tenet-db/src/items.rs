@@ -5,7 +5,7 @@ use crate::check::{Checker, ConstLowered, const_def};
 use crate::errors::ItemError;
 use crate::inputs::{Db, ItemId, ItemKind, SourceFile, Workspace, item_syntax};
 use crate::ir::*;
-use crate::scope::{is_broken, lookup, qualified, visible_names};
+use crate::scope::{is_broken, lookup, missing_import, qualified, visible_names};
 use crate::signatures::{
     BUILTIN_TYPES, deontic_kind, duplicate_names, enum_def, item_name, resolve_kind, rule_signature, schema_def,
 };
@@ -200,13 +200,19 @@ fn check_deontic(
     let mut when = None;
     let mut requirement = None;
     let mut message = Vec::new();
+    let mut outcome_messages: Vec<(Outcome, Vec<CompiledMessagePart>)> = Vec::new();
     let mut seen: Vec<(&'static str, ItemSpan)> = Vec::new();
     let mut negated = d.modality.expected_requirement().is_negated();
     let mut exception_to: Vec<QualName> = Vec::new();
 
     for clause in &d.clauses {
         let (kw, span) = clause_head(clause);
-        let group = if matches!(clause, Clause::Require { .. }) { "requirement" } else { kw };
+        let group = match clause {
+            Clause::Require { .. } => "requirement",
+            Clause::OutcomeMessage { outcome, .. } => outcome_clause(&outcome.name),
+            _ => kw,
+        };
+        let kw = if matches!(clause, Clause::OutcomeMessage { .. }) { group } else { kw };
         if let Some((_, first)) = seen.iter().find(|(g, _)| *g == group)
             && !matches!(clause, Clause::Cite(_) | Clause::Exception(_))
         {
@@ -220,6 +226,9 @@ fn check_deontic(
             Clause::Severity(s) => occ.push(s.span, Def::Severity(Arc::from(s.name.as_str())), false, None),
             Clause::Exception(target) => {
                 occ.reference(db, workspace, file, target, &[ItemKind::Deontic]);
+            }
+            Clause::OutcomeMessage { outcome, .. } => {
+                occ.push(outcome.span, Def::Outcome(Arc::from(outcome.name.as_str())), false, None);
             }
             _ => {}
         }
@@ -285,12 +294,30 @@ fn check_deontic(
                 }
                 requirement = Some(checker.condition(condition));
             }
-            Clause::Because(m) => {
-                for part in &m.parts {
-                    message.push(match part {
-                        MessagePart::Text(t) => CompiledMessagePart::Text(Arc::from(t.as_str())),
-                        MessagePart::Hole(e) => CompiledMessagePart::Value(checker.check(e, None)),
-                    });
+            Clause::Because(m) => message = compile_message(&mut checker, m),
+            Clause::OutcomeMessage { outcome, message: m } => {
+                let compiled = compile_message(&mut checker, m);
+                match Outcome::parse(&outcome.name) {
+                    Some(written @ (Outcome::Satisfied | Outcome::Undetermined | Outcome::NotApplicable)) => {
+                        outcome_messages.push((written, compiled));
+                    }
+                    Some(written) => {
+                        diagnostics.push(ItemError::OutcomeMessageNotAllowed { outcome: written, span: outcome.span }.into());
+                    }
+                    None => diagnostics.push(
+                        Unresolved {
+                            code: codes::OUTCOME_MESSAGE,
+                            message: format!("`{}` is not an outcome with a message of its own", outcome.name),
+                            span: outcome.span,
+                            label: "not an outcome",
+                            name: &outcome.name,
+                            candidates: MESSAGE_OUTCOMES.iter().map(|o| o.as_str()).collect(),
+                            otherwise: Some(
+                                "write `if undetermined`, `if satisfied` or `if not_applicable`; a violated finding's message is the `because`".into(),
+                            ),
+                        }
+                        .into(),
+                    ),
                 }
             }
         }
@@ -322,10 +349,39 @@ fn check_deontic(
         negated,
         requirement,
         message,
+        outcome_messages,
         locals: checker.slots(),
         calls: std::mem::take(&mut checker.calls),
         exception_to,
     }))
+}
+
+/// The outcomes that may have a message of their own (`if OUTCOME "…"`): a violated
+/// finding's message is the `because`, a waived one's that of the outcome it waived.
+const MESSAGE_OUTCOMES: [Outcome; 3] = [Outcome::Undetermined, Outcome::Satisfied, Outcome::NotApplicable];
+
+/// The clause `if OUTCOME` as written, for "given twice" (one clause per outcome).
+fn outcome_clause(outcome: &str) -> &'static str {
+    match Outcome::parse(outcome) {
+        Some(Outcome::Satisfied) => "if satisfied",
+        Some(Outcome::Undetermined) => "if undetermined",
+        Some(Outcome::NotApplicable) => "if not_applicable",
+        Some(Outcome::Violated) => "if violated",
+        Some(Outcome::Waived) => "if waived",
+        None => "if",
+    }
+}
+
+/// A message's text and values, its holes checked as expressions over the document.
+fn compile_message(checker: &mut Checker<'_>, message: &Message) -> Vec<CompiledMessagePart> {
+    message
+        .parts
+        .iter()
+        .map(|part| match part {
+            MessagePart::Text(t) => CompiledMessagePart::Text(Arc::from(t.as_str())),
+            MessagePart::Hole(e) => CompiledMessagePart::Value(checker.check(e, None)),
+        })
+        .collect()
 }
 
 fn clause_head(clause: &Clause) -> (&'static str, ItemSpan) {
@@ -335,6 +391,7 @@ fn clause_head(clause: &Clause) -> (&'static str, ItemSpan) {
         Clause::When(e) => e.span,
         Clause::Require { kw_span, .. } => *kw_span,
         Clause::Because(m) => m.span,
+        Clause::OutcomeMessage { outcome, .. } => outcome.span,
         Clause::Exception(q) => q.span,
     };
     (clause.keyword(), span)
@@ -358,18 +415,20 @@ fn check_waiver(
         None if is_broken(db, workspace, file, &target_name) => None,
         None => {
             let names = visible_names(db, workspace, file, &[ItemKind::Deontic]);
-            diagnostics.push(
-                Unresolved {
-                    code: codes::UNKNOWN_WAIVER_TARGET,
-                    message: format!("no obligation named `{target_name}` to waive"),
-                    span: w.target.span,
-                    label: "unknown obligation",
-                    name: &target_name,
-                    candidates: names.iter().map(|n| &**n).collect(),
-                    otherwise: None,
-                }
-                .into(),
-            );
+            let d = Unresolved {
+                code: codes::UNKNOWN_WAIVER_TARGET,
+                message: format!("no obligation named `{target_name}` to waive"),
+                span: w.target.span,
+                label: "unknown obligation",
+                name: &target_name,
+                candidates: names.iter().map(|n| &**n).collect(),
+                otherwise: None,
+            }
+            .into();
+            diagnostics.push(match missing_import(db, workspace, file, &target_name, &[ItemKind::Deontic]) {
+                Some(import) => import.help(d),
+                None => d,
+            });
             None
         }
     };

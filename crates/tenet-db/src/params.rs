@@ -7,7 +7,7 @@ use crate::errors::ParamError;
 use crate::inputs::{Db, ItemId, ItemKind, SourceFile, Workspace};
 use crate::ir::{CompiledOverride, ConstValue, Ir, IrKind, QualName, Ty};
 use crate::scope::package_index;
-use crate::scope::{is_broken, lookup, qualified, visible_names};
+use crate::scope::{is_broken, lookup, missing_import, qualified, visible_names};
 use crate::signatures::deontic_kind;
 use std::sync::Arc;
 use tenet_syntax::ast::{ItemSpan, OverrideDecl, QName};
@@ -127,18 +127,20 @@ pub(crate) fn resolve_exception(
         None if is_broken(db, workspace, file, &name) => return None,
         None => {
             let names = visible_names(db, workspace, file, &[ItemKind::Deontic]);
-            diagnostics.push(
-                Unresolved {
-                    code: codes::UNKNOWN_EXCEPTION_TARGET,
-                    message: format!("no obligation named `{name}` for this to be an exception to"),
-                    span: target.span,
-                    label: "unknown obligation",
-                    name: &name,
-                    candidates: names.iter().map(|n| &**n).collect(),
-                    otherwise: None,
-                }
-                .into(),
-            );
+            let d = Unresolved {
+                code: codes::UNKNOWN_EXCEPTION_TARGET,
+                message: format!("no obligation named `{name}` for this to be an exception to"),
+                span: target.span,
+                label: "unknown obligation",
+                name: &name,
+                candidates: names.iter().map(|n| &**n).collect(),
+                otherwise: None,
+            }
+            .into();
+            diagnostics.push(match missing_import(db, workspace, file, &name, &[ItemKind::Deontic]) {
+                Some(import) => import.help(d),
+                None => d,
+            });
             return None;
         }
     };

@@ -1,6 +1,6 @@
 //! Packages and name lookup: which items a file can see by name.
 
-use crate::errors::ItemError;
+use crate::errors::{ItemError, MissingImport};
 use crate::inputs::{Db, ItemId, ItemKind, SourceFile, Workspace, file_outline, parse};
 use crate::ir::QualName;
 use std::collections::BTreeMap;
@@ -155,19 +155,41 @@ impl Lookup {
 
 /// Whether an unresolved `name` is explained by an item that failed to parse (or by the
 /// file's own broken `package` line), so reporting it again would only repeat that error.
+/// An item of that name that failed to parse in any package of the workspace counts, not
+/// only in the packages the file sees: its one syntax error is the problem to fix first,
+/// and the file that uses it may lack the `use` only because the item is broken.
 pub fn is_broken(db: &dyn Db, workspace: Workspace, file: SourceFile, name: &str) -> bool {
     let outline = file_outline(db, file);
     if outline.broken_package {
         return true;
     }
     let index = package_index(db, workspace);
-    let scope = file_scope(db, workspace, file);
     let last = name.rsplit('.').next().unwrap_or(name);
-    scope
-        .package
+    index.broken.values().any(|names| names.iter().any(|n| &**n == last))
+}
+
+/// The packages that declare an item `name` of one of `kinds` which the file does not see
+/// (it imports neither the package nor the item), for help on an unknown name.
+pub fn missing_import(
+    db: &dyn Db,
+    workspace: Workspace,
+    file: SourceFile,
+    name: &str,
+    kinds: &[ItemKind],
+) -> Option<MissingImport> {
+    if name.contains('.') {
+        return None;
+    }
+    let index = package_index(db, workspace);
+    let scope = file_scope(db, workspace, file);
+    let packages: Vec<Arc<str>> = index
+        .packages
         .iter()
-        .chain(&scope.packages)
-        .any(|p| index.broken.get(p).is_some_and(|names| names.iter().any(|n| &**n == last)))
+        .filter(|(package, _)| scope.package.as_ref() != Some(*package) && !scope.packages.contains(*package))
+        .filter(|(_, items)| items.iter().any(|e| &*e.name == name && kinds.contains(&e.kind)))
+        .map(|(package, _)| package.clone())
+        .collect();
+    (!packages.is_empty()).then(|| MissingImport { name: name.to_string(), packages })
 }
 
 /// Names of items of the given kinds that the file can see (for "did you mean").

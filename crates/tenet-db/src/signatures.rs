@@ -5,7 +5,7 @@
 use crate::errors::ItemError;
 use crate::inputs::{Db, ItemId, ItemKind, SourceFile, Workspace, file_outline, item_syntax};
 use crate::ir::*;
-use crate::scope::{Lookup, ambiguous, is_broken, lookup, qualified, visible_names};
+use crate::scope::{Lookup, ambiguous, is_broken, lookup, missing_import, qualified, visible_names};
 use std::collections::HashSet;
 use std::sync::Arc;
 use tenet_syntax::ast::ItemSpan;
@@ -74,17 +74,21 @@ pub(crate) fn resolve_type(
                 Lookup::None if is_broken(db, workspace, file, &name) => Ty::Error,
                 Lookup::None => {
                     let declared = visible_names(db, workspace, file, &[ItemKind::Schema, ItemKind::Enum]);
+                    let d = Unresolved {
+                        code: codes::UNKNOWN_TYPE,
+                        message: format!("unknown type `{name}`"),
+                        span: q.span,
+                        label: "not a type",
+                        name: &name,
+                        candidates: BUILTIN_TYPES.iter().copied().chain(declared.iter().map(|d| &**d)).collect(),
+                        otherwise: Some("built-in types are bool, int, decimal, string, date, duration, percent; or declare a `schema` or `enum`".into()),
+                    }
+                    .into();
                     diagnostics.push(
-                        Unresolved {
-                            code: codes::UNKNOWN_TYPE,
-                            message: format!("unknown type `{name}`"),
-                            span: q.span,
-                            label: "not a type",
-                            name: &name,
-                            candidates: BUILTIN_TYPES.iter().copied().chain(declared.iter().map(|d| &**d)).collect(),
-                            otherwise: Some("built-in types are bool, int, decimal, string, date, duration, percent; or declare a `schema` or `enum`".into()),
-                        }
-                        .into(),
+                        match missing_import(db, workspace, file, &name, &[ItemKind::Schema, ItemKind::Enum]) {
+                            Some(import) => import.help(d),
+                            None => d,
+                        },
                     );
                     Ty::Error
                 }
@@ -186,18 +190,20 @@ pub(crate) fn resolve_kind(
         Lookup::None if is_broken(db, workspace, file, &name) => None,
         Lookup::None => {
             let schemas = visible_names(db, workspace, file, &[ItemKind::Schema]);
-            diagnostics.push(
-                Unresolved {
-                    code: codes::UNKNOWN_KIND,
-                    message: format!("no schema named `{name}` for the document kind"),
-                    span: on.span,
-                    label: "unknown document kind",
-                    name: &name,
-                    candidates: schemas.iter().map(|s| &**s).collect(),
-                    otherwise: Some("declare it with `schema NAME { … }` or import the package that does".into()),
-                }
-                .into(),
-            );
+            let d = Unresolved {
+                code: codes::UNKNOWN_KIND,
+                message: format!("no schema named `{name}` for the document kind"),
+                span: on.span,
+                label: "unknown document kind",
+                name: &name,
+                candidates: schemas.iter().map(|s| &**s).collect(),
+                otherwise: Some("declare it with `schema NAME { … }` or import the package that does".into()),
+            }
+            .into();
+            diagnostics.push(match missing_import(db, workspace, file, &name, &[ItemKind::Schema]) {
+                Some(import) => import.help(d),
+                None => d,
+            });
             None
         }
     }

@@ -5,7 +5,7 @@ use crate::errors::ItemError;
 use crate::inputs::{Db, ItemKind, SourceFile, Workspace};
 use crate::ir::{CompiledTest, Expectation, Outcome, TestSource};
 use crate::params::check_override;
-use crate::scope::{is_broken, lookup, qualified, visible_names};
+use crate::scope::{is_broken, lookup, missing_import, qualified, visible_names};
 use crate::signatures::{deontic_kind, resolve_kind};
 use std::sync::Arc;
 use tenet_syntax::ast::ItemSpan;
@@ -74,18 +74,20 @@ pub(crate) fn check_test(
         let Some(entry) = lookup(db, workspace, file, &name, &[ItemKind::Deontic]).first() else {
             if !is_broken(db, workspace, file, &name) {
                 let names = visible_names(db, workspace, file, &[ItemKind::Deontic]);
-                diagnostics.push(
-                    Unresolved {
-                        code: codes::UNKNOWN_EXPECT_TARGET,
-                        message: format!("no obligation named `{name}`"),
-                        span: e.target.span,
-                        label: "unknown obligation",
-                        name: &name,
-                        candidates: names.iter().map(|n| &**n).collect(),
-                        otherwise: Some("import the package that declares it with `use`".into()),
-                    }
-                    .into(),
-                );
+                let d = Unresolved {
+                    code: codes::UNKNOWN_EXPECT_TARGET,
+                    message: format!("no obligation named `{name}`"),
+                    span: e.target.span,
+                    label: "unknown obligation",
+                    name: &name,
+                    candidates: names.iter().map(|n| &**n).collect(),
+                    otherwise: Some("import the package that declares it with `use`".into()),
+                }
+                .into();
+                diagnostics.push(match missing_import(db, workspace, file, &name, &[ItemKind::Deontic]) {
+                    Some(import) => import.help(d),
+                    None => d,
+                });
             }
             continue;
         };

@@ -7,6 +7,7 @@
 
 mod errors;
 mod eval;
+mod message;
 pub mod report;
 pub mod validate;
 pub mod value;
@@ -18,7 +19,7 @@ use jiff::civil::Date;
 use std::sync::Arc;
 use tenet_db::Program;
 use tenet_db::ProgramItem;
-use tenet_db::ir::{CompiledMessagePart, CompiledObligation, QualName};
+use tenet_db::ir::{CompiledObligation, QualName};
 use tenet_input::{Document, Source};
 use tenet_syntax::Diagnostic;
 use tenet_text::{DocSpan, FileSpan};
@@ -385,10 +386,6 @@ impl<'p> Evaluation<'p> {
         }
         let decided = self.decide(index, ob, &mut ev);
         result.observations.extend(ev.take_observations());
-        let message = match &decided.displaced_by {
-            Some(by) => format!("displaced by the exception `{by}`, which applies to this document"),
-            None => self.message(item, &mut ev, ob),
-        };
         let waiver = if matches!(decided.status, Outcome::Violated | Outcome::Undetermined) {
             self.matching_waiver(&item.name, decided.status, root)
         } else {
@@ -420,6 +417,10 @@ impl<'p> Evaluation<'p> {
                 });
             }
         }
+        let message = match &decided.displaced_by {
+            Some(by) => format!("displaced by the exception `{by}`, which applies to this document"),
+            None => self.message(index, ob, decided.status, explained.then_some(explanation.as_slice()), root, &mut ev),
+        };
         let mut all_evidence: Vec<Evidence> = Vec::new();
         for e in explanation.iter().filter(|c| !c.guard).flat_map(|c| c.evidence.iter()) {
             if !all_evidence.iter().any(|x| x.path == e.path) {
@@ -552,38 +553,35 @@ impl<'p> Evaluation<'p> {
         found
     }
 
+    /// The finding's message (see the `message` module): the one its obligation writes for `status`,
+    /// or one written from the fields the document does not give (read from `explanation`
+    /// when the finding was explained, else from a second, explaining evaluation).
     fn message(
         &self,
-        item: &CompiledObligation,
-        ev: &mut Evaluator<'_>,
+        index: usize,
         ob: &ProgramItem<CompiledObligation>,
+        status: Outcome,
+        explanation: Option<&[Condition]>,
+        root: &value::Node,
+        ev: &mut Evaluator<'_>,
     ) -> String {
-        if item.message.is_empty() {
-            let short = item.name.rsplit('.').next().unwrap_or(&item.name);
-            return match item.docs.lines().next().filter(|l| !l.trim().is_empty()) {
-                Some(first) => first.trim().to_string(),
-                None => {
-                    let start = (ob.offset + item.requirement.span.start) as usize;
-                    let end = (ob.offset + item.requirement.span.end) as usize;
-                    let condition = ob.text.get(start..end).unwrap_or("").split_whitespace().collect::<Vec<_>>();
-                    let kw = if item.negated { "must not" } else { "must" };
-                    format!("`{short}`: {kw} {}", condition.join(" "))
-                }
-            };
+        if let Some(text) = message::written(ob, status, ev) {
+            return text;
         }
-        // Sized for the literal text and a few short values, so it is allocated once.
-        let literal: usize =
-            item.message.iter().map(|p| if let CompiledMessagePart::Text(t) = p { t.len() } else { 16 }).sum();
-        let mut out = String::with_capacity(literal + 16);
-        for part in &item.message {
-            match part {
-                CompiledMessagePart::Text(t) => out.push_str(t),
-                CompiledMessagePart::Value(ir) => {
-                    ev.value_in(ir, &ob.text, ob.offset, item.locals).value.write_text(&mut out);
-                }
+        let summary = message::Summary::of(ob);
+        if status != Outcome::Undetermined {
+            return summary.message();
+        }
+        let missing = match explanation {
+            Some(conditions) => message::missing_in_explanation(conditions),
+            None => {
+                let decided = self.decide(index, ob, &mut self.evaluator(root));
+                message::missing_in_atoms(
+                    decided.when_atoms.iter().chain(&decided.exception_atoms).chain(&decided.req_atoms),
+                )
             }
-        }
-        out
+        };
+        summary.undetermined(&missing)
     }
 
     /// The waivers to report at the end of a run: expired ones, and active ones no document

@@ -381,10 +381,10 @@ impl Value {
     }
 
     /// Appends [`Value::text`] to `out`, without a string of its own for text and enums.
+    /// Messages never write an absent value: one that would is not used (see `message`).
     pub fn write_text(&self, out: &mut String) {
         match self {
             Value::String(s) | Value::Enum(s) => out.push_str(s),
-            Value::Unknown => out.push_str("(not given)"),
             other => out.push_str(&other.display()),
         }
     }

@@ -262,6 +262,24 @@ impl Printer<'_> {
         });
     }
 
+    /// A message after its clause's keyword: its first string on the keyword's line, each
+    /// further string on a line of its own, indented under the clause.
+    fn message(&mut self, message: &tenet_syntax::ast::Message) {
+        self.indented(INDENT, |p| {
+            for (i, string) in message.strings.iter().enumerate() {
+                let text = p.slice(string.start, string.end).to_string();
+                if i > 0 {
+                    p.comments_before(p.abs(string.start));
+                    p.break_line();
+                } else {
+                    p.text(" ");
+                }
+                p.text(&text);
+                p.mark(p.abs(string.end));
+            }
+        });
+    }
+
     fn clause(&mut self, clause: &Clause) {
         match clause {
             Clause::Area(id) | Clause::Severity(id) => {
@@ -306,10 +324,14 @@ impl Printer<'_> {
                 self.top_expr(condition, 0);
             }
             Clause::Because(message) => {
-                self.text("because ");
-                let text = self.slice(message.span.start, message.span.end).to_string();
-                self.text(&text);
-                self.mark(self.abs(message.span.end));
+                self.text("because");
+                self.message(message);
+            }
+            Clause::OutcomeMessage { outcome, message } => {
+                self.text("if ");
+                self.text(&outcome.name);
+                self.mark(self.abs(outcome.span.end));
+                self.message(message);
             }
         }
         self.break_line();
@@ -431,6 +453,7 @@ fn clause_anchor(clause: &Clause) -> u32 {
         Clause::When(condition) => condition.span.start,
         Clause::Require { kw_span, .. } => kw_span.start,
         Clause::Because(message) => message.span.start,
+        Clause::OutcomeMessage { outcome, .. } => outcome.span.start,
         Clause::Exception(target) => target.span.start,
     }
 }

@@ -54,8 +54,21 @@ const EXPRESSION_WORDS: [&str; 22] = [
     "and", "or", "not", "in", "contains", "is", "present", "absent", "empty", "within", "before", "today", "all",
     "any", "where", "count", "sum", "min", "max", "avg", "true", "false",
 ];
-const DEONTIC_CLAUSES: [&str; 10] =
-    ["area", "severity", "cite", "when", "must", "must not", "should", "should not", "because", "exception to"];
+const DEONTIC_CLAUSES: [&str; 13] = [
+    "area",
+    "severity",
+    "cite",
+    "when",
+    "must",
+    "must not",
+    "should",
+    "should not",
+    "because",
+    "if undetermined",
+    "if satisfied",
+    "if not_applicable",
+    "exception to",
+];
 const WAIVER_FIELDS: [&str; 3] = ["reason", "approved_by", "until"];
 const TEST_STATEMENTS: [&str; 4] = ["today", "override", "given", "expect"];
 

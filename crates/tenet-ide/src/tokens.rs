@@ -53,8 +53,8 @@ pub struct SemanticToken {
 }
 
 /// Clause and test words that are not reserved but read as keywords where they stand.
-const CONTEXTUAL: [&str; 11] =
-    ["area", "severity", "cite", "reason", "approved_by", "until", "given", "expect", "from", "to", "today"];
+const CONTEXTUAL: [&str; 12] =
+    ["area", "severity", "cite", "reason", "approved_by", "until", "given", "expect", "from", "to", "today", "if"];
 
 /// The tokens of a file, sorted and not overlapping.
 pub fn semantic_tokens(db: &dyn Db, workspace: Workspace, file: SourceFile) -> Vec<SemanticToken> {
@@ -167,7 +167,7 @@ impl Classifier<'_> {
         let next = self.text.get(word.end..).map_or("", str::trim_start);
         let keyword = word.kind == TokenKind::Keyword
             || (CONTEXTUAL.contains(&text)
-                && (next.starts_with(':') || matches!(text, "given" | "expect" | "from" | "to" | "today")));
+                && (next.starts_with(':') || matches!(text, "given" | "expect" | "from" | "to" | "today" | "if")));
         if keyword {
             self.push(word.start, word.end, TokenType::Keyword, 0);
         }

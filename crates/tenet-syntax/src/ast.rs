@@ -364,8 +364,15 @@ pub enum Clause {
     When(Expr),
     /// `must condition` (or `must not`, `should`, `should not`)
     Require { kw: RequirementKw, kw_span: ItemSpan, condition: Expr },
-    /// `because "message with {path}"`
+    /// `because "message with {path}"`: the message of a violated finding, and of any
+    /// outcome without a message of its own
     Because(Message),
+    /// `if undetermined "message"`: the message of the named outcome
+    OutcomeMessage {
+        /// The outcome as written (`undetermined`, `satisfied`, `not_applicable`).
+        outcome: Ident,
+        message: Message,
+    },
     /// `exception to name`: where this item applies, the named one is displaced
     Exception(QName),
 }
@@ -380,6 +387,7 @@ impl Clause {
             Clause::When(_) => "when",
             Clause::Require { kw, .. } => kw.text(),
             Clause::Because(_) => "because",
+            Clause::OutcomeMessage { .. } => "if",
             Clause::Exception(_) => "exception to",
         }
     }
@@ -394,13 +402,16 @@ pub struct StringLit {
     pub span: ItemSpan,
 }
 
-/// A `because` message: text with `{path}` holes.
+/// A message (`because`, `if OUTCOME`): text with `{path}` holes, written as one string
+/// or several in a row (joined as written, so a message may span lines).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Message {
     /// Literal text and interpolated paths, in order.
     pub parts: Vec<MessagePart>,
-    /// The literal including its quotes.
+    /// From the first string's opening quote to the last one's closing quote.
     pub span: ItemSpan,
+    /// Each string literal, quotes included, in order.
+    pub strings: Vec<ItemSpan>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -90,10 +90,14 @@ codes! {
     SYNTAX = "E0001", Syntax, "the text does not follow the grammar; also an unclosed bracket (pointing at it), an unterminated string, a non-ASCII letter in a name, a non-path between braces in a message";
     /// A literal that parses but means nothing (a 13th month, an int too large).
     BAD_LITERAL = "E0002", Syntax, "a literal that parses but means nothing: a date that is not a calendar day, an integer too large, a decimal with more than 28 digits, a duration over 1,000,000 units, an unknown escape such as `\\q`";
+    /// A keyword close to one the grammar expects there.
+    MISSPELT_KEYWORD = "E0003", Syntax, "a misspelt keyword: an item keyword, clause, waiver field or test statement close to one the grammar expects there (with did-you-mean)";
     /// Nesting deeper than the parser accepts.
     TOO_DEEP = "E0004", Syntax, "an item too deep for the parser: brackets nested more than 64 levels, more than 64 quantifiers and aggregates, or a chain of more than 64 `not`s, `-` signs, `.field` steps or arithmetic operands (long `and`/`or` chains are fine)";
     /// A clause or waiver field written twice, or in the wrong form.
     BAD_CLAUSE = "E0005", Syntax, "a waiver field given twice, or with the wrong kind of value";
+    /// A duration or date in a form policies do not write.
+    BAD_UNIT = "E0006", Syntax, "a duration or date written in a form policies do not use: a unit Tenet does not have (`1y`, `6 months`) or a date written as in prose (`2026/01/01`, `2026-1-5`)";
 
     /// A file has no `package` declaration.
     MISSING_PACKAGE = "E0101", Names, "the file does not declare its package before its first item";
@@ -141,6 +145,8 @@ codes! {
     MISSING_AREA = "E0507", Obligations, "no `area`";
     /// `on X` where X is not a schema.
     UNKNOWN_KIND = "E0508", Obligations, "`on KIND` names no schema";
+    /// `if OUTCOME "…"` for an outcome that has no message of its own.
+    OUTCOME_MESSAGE = "E0509", Obligations, "`if OUTCOME` names no outcome with a message of its own (`if violated` is the `because`; `if waived` is not allowed)";
 
     /// A waiver whose target is not an obligation in scope.
     UNKNOWN_WAIVER_TARGET = "E0601", Waivers, "the target is not an obligation in scope";

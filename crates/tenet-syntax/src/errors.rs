@@ -36,8 +36,71 @@ pub(crate) enum SyntaxError {
     TooManyQuantifiers { limit: usize, span: ItemSpan },
     /// A chain (of `not`s, signs, steps or operands) longer than the parser follows.
     ChainTooLong { limit: usize, what: String, span: ItemSpan },
+    /// A word close to a keyword the grammar expects there (E0003).
+    Misspelt { written: String, meant: &'static str, what: Keyword, span: ItemSpan },
+    /// A number with a unit Tenet does not have, such as `1y` or `6 months` (E0006).
+    UnknownUnit { written: String, unit: String, amount: Option<u64>, span: ItemSpan },
+    /// A date written as in prose, with `/` (`2026/01/01`) or one-digit parts (`2026-1-5`);
+    /// `iso` is it as `YYYY-MM-DD` when its year comes first (E0006).
+    ProseDate { written: String, separator: char, iso: Option<String>, span: ItemSpan },
     /// Something the grammar should never produce: a bug in Tenet.
     Internal { what: String, span: ItemSpan },
+}
+
+/// The kinds of keyword a misspelling is checked against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Keyword {
+    /// `schema`, `obligation`, … at the start of an item.
+    Item,
+    /// `area`, `severity`, `when`, … inside an obligation.
+    Clause,
+    /// `reason`, `approved_by`, `until` inside a waiver.
+    WaiverField,
+    /// `given`, `expect`, `today` inside a test.
+    TestStatement,
+}
+
+impl Keyword {
+    /// The words of this kind.
+    pub(crate) fn words(self) -> &'static [&'static str] {
+        match self {
+            Keyword::Item => crate::lexer::ITEM_KEYWORDS,
+            Keyword::Clause => &["area", "severity", "cite", "when", "must", "should", "because", "if", "exception"],
+            Keyword::WaiverField => &["reason", "approved_by", "until"],
+            Keyword::TestStatement => &["given", "expect", "today", "override"],
+        }
+    }
+
+    fn noun(self) -> &'static str {
+        match self {
+            Keyword::Item => "item keyword",
+            Keyword::Clause => "clause",
+            Keyword::WaiverField => "waiver field",
+            Keyword::TestStatement => "test statement",
+        }
+    }
+}
+
+/// A duration in a unit Tenet has, for a number written in one it does not (`6 months`):
+/// a year is 365 days, a month 30, a week 7. `None` for a unit it cannot convert.
+pub(crate) fn in_known_units(amount: u64, unit: &str) -> Option<String> {
+    let unit = unit.to_ascii_lowercase();
+    let unit = unit.trim_end_matches('s');
+    let (factor, suffix) = match unit {
+        "y" | "yr" | "year" => (365, "d"),
+        "mo" | "mon" | "month" => (30, "d"),
+        "w" | "wk" | "week" => (7, "d"),
+        "day" => (1, "d"),
+        "hr" | "hour" => (1, "h"),
+        "business_day" | "businessday" => (1, "bd"),
+        _ => return None,
+    };
+    let counting = match factor {
+        365 => " (counting 365 days a year)",
+        30 => " (counting 30 days a month)",
+        _ => "",
+    };
+    Some(format!("`{}{suffix}`{counting}", amount.checked_mul(factor)?))
 }
 
 impl From<SyntaxError> for Diagnostic<ItemSpan> {
@@ -65,7 +128,7 @@ impl From<SyntaxError> for Diagnostic<ItemSpan> {
             }
             E::UnterminatedString { span } => Diagnostic::error(codes::SYNTAX, "unterminated string", span)
                 .with_label("this string is not closed on its line")
-                .with_help("close it with `\"`; strings are written on one line"),
+                .with_help("close it with `\"`; a string is written on one line (write a long message as several strings in a row)"),
             E::NonAsciiName { character, span } => {
                 Diagnostic::error(codes::SYNTAX, format!("`{character}` cannot appear in a name"), span)
                     .with_label("not an ASCII letter, digit or `_`")
@@ -111,6 +174,42 @@ impl From<SyntaxError> for Diagnostic<ItemSpan> {
                 Diagnostic::error(codes::TOO_DEEP, format!("more than {limit} {what}"), span)
                     .with_label("one too many")
                     .with_help("split the condition into named rules")
+            }
+            E::Misspelt { written, meant, what, span } => {
+                let noun = what.noun();
+                let words: Vec<String> = what.words().iter().map(|w| format!("`{w}`")).collect();
+                let help = match what {
+                    Keyword::Item => format!("did you mean `{meant}`?"),
+                    _ => format!("did you mean `{meant}`? (the {noun}s are {})", words.join(", ")),
+                };
+                Diagnostic::error(codes::MISSPELT_KEYWORD, format!("unknown {noun} `{written}`"), span)
+                    .with_label(format!("not {} {noun}", if noun.starts_with('i') { "an" } else { "a" }))
+                    .with_help(help)
+            }
+            E::UnknownUnit { written, unit, amount, span } => {
+                let converted = amount.and_then(|n| in_known_units(n, &unit));
+                let help = match converted {
+                    Some(known) => format!(
+                        "durations are written with `h` (hours), `d` (days) or `bd` (business days), as in `48h`, `30d`, `10bd`: write {known}"
+                    ),
+                    None => "durations are written with `h` (hours), `d` (days) or `bd` (business days), as in `48h`, `30d`, `10bd`; dates are written YYYY-MM-DD".to_string(),
+                };
+                Diagnostic::error(codes::BAD_UNIT, format!("`{written}` is not a duration"), span)
+                    .with_label(format!("`{unit}` is not a unit"))
+                    .with_help(help)
+            }
+            E::ProseDate { written, separator, iso, span } => {
+                let help = match iso {
+                    Some(iso) => format!("dates in policies are written YYYY-MM-DD: `{iso}`"),
+                    None => "dates in policies are written YYYY-MM-DD, such as `2026-01-31`".to_string(),
+                };
+                let label = match separator {
+                    '/' => "a date written with `/` (here it would divide numbers)",
+                    _ => "a month or day written with one digit (here it would subtract numbers)",
+                };
+                Diagnostic::error(codes::BAD_UNIT, format!("`{written}` is not a date"), span)
+                    .with_label(label)
+                    .with_help(help)
             }
             E::Internal { what, span } => Diagnostic::error(
                 codes::SYNTAX,

@@ -2,7 +2,9 @@
 
 use crate::ast::*;
 use crate::diag::Diagnostic;
-use crate::errors::SyntaxError;
+use crate::diag::did_you_mean;
+use crate::errors::{Keyword, SyntaxError};
+use crate::lexer::{Token, TokenKind, tokenize};
 use crate::split::{docs_above, split_items};
 use pest::Parser as _;
 use pest::iterators::Pair;
@@ -165,10 +167,96 @@ fn syntax_error(error: pest::error::Error<Rule>, text: &str) -> Diagnostic<ItemS
         }
         pest::error::ErrorVariant::CustomError { message } => message.clone(),
     };
+    if let Some(mistake) = natural_mistake(text, start) {
+        return mistake.into();
+    }
     let word: String =
         text.get(start..).unwrap_or("").chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
     let reserved = crate::split::is_reserved(&word).then_some(word);
     SyntaxError::Grammar { expected: message, span, reserved }.into()
+}
+
+/// A better account of a parse failure at `at` than pest's "expected …" when the text there
+/// is a natural mistake: a misspelt keyword (`obligaton`, `severty:`) or a duration in a unit
+/// Tenet does not have (`1y`, `6 months`).
+fn natural_mistake(text: &str, at: usize) -> Option<SyntaxError> {
+    let tokens: Vec<Token> = tokenize(text).filter(|t| !t.kind.is_trivia()).collect();
+    let i = tokens.iter().position(|t| t.end > at)?;
+    let token = tokens.get(i)?;
+    let word = token.text(text);
+    let span = |from: &Token, to: &Token| {
+        ItemSpan::new(u32::try_from(from.start).unwrap_or(u32::MAX), u32::try_from(to.end).unwrap_or(u32::MAX))
+    };
+    match token.kind {
+        TokenKind::MalformedNumber => {
+            let digits = word.find(|c: char| !(c.is_ascii_digit() || c == '_')).unwrap_or(word.len());
+            let (amount, unit) = word.split_at(digits);
+            (!amount.is_empty() && !unit.is_empty() && unit.chars().all(|c| c.is_ascii_alphabetic())).then(|| {
+                SyntaxError::UnknownUnit {
+                    written: word.to_string(),
+                    unit: unit.to_string(),
+                    amount: amount.replace('_', "").parse().ok(),
+                    span: span(token, token),
+                }
+            })
+        }
+        TokenKind::Ident => {
+            if let Some(number) = i.checked_sub(1).and_then(|p| tokens.get(p)).filter(|t| t.kind == TokenKind::Int)
+                && is_time_unit(word)
+            {
+                return Some(SyntaxError::UnknownUnit {
+                    written: format!("{} {word}", number.text(text)),
+                    unit: word.to_string(),
+                    amount: number.text(text).replace('_', "").parse().ok(),
+                    span: span(number, token),
+                });
+            }
+            let kind = if i == 0 {
+                Keyword::Item
+            } else {
+                match tokens.first()?.text(text) {
+                    "obligation" | "prohibition" | "recommendation" => Keyword::Clause,
+                    "waiver" => Keyword::WaiverField,
+                    "test" => Keyword::TestStatement,
+                    _ => return None,
+                }
+            };
+            let words = kind.words();
+            if words.contains(&word) {
+                return None;
+            }
+            let meant = did_you_mean(word, words.iter().copied())?;
+            Some(SyntaxError::Misspelt { written: word.to_string(), meant, what: kind, span: span(token, token) })
+        }
+        _ => None,
+    }
+}
+
+/// For three numbers joined by `separator` with no space, as a date is written in prose
+/// (`2026/01/01`, `31/01/2026`, `2026-1-5`): `Some` with the date as `YYYY-MM-DD` when the
+/// year comes first, `Some(None)` when it comes last (day and month order cannot be told).
+/// With `-`, only a year first with a one-digit month or day (`2026-01-05` is a date literal).
+fn prose_date(text: &str, separator: char) -> Option<Option<String>> {
+    let parts: Vec<&str> = text.split(separator).collect();
+    let [first, second, third] = parts.as_slice() else { return None };
+    let numeric = |p: &str| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit());
+    if !(numeric(first) && numeric(second) && numeric(third)) || second.len() > 2 {
+        return None;
+    }
+    if separator == '-' && second.len() == 2 && third.len() == 2 {
+        return None;
+    }
+    match (first.len(), third.len()) {
+        (4, 1..=2) => Some(Some(format!("{first}-{second:0>2}-{third:0>2}"))),
+        (1..=2, 4) if separator == '/' => Some(None),
+        _ => None,
+    }
+}
+
+/// Whether `word` names a unit of time (`months`, `years`, `minutes`), as in `6 months`.
+fn is_time_unit(word: &str) -> bool {
+    crate::errors::in_known_units(1, word).is_some()
+        || matches!(word.to_ascii_lowercase().trim_end_matches('s'), "minute" | "min" | "second" | "sec")
 }
 
 /// A user-facing name for a grammar rule, or `None` to leave it out of "expected …" lists.
@@ -200,7 +288,11 @@ fn describe_rule(rule: Rule) -> Option<&'static str> {
         | Rule::cite_clause
         | Rule::when_clause
         | Rule::require_clause
-        | Rule::because_clause => "a clause (`area`, `severity`, `cite`, `when`, `must`, `because`, `exception to`)",
+        | Rule::because_clause
+        | Rule::outcome_message_clause
+        | Rule::kw_if => {
+            "a clause (`area`, `severity`, `cite`, `when`, `must`, `because`, `if OUTCOME`, `exception to`)"
+        }
         Rule::requirement_kw | Rule::must | Rule::must_not | Rule::should | Rule::should_not => "`must` or `should`",
         Rule::waiver_field | Rule::waiver_key => "`reason`, `approved_by` or `until`",
         Rule::waiver_where => "`where`",
@@ -355,8 +447,16 @@ impl<'t> Lower<'t> {
                     parts.next(); // `to`
                     Clause::Exception(self.qname_opt(parts.next()))
                 }
-                _ => match parts.next() {
-                    Some(s) => Clause::Because(self.message(s)),
+                Rule::outcome_message_clause => {
+                    parts.next(); // `if`
+                    let outcome = self.ident_opt(parts.next());
+                    match self.message(parts) {
+                        Some(message) => Clause::OutcomeMessage { outcome, message },
+                        None => continue,
+                    }
+                }
+                _ => match self.message(parts) {
+                    Some(message) => Clause::Because(message),
                     None => continue,
                 },
             };
@@ -573,11 +673,25 @@ impl<'t> Lower<'t> {
         StringLit { value, span }
     }
 
-    /// A `because` message: `{path}` holes become expressions, `\{` is a literal brace.
-    fn message(&mut self, pair: Pair<'_, Rule>) -> Message {
-        let span = span_of(&pair);
+    /// A message written as one string or several in a row: `{path}` holes become
+    /// expressions, `\{` is a literal brace. `None` when there is no string.
+    fn message<'i>(&mut self, strings: impl Iterator<Item = Pair<'i, Rule>>) -> Option<Message> {
+        let mut spans = Vec::new();
         let mut parts = Vec::new();
         let mut text = String::new();
+        for string in strings {
+            spans.push(span_of(&string));
+            self.message_string(string, &mut parts, &mut text);
+        }
+        if !text.is_empty() {
+            parts.push(MessagePart::Text(text));
+        }
+        let span = spans.first()?.to(*spans.last()?);
+        Some(Message { parts, span, strings: spans })
+    }
+
+    /// One string of a message: literal text goes into `text` until a hole ends it.
+    fn message_string(&mut self, pair: Pair<'_, Rule>, parts: &mut Vec<MessagePart>, text: &mut String) {
         for part in pair.into_inner() {
             let part_span = span_of(&part);
             if part.as_rule() == Rule::escape {
@@ -600,7 +714,7 @@ impl<'t> Lower<'t> {
                 let hole_text = after.get(..close).unwrap_or("");
                 let hole_start = base + u32::try_from(open + 1).unwrap_or(0);
                 if !text.is_empty() {
-                    parts.push(MessagePart::Text(std::mem::take(&mut text)));
+                    parts.push(MessagePart::Text(std::mem::take(text)));
                 }
                 match parse_path(hole_text.trim()) {
                     Some(expr) => {
@@ -620,10 +734,6 @@ impl<'t> Lower<'t> {
             }
             text.push_str(rest);
         }
-        if !text.is_empty() {
-            parts.push(MessagePart::Text(text));
-        }
-        Message { parts, span }
     }
 
     fn escape(&mut self, pair: &Pair<'_, Rule>) -> char {
@@ -718,6 +828,18 @@ impl<'t> Lower<'t> {
                 }
             }
             Rule::add_expr | Rule::mul_expr => {
+                // The span may run on over whitespace and comments after the last operand.
+                let written = pair.as_str().split(char::is_whitespace).next().unwrap_or("");
+                let after = pair.as_str().get(written.len()..).unwrap_or("").trim_start();
+                let separator = if rule == Rule::mul_expr { '/' } else { '-' };
+                if (after.is_empty() || after.starts_with("//"))
+                    && let Some(iso) = prose_date(written, separator)
+                {
+                    let written = written.to_string();
+                    let span = ItemSpan::new(span.start, span.start + u32::try_from(written.len()).unwrap_or(0));
+                    self.errors.push(SyntaxError::ProseDate { written, separator, iso, span }.into());
+                    return Expr { kind: ExprKind::Error, span };
+                }
                 if let Some(extra) = pair.clone().into_inner().nth(2 * MAX_CHAIN) {
                     return self.too_long(span, span_of(&extra), "operands in one arithmetic or set expression");
                 }
@@ -1032,4 +1154,30 @@ fn rebase(mut expr: Expr, delta: i64) -> Expr {
     }
     walk(&mut expr, delta);
     expr
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_written_as_in_prose() {
+        assert_eq!(prose_date("2026/1/5", '/'), Some(Some("2026-01-05".to_string())));
+        assert_eq!(prose_date("31/12/2025", '/'), Some(None));
+        assert_eq!(prose_date("2026-1-05", '-'), Some(Some("2026-01-05".to_string())));
+        assert_eq!(prose_date("31-12-2025", '-'), None);
+        assert_eq!(prose_date("2026-01-05", '-'), None);
+        assert_eq!(prose_date("2026-13-45", '-'), None);
+        assert_eq!(prose_date("10/2/3", '/'), None);
+        assert_eq!(prose_date("a/b/c", '/'), None);
+    }
+
+    #[test]
+    fn natural_mistakes_are_found_where_pest_stops() {
+        let unit = natural_mistake("rule r on K = d within 1y before today", 23);
+        assert!(matches!(unit, Some(SyntaxError::UnknownUnit { ref unit, amount: Some(1), .. }) if unit == "y"));
+        let clause = natural_mistake("obligation o on K {\n  severty: high\n}", 22);
+        assert!(matches!(clause, Some(SyntaxError::Misspelt { meant: "severity", what: Keyword::Clause, .. })));
+        assert!(natural_mistake("rule r on K = a ==", 18).is_none());
+    }
 }

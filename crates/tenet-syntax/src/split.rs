@@ -45,14 +45,18 @@ fn first_code(text: &str) -> Option<usize> {
     tokenize(text).find(|t| !t.kind.is_trivia()).map(|t| t.start)
 }
 
-/// Byte offsets of item keywords that begin items.
+/// Byte offsets of item keywords that begin items. A misspelt item keyword at column 0
+/// followed by a name or string on its line (`obligaton foo on Contract {`) begins an item
+/// too, so the parser reports the misspelling on that item alone, and the name it declares
+/// is known to be broken, instead of the item being swallowed by the one above.
 fn item_starts(text: &str) -> Vec<usize> {
     let mut starts = Vec::new();
     let mut depth: i64 = 0;
     // Whether the next token is the line's first, and whether nothing at all precedes it.
     let mut line_start = true;
     let mut column_zero = true;
-    for token in tokenize(text) {
+    let mut tokens = tokenize(text).peekable();
+    while let Some(token) = tokens.next() {
         match token.kind {
             TokenKind::Newline => {
                 line_start = true;
@@ -67,10 +71,14 @@ fn item_starts(text: &str) -> Vec<usize> {
         }
         if line_start {
             line_start = false;
-            if token.kind == TokenKind::Keyword
+            let keyword = token.kind == TokenKind::Keyword
                 && ITEM_KEYWORDS.contains(&token.text(text))
-                && (column_zero || depth <= 0)
-            {
+                && (column_zero || depth <= 0);
+            let misspelt = column_zero
+                && token.kind == TokenKind::Ident
+                && misspelt_item_keyword(token.text(text)).is_some()
+                && next_on_line_declares(&mut tokens);
+            if keyword || misspelt {
                 starts.push(token.start);
                 depth = 0;
             }
@@ -82,6 +90,20 @@ fn item_starts(text: &str) -> Vec<usize> {
         }
     }
     starts
+}
+
+/// The item keyword `word` is a likely misspelling of, if any (`obligaton`: `obligation`).
+pub fn misspelt_item_keyword(word: &str) -> Option<&'static str> {
+    crate::diag::did_you_mean(word, ITEM_KEYWORDS.iter().copied())
+}
+
+/// Whether the next token on the line after whitespace is a name or a string, as after an
+/// item keyword (`obligation NAME`, `test "…"`). Consumes only the whitespace.
+fn next_on_line_declares(tokens: &mut std::iter::Peekable<impl Iterator<Item = crate::lexer::Token>>) -> bool {
+    while tokens.peek().is_some_and(|t| t.kind == TokenKind::Whitespace) {
+        tokens.next();
+    }
+    tokens.peek().is_some_and(|t| matches!(t.kind, TokenKind::Ident | TokenKind::Keyword | TokenKind::String))
 }
 
 /// The doc comment a line holds when it holds nothing else but whitespace. No token spans a
@@ -157,6 +179,12 @@ mod tests {
     fn indented_keywords_inside_braces_do_not_split() {
         let text = "schema A {\n  use: int\n}\n";
         assert_eq!(split_items(text).len(), 1);
+    }
+
+    #[test]
+    fn a_misspelt_item_keyword_starts_an_item() {
+        let text = "schema A {\n  x: int\n}\n\nobligaton o on A {\n}\nrules: x\n";
+        assert_eq!(texts(text, &split_items(text)), ["schema A {\n  x: int\n}", "obligaton o on A {\n}\nrules: x"]);
     }
 
     #[test]

@@ -30,6 +30,9 @@ syn match tenetClauseKey "^\s*\zs\(area\|severity\|cite\|reason\|approved_by\|un
 syn match tenetTestWord "^\s*\zs\(given\|expect\|today\)\>"
 syn match tenetTestWord "\<from\ze\s\+\""
 syn match tenetTo "\<exception\s\+\zsto\>"
+" `if OUTCOME "…"`: the message of one outcome (`if` is not reserved).
+syn match tenetClause "^\s*\zsif\ze\s\+[a-z_]\+\s*\""
+syn match tenetOutcome "\(^\s*if\s\+\)\@<=\(satisfied\|not_applicable\|undetermined\)\>"
 
 " Areas, severities and outcomes after their keys.
 syn match tenetArea "\(area\s*:\s*\)\@<=\(privacy\|bias\|transparency\|workers\|accountability\)\>"
