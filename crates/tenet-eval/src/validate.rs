@@ -4,7 +4,6 @@
 use crate::errors::{DocumentError, Form, WrongTypeHint};
 use crate::value::{DateSpan, Duration, Node, Origin, Value, parse_duration};
 use rust_decimal::Decimal;
-use std::str::FromStr;
 use std::sync::Arc;
 use tenet_db::Program;
 use tenet_db::ir::{FieldDef, SchemaDef, Ty};
@@ -301,21 +300,6 @@ fn parse_decimal(text: &str) -> Option<Decimal> {
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::parse_decimal;
-
-    #[test]
-    fn numbers_that_cannot_be_held_exactly_are_refused_not_rounded() {
-        assert_eq!(parse_decimal("0.5").map(|d| d.to_string()), Some("0.5".into()));
-        assert_eq!(parse_decimal("1_000.25").map(|d| d.to_string()), Some("1000.25".into()));
-        assert_eq!(parse_decimal("1.5e2").map(|d| d.to_string()), Some("150".into()));
-        // 29 significant digits: rounding would make 0.79999… equal to 0.8.
-        assert_eq!(parse_decimal("0.79999999999999999999999999999"), None);
-        assert_eq!(parse_decimal("1e40"), None);
-    }
-}
-
 fn short(name: &str) -> &str {
     name.rsplit('.').next().unwrap_or(name)
 }
@@ -335,5 +319,20 @@ fn describe(ty: &Ty) -> String {
         Ty::List(t) | Ty::Set(t) => format!("a list of {}", describe(t)),
         Ty::Map(t) => format!("a mapping to {}", describe(t)),
         Ty::EmptyCollection | Ty::Error => "a value".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_decimal;
+
+    #[test]
+    fn numbers_that_cannot_be_held_exactly_are_refused_not_rounded() {
+        assert_eq!(parse_decimal("0.5").map(|d| d.to_string()), Some("0.5".into()));
+        assert_eq!(parse_decimal("1_000.25").map(|d| d.to_string()), Some("1000.25".into()));
+        assert_eq!(parse_decimal("1.5e2").map(|d| d.to_string()), Some("150".into()));
+        // 29 significant digits: rounding would make 0.79999… equal to 0.8.
+        assert_eq!(parse_decimal("0.79999999999999999999999999999"), None);
+        assert_eq!(parse_decimal("1e40"), None);
     }
 }
