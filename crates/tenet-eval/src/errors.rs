@@ -22,6 +22,8 @@ pub(crate) enum DocumentError {
     AmbiguousKind { kind: String, schemas: Vec<String>, first: String, second: String, span: DocSpan },
     /// A document whose own `kind:` disagrees with the kind a project's `[inputs]` gives it.
     KindDisagrees { written: String, given: String, span: DocSpan },
+    /// A `kind:` that is not text (`found` is what it is: a number, a list…).
+    KindNotText { found: &'static str, span: DocSpan },
 }
 
 /// What would make a wrong-typed value right.
@@ -125,6 +127,13 @@ impl From<DocumentError> for Diagnostic<DocSpan> {
                     "write the qualified kind (`kind: {first}` or `kind: {second}`), or do not declare a second schema named `{kind}`"
                 ))
             }
+            E::KindNotText { found, span } => Diagnostic::error(
+                codes::UNKNOWN_DOCUMENT_KIND,
+                format!("the document's `kind` must be the name of a schema, found {found}"),
+                span,
+            )
+            .with_label("not a kind")
+            .with_help("write the kind as text, such as `kind: Contract`"),
             E::KindDisagrees { written, given, span } => Diagnostic::error(
                 codes::KIND_DISAGREES,
                 format!("the document says it is a `{written}`, but the project's `[inputs]` make its files `{given}`"),

@@ -254,7 +254,18 @@ impl<'p> Evaluation<'p> {
             skipped: false,
         };
         let mut diagnostics = Vec::new();
-        match self.schemas_for(kind_name.as_deref(), kind.is_some()) {
+        // A `kind:` that is there but not text is not a missing kind.
+        let kind_not_text = match (kind, written_kind) {
+            (None, Some(k)) if k.as_str().is_none() => {
+                Some(errors::DocumentError::KindNotText { found: k.value.kind(), span: k.span })
+            }
+            _ => None,
+        };
+        let schemas = match kind_not_text {
+            Some(problem) => Err(Box::new(Diagnostic::from(problem))),
+            None => self.schemas_for(kind_name.as_deref(), kind.is_some()),
+        };
+        match schemas {
             Ok(schemas) => {
                 let mut ok = true;
                 let mut roots = Vec::new();

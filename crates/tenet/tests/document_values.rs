@@ -50,3 +50,23 @@ fn a_duration_has_the_same_limit_with_or_without_its_unit() {
     assert_eq!(too_long.len(), 1, "{too_long:?}");
     assert_eq!(too_long_unit.len(), 1, "{too_long_unit:?}");
 }
+
+#[test]
+fn a_kind_that_is_not_text_is_named_as_such_not_as_missing() {
+    let found = problems("kind: 5\nid: k\n");
+    assert_eq!(found, ["tenet::E0705 the document's `kind` must be the name of a schema, found number"]);
+    let found = problems("kind: [Contract]\nid: k\n");
+    assert!(found[0].contains("found list"), "{found:?}");
+    let found = problems("id: k\n");
+    assert!(found[0].contains("does not say what kind it is"), "{found:?}");
+}
+
+#[test]
+fn a_number_with_more_digits_than_can_be_held_is_an_error_not_a_rounded_verdict() {
+    // 29 significant digits: rounded to 28 it would read as 0.8, the four-fifths threshold.
+    let found = problems(
+        "kind: AiSystem\nid: n\nbias_audit:\n  categories:\n    - { name: female, dimension: sex, impact_ratio: 0.79999999999999999999999999999 }\n",
+    );
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].starts_with("tenet::E0701"), "{found:?}");
+}
