@@ -117,7 +117,9 @@ fn main() -> ExitCode {
         Command::Completions(args) => completions::completions(&args, <Cli as clap::CommandFactory>::command()),
         Command::Man(args) => completions::man(&args, <Cli as clap::CommandFactory>::command()),
         Command::Lsp => match tenet_lsp::run_stdio() {
-            Ok(()) => Exit::Clean,
+            Ok(true) => Exit::Clean,
+            // The protocol asks for status 1 when the client exits without shutting down.
+            Ok(false) => Exit::Findings,
             Err(e) => {
                 eprintln!("error: the language server could not start: {e}");
                 Exit::Input

@@ -31,6 +31,8 @@ pub struct Backend {
     /// Diagnostics last published per URI, so unchanged ones are not sent again; the async
     /// lock also keeps "check the version, then publish" in one step.
     published: Arc<tokio::sync::Mutex<HashMap<String, Vec<tenet_syntax::Diagnostic>>>>,
+    /// Set when the client asks to shut down, so `exit` can tell a clean ending.
+    shut_down: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// What a read needs: a database snapshot and the file asked about.
@@ -50,7 +52,14 @@ impl Backend {
             client,
             state: Arc::new(Mutex::new(State::new(jiff::ZonedDateTime::now().date()))),
             published: Arc::new(tokio::sync::Mutex::new(HashMap::new())),
+            shut_down: Arc::new(std::sync::atomic::AtomicBool::new(false)),
         }
+    }
+
+    /// Reports a `shutdown` request in `flag`.
+    pub fn with_shutdown_flag(mut self, flag: Arc<std::sync::atomic::AtomicBool>) -> Self {
+        self.shut_down = flag;
+        self
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -279,6 +288,7 @@ impl LanguageServer for Backend {
     }
 
     async fn shutdown(&self) -> Result<()> {
+        self.shut_down.store(true, std::sync::atomic::Ordering::SeqCst);
         Ok(())
     }
 
