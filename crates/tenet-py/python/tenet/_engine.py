@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import gc
 import json
 import os
 import threading
@@ -207,10 +208,16 @@ class Engine:
         The GIL is released while Rust works, on ``jobs`` threads. A document that does not
         load gives a report with ``evaluated=False`` and its problems, never an exception.
         """
-        return [
-            r if isinstance(r, Report) else Report.from_json(r)
-            for r in self._evaluate(documents, today, names, format, kind, explain, jobs, rows=False)
-        ]
+        reports = self._evaluate(documents, today, names, format, kind, explain, jobs, rows=False)
+        # Thousands of nested dicts at once set off the cyclic garbage collector again and
+        # again over objects that hold no cycles; it more than doubled the time of a batch.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return [r if isinstance(r, Report) else Report.from_json(r) for r in reports]
+        finally:
+            if collecting:
+                gc.enable()
 
     def evaluate_json(
         self,

@@ -31,6 +31,9 @@ RESULT_SCHEMA: StructType = from_arrow_schema(RESULT_ARROW_SCHEMA)
 
 __all__ = ["RESULT_SCHEMA", "evaluate"]
 
+ROWS_PER_SLICE = 2000
+"""Rows evaluated (and returned to Spark) at a time."""
+
 
 def evaluate(
     df: DataFrame,
@@ -80,15 +83,18 @@ class _Evaluate:
         self.explain = explain
 
     def __call__(self, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        for batch in batches:
-            yield evaluate_batch(
-                self.engine,
-                batch,
-                column=self.column,
-                keep=self.keep,
-                source=self.source,
-                today=self.day,
-                format=self.format,
-                kind=self.kind,
-                explain=self.explain,
-            )
+        for whole in batches:
+            # A report row is ~10 kB: slices keep a task's memory small whatever Spark's
+            # batch size (spark.sql.execution.arrow.maxRecordsPerBatch, 10,000 by default).
+            for start in range(0, whole.num_rows, ROWS_PER_SLICE):
+                yield evaluate_batch(
+                    self.engine,
+                    whole.slice(start, ROWS_PER_SLICE),
+                    column=self.column,
+                    keep=self.keep,
+                    source=self.source,
+                    today=self.day,
+                    format=self.format,
+                    kind=self.kind,
+                    explain=self.explain,
+                )
