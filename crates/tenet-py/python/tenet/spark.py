@@ -1,7 +1,7 @@
 """Tenet inside Apache Spark: evaluate a DataFrame column of documents with ``mapInArrow``.
 
-Needs ``pyspark`` and ``pyarrow`` (``pip install 'tenet[spark]'``). Works with classic Spark
-and Spark Connect. The result has one row per input row: the columns named in ``keep``,
+Needs ``pyspark`` and ``pyarrow`` (``pip install 'tenet[spark]'``). Uses only DataFrame calls
+that Spark Connect also has; classic Spark is what the tests run. The result has one row per input row: the columns named in ``keep``,
 then ``RESULT_SCHEMA`` (the report's fields, findings and problems nested; explode
 ``findings`` for one row per finding).
 
