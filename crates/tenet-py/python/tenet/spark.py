@@ -1,9 +1,9 @@
 """Tenet inside Apache Spark: evaluate a DataFrame column of documents with ``mapInArrow``.
 
 Needs ``pyspark`` and ``pyarrow`` (``pip install 'tenet[spark]'``). Uses only DataFrame calls
-that Spark Connect also has; classic Spark is what the tests run. The result has one row per input row: the columns named in ``keep``,
-then ``RESULT_SCHEMA`` (the report's fields, findings and problems nested; explode
-``findings`` for one row per finding).
+that Spark Connect also has; classic Spark is what the tests run. The result has one row per
+input row: the columns named in ``keep``, then ``RESULT_SCHEMA`` (the report's fields,
+findings and problems nested; explode ``findings`` for one row per finding).
 
 The engine travels to the workers as its policy sources and is compiled once per Python
 worker process, however many partitions and tasks that worker runs; ``today`` is resolved
