@@ -95,10 +95,18 @@ impl NativeEngine {
         Ok(Run { evaluation: self.engine.evaluation(today).with_explain(explain), format, kind, jobs: jobs.max(1) })
     }
 
-    /// One report per input, in input order, on `run.jobs` threads.
-    fn reports(&self, run: &Run<'_>, names: &[String], texts: &[Text]) -> Vec<DocumentReport> {
+    /// What `out` makes of each input's report, in input order, on `run.jobs` threads. Each
+    /// report is turned into its output as soon as it is made and then dropped, so a batch
+    /// never holds all its reports at once (which made evaluation markedly slower).
+    fn each<T: Send>(
+        &self,
+        run: &Run<'_>,
+        names: &[String],
+        texts: &[Text],
+        out: impl Fn(&DocumentReport) -> T + Sync,
+    ) -> Vec<T> {
         let name_of = |i: usize| names.get(i).map_or(DEFAULT_NAME, String::as_str);
-        let one = |i: usize, text: &Text| self.report(run, name_of(i), text.bytes());
+        let one = |i: usize, text: &Text| out(&self.report(run, name_of(i), text.bytes()));
         if run.jobs == 1 || texts.len() < 2 {
             return texts.iter().enumerate().map(|(i, t)| one(i, t)).collect();
         }
@@ -112,17 +120,23 @@ impl NativeEngine {
                     scope.spawn(move || part.iter().enumerate().map(|(i, t)| one(c * chunk + i, t)).collect::<Vec<_>>())
                 })
                 .collect();
-            let mut reports = Vec::with_capacity(texts.len());
+            let mut outputs = Vec::with_capacity(texts.len());
             for (c, handle) in handles.into_iter().enumerate() {
                 match handle.join() {
-                    Ok(part) => reports.extend(part),
-                    // Not expected: evaluation does not panic. Keep one report per input anyway.
-                    Err(_) => reports.extend((c * chunk..texts.len().min((c + 1) * chunk)).map(|i| {
-                        self.failed(run, name_of(i), "tenet::internal", "evaluation stopped unexpectedly".into(), "")
+                    Ok(part) => outputs.extend(part),
+                    // Not expected: evaluation does not panic. Keep one output per input anyway.
+                    Err(_) => outputs.extend((c * chunk..texts.len().min((c + 1) * chunk)).map(|i| {
+                        out(&self.failed(
+                            run,
+                            name_of(i),
+                            "tenet::internal",
+                            "evaluation stopped unexpectedly".into(),
+                            "",
+                        ))
                     })),
                 }
             }
-            reports
+            outputs
         })
     }
 
@@ -267,9 +281,7 @@ impl NativeEngine {
         jobs: usize,
     ) -> PyResult<Vec<String>> {
         let run = self.run(today, format, kind, explain, jobs)?;
-        Ok(py.detach(|| {
-            self.reports(&run, &names, &texts).iter().map(|r| serde_json::to_string(r).unwrap_or_default()).collect()
-        }))
+        Ok(py.detach(|| self.each(&run, &names, &texts, |r| serde_json::to_string(r).unwrap_or_default())))
     }
 
     /// Each input's report as one line of JSON shaped like `tenet.RESULT_ARROW_SCHEMA` (for
@@ -288,7 +300,7 @@ impl NativeEngine {
         jobs: usize,
     ) -> PyResult<Bound<'py, PyBytes>> {
         let run = self.run(today, format, kind, explain, jobs)?;
-        let out = py.detach(|| rows::ndjson(&self.reports(&run, &names, &texts)));
+        let out = py.detach(|| self.each(&run, &names, &texts, rows::line).concat());
         Ok(PyBytes::new(py, &out))
     }
 }

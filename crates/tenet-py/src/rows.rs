@@ -65,22 +65,20 @@ fn finding(f: &Finding) -> RowFinding<'_> {
     }
 }
 
-/// The reports as JSON lines, one per report.
-pub fn ndjson(reports: &[DocumentReport]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(reports.len() * 4096);
-    for r in reports {
-        let row = Row {
-            source: &r.source,
-            id: r.id.as_deref(),
-            kind: r.kind.as_deref(),
-            evaluated: r.evaluated,
-            findings: r.findings.iter().map(finding).collect(),
-            problems: &r.problems,
-        };
-        // Writing into a Vec fails only if serialisation does, which these types never do.
-        if serde_json::to_writer(&mut out, &row).is_ok() {
-            out.push(b'\n');
-        }
+/// The report's row as one line of JSON, line break included.
+pub fn line(r: &DocumentReport) -> Vec<u8> {
+    let row = Row {
+        source: &r.source,
+        id: r.id.as_deref(),
+        kind: r.kind.as_deref(),
+        evaluated: r.evaluated,
+        findings: r.findings.iter().map(finding).collect(),
+        problems: &r.problems,
+    };
+    let mut out = Vec::with_capacity(4096);
+    // Writing into a Vec fails only if serialisation does, which these types never do.
+    if serde_json::to_writer(&mut out, &row).is_ok() {
+        out.push(b'\n');
     }
     out
 }
