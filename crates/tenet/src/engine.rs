@@ -84,16 +84,24 @@ impl Engine {
     /// dependencies (from the package cache, never the network) and its `[params]`, with the
     /// embedded standard library.
     pub fn from_project(dir: &Path) -> Result<Engine, ProjectError> {
+        Engine::checked(Engine::load_project(dir)?).map_err(ProjectError::Policies)
+    }
+
+    /// The workspace [`Engine::from_project`] compiles, not yet checked (for a caller that
+    /// also keeps its [`LoadedPolicies::sources`]).
+    pub fn load_project(dir: &Path) -> Result<LoadedPolicies, ProjectError> {
         let project = match tenet_pkg::project::load(dir) {
             Ok(Some(project)) => project,
             Ok(None) => return Err(ProjectError::NoManifest(dir.display().to_string())),
             Err(e) => return Err(ProjectError::Package(e)),
         };
         let paths: Vec<PathBuf> = project.sources.iter().map(|s| s.path.clone()).collect();
-        Engine::checked(load::load_with_project(&paths, Std::Include, Some(&project))).map_err(ProjectError::Policies)
+        Ok(load::load_with_project(&paths, Std::Include, Some(&project)))
     }
 
-    fn checked(loaded: LoadedPolicies) -> Result<Engine, PolicyErrors> {
+    /// The engine of a loaded workspace, or every problem that keeps it from being one: files
+    /// that could not be read and policy errors.
+    pub fn checked(loaded: LoadedPolicies) -> Result<Engine, PolicyErrors> {
         let engine = Engine::from_loaded(&loaded);
         if loaded.errors.is_empty() && !engine.has_errors() {
             return Ok(engine);

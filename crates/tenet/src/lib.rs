@@ -11,12 +11,16 @@
 mod engine;
 mod input;
 pub mod load;
+mod sources;
 pub mod stream;
 
 pub use engine::{Engine, PolicyErrors, PolicyProblem, ProjectError};
 pub use input::load_problem;
 pub use load::Std;
+pub use sources::{ManifestSource, ParamSource, PolicySource, PolicySources, load_sources};
 pub use tenet_eval::{
     DocumentReport, DocumentResult, Evaluation, Evidence, Explain, Finding, InputProblem, Outcome, Summary, Tally,
+    WaiverNote,
 };
 pub use tenet_input::{Format, Limits, LoadError};
+pub use tenet_syntax::Level;
