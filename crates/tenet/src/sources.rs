@@ -6,7 +6,7 @@ use crate::engine::{Engine, PolicyErrors};
 use crate::load::LoadedPolicies;
 use std::sync::Arc;
 use tenet_db::{Database, ManifestParam, ManifestParams, SourceFile, Workspace};
-use tenet_syntax::ast::Span;
+use tenet_syntax::ast::FileSpan;
 
 /// Everything an engine was compiled from, as plain text.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -101,8 +101,8 @@ pub fn load_sources(sources: &PolicySources) -> LoadedPolicies {
             .map(|p| ManifestParam {
                 name: Arc::from(p.name.as_str()),
                 literal: Arc::from(p.literal.as_str()),
-                name_span: Span::new(p.name_span.0, p.name_span.1),
-                value_span: Span::new(p.value_span.0, p.value_span.1),
+                name_span: FileSpan::new(p.name_span.0, p.name_span.1),
+                value_span: FileSpan::new(p.value_span.0, p.value_span.1),
             })
             .collect(),
     });
