@@ -323,7 +323,7 @@ fn junit(results: &[TestResult]) -> String {
 }
 
 /// Text escaped for XML attributes and content.
-fn xml(text: &str) -> String {
+pub(crate) fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -1,0 +1,265 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test fails loudly on unexpected input"
+)]
+//! Reports for CI: GitHub workflow commands and job summary, GitLab Code Quality, JUnit for
+//! `eval`, SARIF checked against the official schema, `--output` and `--status`. Every run has
+//! findings of each kind, a waived one, a policy error and a document that cannot be loaded
+//! (`tests/data/reports`).
+
+mod support;
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use support::{Run, root, tenet_in};
+
+const TODAY: &str = "2026-11-28";
+
+/// The fixture directory, copied so each test runs in its own directory with relative paths.
+fn fixture() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let from = root().join("crates/tenet-cli/tests/data/reports");
+    for sub in ["policy", "docs"] {
+        std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+        for entry in std::fs::read_dir(from.join(sub)).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), dir.path().join(sub).join(entry.file_name())).unwrap();
+        }
+    }
+    let path = dir.path().to_path_buf();
+    (dir, path)
+}
+
+fn eval(dir: &Path, env: &[(&str, &Path)], extra: &[&str]) -> Run {
+    let args = ["eval", "--today", TODAY, "--no-std", "--policy", "policy", "-j", "1"];
+    tenet_in(dir, env, &[&args[..], extra, &["docs/vendors.yaml", "docs/broken.yaml"]].concat())
+}
+
+fn schema(name: &str) -> jsonschema::Validator {
+    let text = std::fs::read_to_string(root().join("crates/tenet-cli/tests/data/schemas").join(name)).unwrap();
+    let schema: Value = serde_json::from_str(&text).unwrap();
+    jsonschema::options().should_validate_formats(true).build(&schema).unwrap()
+}
+
+fn assert_valid(validator: &jsonschema::Validator, instance: &Value) {
+    let errors: Vec<String> =
+        validator.iter_errors(instance).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    assert!(errors.is_empty(), "{}\n{}", errors.join("\n"), serde_json::to_string_pretty(instance).unwrap());
+}
+
+#[test]
+fn github_annotates_findings_problems_and_policy_errors_line_by_line() {
+    let (_keep, dir) = fixture();
+    let summary = dir.join("summary.md");
+    std::fs::write(&summary, "earlier step\n").unwrap();
+    let run = eval(&dir, &[("GITHUB_STEP_SUMMARY", &summary)], &["--format", "github"]);
+    run.assert_code(3);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    let expected = [
+        "::error file=policy/broken.tenet,line=9,col=8,title=tenet%3A%3AE0201 (policy error)::unknown name `encryptd`",
+        "::error file=docs/vendors.yaml,line=4,col=12,title=high violated acme.encryption (Vendor northwind)::Northwind, Inc. must encrypt personal data at rest, 100%25 of it.%0Acite: GDPR Art. 32(1)(a)",
+        "::error file=docs/vendors.yaml,line=5,col=15,title=critical violated acme.breach_notice (Vendor northwind)::Northwind, Inc. reports breaches after 72 hours: at most 48, please.%0Acite: GDPR Art. 33(2)",
+        "::warning file=docs/vendors.yaml,line=8,col=1,title=critical undetermined acme.breach_notice (Vendor legacy)::Legacy Ltd reports breaches after (not given) hours: at most 48, please.%0Acite: GDPR Art. 33(2)",
+        "::notice file=docs/vendors.yaml,line=8,col=1,title=low undetermined acme.audit (Vendor legacy)::An audit, advised.%0Acite: ISO/IEC 42001, 9.2",
+        "::error file=docs/broken.yaml,line=3,col=5,title=tenet%3A%3Ainput%3A%3Asyntax (document 1)::invalid yaml: illegal placement of ':' indicator",
+    ];
+    for (i, (got, want)) in lines.iter().zip(expected.iter()).enumerate() {
+        assert_eq!(got, want, "line {}:\n got: {got}\nwant: {want}\n---\n{}", i + 1, run.stdout);
+    }
+    assert_eq!(lines.len(), expected.len(), "{}", run.stdout);
+    let written = std::fs::read_to_string(&summary).unwrap();
+    assert!(written.starts_with("earlier step\n## ❌ Tenet: 4 documents, 2 violated, 2 undetermined"), "{written}");
+    assert!(written.contains("1 could not be evaluated."), "{written}");
+    assert!(written.contains("| privacy | 2 | 1 | 1 | 2 | 0 |"), "{written}");
+    assert!(written.contains("| **total** | **2** | **2** | **1** | **4** | **0** |"), "{written}");
+    assert!(written.contains("**1 critical violation**\n\n- breach\\_notice (northwind)\n"), "{written}");
+    assert!(written.contains("The policies have 1 error"), "{written}");
+}
+
+#[test]
+fn sarif_validates_against_the_official_schema_with_every_kind_of_result() {
+    let (_keep, dir) = fixture();
+    let run = eval(&dir, &[], &["--format", "sarif"]);
+    run.assert_code(3);
+    let log = run.json();
+    let validator = schema("sarif-schema-2.1.0.json");
+    assert_valid(&validator, &log);
+    // The schema does catch mistakes: a level SARIF does not have.
+    let mut wrong = log.clone();
+    wrong["runs"][0]["results"][0]["level"] = "critical".into();
+    assert!(!validator.is_valid(&wrong));
+    let sarif = &log["runs"][0];
+    assert_eq!(sarif["columnKind"], "unicodeCodePoints");
+    let base = sarif["originalUriBaseIds"]["%SRCROOT%"]["uri"].as_str().unwrap();
+    assert!(base.starts_with("file:///") && base.ends_with('/'), "{base}");
+    let results = sarif["results"].as_array().unwrap();
+    let find = |rule: &str, status: Option<&str>| {
+        results
+            .iter()
+            .find(|r| r["ruleId"] == rule && status.is_none_or(|s| r["properties"]["status"] == s))
+            .unwrap_or_else(|| panic!("no {rule} result in {results:#?}"))
+    };
+    // Every level is deliberate: critical violated and undetermined, high violated, low
+    // undetermined, a waived one keeping its original level.
+    assert_eq!(find("acme.breach_notice", Some("violated"))["level"], "error");
+    assert_eq!(find("acme.breach_notice", Some("undetermined"))["level"], "warning");
+    assert_eq!(find("acme.encryption", Some("violated"))["level"], "error");
+    assert_eq!(find("acme.audit", Some("undetermined"))["level"], "note");
+    let waived = find("acme.encryption", Some("waived"));
+    assert_eq!(waived["level"], "error");
+    assert!(waived["suppressions"][0]["justification"].as_str().unwrap().contains("ticket SEC-12"), "{waived}");
+    // The policy error and the document that could not be loaded are results too.
+    let policy = find("tenet::E0201", None);
+    assert_eq!(policy["level"], "error");
+    assert_eq!(policy["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "policy/broken.tenet");
+    let broken = results
+        .iter()
+        .find(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "docs/broken.yaml")
+        .expect("a result for the broken document");
+    assert_eq!(broken["level"], "error");
+    let invocation = &sarif["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    assert!(
+        invocation["toolExecutionNotifications"][0]["message"]["text"].as_str().unwrap().contains("docs/broken.yaml")
+    );
+    // Rules carry help with the citation; results carry fingerprints that do not change
+    // between runs.
+    let rule =
+        sarif["tool"]["driver"]["rules"].as_array().unwrap().iter().find(|r| r["id"] == "acme.breach_notice").unwrap();
+    assert!(rule["help"]["text"].as_str().unwrap().contains("GDPR Art. 33(2)"), "{rule}");
+    assert_eq!(rule["defaultConfiguration"]["level"], "error");
+    let fingerprints = |log: &Value| -> Vec<String> {
+        log["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["partialFingerprints"]["tenet/v1"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let again = eval(&dir, &[], &["--format", "sarif"]).json();
+    assert_eq!(fingerprints(&log), fingerprints(&again));
+    let mut distinct = fingerprints(&log);
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), results.len(), "fingerprints are unique");
+}
+
+#[test]
+fn gitlab_code_quality_validates_against_gitlabs_schema() {
+    let (_keep, dir) = fixture();
+    let run = eval(&dir, &[], &["--format", "gitlab"]);
+    run.assert_code(3);
+    let report = run.json();
+    let issues = report.as_array().unwrap();
+    let validator = schema("gitlab-codeclimate.json");
+    let mut wrong = issues[0].clone();
+    wrong.as_object_mut().unwrap().remove("fingerprint");
+    assert!(!validator.is_valid(&wrong));
+    for issue in issues {
+        assert_valid(&validator, issue);
+        // The severities GitLab knows.
+        let severity = issue["severity"].as_str().unwrap();
+        assert!(["info", "minor", "major", "critical", "blocker"].contains(&severity), "{issue}");
+    }
+    let by_check = |check: &str| issues.iter().filter(|i| i["check_name"] == check).collect::<Vec<_>>();
+    let notice = by_check("acme.breach_notice");
+    assert_eq!(notice.iter().map(|i| i["severity"].as_str().unwrap()).collect::<Vec<_>>(), ["blocker", "critical"]);
+    assert_eq!(notice[0]["location"]["path"], "docs/vendors.yaml");
+    assert_eq!(notice[0]["location"]["lines"]["begin"], 5);
+    assert_eq!(notice[1]["location"]["lines"]["begin"], 8);
+    assert_eq!(by_check("tenet::E0201")[0]["severity"], "blocker");
+    assert!(issues.iter().any(|i| i["location"]["path"] == "docs/broken.yaml"), "{report}");
+    // Waived and satisfied findings are not issues.
+    assert_eq!(by_check("acme.encryption").len(), 1);
+    let mut fingerprints: Vec<&str> = issues.iter().map(|i| i["fingerprint"].as_str().unwrap()).collect();
+    let again = eval(&dir, &[], &["--format", "gitlab"]).json();
+    let second: Vec<&str> = again.as_array().unwrap().iter().map(|i| i["fingerprint"].as_str().unwrap()).collect();
+    assert_eq!(fingerprints, second);
+    fingerprints.sort_unstable();
+    fingerprints.dedup();
+    assert_eq!(fingerprints.len(), issues.len());
+}
+
+#[test]
+fn junit_has_a_test_case_per_document_and_obligation() {
+    let (_keep, dir) = fixture();
+    let run = eval(&dir, &[], &["--format", "junit"]);
+    run.assert_code(3);
+    let xml = &run.stdout;
+    assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"tenet eval\">"), "{xml}");
+    assert!(xml.trim_end().ends_with("</testsuites>"), "{xml}");
+    // Three documents × three obligations, the broken document's load case, the policy error.
+    assert_eq!(xml.matches("<testcase ").count(), 3 * 3 + 1 + 1, "{xml}");
+    assert!(
+        xml.contains(
+            "<testsuite name=\"docs/vendors.yaml (northwind)\" tests=\"3\" failures=\"2\" errors=\"0\" skipped=\"0\">"
+        ),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(
+            "<testsuite name=\"docs/vendors.yaml (legacy)\" tests=\"3\" failures=\"0\" errors=\"2\" skipped=\"1\">"
+        ),
+        "{xml}"
+    );
+    assert!(xml.contains("<skipped message=\"waived (was violated): Migration to encrypted storage, ticket SEC-12. (approved by CISO, until 2027-01-31)\"/>"), "{xml}");
+    assert!(xml.contains("<failure message=\"Northwind, Inc. reports breaches after 72 hours: at most 48, please.\" type=\"violated\">"), "{xml}");
+    assert!(xml.contains("notice_hours = 72 at line 5, column 15"), "{xml}");
+    assert!(xml.contains("<testcase name=\"load\" classname=\"docs/broken.yaml\">"), "{xml}");
+    assert!(xml.contains("type=\"policy_error\""), "{xml}");
+}
+
+#[test]
+fn one_run_writes_several_formats_and_status_keeps_some_outcomes() {
+    let (_keep, dir) = fixture();
+    let run = eval(
+        &dir,
+        &[],
+        &[
+            "--format",
+            "json",
+            "--status",
+            "violated",
+            "--output",
+            "sarif=out.sarif",
+            "--output",
+            "junit=out.xml",
+            "--output",
+            "human=out.txt",
+        ],
+    );
+    run.assert_code(3);
+    let report = run.json();
+    // Only violated findings, and only the documents that have one (or a problem).
+    let documents = report["documents"].as_array().unwrap();
+    let ids: Vec<&Value> = documents.iter().map(|d| &d["id"]).collect();
+    assert_eq!(ids, [&Value::from("northwind"), &Value::Null], "{report}");
+    assert!(documents[0]["findings"].as_array().unwrap().iter().all(|f| f["status"] == "violated"));
+    // The summary still counts everything.
+    assert_eq!(report["summary"]["by_status"]["satisfied"], 4, "{report}");
+    let sarif: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("out.sarif")).unwrap()).unwrap();
+    assert_valid(&schema("sarif-schema-2.1.0.json"), &sarif);
+    assert!(
+        sarif["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["properties"]["status"].is_null() || r["properties"]["status"] == "violated")
+    );
+    let xml = std::fs::read_to_string(dir.join("out.xml")).unwrap();
+    assert_eq!(xml.matches("<testcase ").count(), 2 + 1 + 1, "{xml}");
+    let human = std::fs::read_to_string(dir.join("out.txt")).unwrap();
+    assert!(human.contains("✗ docs/vendors.yaml · Vendor `northwind` · 2 violated · 1 satisfied"), "{human}");
+    assert!(!human.contains('\u{1b}'), "no colour in a file: {human}");
+    assert!(human.contains("Summary (2026-11-28): 4 documents, 1 not evaluated"), "{human}");
+
+    let bad = eval(&dir, &[], &["--output", "pdf=out.pdf"]);
+    bad.assert_code(2);
+    assert!(bad.stderr.contains("`pdf` is not an output format"), "{}", bad.stderr);
+    let bad = eval(&dir, &[], &["--status", "failed"]);
+    bad.assert_code(2);
+    assert!(bad.stderr.contains("`failed` is not an outcome"), "{}", bad.stderr);
+}
