@@ -108,6 +108,14 @@ fn what(report: &DocumentReport) -> String {
     }
 }
 
+/// The workflow command for a diagnostic of `tenet check`.
+pub fn diagnostic(error: bool, file: &str, line: usize, column: usize, code: &str, message: &str) -> String {
+    let level = if error { Annotation::Error } else { Annotation::Warning };
+    let line = u32::try_from(line).unwrap_or(u32::MAX);
+    let column = u32::try_from(column).unwrap_or(u32::MAX);
+    command(level, file, line, column, code, message)
+}
+
 fn command(level: Annotation, file: &str, line: u32, column: u32, title: &str, message: &str) -> String {
     format!(
         "::{} file={},line={line},col={column},title={}::{}\n",
@@ -120,7 +128,7 @@ fn command(level: Annotation, file: &str, line: u32, column: u32, title: &str, m
 
 /// A command's message: `%`, carriage returns and newlines are escaped, as the runner
 /// unescapes them.
-fn data(text: &str) -> String {
+pub(crate) fn data(text: &str) -> String {
     text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 

@@ -263,3 +263,14 @@ fn one_run_writes_several_formats_and_status_keeps_some_outcomes() {
     bad.assert_code(2);
     assert!(bad.stderr.contains("`failed` is not an outcome"), "{}", bad.stderr);
 }
+
+#[test]
+fn check_annotates_policy_diagnostics_for_github() {
+    let (_keep, dir) = fixture();
+    let run = tenet_in(&dir, &[], &["check", "--no-std", "--format", "github", "policy"]);
+    run.assert_code(3);
+    assert_eq!(
+        run.stdout,
+        "::error file=policy/broken.tenet,line=9,col=8,title=tenet%3A%3AE0201::unknown name `encryptd`%0Ahelp: did you mean `encrypted`?\n"
+    );
+}
