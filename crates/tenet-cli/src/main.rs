@@ -11,6 +11,7 @@ mod doc;
 mod eval;
 mod eval_junit;
 mod exit;
+mod explain;
 mod fmt;
 mod github;
 mod gitlab;
@@ -51,6 +52,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Evaluate documents (contracts, AI-system configs) against policies.
     Eval(eval::EvalArgs),
+    /// Explain the whole decision of one obligation on a document, in plain language.
+    Explain(explain::ExplainArgs),
     /// Run the `test` items of policy files and report failures (and coverage).
     Test(run_tests::TestArgs),
     /// Write a Markdown reference of obligations and parameters from their doc comments.
@@ -105,6 +108,7 @@ fn main() -> ExitCode {
     let exit = match cli.command {
         Command::Check(args) => check::run(&args, &renderer),
         Command::Eval(args) => eval::run(&args, &renderer),
+        Command::Explain(args) => explain::run(&args, &renderer),
         Command::Test(args) => run_tests::run(&args, &renderer),
         Command::Doc(args) => doc::run(&args),
         Command::Fmt(args) => fmt::run(&args, &renderer),

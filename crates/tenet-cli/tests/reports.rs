@@ -6,8 +6,8 @@
     reason = "a test fails loudly on unexpected input"
 )]
 //! Reports for CI: GitHub workflow commands and job summary, GitLab Code Quality, JUnit for
-//! `eval`, SARIF checked against the official schema, `--output` and `--status`. Every run has
-//! findings of each kind, a waived one, a policy error and a document that cannot be loaded
+//! `eval`, SARIF checked against the official schema, `--output` and `--status`; and `tenet
+//! explain`. Every run has findings of each kind, a waived one, a policy error and a document that cannot be loaded
 //! (`tests/data/reports`).
 
 mod support;
@@ -272,5 +272,56 @@ fn check_annotates_policy_diagnostics_for_github() {
     assert_eq!(
         run.stdout,
         "::error file=policy/broken.tenet,line=9,col=8,title=tenet%3A%3AE0201::unknown name `encryptd`%0Ahelp: did you mean `encrypted`?\n"
+    );
+}
+
+#[test]
+fn explain_tells_the_whole_decision_for_one_obligation() {
+    let (_keep, dir) = fixture();
+    let explain = |name: &str| {
+        tenet_in(
+            &dir,
+            &[],
+            &["explain", name, "docs/vendors.yaml", "--no-std", "--policy", "policy/acme.tenet", "--today", TODAY],
+        )
+    };
+    let run = explain("encryption");
+    run.assert_code(0);
+    let text = &run.stdout;
+    for expected in [
+        "Vendor `northwind` (docs/vendors.yaml):\n  It applies to every document of its kind (it has no `when`).\n  It requires:\n    `encrypted` is false\n      encrypted = false at line 4, column 12\n  Outcome: violated, because it applies and its requirement does not hold.",
+        "Vendor `legacy` (docs/vendors.yaml, document 2):",
+        "  A waiver matched (applied): approved by CISO, until 2027-01-31: Migration to encrypted storage, ticket SEC-12.; the outcome before it was violated.\n  Outcome: waived, because a waiver covers what it found.",
+        "acme.encryption (obligation, privacy, high) is declared at policy/acme.tenet:12:1; it cites GDPR Art. 32(1)(a).",
+        "No exception is declared to it.",
+        "Waiver at policy/acme.tenet:37:1 (applied): approved by CISO, until 2027-01-31: Migration to encrypted storage, ticket SEC-12.",
+    ] {
+        assert!(text.contains(expected), "missing:\n{expected}\n--- in:\n{text}");
+    }
+    let run = explain("acme.breach_notice");
+    run.assert_code(0);
+    assert!(run.stdout.contains("    `notice_hours <= 48` is unknown\n      notice_hours, absent (its nearest parent is at line 8, column 1)\n  Outcome: undetermined"), "{}", run.stdout);
+    let run = explain("no_such");
+    run.assert_code(2);
+    assert!(run.stderr.contains("error: no obligation named `no_such`"), "{}", run.stderr);
+
+    // The standard library's: a `when` read through a rule, and the brand's override in force.
+    let run = support::tenet(&[
+        "explain",
+        "std.privacy.breach_notice_to_controller",
+        "examples/documents/contracts/harbour-crm.yaml",
+        "--policy",
+        "examples/policies",
+        "--today",
+        TODAY,
+    ]);
+    run.assert_code(0);
+    assert!(run.stdout.contains("  It applies, because:\n"), "{}", run.stdout);
+    assert!(run.stdout.contains("(in rule `acts_as_processor`)"), "{}", run.stdout);
+    assert!(run.stdout.contains("vendor.role = \"processor\" at line 14, column 9"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("Parameter std.privacy.max_breach_notice = 24h (library default 48h), overridden at examples/policies/northwind.tenet:12:1."),
+        "{}",
+        run.stdout
     );
 }
