@@ -65,6 +65,10 @@ pub struct EvalArgs {
     /// unless the policies or documents have errors.
     #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
     pub write_baseline: Option<PathBuf>,
+    /// Append one JSON line per evaluated document to this decision log (the run record, the
+    /// document's digest, its outcomes), chained by hashes; `tenet log verify FILE` checks it.
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
     /// Treat every document as this kind, whatever its `kind:` field says.
     #[arg(long, value_name = "KIND")]
     pub kind: Option<String>,
@@ -311,6 +315,23 @@ help: {}",
         None => None,
     };
     let mut recorded: Vec<crate::baseline::Entry> = Vec::new();
+    let mut log = match &args.log {
+        Some(path) => {
+            let policies: Vec<(String, String)> =
+                loaded.files.iter().map(|f| (f.path(&loaded.db).clone(), f.text(&loaded.db).clone())).collect();
+            let lock = project.as_ref().and_then(|p| std::fs::read_to_string(p.dir.join("tenet.lock")).ok());
+            let run = crate::decision_log::RunRecord::new(today.to_string(), &policies, lock.as_deref());
+            match crate::decision_log::Log::open(path, &run) {
+                Ok(log) => Some(log),
+                Err(e) => {
+                    eprintln!("{e}");
+                    return Exit::Input;
+                }
+            }
+        }
+        None => None,
+    };
+    let mut log_error: Option<String> = None;
     let mut evaluation = engine.evaluation(today).with_explain(explain).with_strict(gate.strict);
     // The project's rules for its waivers, checked on the evaluation date.
     if let Some(rules) = project.as_ref().map(|p| &p.manifest.waivers) {
@@ -442,6 +463,12 @@ help: {}",
             if count_totals {
                 totals.add(report);
             }
+            if let Some(log) = log.as_mut()
+                && log_error.is_none()
+                && let Err(e) = log.append(report, &crate::decision_log::digest(&result.source.text))
+            {
+                log_error = Some(e);
+            }
             progress.document(report);
             for (sink, text) in sinks.iter_mut().zip(texts.iter()) {
                 sink.item(text);
@@ -491,6 +518,10 @@ help: {}",
     };
     let mut summary_written = false;
     let mut write_errors = false;
+    if let Some(e) = log_error.or_else(|| log.and_then(|l| l.finish().err())) {
+        eprintln!("{e}");
+        write_errors = true;
+    }
     for sink in &mut sinks {
         match sink.format {
             EvalFormat::Sarif => {

@@ -128,7 +128,7 @@ pub fn run(args: &ExplainArgs, renderer: &Renderer) -> Exit {
     // Exceptions that can displace it, waivers of it, and the overrides of the run.
     let exceptions: Vec<&str> = obligations
         .iter()
-        .filter(|o| o.item.exception_to.iter().any(|t| *t == chosen))
+        .filter(|o| o.item.exception_to.contains(&chosen))
         .map(|o| &*o.item.name)
         .collect();
     out.push_str(&format!(

@@ -7,6 +7,7 @@ mod baseline;
 mod check;
 mod completions;
 mod coverage;
+mod decision_log;
 mod doc;
 mod eval;
 mod eval_junit;
@@ -54,6 +55,8 @@ enum Command {
     Eval(eval::EvalArgs),
     /// Explain the whole decision of one obligation on a document, in plain language.
     Explain(explain::ExplainArgs),
+    /// Check a decision log written by `tenet eval --log`.
+    Log(decision_log::LogArgs),
     /// Run the `test` items of policy files and report failures (and coverage).
     Test(run_tests::TestArgs),
     /// Write a Markdown reference of obligations and parameters from their doc comments.
@@ -109,6 +112,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(&args, &renderer),
         Command::Eval(args) => eval::run(&args, &renderer),
         Command::Explain(args) => explain::run(&args, &renderer),
+        Command::Log(args) => decision_log::run(&args),
         Command::Test(args) => run_tests::run(&args, &renderer),
         Command::Doc(args) => doc::run(&args),
         Command::Fmt(args) => fmt::run(&args, &renderer),

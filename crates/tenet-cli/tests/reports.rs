@@ -325,3 +325,99 @@ fn explain_tells_the_whole_decision_for_one_obligation() {
         run.stdout
     );
 }
+
+/// SHA-256 hex of an entry's compact JSON without `hash`, as the log computes it.
+fn entry_hash(entry: &Value) -> String {
+    use sha2::Digest;
+    let mut without = entry.clone();
+    without.as_object_mut().unwrap().remove("hash");
+    sha2::Sha256::digest(serde_json::to_string(&without).unwrap().as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[test]
+fn the_decision_log_is_a_hash_chain_that_shows_each_kind_of_tampering() {
+    let (_keep, dir) = fixture();
+    for _ in 0..2 {
+        eval(&dir, &[], &["--format", "json", "--log", "decisions.log"]).assert_code(3);
+    }
+    let log = dir.join("decisions.log");
+    let text = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 8, "{text}");
+    let entries: Vec<Value> = lines.iter().map(|l| serde_json::from_str(l).unwrap()).collect();
+    // The run record: version, a run id per run, the date, the policy set's digest.
+    let run = &entries[0]["run"];
+    assert_eq!(run["tenet_version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(run["today"], TODAY);
+    assert!(run["policy_digest"].as_str().unwrap().starts_with("sha256:"), "{run}");
+    assert_eq!(entries[4]["run"]["policy_digest"], run["policy_digest"]);
+    assert_ne!(entries[4]["run"]["run_id"], run["run_id"]);
+    assert_eq!(entries[4]["seq"], 5);
+    assert_eq!(entries[4]["prev"], entries[3]["hash"]);
+    // Each document's digest and outcomes.
+    let vendors = std::fs::read_to_string(dir.join("docs/vendors.yaml")).unwrap();
+    let expected = {
+        use sha2::Digest;
+        let hex: String = sha2::Sha256::digest(vendors.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+        format!("sha256:{hex}")
+    };
+    assert_eq!(entries[0]["document"]["sha256"], expected.as_str());
+    assert_eq!(entries[0]["document"]["id"], "northwind");
+    assert_eq!(
+        entries[0]["outcomes"][1],
+        serde_json::json!({ "obligation": "acme.breach_notice", "status": "violated" })
+    );
+    assert_eq!(entries[3]["document"]["evaluated"], false);
+
+    let verify = |lines: &[String]| {
+        std::fs::write(&log, lines.join("\n") + "\n").unwrap();
+        tenet_in(&dir, &[], &["log", "verify", "decisions.log"])
+    };
+    let original: Vec<String> = lines.iter().map(|l| (*l).to_string()).collect();
+    let run = verify(&original);
+    run.assert_code(0);
+    assert_eq!(run.stdout, "decisions.log: 8 entries, chain intact\n");
+
+    // Edited: an outcome changed, its hash left as it was.
+    let mut edited = original.clone();
+    edited[2] = edited[2].replace("\"status\":\"satisfied\"", "\"status\":\"violated\"");
+    assert_ne!(edited[2], original[2]);
+    let run = verify(&edited);
+    run.assert_code(1);
+    assert_eq!(run.stdout, "decisions.log: line 3 was edited\n");
+
+    // Edited, its own hash recomputed: the next line's link gives it away.
+    let mut entry: Value = serde_json::from_str(&edited[2]).unwrap();
+    entry["hash"] = entry_hash(&entry).into();
+    edited[2] = serde_json::to_string(&entry).unwrap();
+    let run = verify(&edited);
+    run.assert_code(1);
+    assert_eq!(run.stdout, "decisions.log: line 3 was edited\n");
+
+    // Removed.
+    let mut removed = original.clone();
+    removed.remove(2);
+    let run = verify(&removed);
+    run.assert_code(1);
+    assert_eq!(run.stdout, "decisions.log: 1 line was removed before line 3\n");
+
+    // Inserted: a forged copy of line 2, with its hash recomputed.
+    let mut forged: Value = serde_json::from_str(&original[1]).unwrap();
+    forged["outcomes"][0]["status"] = "satisfied".into();
+    forged["hash"] = entry_hash(&forged).into();
+    let mut inserted = original.clone();
+    inserted.insert(2, serde_json::to_string(&forged).unwrap());
+    let run = verify(&inserted);
+    run.assert_code(1);
+    assert_eq!(run.stdout, "decisions.log: line 3 was inserted\n");
+
+    // Reordered.
+    let mut moved = original.clone();
+    moved.swap(2, 3);
+    let run = verify(&moved);
+    run.assert_code(1);
+    assert_eq!(run.stdout, "decisions.log: line 3 was moved (the lines are out of order)\n");
+}

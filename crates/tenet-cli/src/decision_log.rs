@@ -1,0 +1,281 @@
+//! The decision record: `tenet eval --log FILE` appends one JSON line per evaluated document
+//! (the run record, the document's digest, its outcomes), each line carrying a sequence
+//! number, the hash of the line before it and its own hash; `tenet log verify FILE` walks the
+//! chain and says which line was edited, removed, inserted or moved.
+
+use crate::exit::Exit;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use tenet_eval::DocumentReport;
+
+/// The `prev` of the first line of a log.
+const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// What identifies a run: Tenet's version, a run id, the evaluation date and the digest of the
+/// policy set (every policy file's path and text, and `tenet.lock`).
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct RunRecord {
+    pub tenet_version: &'static str,
+    /// 32 random hex digits.
+    pub run_id: String,
+    pub today: String,
+    /// `sha256:` and the hex digest.
+    pub policy_digest: String,
+}
+
+impl RunRecord {
+    /// The record of this run, over the user's policy files (`(path, text)`) and the lock file
+    /// text, when the project has one.
+    pub fn new(today: String, policies: &[(String, String)], lock: Option<&str>) -> RunRecord {
+        let mut sorted: Vec<&(String, String)> = policies.iter().collect();
+        sorted.sort();
+        let mut hasher = Sha256::new();
+        for (path, text) in sorted {
+            hasher.update(path.as_bytes());
+            hasher.update([0]);
+            hasher.update(text.as_bytes());
+            hasher.update([0]);
+        }
+        hasher.update(b"tenet.lock\0");
+        hasher.update(lock.unwrap_or_default().as_bytes());
+        let mut id = [0u8; 16];
+        // Without randomness the id still differs between runs of different inputs and dates.
+        if getrandom::fill(&mut id).is_err() {
+            let fallback = Sha256::digest(format!("{today}{:?}", std::time::SystemTime::now()));
+            for (byte, from) in id.iter_mut().zip(fallback.iter()) {
+                *byte = *from;
+            }
+        }
+        RunRecord {
+            tenet_version: env!("CARGO_PKG_VERSION"),
+            run_id: hex(&id),
+            today,
+            policy_digest: format!("sha256:{}", hex(&hasher.finalize())),
+        }
+    }
+}
+
+/// A `sha256:` digest of text.
+pub fn digest(text: &str) -> String {
+    format!("sha256:{}", hex(&Sha256::digest(text.as_bytes())))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The hash of an entry: SHA-256 of its compact JSON (keys sorted) without `hash`.
+fn entry_hash(entry: &Value) -> String {
+    let mut without = entry.clone();
+    if let Some(object) = without.as_object_mut() {
+        object.remove("hash");
+    }
+    hex(&Sha256::digest(serde_json::to_string(&without).unwrap_or_default().as_bytes()))
+}
+
+/// An open log, appending after its last line.
+pub struct Log {
+    path: PathBuf,
+    file: std::io::BufWriter<std::fs::File>,
+    seq: u64,
+    prev: String,
+    run: Value,
+}
+
+impl Log {
+    /// Opens (or creates) the log, continuing the chain of its last line.
+    pub fn open(path: &Path, run: &RunRecord) -> Result<Log, String> {
+        let shown = path.display();
+        let (mut seq, mut prev) = (0, GENESIS.to_string());
+        match std::fs::read_to_string(path) {
+            Ok(text) => {
+                if let Some(last) = text.lines().rev().find(|l| !l.trim().is_empty()) {
+                    let entry: Value = serde_json::from_str(last)
+                        .map_err(|e| format!("error: the last line of the log `{shown}` is not a log entry: {e}\n\nhelp: run `tenet log verify {shown}`"))?;
+                    seq = entry.get("seq").and_then(Value::as_u64).unwrap_or(0);
+                    prev = entry.get("hash").and_then(Value::as_str).unwrap_or(GENESIS).to_string();
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(format!("error: cannot read the log `{shown}`: {e}")),
+        }
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(|e| format!("error: cannot open the log `{shown}`: {e}"))?;
+        Ok(Log {
+            path: path.to_path_buf(),
+            file: std::io::BufWriter::new(file),
+            seq,
+            prev,
+            run: serde_json::to_value(run).unwrap_or_default(),
+        })
+    }
+
+    /// Appends the entry of one evaluated document.
+    pub fn append(&mut self, report: &DocumentReport, document_digest: &str) -> Result<(), String> {
+        self.seq += 1;
+        let outcomes: Vec<Value> = report
+            .findings
+            .iter()
+            .map(|f| json!({ "obligation": f.obligation, "status": f.status.as_str() }))
+            .collect();
+        let mut entry = json!({
+            "seq": self.seq,
+            "prev": self.prev,
+            "run": self.run,
+            "document": {
+                "source": report.source,
+                "index": report.index,
+                "id": report.id,
+                "kind": report.kind,
+                "sha256": document_digest,
+                "evaluated": report.evaluated,
+            },
+            "outcomes": outcomes,
+        });
+        let hash = entry_hash(&entry);
+        if let Some(object) = entry.as_object_mut() {
+            object.insert("hash".into(), Value::String(hash.clone()));
+        }
+        self.prev = hash;
+        let line = serde_json::to_string(&entry).unwrap_or_default();
+        writeln!(self.file, "{line}").map_err(|e| format!("error: cannot write the log `{}`: {e}", self.path.display()))
+    }
+
+    /// Flushes what was appended.
+    pub fn finish(mut self) -> Result<(), String> {
+        self.file.flush().map_err(|e| format!("error: cannot write the log `{}`: {e}", self.path.display()))
+    }
+}
+
+/// What is wrong at a line of a log.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Tampering {
+    /// Not a log entry at all.
+    Unreadable { line: usize },
+    /// Its content does not match its own hash, or the next line expects other content.
+    Edited { line: usize },
+    /// Entries are missing before this line.
+    Removed { before_line: usize, count: u64 },
+    /// This line was not written in this place by `tenet eval`.
+    Inserted { line: usize },
+    /// This line belongs elsewhere in the log.
+    Moved { line: usize },
+}
+
+impl std::fmt::Display for Tampering {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Tampering::Unreadable { line } => write!(f, "line {line} is not a log entry"),
+            Tampering::Edited { line } => write!(f, "line {line} was edited"),
+            Tampering::Removed { before_line, count } => {
+                write!(
+                    f,
+                    "{count} line{} removed before line {before_line}",
+                    if *count == 1 { " was" } else { "s were" }
+                )
+            }
+            Tampering::Inserted { line } => write!(f, "line {line} was inserted"),
+            Tampering::Moved { line } => write!(f, "line {line} was moved (the lines are out of order)"),
+        }
+    }
+}
+
+/// Checks a log's chain; the first problem found, if any.
+pub fn verify(text: &str) -> Result<usize, Tampering> {
+    let lines: Vec<(usize, &str)> =
+        text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).map(|(i, l)| (i + 1, l)).collect();
+    let mut entries = Vec::with_capacity(lines.len());
+    for (number, line) in &lines {
+        let entry: Value = serde_json::from_str(line).map_err(|_| Tampering::Unreadable { line: *number })?;
+        let (Some(seq), Some(prev), Some(hash)) = (
+            entry.get("seq").and_then(Value::as_u64),
+            entry.get("prev").and_then(Value::as_str),
+            entry.get("hash").and_then(Value::as_str),
+        ) else {
+            return Err(Tampering::Unreadable { line: *number });
+        };
+        entries.push((*number, seq, prev.to_string(), hash.to_string(), entry_hash(&entry)));
+    }
+    let seqs: Vec<u64> = entries.iter().map(|e| e.1).collect();
+    let mut expected_prev = GENESIS.to_string();
+    let mut expected_seq = 1;
+    for (i, (number, seq, prev, hash, computed)) in entries.iter().enumerate() {
+        if *seq == expected_seq && *prev == expected_prev {
+            if hash != computed {
+                return Err(Tampering::Edited { line: *number });
+            }
+        } else if *seq > expected_seq && seqs.iter().all(|s| *s != expected_seq) {
+            return Err(Tampering::Removed { before_line: *number, count: seq - expected_seq });
+        } else if *seq == expected_seq {
+            // In its place by number, but the line before is not the one it was chained to:
+            // that line was edited (with its own hash recomputed) or replaced.
+            let before = i.checked_sub(1).and_then(|j| entries.get(j)).map_or(*number, |e| e.0);
+            return Err(Tampering::Edited { line: before });
+        } else if seqs.iter().filter(|s| **s == *seq).count() > 1 || hash != computed {
+            // Of the lines with this number, the one the next line is not chained to (the
+            // later, when neither is) was inserted.
+            let chained = |k: usize| {
+                let own = entries.get(k).map(|e| &e.3);
+                entries.get(k + 1).is_some_and(|next| Some(&next.2) == own)
+            };
+            let same: Vec<usize> =
+                (0..entries.len()).filter(|k| entries.get(*k).is_some_and(|e| e.1 == *seq)).collect();
+            let inserted = same.iter().rev().find(|k| !chained(**k)).or(same.last()).copied().unwrap_or(i);
+            let line = entries.get(inserted).map_or(*number, |e| e.0);
+            return Err(Tampering::Inserted { line });
+        } else {
+            return Err(Tampering::Moved { line: *number });
+        }
+        expected_prev = hash.clone();
+        expected_seq = seq + 1;
+    }
+    Ok(entries.len())
+}
+
+/// Arguments of `tenet log`.
+#[derive(clap::Args, Debug)]
+pub struct LogArgs {
+    #[command(subcommand)]
+    pub command: LogCommand,
+}
+
+/// `tenet log` subcommands.
+#[derive(clap::Subcommand, Debug)]
+pub enum LogCommand {
+    /// Check a decision log's hash chain: say which line was edited, removed, inserted or moved.
+    Verify {
+        /// The log written by `tenet eval --log FILE`.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+}
+
+/// Runs `tenet log`.
+pub fn run(args: &LogArgs) -> Exit {
+    match &args.command {
+        LogCommand::Verify { file } => {
+            let text = match std::fs::read_to_string(file) {
+                Ok(text) => text,
+                Err(e) => {
+                    eprintln!("error: cannot read the log `{}`: {e}", file.display());
+                    return Exit::Input;
+                }
+            };
+            match verify(&text) {
+                Ok(n) => {
+                    println!("{}: {n} entr{}, chain intact", file.display(), if n == 1 { "y" } else { "ies" });
+                    Exit::Clean
+                }
+                Err(t) => {
+                    println!("{}: {t}", file.display());
+                    Exit::Findings
+                }
+            }
+        }
+    }
+}
