@@ -57,6 +57,46 @@ impl RunRecord {
     }
 }
 
+/// The run record with each input's digest, as the JSON report's `run`.
+#[derive(Debug, serde::Serialize)]
+pub struct RunReport {
+    #[serde(flatten)]
+    pub record: RunRecord,
+    /// Each input file, in input order.
+    pub inputs: Vec<InputDigest>,
+}
+
+/// An input file and the digest of its bytes.
+#[derive(Debug, serde::Serialize)]
+pub struct InputDigest {
+    /// As given, or `<stdin>`.
+    pub source: String,
+    /// `sha256:` and the hex digest; `null` for NDJSON read from standard input, which is
+    /// not kept whole.
+    pub sha256: Option<String>,
+}
+
+impl InputDigest {
+    /// The digest of a document's input file, read again from disk (a document that could
+    /// not be loaded has no text to hash); standard input's text as it was read.
+    pub fn of(source: &tenet_input::Source) -> InputDigest {
+        let from_disk = (source.name != "<stdin>")
+            .then(|| std::fs::read(&source.name).ok())
+            .flatten()
+            .map(|bytes| format!("sha256:{}", hex(&Sha256::digest(&bytes))));
+        let sha256 = from_disk.or_else(|| {
+            (source.format != tenet_input::Format::Ndjson && !source.text.is_empty()).then(|| digest(&source.text))
+        });
+        InputDigest { source: source.name.clone(), sha256 }
+    }
+}
+
+/// The digest of one document as the log records it: its source text (the whole file for a
+/// YAML stream, the line for NDJSON), or when it could not be loaded, its file's.
+pub fn document_digest(source: &tenet_input::Source) -> Option<String> {
+    if source.text.is_empty() { InputDigest::of(source).sha256 } else { Some(digest(&source.text)) }
+}
+
 /// A `sha256:` digest of text.
 pub fn digest(text: &str) -> String {
     format!("sha256:{}", hex(&Sha256::digest(text.as_bytes())))
@@ -116,7 +156,7 @@ impl Log {
     }
 
     /// Appends the entry of one evaluated document.
-    pub fn append(&mut self, report: &DocumentReport, document_digest: &str) -> Result<(), String> {
+    pub fn append(&mut self, report: &DocumentReport, document_digest: Option<&str>) -> Result<(), String> {
         self.seq += 1;
         let outcomes: Vec<Value> = report
             .findings

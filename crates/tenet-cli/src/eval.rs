@@ -315,20 +315,21 @@ help: {}",
         None => None,
     };
     let mut recorded: Vec<crate::baseline::Entry> = Vec::new();
+    let run_record = {
+        let policies: Vec<(String, String)> =
+            loaded.files.iter().map(|f| (f.path(&loaded.db).clone(), f.text(&loaded.db).clone())).collect();
+        let lock = project.as_ref().and_then(|p| std::fs::read_to_string(p.dir.join("tenet.lock")).ok());
+        crate::decision_log::RunRecord::new(today.to_string(), &policies, lock.as_deref())
+    };
+    let mut inputs: Vec<crate::decision_log::InputDigest> = Vec::new();
     let mut log = match &args.log {
-        Some(path) => {
-            let policies: Vec<(String, String)> =
-                loaded.files.iter().map(|f| (f.path(&loaded.db).clone(), f.text(&loaded.db).clone())).collect();
-            let lock = project.as_ref().and_then(|p| std::fs::read_to_string(p.dir.join("tenet.lock")).ok());
-            let run = crate::decision_log::RunRecord::new(today.to_string(), &policies, lock.as_deref());
-            match crate::decision_log::Log::open(path, &run) {
-                Ok(log) => Some(log),
-                Err(e) => {
-                    eprintln!("{e}");
-                    return Exit::Input;
-                }
+        Some(path) => match crate::decision_log::Log::open(path, &run_record) {
+            Ok(log) => Some(log),
+            Err(e) => {
+                eprintln!("{e}");
+                return Exit::Input;
             }
-        }
+        },
         None => None,
     };
     let mut log_error: Option<String> = None;
@@ -446,6 +447,9 @@ help: {}",
             }
             let report = &result.report;
             input_errors |= !report.evaluated;
+            if inputs.last().is_none_or(|i| i.source != report.source) {
+                inputs.push(crate::decision_log::InputDigest::of(&result.source));
+            }
             let document = crate::baseline::document_key(report);
             for finding in report.findings.iter().filter(|f| gate.fails(f)) {
                 let fingerprint = crate::baseline::fingerprint(&document, finding);
@@ -465,7 +469,7 @@ help: {}",
             }
             if let Some(log) = log.as_mut()
                 && log_error.is_none()
-                && let Err(e) = log.append(report, &crate::decision_log::digest(&result.source.text))
+                && let Err(e) = log.append(report, crate::decision_log::document_digest(&result.source).as_deref())
             {
                 log_error = Some(e);
             }
@@ -509,6 +513,7 @@ help: {}",
     };
     let overrides = evaluation.override_reports();
     let tail = Tail {
+        run: crate::decision_log::RunReport { record: run_record, inputs },
         waivers: evaluation.waiver_reports(&tally.waiver_used),
         not_applied: evaluation.not_applied_reports(),
         overrides,
@@ -612,6 +617,8 @@ struct BaselineReport {
 /// The end of a JSON report, after the documents.
 #[derive(Serialize)]
 struct Tail {
+    /// What identifies the run and its inputs.
+    run: crate::decision_log::RunReport,
     #[serde(skip_serializing_if = "Option::is_none")]
     baseline: Option<BaselineReport>,
     /// Overrides and waivers of dependencies, not applied to this run.

@@ -238,6 +238,20 @@ fn one_run_writes_several_formats_and_status_keeps_some_outcomes() {
     let ids: Vec<&Value> = documents.iter().map(|d| &d["id"]).collect();
     assert_eq!(ids, [&Value::from("northwind"), &Value::Null], "{report}");
     assert!(documents[0]["findings"].as_array().unwrap().iter().all(|f| f["status"] == "violated"));
+    // The run record: version, run id, date, policy digest, and each input's digest.
+    let run = &report["run"];
+    assert_eq!(run["tenet_version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(run["run_id"].as_str().unwrap().len(), 32, "{run}");
+    assert_eq!(run["today"], TODAY);
+    assert!(run["policy_digest"].as_str().unwrap().starts_with("sha256:"), "{run}");
+    let sources: Vec<&str> = run["inputs"].as_array().unwrap().iter().map(|i| i["source"].as_str().unwrap()).collect();
+    assert_eq!(sources, ["docs/vendors.yaml", "docs/broken.yaml"]);
+    let broken = std::fs::read(dir.join("docs/broken.yaml")).unwrap();
+    let expected: String = {
+        use sha2::Digest;
+        sha2::Sha256::digest(&broken).iter().map(|b| format!("{b:02x}")).collect()
+    };
+    assert_eq!(run["inputs"][1]["sha256"], format!("sha256:{expected}").as_str());
     // The summary still counts everything.
     assert_eq!(report["summary"]["by_status"]["satisfied"], 4, "{report}");
     let sarif: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("out.sarif")).unwrap()).unwrap();
@@ -371,6 +385,13 @@ fn the_decision_log_is_a_hash_chain_that_shows_each_kind_of_tampering() {
         serde_json::json!({ "obligation": "acme.breach_notice", "status": "violated" })
     );
     assert_eq!(entries[3]["document"]["evaluated"], false);
+    // A document that could not be loaded is recorded with its file's digest.
+    let broken = {
+        use sha2::Digest;
+        let bytes = std::fs::read(dir.join("docs/broken.yaml")).unwrap();
+        format!("sha256:{}", sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect::<String>())
+    };
+    assert_eq!(entries[3]["document"]["sha256"], broken.as_str());
 
     let verify = |lines: &[String]| {
         std::fs::write(&log, lines.join("\n") + "\n").unwrap();
