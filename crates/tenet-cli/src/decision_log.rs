@@ -4,6 +4,8 @@
 //! chain and says which line was edited, removed, inserted or moved.
 
 use crate::exit::Exit;
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{ChaCha20Poly1305, Nonce};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::io::Write;
@@ -106,6 +108,55 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..text.len()).step_by(2).map(|i| text.get(i..i + 2).and_then(|b| u8::from_str_radix(b, 16).ok())).collect()
+}
+
+/// The key of an encrypted log: 32 bytes, written in its file as 64 hex digits.
+pub struct LogKey(ChaCha20Poly1305);
+
+impl LogKey {
+    /// Reads a key file.
+    pub fn read(path: &Path) -> Result<LogKey, String> {
+        let shown = path.display();
+        let text =
+            std::fs::read_to_string(path).map_err(|e| format!("error: cannot read the key file `{shown}`: {e}"))?;
+        unhex(text.trim())
+            .filter(|bytes| bytes.len() == 32)
+            .and_then(|bytes| ChaCha20Poly1305::new_from_slice(&bytes).ok())
+            .map(LogKey)
+            .ok_or_else(|| {
+                format!(
+                    "error: the key file `{shown}` does not hold a key\n\nhelp: a key is 32 random bytes written as 64 hex digits, e.g. made by `openssl rand -hex 32 > {shown}`"
+                )
+            })
+    }
+
+    /// Encrypts a payload, bound to its place in the chain (`aad`).
+    fn seal(&self, payload: &Value, aad: &str) -> Result<Value, String> {
+        let mut nonce = [0u8; 12];
+        getrandom::fill(&mut nonce).map_err(|e| format!("error: no random nonce for the log: {e}"))?;
+        let plain = serde_json::to_string(payload).unwrap_or_default();
+        let sealed = self
+            .0
+            .encrypt(Nonce::from_slice(&nonce), Payload { msg: plain.as_bytes(), aad: aad.as_bytes() })
+            .map_err(|_| "error: the log entry could not be encrypted".to_string())?;
+        Ok(json!({ "nonce": hex(&nonce), "ciphertext": hex(&sealed) }))
+    }
+
+    /// Decrypts a sealed payload; `None` with the wrong key or an altered entry.
+    fn open(&self, sealed: &Value, aad: &str) -> Option<Value> {
+        let nonce = unhex(sealed.get("nonce")?.as_str()?).filter(|n| n.len() == 12)?;
+        let ciphertext = unhex(sealed.get("ciphertext")?.as_str()?)?;
+        let plain =
+            self.0.decrypt(Nonce::from_slice(&nonce), Payload { msg: &ciphertext, aad: aad.as_bytes() }).ok()?;
+        serde_json::from_slice(&plain).ok()
+    }
+}
+
 /// The hash of an entry: SHA-256 of its compact JSON (keys sorted) without `hash`.
 fn entry_hash(entry: &Value) -> String {
     let mut without = entry.clone();
@@ -122,11 +173,12 @@ pub struct Log {
     seq: u64,
     prev: String,
     run: Value,
+    key: Option<LogKey>,
 }
 
 impl Log {
     /// Opens (or creates) the log, continuing the chain of its last line.
-    pub fn open(path: &Path, run: &RunRecord) -> Result<Log, String> {
+    pub fn open(path: &Path, run: &RunRecord, key: Option<LogKey>) -> Result<Log, String> {
         let shown = path.display();
         let (mut seq, mut prev) = (0, GENESIS.to_string());
         match std::fs::read_to_string(path) {
@@ -152,6 +204,7 @@ impl Log {
             seq,
             prev,
             run: serde_json::to_value(run).unwrap_or_default(),
+            key,
         })
     }
 
@@ -163,9 +216,7 @@ impl Log {
             .iter()
             .map(|f| json!({ "obligation": f.obligation, "status": f.status.as_str() }))
             .collect();
-        let mut entry = json!({
-            "seq": self.seq,
-            "prev": self.prev,
+        let payload = json!({
             "run": self.run,
             "document": {
                 "source": report.source,
@@ -177,6 +228,16 @@ impl Log {
             },
             "outcomes": outcomes,
         });
+        // Encrypted, the payload is bound to its place in the chain; the chain itself stays
+        // in the clear, so anyone can verify it.
+        let mut entry = match &self.key {
+            Some(key) => json!({ "sealed": key.seal(&payload, &aad(self.seq, &self.prev))? }),
+            None => payload,
+        };
+        if let Some(object) = entry.as_object_mut() {
+            object.insert("seq".into(), json!(self.seq));
+            object.insert("prev".into(), json!(self.prev));
+        }
         let hash = entry_hash(&entry);
         if let Some(object) = entry.as_object_mut() {
             object.insert("hash".into(), Value::String(hash.clone()));
@@ -190,6 +251,43 @@ impl Log {
     pub fn finish(mut self) -> Result<(), String> {
         self.file.flush().map_err(|e| format!("error: cannot write the log `{}`: {e}", self.path.display()))
     }
+}
+
+/// The associated data of an encrypted entry: its place in the chain.
+fn aad(seq: u64, prev: &str) -> String {
+    format!("tenet-log:{seq}:{prev}")
+}
+
+/// Each entry's payload (`run`, `document`, `outcomes`), decrypted with the key when sealed.
+pub fn show(text: &str, key: Option<&LogKey>) -> Result<Vec<Value>, String> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let number = i + 1;
+        let entry: Value =
+            serde_json::from_str(line).map_err(|_| format!("error: line {number} is not a log entry"))?;
+        let Some(sealed) = entry.get("sealed") else {
+            let mut payload = entry.clone();
+            if let Some(object) = payload.as_object_mut() {
+                object.remove("hash");
+                object.remove("prev");
+            }
+            out.push(payload);
+            continue;
+        };
+        let Some(key) = key else {
+            return Err(format!("error: line {number} is encrypted\n\nhelp: give the log's key with `--key KEYFILE`"));
+        };
+        let seq = entry.get("seq").and_then(Value::as_u64).unwrap_or(0);
+        let prev = entry.get("prev").and_then(Value::as_str).unwrap_or_default();
+        let mut payload = key.open(sealed, &aad(seq, prev)).ok_or_else(|| {
+            format!("error: line {number} cannot be decrypted with this key (another key, or the line was altered)")
+        })?;
+        if let Some(object) = payload.as_object_mut() {
+            object.insert("seq".into(), json!(seq));
+        }
+        out.push(payload);
+    }
+    Ok(out)
 }
 
 /// What is wrong at a line of a log.
@@ -293,19 +391,48 @@ pub enum LogCommand {
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
+    /// Print each entry's run record, document and outcomes, one JSON object per line
+    /// (decrypted with `--key` when the log is encrypted).
+    Show {
+        /// The log written by `tenet eval --log FILE`.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The key file given to `tenet eval --log-key`.
+        #[arg(long, value_name = "KEYFILE")]
+        key: Option<PathBuf>,
+    },
 }
 
 /// Runs `tenet log`.
 pub fn run(args: &LogArgs) -> Exit {
+    let read = |file: &Path| {
+        std::fs::read_to_string(file).map_err(|e| eprintln!("error: cannot read the log `{}`: {e}", file.display()))
+    };
     match &args.command {
-        LogCommand::Verify { file } => {
-            let text = match std::fs::read_to_string(file) {
-                Ok(text) => text,
+        LogCommand::Show { file, key } => {
+            let Ok(text) = read(file) else { return Exit::Input };
+            let key = match key.as_deref().map(LogKey::read).transpose() {
+                Ok(key) => key,
                 Err(e) => {
-                    eprintln!("error: cannot read the log `{}`: {e}", file.display());
+                    eprintln!("{e}");
                     return Exit::Input;
                 }
             };
+            match show(&text, key.as_ref()) {
+                Ok(entries) => {
+                    for entry in entries {
+                        println!("{}", serde_json::to_string(&entry).unwrap_or_default());
+                    }
+                    Exit::Clean
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    Exit::Input
+                }
+            }
+        }
+        LogCommand::Verify { file } => {
+            let Ok(text) = read(file) else { return Exit::Input };
             match verify(&text) {
                 Ok(n) => {
                     println!("{}: {n} entr{}, chain intact", file.display(), if n == 1 { "y" } else { "ies" });

@@ -69,6 +69,10 @@ pub struct EvalArgs {
     /// document's digest, its outcomes), chained by hashes; `tenet log verify FILE` checks it.
     #[arg(long, value_name = "FILE")]
     pub log: Option<PathBuf>,
+    /// Encrypt the decision log's payloads with this key file (64 hex digits); the hash chain
+    /// stays verifiable without it, and `tenet log show --key` reads them.
+    #[arg(long, value_name = "KEYFILE", requires = "log")]
+    pub log_key: Option<PathBuf>,
     /// Treat every document as this kind, whatever its `kind:` field says.
     #[arg(long, value_name = "KIND")]
     pub kind: Option<String>,
@@ -323,13 +327,21 @@ help: {}",
     };
     let mut inputs: Vec<crate::decision_log::InputDigest> = Vec::new();
     let mut log = match &args.log {
-        Some(path) => match crate::decision_log::Log::open(path, &run_record) {
-            Ok(log) => Some(log),
-            Err(e) => {
-                eprintln!("{e}");
-                return Exit::Input;
+        Some(path) => {
+            let opened = args
+                .log_key
+                .as_deref()
+                .map(crate::decision_log::LogKey::read)
+                .transpose()
+                .and_then(|key| crate::decision_log::Log::open(path, &run_record, key));
+            match opened {
+                Ok(log) => Some(log),
+                Err(e) => {
+                    eprintln!("{e}");
+                    return Exit::Input;
+                }
             }
-        },
+        }
         None => None,
     };
     let mut log_error: Option<String> = None;

@@ -442,3 +442,54 @@ fn the_decision_log_is_a_hash_chain_that_shows_each_kind_of_tampering() {
     run.assert_code(1);
     assert_eq!(run.stdout, "decisions.log: line 3 was moved (the lines are out of order)\n");
 }
+
+#[test]
+fn an_encrypted_log_verifies_without_the_key_and_reads_with_it() {
+    let (_keep, dir) = fixture();
+    std::fs::write(dir.join("log.key"), "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n").unwrap();
+    std::fs::write(dir.join("other.key"), "ff112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n")
+        .unwrap();
+    std::fs::write(dir.join("bad.key"), "not a key\n").unwrap();
+    eval(&dir, &[], &["--format", "json", "--log", "sealed.log", "--log-key", "log.key"]).assert_code(3);
+    let text = std::fs::read_to_string(dir.join("sealed.log")).unwrap();
+    // Nothing of the documents is in the clear.
+    for secret in ["northwind", "acme.encryption", "vendors.yaml", "violated"] {
+        assert!(!text.contains(secret), "`{secret}` in the encrypted log:\n{text}");
+    }
+    let first: Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    assert!(first["sealed"]["ciphertext"].is_string(), "{first}");
+    let run = tenet_in(&dir, &[], &["log", "verify", "sealed.log"]);
+    run.assert_code(0);
+    assert_eq!(run.stdout, "sealed.log: 4 entries, chain intact\n");
+
+    let shown = tenet_in(&dir, &[], &["log", "show", "sealed.log", "--key", "log.key"]);
+    shown.assert_code(0);
+    let entries: Vec<Value> = shown.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(entries.len(), 4);
+    assert_eq!(entries[0]["seq"], 1);
+    assert_eq!(entries[0]["document"]["id"], "northwind");
+    assert_eq!(entries[0]["outcomes"][0], serde_json::json!({ "obligation": "acme.encryption", "status": "violated" }));
+    assert_eq!(entries[0]["run"]["today"], TODAY);
+
+    let run = tenet_in(&dir, &[], &["log", "show", "sealed.log"]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("error: line 1 is encrypted"), "{}", run.stderr);
+    let run = tenet_in(&dir, &[], &["log", "show", "sealed.log", "--key", "other.key"]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("error: line 1 cannot be decrypted with this key"), "{}", run.stderr);
+    let run = tenet_in(&dir, &[], &["log", "show", "sealed.log", "--key", "bad.key"]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("does not hold a key"), "{}", run.stderr);
+
+    // A sealed payload moved to another place in the chain, its hashes recomputed, no longer
+    // opens: it is bound to its place.
+    let mut lines: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let moved = lines[1]["sealed"].clone();
+    lines[2]["sealed"] = moved;
+    lines[2]["hash"] = entry_hash(&lines[2]).into();
+    let rewritten: Vec<String> = lines.iter().map(|l| serde_json::to_string(l).unwrap()).collect();
+    std::fs::write(dir.join("sealed.log"), rewritten.join("\n") + "\n").unwrap();
+    let run = tenet_in(&dir, &[], &["log", "show", "sealed.log", "--key", "log.key"]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("error: line 3 cannot be decrypted with this key"), "{}", run.stderr);
+}
