@@ -2,6 +2,7 @@
 
 use crate::check::plural;
 use crate::exit::Exit;
+pub use crate::outputs::{EvalFormat, PolicyProblem};
 use crate::render::Renderer;
 use crate::select::Selection;
 use serde::Serialize;
@@ -106,27 +107,6 @@ pub struct EvalArgs {
     pub inputs: Vec<PathBuf>,
 }
 
-/// Output formats of `tenet eval`.
-#[derive(Clone, Copy, Debug, clap::ValueEnum, PartialEq, Eq)]
-pub enum EvalFormat {
-    /// Readable text with source snippets.
-    Human,
-    /// One JSON object (see docs/json-output.md).
-    Json,
-    /// SARIF 2.1.0, for code-scanning tools (kept in memory until the run ends).
-    Sarif,
-    /// One JSON object per document, one per line, in input order, written as each is done
-    /// (the fields of a document in the JSON report).
-    Ndjson,
-    /// GitHub Actions workflow commands (annotations), and a Markdown job summary appended to
-    /// `$GITHUB_STEP_SUMMARY` when it is set.
-    Github,
-    /// A GitLab Code Quality report (JSON).
-    Gitlab,
-    /// JUnit XML: a test suite per document, a test case per obligation.
-    Junit,
-}
-
 /// `--explain`.
 #[derive(Clone, Copy, Debug, clap::ValueEnum, PartialEq, Eq)]
 pub enum ExplainChoice {
@@ -206,21 +186,6 @@ pub(crate) fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
     tenet_syntax::parse_date(s)
         .and_then(|d| jiff::civil::Date::new(d.year, d.month, d.day).ok())
         .ok_or_else(|| format!("`{s}` is not a date; write YYYY-MM-DD"))
-}
-
-/// A policy error of the run, as reports list it.
-#[derive(Clone, Debug, Serialize)]
-pub struct PolicyProblem {
-    /// The policy file.
-    pub file: String,
-    pub code: String,
-    /// Always `error`.
-    pub severity: &'static str,
-    pub message: String,
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column, in characters.
-    pub column: usize,
 }
 
 /// Runs `tenet eval`.

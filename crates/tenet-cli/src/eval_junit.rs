@@ -2,8 +2,7 @@
 //! `testsuite` per document and one `testcase` per document × obligation, written as each
 //! document is done.
 
-use crate::eval::PolicyProblem;
-use crate::run_tests::xml;
+use crate::outputs::PolicyProblem;
 use tenet_eval::{DocumentReport, Finding, Outcome};
 
 /// The start of the report.
@@ -131,5 +130,22 @@ pub fn footer(problems: &[PolicyProblem]) -> String {
         out.push_str("  </testsuite>\n");
     }
     out.push_str("</testsuites>\n");
+    out
+}
+
+/// Text escaped for XML attributes and content.
+pub(crate) fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => {}
+            c => out.push(c),
+        }
+    }
     out
 }

@@ -126,11 +126,8 @@ pub fn run(args: &ExplainArgs, renderer: &Renderer) -> Exit {
         out.push('\n');
     }
     // Exceptions that can displace it, waivers of it, and the overrides of the run.
-    let exceptions: Vec<&str> = obligations
-        .iter()
-        .filter(|o| o.item.exception_to.contains(&chosen))
-        .map(|o| &*o.item.name)
-        .collect();
+    let exceptions: Vec<&str> =
+        obligations.iter().filter(|o| o.item.exception_to.contains(&chosen)).map(|o| &*o.item.name).collect();
     out.push_str(&format!(
         "{} ({}, {}, {}) is declared at {}; it cites {}.\n",
         chosen,

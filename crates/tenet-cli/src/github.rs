@@ -2,7 +2,7 @@
 //! findings and problems become annotations on the exact line of the document, and the
 //! Markdown job summary appended to `$GITHUB_STEP_SUMMARY`.
 
-use crate::eval::PolicyProblem;
+use crate::outputs::PolicyProblem;
 use std::collections::BTreeMap;
 use tenet_eval::{Area, DocumentReport, Finding, Outcome, Severity, Summary};
 use tenet_syntax::Level;
@@ -162,7 +162,7 @@ pub fn job_summary(
     let mut out = format!(
         "## {mark} Tenet: {} document{}, {violated} violated, {undetermined} undetermined\n\nEvaluated on {today}.",
         summary.documents,
-        crate::check::plural(summary.documents)
+        plural(summary.documents)
     );
     if summary.documents_with_errors > 0 {
         out.push_str(&format!(" {} could not be evaluated.", summary.documents_with_errors));
@@ -170,7 +170,7 @@ pub fn job_summary(
     if policy_errors > 0 {
         out.push_str(&format!(
             " The policies have {policy_errors} error{}: their obligations were not all evaluated.",
-            crate::check::plural(policy_errors)
+            plural(policy_errors)
         ));
     }
     out.push_str("\n\n");
@@ -199,7 +199,7 @@ pub fn job_summary(
         if *total == 0 {
             continue;
         }
-        out.push_str(&format!("**{total} {} violation{}**\n\n", severity.as_str(), crate::check::plural(*total)));
+        out.push_str(&format!("**{total} {} violation{}**\n\n", severity.as_str(), plural(*total)));
         for name in names.iter() {
             out.push_str(&format!("- {}\n", markdown(name)));
         }
@@ -209,6 +209,11 @@ pub fn job_summary(
         out.push('\n');
     }
     out
+}
+
+/// "s" unless there is exactly one.
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 /// Text shown literally in Markdown.

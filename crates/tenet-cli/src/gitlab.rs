@@ -2,7 +2,7 @@
 //! GitLab shows in merge requests and on the changed lines. Fingerprints are stable across
 //! runs, so GitLab can tell new issues from old ones.
 
-use crate::eval::PolicyProblem;
+use crate::outputs::PolicyProblem;
 use serde_json::{Value, json};
 use tenet_eval::{DocumentReport, Finding, Outcome, Severity};
 use tenet_syntax::Level;

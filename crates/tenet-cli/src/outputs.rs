@@ -2,11 +2,47 @@
 //! all fed from one evaluation as documents finish; and `--status`, which keeps only some
 //! outcomes in them.
 
-use crate::eval::EvalFormat;
 use clap::ValueEnum;
+use serde::Serialize;
 use std::io::Write;
 use std::path::PathBuf;
 use tenet_eval::{DocumentReport, Outcome};
+
+/// Output formats of `tenet eval`.
+#[derive(Clone, Copy, Debug, clap::ValueEnum, PartialEq, Eq)]
+pub enum EvalFormat {
+    /// Readable text with source snippets.
+    Human,
+    /// One JSON object (see docs/json-output.md).
+    Json,
+    /// SARIF 2.1.0, for code-scanning tools (kept in memory until the run ends).
+    Sarif,
+    /// One JSON object per document, one per line, in input order, written as each is done
+    /// (the fields of a document in the JSON report).
+    Ndjson,
+    /// GitHub Actions workflow commands (annotations), and a Markdown job summary appended to
+    /// `$GITHUB_STEP_SUMMARY` when it is set.
+    Github,
+    /// A GitLab Code Quality report (JSON).
+    Gitlab,
+    /// JUnit XML: a test suite per document, a test case per obligation.
+    Junit,
+}
+
+/// A policy error of the run, as reports list it.
+#[derive(Clone, Debug, Serialize)]
+pub struct PolicyProblem {
+    /// The policy file.
+    pub file: String,
+    pub code: String,
+    /// Always `error`.
+    pub severity: &'static str,
+    pub message: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+}
 
 /// An `--output FORMAT=FILE`.
 #[derive(Clone, Debug)]

@@ -2,7 +2,7 @@
 //! (GitHub, GitLab, Azure DevOps) read, so findings, input problems and policy errors appear as
 //! annotations on the documents and policy files.
 
-use crate::eval::PolicyProblem;
+use crate::outputs::PolicyProblem;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
