@@ -48,7 +48,11 @@ pub fn run(args: &CheckArgs, renderer: &Renderer) -> Exit {
     let mut warnings = 0;
     let mut json = Vec::new();
     for error in &loaded.errors {
-        out.push_str(&renderer.report(error));
+        match args.format {
+            // Without a file and line, the runner shows it on the job.
+            Format::Github => out.push_str(&format!("::error::{}\n", crate::github::data(&error.to_string()))),
+            Format::Human | Format::Json => out.push_str(&renderer.report(error)),
+        }
     }
     // One line index per text, however many diagnostics it has.
     let mut indexes: std::collections::HashMap<&str, tenet_text::LineIndex> = std::collections::HashMap::new();
@@ -60,6 +64,23 @@ pub fn run(args: &CheckArgs, renderer: &Renderer) -> Exit {
         }
         match args.format {
             Format::Human => out.push_str(&renderer.diagnostic(d, path, text)),
+            Format::Github => {
+                let index = indexes.entry(path).or_insert_with(|| tenet_text::LineIndex::new(text));
+                let at = index.line_col(text, d.span.start as usize);
+                let mut message = d.message.clone();
+                if let Some(help) = crate::render::help_of(d) {
+                    message.push_str("\nhelp: ");
+                    message.push_str(&help);
+                }
+                out.push_str(&crate::github::diagnostic(
+                    d.is_error(),
+                    path,
+                    at.line,
+                    at.column,
+                    &d.code.to_string(),
+                    &message,
+                ));
+            }
             Format::Json => {
                 let index = indexes.entry(path).or_insert_with(|| tenet_text::LineIndex::new(text));
                 let start = index.line_col(text, d.span.start as usize);
@@ -90,6 +111,7 @@ pub fn run(args: &CheckArgs, renderer: &Renderer) -> Exit {
             ));
             print!("{out}");
         }
+        Format::Github => print!("{out}"),
         Format::Json => {
             let body = serde_json::json!({ "files": loaded.files.len(), "errors": errors, "warnings": warnings, "diagnostics": json });
             println!("{}", serde_json::to_string_pretty(&body).unwrap_or_default());

@@ -2,6 +2,7 @@
 
 use crate::check::plural;
 use crate::exit::Exit;
+pub use crate::outputs::{EvalFormat, PolicyProblem};
 use crate::render::Renderer;
 use crate::select::Selection;
 use serde::Serialize;
@@ -12,7 +13,7 @@ use std::sync::Arc;
 use tenet::load as policy;
 use tenet::stream::{self, InputSpec};
 use tenet_db::ir::{Area, Severity};
-use tenet_eval::{Outcome, RunReport};
+use tenet_eval::Outcome;
 use tenet_input::Limits;
 
 /// Arguments of `tenet eval`.
@@ -30,9 +31,18 @@ pub struct EvalArgs {
     /// The evaluation date (YYYY-MM-DD); default: today's date.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub today: Option<jiff::civil::Date>,
-    /// Output format.
+    /// Output format (on standard output).
     #[arg(long, value_enum, default_value_t = EvalFormat::Human)]
     pub format: EvalFormat,
+    /// Also write the report in FORMAT to FILE (repeatable: one run, several formats), e.g.
+    /// `--output sarif=tenet.sarif --output junit=tenet.xml`.
+    #[arg(long = "output", value_name = "FORMAT=FILE", value_parser = crate::outputs::parse_output)]
+    pub outputs: Vec<crate::outputs::OutputTarget>,
+    /// Keep only findings with this outcome in the output (repeatable): violated,
+    /// undetermined, waived, satisfied, not_applicable. Summaries and gates still count every
+    /// finding.
+    #[arg(long = "status", value_name = "OUTCOME", value_parser = crate::outputs::parse_status)]
+    pub status: Vec<Outcome>,
     /// Exit with status 1 when a finding of this severity or higher is violated (info, low,
     /// medium, high, critical, or none). Default: the project's `[gate] fail_on`, else high.
     #[arg(long, value_name = "SEVERITY", value_parser = parse_fail_on)]
@@ -56,6 +66,14 @@ pub struct EvalArgs {
     /// unless the policies or documents have errors.
     #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
     pub write_baseline: Option<PathBuf>,
+    /// Append one JSON line per evaluated document to this decision log (the run record, the
+    /// document's digest, its outcomes), chained by hashes; `tenet log verify FILE` checks it.
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
+    /// Encrypt the decision log's payloads with this key file (64 hex digits); the hash chain
+    /// stays verifiable without it, and `tenet log show --key` reads them.
+    #[arg(long, value_name = "KEYFILE", requires = "log")]
+    pub log_key: Option<PathBuf>,
     /// Treat every document as this kind, whatever its `kind:` field says.
     #[arg(long, value_name = "KIND")]
     pub kind: Option<String>,
@@ -87,20 +105,6 @@ pub struct EvalArgs {
     /// the files its `[inputs]` globs match, each evaluated as the kind its glob names.
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
-}
-
-/// Output formats of `tenet eval`.
-#[derive(Clone, Copy, Debug, clap::ValueEnum, PartialEq, Eq)]
-pub enum EvalFormat {
-    /// Readable text with source snippets.
-    Human,
-    /// One JSON object (see docs/json-output.md).
-    Json,
-    /// SARIF 2.1.0, for code-scanning tools (kept in memory until the run ends).
-    Sarif,
-    /// One JSON object per document, one per line, in input order, written as each is done
-    /// (the fields of a document in the JSON report).
-    Ndjson,
 }
 
 /// `--explain`.
@@ -184,16 +188,6 @@ pub(crate) fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
         .ok_or_else(|| format!("`{s}` is not a date; write YYYY-MM-DD"))
 }
 
-#[derive(Serialize)]
-struct JsonPolicyDiagnostic {
-    file: String,
-    code: String,
-    severity: &'static str,
-    message: String,
-    line: usize,
-    column: usize,
-}
-
 /// Runs `tenet eval`.
 pub fn run(args: &EvalArgs, renderer: &Renderer) -> Exit {
     if args.no_std && args.policies.is_empty() {
@@ -234,10 +228,15 @@ pub fn run(args: &EvalArgs, renderer: &Renderer) -> Exit {
         }
     }
     let loaded = policy::load_with_project(&policy_paths, std, project.as_ref());
+    // The policy errors as the human report shows them, coloured (for standard output) and
+    // plain (for `--output human=FILE`).
     let mut out = String::new();
+    let mut plain_out = String::new();
+    let plain_renderer = Renderer::new(false);
     let mut json_policy = Vec::new();
     for e in &loaded.errors {
         out.push_str(&renderer.report(e));
+        plain_out.push_str(&plain_renderer.report(e));
     }
     if !args.policies.is_empty() && loaded.files.is_empty() && loaded.errors.is_empty() {
         eprintln!(
@@ -252,7 +251,8 @@ pub fn run(args: &EvalArgs, renderer: &Renderer) -> Exit {
     let policy_warnings = engine.warnings();
     for p in engine.problems() {
         out.push_str(&renderer.diagnostic(&p.diagnostic, &p.at.path, &p.text));
-        json_policy.push(JsonPolicyDiagnostic {
+        plain_out.push_str(&plain_renderer.diagnostic(&p.diagnostic, &p.at.path, &p.text));
+        json_policy.push(PolicyProblem {
             file: p.at.path.to_string(),
             code: p.diagnostic.code.to_string(),
             severity: "error",
@@ -284,13 +284,40 @@ help: {}",
         None => None,
     };
     let mut recorded: Vec<crate::baseline::Entry> = Vec::new();
+    let run_record = {
+        let policies: Vec<(String, String)> =
+            loaded.files.iter().map(|f| (f.path(&loaded.db).clone(), f.text(&loaded.db).clone())).collect();
+        let lock = project.as_ref().and_then(|p| std::fs::read_to_string(p.dir.join("tenet.lock")).ok());
+        crate::decision_log::RunRecord::new(today.to_string(), &policies, lock.as_deref())
+    };
+    let mut inputs: Vec<crate::decision_log::InputDigest> = Vec::new();
+    let mut log = match &args.log {
+        Some(path) => {
+            let opened = args
+                .log_key
+                .as_deref()
+                .map(crate::decision_log::LogKey::read)
+                .transpose()
+                .and_then(|key| crate::decision_log::Log::open(path, &run_record, key));
+            match opened {
+                Ok(log) => Some(log),
+                Err(e) => {
+                    eprintln!("{e}");
+                    return Exit::Input;
+                }
+            }
+        }
+        None => None,
+    };
+    let mut log_error: Option<String> = None;
     let mut evaluation = engine.evaluation(today).with_explain(explain).with_strict(gate.strict);
     // The project's rules for its waivers, checked on the evaluation date.
     if let Some(rules) = project.as_ref().map(|p| &p.manifest.waivers) {
         for (path, text, d) in evaluation.waiver_rule_problems(rules.max_days, rules.allow_critical.unwrap_or(true)) {
             out.push_str(&renderer.diagnostic(&d, &path, &text));
+            plain_out.push_str(&plain_renderer.diagnostic(&d, &path, &text));
             let at = tenet_text::Location::of(path.clone(), &text, d.span.start as usize);
-            json_policy.push(JsonPolicyDiagnostic {
+            json_policy.push(PolicyProblem {
                 file: path.to_string(),
                 code: d.code.to_string(),
                 severity: "error",
@@ -333,13 +360,33 @@ help: {}",
         .collect();
     let jobs = args.jobs.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), |n| n.get());
 
-    let stdout = std::io::stdout();
-    let mut writer = Writer::new(args.format, std::io::BufWriter::with_capacity(1 << 16, stdout.lock()));
-    if args.format == EvalFormat::Human {
-        writer.raw(&out);
-    } else if args.format == EvalFormat::Json {
-        writer.raw(&format!("{{\n  \"today\": {},\n  \"documents\": [", serde_json::Value::String(today.to_string())));
+    let plain = plain_renderer;
+    let mut sinks = match crate::outputs::Sink::open_all(args.format, renderer.color(), &args.outputs) {
+        Ok(sinks) => sinks,
+        Err(e) => {
+            eprintln!("{e}");
+            return Exit::Input;
+        }
+    };
+    for sink in &mut sinks {
+        match sink.format {
+            EvalFormat::Human => sink.raw(if sink.color { &out } else { &plain_out }),
+            EvalFormat::Json => sink.raw(&format!(
+                "{{\n  \"today\": {},\n  \"documents\": [",
+                serde_json::Value::String(today.to_string())
+            )),
+            EvalFormat::Gitlab => {
+                sink.raw("[");
+                sink.item(&crate::gitlab::policy_problems(&json_policy));
+            }
+            EvalFormat::Junit => sink.raw(crate::eval_junit::HEADER),
+            EvalFormat::Github => sink.raw(&crate::github::policy_problems(&json_policy)),
+            EvalFormat::Sarif | EvalFormat::Ndjson => {}
+        }
     }
+    let styles: Vec<(EvalFormat, bool)> = sinks.iter().map(|s| (s.format, s.color)).collect();
+    let keep_reports = styles.iter().any(|(f, _)| *f == EvalFormat::Sarif);
+    let count_totals = styles.iter().any(|(f, _)| matches!(f, EvalFormat::Human | EvalFormat::Github));
     let mut tally = evaluation.tally();
     let mut totals = HumanTotals::default();
     let mut failing = false;
@@ -347,24 +394,39 @@ help: {}",
     let mut kept: Vec<tenet_eval::DocumentReport> = Vec::new();
     let mut progress = crate::progress::Progress::start(args.quiet);
     let limits = *engine.limits();
-    let format = args.format;
+    let status = &args.status;
     stream::for_each_ordered(
         stream::Reader::excluding(&specs, limits, &args.exclude_path),
         jobs,
         WINDOW_PER_JOB * jobs,
         |unit| {
             let evaluated = unit.evaluate(&evaluation, &limits);
-            let text =
-                if evaluated.result.skipped { String::new() } else { render_document(format, renderer, &evaluated) };
-            (evaluated.result, text)
+            let mut texts = Vec::with_capacity(styles.len());
+            let mut shown = None;
+            if !evaluated.result.skipped
+                && let Some(report) = crate::outputs::filtered(&evaluated.result.report, status)
+            {
+                for (format, color) in &styles {
+                    let with = if *color { renderer } else { &plain };
+                    texts.push(render_document(*format, with, &evaluated, &report));
+                }
+                if keep_reports {
+                    shown = Some(report.into_owned());
+                }
+            }
+            (evaluated.result, texts, shown)
         },
-        |(result, text)| {
+        |(result, texts, shown)| {
             tally.add(result);
+            let open = |sinks: &[crate::outputs::Sink]| sinks.iter().any(|s| !s.closed);
             if result.skipped {
-                return !writer.closed;
+                return open(&sinks);
             }
             let report = &result.report;
             input_errors |= !report.evaluated;
+            if inputs.last().is_none_or(|i| i.source != report.source) {
+                inputs.push(crate::decision_log::InputDigest::of(&result.source));
+            }
             let document = crate::baseline::document_key(report);
             for finding in report.findings.iter().filter(|f| gate.fails(f)) {
                 let fingerprint = crate::baseline::fingerprint(&document, finding);
@@ -379,15 +441,23 @@ help: {}",
                     failing = true;
                 }
             }
-            if format == EvalFormat::Human {
+            if count_totals {
                 totals.add(report);
             }
-            progress.document(report);
-            writer.document(text);
-            if format == EvalFormat::Sarif {
-                kept.push(result.report.clone());
+            if let Some(log) = log.as_mut()
+                && log_error.is_none()
+                && let Err(e) = log.append(report, crate::decision_log::document_digest(&result.source).as_deref())
+            {
+                log_error = Some(e);
             }
-            !writer.closed
+            progress.document(report);
+            for (sink, text) in sinks.iter_mut().zip(texts.iter()) {
+                sink.item(text);
+            }
+            if let Some(report) = shown.take() {
+                kept.push(report);
+            }
+            open(&sinks)
         },
     );
     progress.finish();
@@ -420,6 +490,7 @@ help: {}",
     };
     let overrides = evaluation.override_reports();
     let tail = Tail {
+        run: crate::decision_log::RunReport { record: run_record, inputs },
         waivers: evaluation.waiver_reports(&tally.waiver_used),
         not_applied: evaluation.not_applied_reports(),
         overrides,
@@ -427,38 +498,78 @@ help: {}",
         policy_diagnostics: json_policy,
         baseline,
     };
-    match format {
-        EvalFormat::Sarif => {
-            let report = RunReport {
-                today: today.to_string(),
-                documents: kept,
-                waivers: tail.waivers,
-                overrides: tail.overrides,
-                summary: tail.summary,
-            };
-            writer.raw(&format!("{}\n", serde_json::to_string_pretty(&crate::sarif::log(&report)).unwrap_or_default()));
-        }
-        EvalFormat::Json => {
-            let body = serde_json::to_string_pretty(&tail).unwrap_or_default();
-            let fields = body.strip_prefix('{').unwrap_or(&body);
-            let close = if writer.documents == 0 { "]," } else { "\n  ]," };
-            writer.raw(&format!("{close}{fields}\n"));
-        }
-        EvalFormat::Human => {
-            writer.raw(&summary(today, &tail, &totals, policy_errors, policy_warnings));
-        }
-        EvalFormat::Ndjson => {}
+    let mut summary_written = false;
+    let mut write_errors = false;
+    if let Some(e) = log_error.or_else(|| log.and_then(|l| l.finish().err())) {
+        eprintln!("{e}");
+        write_errors = true;
     }
-    writer.finish();
+    for sink in &mut sinks {
+        match sink.format {
+            EvalFormat::Sarif => {
+                let run = crate::sarif::Run {
+                    today: &today.to_string(),
+                    documents: &kept,
+                    policy_problems: &tail.policy_diagnostics,
+                };
+                sink.raw(&format!("{}\n", serde_json::to_string_pretty(&crate::sarif::log(&run)).unwrap_or_default()));
+            }
+            EvalFormat::Json => {
+                let body = serde_json::to_string_pretty(&tail).unwrap_or_default();
+                let fields = body.strip_prefix('{').unwrap_or(&body);
+                let close = if sink.items == 0 { "]," } else { "\n  ]," };
+                sink.raw(&format!("{close}{fields}\n"));
+            }
+            EvalFormat::Human => {
+                sink.raw(&summary(today, &tail, &totals, policy_errors, policy_warnings));
+            }
+            EvalFormat::Gitlab => sink.raw(if sink.items == 0 { "]\n" } else { "\n]\n" }),
+            EvalFormat::Junit => sink.raw(&crate::eval_junit::footer(&tail.policy_diagnostics)),
+            EvalFormat::Github => {
+                // One job summary per run, however many GitHub outputs.
+                if !summary_written {
+                    summary_written = true;
+                    if let Err(e) = append_job_summary(&today.to_string(), &tail, &totals, policy_errors) {
+                        eprintln!("{e}");
+                        write_errors = true;
+                    }
+                }
+            }
+            EvalFormat::Ndjson => {}
+        }
+        if let Err(e) = sink.finish() {
+            eprintln!("{e}");
+            write_errors = true;
+        }
+    }
     if policy_errors > 0 {
         Exit::Policy
-    } else if input_errors {
+    } else if input_errors || write_errors {
         Exit::Input
     } else if failing {
         Exit::Findings
     } else {
         Exit::Clean
     }
+}
+
+/// Appends the Markdown job summary to the file `$GITHUB_STEP_SUMMARY` names, when it is set.
+fn append_job_summary(today: &str, tail: &Tail, totals: &HumanTotals, policy_errors: usize) -> Result<(), String> {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return Ok(());
+    };
+    let named = [
+        (Severity::Critical, totals.critical.0, totals.critical.1.as_slice()),
+        (Severity::High, totals.high.0, totals.high.1.as_slice()),
+    ];
+    let text = crate::github::job_summary(today, &tail.summary, &totals.areas, &named, policy_errors);
+    let path = PathBuf::from(path);
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .and_then(|mut file| file.write_all(text.as_bytes()))
+        .map_err(|e| format!("error: cannot append the job summary to `{}` (GITHUB_STEP_SUMMARY): {e}", path.display()))
 }
 
 /// Documents evaluated together per thread: enough to keep every core busy between the
@@ -483,6 +594,8 @@ struct BaselineReport {
 /// The end of a JSON report, after the documents.
 #[derive(Serialize)]
 struct Tail {
+    /// What identifies the run and its inputs.
+    run: crate::decision_log::RunReport,
     #[serde(skip_serializing_if = "Option::is_none")]
     baseline: Option<BaselineReport>,
     /// Overrides and waivers of dependencies, not applied to this run.
@@ -491,42 +604,7 @@ struct Tail {
     waivers: Vec<tenet_eval::WaiverReport>,
     overrides: Vec<tenet_eval::OverrideReport>,
     summary: tenet_eval::Summary,
-    policy_diagnostics: Vec<JsonPolicyDiagnostic>,
-}
-
-/// Writes output as documents finish. A closed output (`| head`) ends the writing quietly.
-struct Writer<W: Write> {
-    format: EvalFormat,
-    out: W,
-    documents: usize,
-    closed: bool,
-}
-
-impl<W: Write> Writer<W> {
-    fn new(format: EvalFormat, out: W) -> Self {
-        Writer { format, out, documents: 0, closed: false }
-    }
-
-    fn raw(&mut self, text: &str) {
-        if !self.closed && self.out.write_all(text.as_bytes()).is_err() {
-            self.closed = true;
-        }
-    }
-
-    fn document(&mut self, text: &str) {
-        if self.format == EvalFormat::Json {
-            let separator = if self.documents == 0 { "\n" } else { ",\n" };
-            self.raw(separator);
-        }
-        self.raw(text);
-        self.documents += 1;
-    }
-
-    fn finish(&mut self) {
-        if !self.closed && self.out.flush().is_err() {
-            self.closed = true;
-        }
-    }
+    policy_diagnostics: Vec<PolicyProblem>,
 }
 
 /// The report with the help of its problems worded for the command line (see
@@ -542,15 +620,23 @@ fn with_cli_help(report: &tenet_eval::DocumentReport) -> tenet_eval::DocumentRep
 }
 
 /// One document's output, made on the worker thread that evaluated it.
-fn render_document(format: EvalFormat, renderer: &Renderer, evaluated: &stream::Evaluated) -> String {
+fn render_document(
+    format: EvalFormat,
+    renderer: &Renderer,
+    evaluated: &stream::Evaluated,
+    shown: &tenet_eval::DocumentReport,
+) -> String {
     let worded;
-    let mut report = &evaluated.result.report;
+    let mut report = shown;
     if report.problems.iter().any(|p| p.supplied.is_some()) {
         worded = with_cli_help(report);
         report = &worded;
     }
     match format {
         EvalFormat::Sarif => String::new(),
+        EvalFormat::Github => crate::github::document(report),
+        EvalFormat::Gitlab => crate::gitlab::document(report),
+        EvalFormat::Junit => crate::eval_junit::document(report),
         EvalFormat::Ndjson => {
             let mut line = serde_json::to_string(report).unwrap_or_default();
             line.push('\n');
@@ -570,7 +656,8 @@ fn render_document(format: EvalFormat, renderer: &Renderer, evaluated: &stream::
             out
         }
         EvalFormat::Human => {
-            let mut out = document_header(report);
+            // The header counts every finding, also those `--status` leaves out.
+            let mut out = document_header(&evaluated.result.report);
             if let Some(e) = &evaluated.error {
                 out.push_str(&renderer.report(e));
             }

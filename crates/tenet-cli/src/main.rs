@@ -7,11 +7,17 @@ mod baseline;
 mod check;
 mod completions;
 mod coverage;
+mod decision_log;
 mod doc;
 mod eval;
+mod eval_junit;
 mod exit;
+mod explain;
 mod fmt;
+mod github;
+mod gitlab;
 mod options;
+mod outputs;
 mod pkg;
 mod progress;
 mod project;
@@ -47,6 +53,10 @@ enum Command {
     Check(check::CheckArgs),
     /// Evaluate documents (contracts, AI-system configs) against policies.
     Eval(eval::EvalArgs),
+    /// Explain the whole decision of one obligation on a document, in plain language.
+    Explain(explain::ExplainArgs),
+    /// Check a decision log written by `tenet eval --log`.
+    Log(decision_log::LogArgs),
     /// Run the `test` items of policy files and report failures (and coverage).
     Test(run_tests::TestArgs),
     /// Write a Markdown reference of obligations and parameters from their doc comments.
@@ -101,6 +111,8 @@ fn main() -> ExitCode {
     let exit = match cli.command {
         Command::Check(args) => check::run(&args, &renderer),
         Command::Eval(args) => eval::run(&args, &renderer),
+        Command::Explain(args) => explain::run(&args, &renderer),
+        Command::Log(args) => decision_log::run(&args),
         Command::Test(args) => run_tests::run(&args, &renderer),
         Command::Doc(args) => doc::run(&args),
         Command::Fmt(args) => fmt::run(&args, &renderer),

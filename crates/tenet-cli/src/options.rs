@@ -21,6 +21,8 @@ pub enum Format {
     Human,
     /// One JSON object (see docs/json-output.md).
     Json,
+    /// GitHub Actions workflow commands: an annotation per diagnostic.
+    Github,
 }
 
 /// Paths given on the command line, defaulting to the current directory.

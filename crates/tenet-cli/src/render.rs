@@ -11,13 +11,19 @@ use tenet_syntax::{Diagnostic, Supplied};
 /// Renders diagnostics and findings, with or without colour, at a fixed width.
 pub struct Renderer {
     handler: GraphicalReportHandler,
+    color: bool,
 }
 
 impl Renderer {
     /// A renderer; without colour it uses a fixed-width theme, so output is stable for tests.
     pub fn new(color: bool) -> Self {
         let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-        Renderer { handler: GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false) }
+        Renderer { handler: GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false), color }
+    }
+
+    /// Whether it colours its output.
+    pub fn color(&self) -> bool {
+        self.color
     }
 
     /// Renders any miette diagnostic, with columns in its header counted in characters.

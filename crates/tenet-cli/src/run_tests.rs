@@ -2,6 +2,7 @@
 
 use crate::check::plural;
 use crate::coverage::Coverage;
+use crate::eval_junit::xml;
 use crate::exit::Exit;
 use crate::options::paths_or_cwd;
 use crate::render::Renderer;
@@ -319,23 +320,6 @@ fn junit(results: &[TestResult]) -> String {
         }
     }
     out.push_str("  </testsuite>\n</testsuites>\n");
-    out
-}
-
-/// Text escaped for XML attributes and content.
-fn xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => {}
-            c => out.push(c),
-        }
-    }
     out
 }
 
