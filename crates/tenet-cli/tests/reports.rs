@@ -62,8 +62,8 @@ fn github_annotates_findings_problems_and_policy_errors_line_by_line() {
         "::error file=policy/broken.tenet,line=9,col=8,title=tenet%3A%3AE0201 (policy error)::unknown name `encryptd`",
         "::error file=docs/vendors.yaml,line=4,col=12,title=high violated acme.encryption (Vendor northwind)::Northwind, Inc. must encrypt personal data at rest, 100%25 of it.%0Acite: GDPR Art. 32(1)(a)",
         "::error file=docs/vendors.yaml,line=5,col=15,title=critical violated acme.breach_notice (Vendor northwind)::Northwind, Inc. reports breaches after 72 hours: at most 48, please.%0Acite: GDPR Art. 33(2)",
-        "::warning file=docs/vendors.yaml,line=8,col=1,title=critical undetermined acme.breach_notice (Vendor legacy)::Legacy Ltd reports breaches after (not given) hours: at most 48, please.%0Acite: GDPR Art. 33(2)",
-        "::notice file=docs/vendors.yaml,line=8,col=1,title=low undetermined acme.audit (Vendor legacy)::An audit, advised.%0Acite: ISO/IEC 42001, 9.2",
+        "::warning file=docs/vendors.yaml,line=8,col=1,title=critical undetermined acme.breach_notice (Vendor legacy)::`notice_hours` is not given: breaches are reported within two days.%0Acite: GDPR Art. 33(2)",
+        "::notice file=docs/vendors.yaml,line=8,col=1,title=low undetermined acme.audit (Vendor legacy)::`audited` is not given: an audit, advised.%0Acite: ISO/IEC 42001, 9.2",
         "::error file=docs/broken.yaml,line=3,col=5,title=tenet%3A%3Ainput%3A%3Asyntax (document 1)::invalid yaml: illegal placement of ':' indicator",
     ];
     for (i, (got, want)) in lines.iter().zip(expected.iter()).enumerate() {
