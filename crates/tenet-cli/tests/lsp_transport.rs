@@ -14,6 +14,8 @@ struct Server {
     child: Child,
     stdin: ChildStdin,
     messages: Receiver<Value>,
+    /// The server's working directory, removed when the test ends.
+    _dir: tempfile::TempDir,
 }
 
 fn frame(body: &[u8]) -> Vec<u8> {
@@ -59,8 +61,7 @@ impl Server {
                 }
             }
         });
-        std::mem::forget(dir);
-        Server { child, stdin, messages }
+        Server { child, stdin, messages, _dir: dir }
     }
 
     fn send_raw(&mut self, bytes: &[u8]) {
