@@ -14,116 +14,17 @@
     reason = "a test fails loudly on unexpected input"
 )]
 
+mod pkg_support;
 mod support;
 
+use pkg_support::{Auth, Registry};
 use serde_json::Value;
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 use support::Run;
 
-const REGISTRY_BIN: &str = "/usr/bin/docker-registry";
 const TODAY: &str = "2026-11-28";
-
-/// A registry process, killed when dropped.
-struct Registry {
-    child: Child,
-    port: u16,
-    storage: PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-impl Registry {
-    fn start() -> Registry {
-        assert!(
-            Path::new(REGISTRY_BIN).is_file(),
-            "{REGISTRY_BIN} is missing: install Debian's `docker-registry` package (scripts/test does)"
-        );
-        let dir = tempfile::tempdir().unwrap();
-        let storage = dir.path().join("storage");
-        std::fs::create_dir_all(&storage).unwrap();
-        // A free port: bind port 0, read the port, release it for the registry.
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let config = dir.path().join("config.yml");
-        std::fs::write(
-            &config,
-            format!(
-                "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:{port}\n",
-                storage.display()
-            ),
-        )
-        .unwrap();
-        let log = std::fs::File::create(dir.path().join("registry.log")).unwrap();
-        let child =
-            Command::new(REGISTRY_BIN).arg("serve").arg(&config).stdout(Stdio::null()).stderr(log).spawn().unwrap();
-        let mut registry = Registry { child, port, storage, _dir: dir };
-        registry.wait_ready();
-        registry
-    }
-
-    /// Waits until `GET /v2/` answers 200 (at most 20 seconds).
-    fn wait_ready(&mut self) {
-        let start = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                let log = std::fs::read_to_string(self._dir.path().join("registry.log")).unwrap_or_default();
-                panic!("docker-registry exited with {status}:\n{log}");
-            }
-            if let Ok(mut stream) = TcpStream::connect(("127.0.0.1", self.port)) {
-                stream.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
-                let _ = stream.write_all(b"GET /v2/ HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
-                let mut answer = String::new();
-                let _ = stream.read_to_string(&mut answer);
-                if answer.starts_with("HTTP/1.0 200") || answer.starts_with("HTTP/1.1 200") {
-                    return;
-                }
-            }
-            assert!(start.elapsed() < Duration::from_secs(20), "docker-registry did not answer on /v2/ within 20 s");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn repo(&self, name: &str) -> String {
-        format!("127.0.0.1:{}/tenet/{name}", self.port)
-    }
-
-    /// The file the registry stores a blob in.
-    fn blob_file(&self, digest: &str) -> PathBuf {
-        let hex = digest.strip_prefix("sha256:").unwrap();
-        self.storage.join(format!("docker/registry/v2/blobs/sha256/{}/{hex}/data", &hex[..2]))
-    }
-}
-
-impl Drop for Registry {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Run {
-    #[track_caller]
-    fn ok(self) -> Run {
-        assert_eq!(self.code, Some(0), "expected success\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
-        self
-    }
-
-    #[track_caller]
-    fn fails(self, code: &str, message: &str) -> Run {
-        assert_eq!(self.code, Some(2), "expected exit 2\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
-        assert!(self.stderr.contains(code), "expected `{code}` in\n{}", self.stderr);
-        assert!(unwrapped(&self.stderr).contains(message), "expected `{message}` in\n{}", self.stderr);
-        self
-    }
-}
-
-/// Rendered text with miette's line wrapping undone: lines joined by spaces, margins removed.
-fn unwrapped(text: &str) -> String {
-    let lines: Vec<&str> = text.lines().map(|l| l.trim().trim_start_matches(['│', '×']).trim()).collect();
-    lines.join(" ")
-}
 
 /// A scratch area with a cache; every run gets `TENET_CACHE` and `HOME` inside it.
 struct World {
@@ -278,7 +179,7 @@ fn public_key(world: &World, prefix: &str) -> String {
 
 #[test]
 fn publish_two_versions_then_fetch_verify_and_evaluate_the_newest_match() {
-    let registry = Registry::start();
+    let registry = Registry::start(None, Auth::None);
     let world = World::new();
     let key = public_key(&world, "publisher");
     let repo = registry.repo("lib");
@@ -338,7 +239,7 @@ fn publish_two_versions_then_fetch_verify_and_evaluate_the_newest_match() {
 
 #[test]
 fn a_tampered_blob_or_a_republished_version_is_refused_and_nothing_changes() {
-    let registry = Registry::start();
+    let registry = Registry::start(None, Auth::None);
     let world = World::new();
     let repo = registry.repo("lib");
     world.library("lib", "1.0.0", "48h");
@@ -386,7 +287,7 @@ fn a_tampered_blob_or_a_republished_version_is_refused_and_nothing_changes() {
 
 #[test]
 fn untrusted_and_unsigned_packages_are_refused_when_signatures_are_required() {
-    let registry = Registry::start();
+    let registry = Registry::start(None, Auth::None);
     let world = World::new();
     let trusted = public_key(&world, "trusted");
     public_key(&world, "stranger");
@@ -421,7 +322,7 @@ fn untrusted_and_unsigned_packages_are_refused_when_signatures_are_required() {
 
 #[test]
 fn locked_refuses_to_change_the_lock_and_conflicts_name_who_wants_what() {
-    let registry = Registry::start();
+    let registry = Registry::start(None, Auth::None);
     let world = World::new();
     for (dir, version) in [("x1", "1.4.0"), ("x2", "2.1.0")] {
         world.write(&format!("{dir}/tenet.toml"), &format!("[package]\nname = \"x\"\nversion = \"{version}\"\n"));
@@ -591,7 +492,7 @@ fn the_standard_library_is_a_package_that_can_be_published_and_fetched() {
     let std_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../policies/std");
     let manifest = tenet_pkg::Manifest::load(&std_dir).unwrap();
     assert_eq!(manifest.package.name, "std");
-    let registry = Registry::start();
+    let registry = Registry::start(None, Auth::None);
     let world = World::new();
     let run = world.tenet(".", &["package", std_dir.to_str().unwrap(), "--out", "std.tar.gz"]).ok();
     assert!(run.stdout.contains(&format!("packaged `std` {}", manifest.package.version)), "{}", run.stdout);
@@ -706,10 +607,10 @@ fn a_dependencys_overrides_and_waivers_hold_in_its_own_tests_but_not_in_the_cons
 
 #[test]
 fn a_package_with_policy_errors_or_failing_tests_is_not_packaged_or_published() {
-    let registry = Registry::start();
+    let registry = Registry::start(None, Auth::None);
     let world = World::new();
     let repo = registry.repo("broken");
-    let stored = registry.storage.join("docker/registry/v2/repositories/tenet/broken");
+    let stored = registry.storage().join("docker/registry/v2/repositories/tenet/broken");
     world.write("broken/tenet.toml", "[package]\nname = \"broken\"\nversion = \"1.0.0\"\n");
     world.write("broken/policies/p.tenet", "package broken\n\nobligation oops on Contract {\n  must id is\n}\n");
     let run =

@@ -136,6 +136,22 @@ impl Registry {
         format!("127.0.0.1:{}", self.port)
     }
 
+    /// `tenet/<name>` on this registry, as a plain-HTTP loopback reference.
+    pub fn repo(&self, name: &str) -> String {
+        format!("127.0.0.1:{}/tenet/{name}", self.port)
+    }
+
+    /// The registry's storage directory.
+    pub fn storage(&self) -> &Path {
+        &self.storage
+    }
+
+    /// The file the registry stores a blob in.
+    pub fn blob_file(&self, digest: &str) -> PathBuf {
+        let hex = digest.strip_prefix("sha256:").unwrap();
+        self.storage.join(format!("docker/registry/v2/blobs/sha256/{}/{hex}/data", &hex[..2]))
+    }
+
     pub fn https_repo(&self, name: &str) -> String {
         format!("https://127.0.0.1:{}/tenet/{name}", self.port)
     }
