@@ -184,22 +184,11 @@ impl<'p> Evaluation<'p> {
     pub fn evaluate_as(&self, doc: &Document, choice: &KindChoice) -> DocumentResult {
         match choice {
             KindChoice::Own => self.evaluate(doc, None),
-            KindChoice::Found if doc.root.get("kind").is_none() => DocumentResult {
-                report: DocumentReport {
-                    source: doc.source.name.clone(),
-                    index: doc.index,
-                    id: None,
-                    kind: None,
-                    findings: Vec::new(),
-                    problems: Vec::new(),
-                    evaluated: false,
-                },
-                source: doc.source.clone(),
-                diagnostics: Vec::new(),
-                waivers_used: Vec::new(),
-                observations: Vec::new(),
-                skipped: true,
-            },
+            KindChoice::Found if doc.root.get("kind").is_none() => {
+                let mut result = not_evaluated(doc, None, Vec::new());
+                result.skipped = true;
+                result
+            }
             KindChoice::Found => self.evaluate(doc, None),
             KindChoice::Forced(kind) => self.evaluate(doc, Some(kind)),
             KindChoice::Default(kind) => {
@@ -216,15 +205,8 @@ impl<'p> Evaluation<'p> {
                             given: kind.to_string(),
                             span: written.map_or_else(DocSpan::default, |k| k.span),
                         };
-                        let mut result = self.evaluate(doc, None);
-                        let d: Diagnostic<DocSpan> = problem.into();
-                        result.report.findings.clear();
-                        result.report.evaluated = false;
-                        result.report.problems = vec![problem_of(&result.source, &d)];
-                        result.diagnostics = vec![d];
-                        result.waivers_used.clear();
-                        result.observations.clear();
-                        result
+                        // Not validated or evaluated: which schema applies is the question.
+                        not_evaluated(doc, Some(own.to_string()), vec![problem.into()])
                     }
                 }
             }
@@ -862,6 +844,26 @@ fn evidence(read: Read, source: &Source) -> Evidence {
         column,
         span,
         shown: read.value.display(),
+    }
+}
+
+/// The result of a document that was not evaluated, with the diagnostics that say why.
+fn not_evaluated(doc: &Document, kind: Option<String>, diagnostics: Vec<Diagnostic<DocSpan>>) -> DocumentResult {
+    DocumentResult {
+        report: DocumentReport {
+            source: doc.source.name.clone(),
+            index: doc.index,
+            id: doc.root.get("id").and_then(|n| n.as_str()).map(str::to_string),
+            kind,
+            findings: Vec::new(),
+            problems: diagnostics.iter().map(|d| problem_of(&doc.source, d)).collect(),
+            evaluated: false,
+        },
+        source: doc.source.clone(),
+        diagnostics,
+        waivers_used: Vec::new(),
+        observations: Vec::new(),
+        skipped: false,
     }
 }
 
