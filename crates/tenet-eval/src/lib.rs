@@ -345,6 +345,15 @@ impl<'p> Evaluation<'p> {
         Err(Box::new(d))
     }
 
+    /// The one schema documents of `kind` (a qualified or short name) are validated against;
+    /// `None` when no schema, or more than one, has that name.
+    pub fn schema_of_kind(&self, kind: &str) -> Option<&'p tenet_db::ir::SchemaDef> {
+        match self.kinds.get(kind).map(Vec::as_slice) {
+            Some([schema]) => Some(schema),
+            _ => None,
+        }
+    }
+
     fn kind_names(&self) -> Vec<String> {
         let mut names: Vec<String> = self
             .program

@@ -1,16 +1,15 @@
 //! Editor features for Tenet with no editor protocol types: hover, go to definition, find
 //! references, rename, completion, document and workspace symbols, semantic tokens, folding,
-//! code actions and code lenses. Positions are byte offsets into a file's text and spans are
-//! absolute; `tenet-lsp` converts them to the protocol's UTF-16 positions.
-//!
-//! Every query takes the salsa database, so a feature re-uses what the checker already
-//! computed and is cancelled with it when an edit arrives. What each name refers to is the
-//! checker's own record (`tenet_db::item_occurrences`); this crate resolves no names itself.
+//! code actions and code lenses; and for the YAML, JSON and TOML documents the policies check,
+//! diagnostics, hover, completion, code actions and a summary of outcomes ([`documents`]).
+//! Positions are byte offsets into a file's text and spans are absolute; `tenet-lsp` converts
+//! them to the protocol's UTF-16 positions.
 
 mod actions;
 mod changes;
 mod completion;
 mod context;
+pub mod documents;
 mod hover;
 mod lens;
 mod navigation;

@@ -3,7 +3,9 @@
 //! - criterion: a cold check of every file, the re-check after a one-line edit (every file's
 //!   diagnostics, as the server computes them), and hover and completion queries;
 //! - latency through the server (the real `Backend` over JSON-RPC on an in-memory pipe):
-//!   edit-to-diagnostics, hover and completion, 300 samples each, printed as p50/p99.
+//!   edit-to-diagnostics, hover and completion, 300 samples each, printed as p50/p99; and on
+//!   documents, keystroke-to-diagnostics on a 1,000-line contract YAML evaluated against the
+//!   workspace's 1,592 obligations, and on a small document with all 199 policy files open.
 //!
 //! Run with `cargo bench -p tenet-lsp --bench server`; figures are recorded in
 //! `docs/performance.md`.
@@ -399,6 +401,87 @@ async fn through_the_server(root: &Path) {
         let (p50, p99) = percentiles(samples);
         println!("server: {name} p50 {p50:?} p99 {p99:?} ({SAMPLES} requests)");
     }
+    documents_through_the_server(&mut pipe, root).await;
+}
+
+/// A contract of about `lines` lines: a processor with a 72-hour breach notice and a long
+/// list of sub-processors (three lines each).
+fn contract_yaml(lines: usize) -> String {
+    let head = "kind: Contract\nid: big\nvendor:\n  name: Big Vendor\n  country: IE\n  role: processor\ndpa:\n  breach_notice_hours: 72\n  audit_rights: true\n  security_measures: [encryption_at_rest, encryption_in_transit, pseudonymisation]\n  subprocessors:\n";
+    let tail = "transfers:\n  - to: DE\n  - to: US\n    mechanism: scc_2021_914\n    tia_done: true\ndata:\n  categories: [contact, behavioural]\n  retention_days: 365\naudit:\n  last_security_test: 2026-06-01\n";
+    let mut text = head.to_string();
+    let count = lines.saturating_sub(head.lines().count() + tail.lines().count()) / 3;
+    for index in 0..count {
+        let _ = write!(text, "    - name: sub-{index}\n      authorised: true\n      flowdown: true\n");
+    }
+    text.push_str(tail);
+    text
+}
+
+/// Keystroke-to-diagnostics on a document: `SAMPLES` edits of one value, each waiting for the
+/// document's diagnostics of that version.
+async fn document_edits(pipe: &mut Pipe, uri: &str, text: &str, first_version: i64) -> (Duration, Duration) {
+    let offset = text.find("breach_notice_hours: 72").unwrap() + "breach_notice_hours: ".len();
+    let line = text[..offset].matches('\n').count();
+    let column = offset - text[..offset].rfind('\n').map_or(0, |n| n + 1);
+    let mut samples = Vec::with_capacity(SAMPLES);
+    for version in first_version..(first_version + SAMPLES as i64) {
+        let new = if version % 2 == 0 { "24" } else { "72" };
+        let range = json!({
+            "start": { "line": line, "character": column }, "end": { "line": line, "character": column + 2 }
+        });
+        let change = json!({
+            "textDocument": { "uri": uri, "version": version },
+            "contentChanges": [{ "range": range, "text": new }]
+        });
+        let sent = Instant::now();
+        pipe.notify("textDocument/didChange", change).await;
+        pipe.wait_diagnostics(uri, version).await;
+        samples.push(sent.elapsed());
+    }
+    percentiles(samples)
+}
+
+async fn documents_through_the_server(pipe: &mut Pipe, root: &Path) {
+    let obligations = (FILES - 1) * 8;
+    let contract = contract_yaml(1_000);
+    let uri = tenet_lsp::path_to_uri(&root.join("contract.yaml"));
+    let open = json!({ "textDocument": { "uri": uri, "languageId": "yaml", "version": 1, "text": contract } });
+    let started = Instant::now();
+    pipe.notify("textDocument/didOpen", open).await;
+    pipe.wait_diagnostics(&uri, 1).await;
+    println!(
+        "server: document opened to first diagnostics: {:?} ({} lines, {obligations} obligations)",
+        started.elapsed(),
+        contract.lines().count()
+    );
+    let (p50, p99) = document_edits(pipe, &uri, &contract, 2).await;
+    println!(
+        "server: document keystroke-to-diagnostics, 1,000-line contract: p50 {p50:?} p99 {p99:?} ({SAMPLES} edits)"
+    );
+
+    // Every policy file open in the editor too.
+    for index in 1..FILES {
+        let path = root.join(format!("policy_{index:03}.tenet"));
+        let policy_uri = tenet_lsp::path_to_uri(&path);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let version = if index == 1 { 1_000 } else { 1 };
+        let open =
+            json!({ "textDocument": { "uri": policy_uri, "languageId": "tenet", "version": version, "text": text } });
+        pipe.notify("textDocument/didOpen", open).await;
+        pipe.wait_diagnostics(&policy_uri, version).await;
+    }
+    let small =
+        "kind: Contract\nid: small\nvendor:\n  name: Small Ltd\n  role: processor\ndpa:\n  breach_notice_hours: 72\n";
+    let uri = tenet_lsp::path_to_uri(&root.join("small.yaml"));
+    let open = json!({ "textDocument": { "uri": uri, "languageId": "yaml", "version": 1, "text": small } });
+    pipe.notify("textDocument/didOpen", open).await;
+    pipe.wait_diagnostics(&uri, 1).await;
+    let (p50, p99) = document_edits(pipe, &uri, small, 2).await;
+    println!(
+        "server: document keystroke-to-diagnostics with {} policy files open: p50 {p50:?} p99 {p99:?} ({SAMPLES} edits)",
+        FILES - 1
+    );
 }
 
 fn main() {

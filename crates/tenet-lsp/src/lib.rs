@@ -5,6 +5,7 @@
 //! cancellable snapshot of it.
 
 mod convert;
+mod documents;
 mod server;
 pub mod transport;
 mod workspace;

@@ -9,12 +9,14 @@
 //! the document still has the version they were computed for.
 
 use crate::convert::{self, Doc};
-use crate::workspace::{self, FileEntry, State, path_to_uri, uri_to_path};
+use crate::documents;
+use crate::workspace::{self, DocumentEntry, FileEntry, State, path_to_uri, uri_to_path};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, MutexGuard};
 use tenet_db::{Database, SourceFile, Workspace};
+use tenet_ide::documents::{DocumentFile, WaiverFile};
 use tenet_syntax::ast::FileSpan;
 use tenet_text::LineIndex;
 use tower_lsp_server::gen_lsp_types::*;
@@ -30,7 +32,7 @@ pub struct Backend {
     state: Arc<Mutex<State>>,
     /// Diagnostics last published per URI, so unchanged ones are not sent again; the async
     /// lock also keeps "check the version, then publish" in one step.
-    published: Arc<tokio::sync::Mutex<HashMap<String, Vec<tenet_syntax::Diagnostic>>>>,
+    published: Arc<tokio::sync::Mutex<HashMap<String, Vec<Diagnostic>>>>,
     /// Set when the client asks to shut down, so `exit` can tell a clean ending.
     shut_down: Arc<std::sync::atomic::AtomicBool>,
 }
@@ -43,6 +45,37 @@ struct Snapshot {
     uris: Arc<HashMap<SourceFile, String>>,
     samples: Arc<Vec<tenet_input::Document>>,
     today: jiff::civil::Date,
+}
+
+/// What a read on an open document needs.
+struct DocumentSnapshot {
+    db: Database,
+    workspace: Workspace,
+    file: DocumentFile,
+    today: jiff::civil::Date,
+    /// Where a new waiver goes; `None` without a workspace root.
+    waivers: Option<WaiverFile>,
+    /// The project's `[waivers] max_days`.
+    max_days: Option<u32>,
+    /// The URI and text of the waiver file, when it exists.
+    files: HashMap<SourceFile, (String, String)>,
+}
+
+/// A snapshot's text, which positions in a request refer to.
+trait Text {
+    fn text(&self) -> &str;
+}
+
+impl Text for Snapshot {
+    fn text(&self) -> &str {
+        self.file.text(&self.db)
+    }
+}
+
+impl Text for DocumentSnapshot {
+    fn text(&self) -> &str {
+        self.file.text(&self.db)
+    }
 }
 
 impl Backend {
@@ -79,20 +112,65 @@ impl Backend {
         })
     }
 
-    /// Runs `f` on a snapshot of `uri` on a blocking thread, retrying when an edit cancels it.
-    /// `None` when the server does not know the file.
+    /// Runs `f` on a snapshot of the policy file `uri` on a blocking thread, retrying when an
+    /// edit cancels it. `None` when the server does not know the file.
     async fn read<T, F>(&self, uri: &Uri, f: F) -> Result<Option<T>>
     where
         T: Send + 'static,
         F: Fn(&Snapshot, &Doc<'_>) -> T + Send + Sync + 'static,
     {
+        self.run(|| self.snapshot(uri.as_ref()), f).await
+    }
+
+    /// As [`Backend::read`], for an open document.
+    async fn read_document<T, F>(&self, uri: &Uri, f: F) -> Result<Option<T>>
+    where
+        T: Send + 'static,
+        F: Fn(&DocumentSnapshot, &Doc<'_>) -> T + Send + Sync + 'static,
+    {
+        self.run(|| self.document_snapshot(uri.as_ref()), f).await
+    }
+
+    fn document_snapshot(&self, uri: &str) -> Option<DocumentSnapshot> {
+        let state = self.lock();
+        let file = state.documents.get(uri)?.file;
+        let waivers = state.waiver_file();
+        let max_days = state.manifest.as_ref().and_then(|m| m.waivers.max_days);
+        let files: HashMap<SourceFile, (String, String)> = match &waivers {
+            Some(WaiverFile::Existing(policy)) => state
+                .uris
+                .get(policy)
+                .map(|u| (*policy, (u.clone(), policy.text(&state.db).clone())))
+                .into_iter()
+                .collect(),
+            _ => HashMap::new(),
+        };
+        Some(DocumentSnapshot {
+            db: state.db.clone(),
+            workspace: state.workspace,
+            file,
+            today: state.today,
+            waivers,
+            max_days,
+            files,
+        })
+    }
+
+    /// Runs `f` on a snapshot `take` makes, on a blocking thread, retrying on a fresh snapshot
+    /// when an edit cancels it.
+    async fn run<S, T, F>(&self, take: impl Fn() -> Option<S>, f: F) -> Result<Option<T>>
+    where
+        S: Text + Send + 'static,
+        T: Send + 'static,
+        F: Fn(&S, &Doc<'_>) -> T + Send + Sync + 'static,
+    {
         let f = Arc::new(f);
         for _ in 0..RETRIES {
-            let Some(snapshot) = self.snapshot(uri.as_ref()) else { return Ok(None) };
+            let Some(snapshot) = take() else { return Ok(None) };
             let f = f.clone();
             let outcome = tokio::task::spawn_blocking(move || {
                 salsa::Cancelled::catch(AssertUnwindSafe(|| {
-                    let text = snapshot.file.text(&snapshot.db);
+                    let text = snapshot.text();
                     let index = LineIndex::new(text);
                     f(&snapshot, &Doc { text, index: &index })
                 }))
@@ -111,38 +189,73 @@ impl Backend {
         Err(jsonrpc::Error { message: "content modified".into(), ..jsonrpc::Error::content_modified() })
     }
 
-    /// Computes and publishes diagnostics: `first` (the file just edited) right away, then
-    /// every other file whose diagnostics changed.
-    fn schedule_diagnostics(&self, first: Option<String>) {
+    /// Computes and publishes diagnostics after `edited` changed. An edit to a policy file (or
+    /// none, at start-up) may change every file's diagnostics and every open document's
+    /// findings: the edited file goes first, then the other policy files whose diagnostics
+    /// changed, then the open documents. An edit to a document changes that document only.
+    fn schedule_diagnostics(&self, edited: Edited) {
         let client = self.client.clone();
         let state = self.state.clone();
         let published = self.published.clone();
-        let (db, workspace, order) = {
+        let (db, workspace, policies, documents, uris) = {
             let state = lock(&state);
             // The standard library is checked as a dependency of the files that use it, but
             // its own diagnostics are not reported.
-            let mut files: Vec<(String, FileEntry)> =
-                state.files.iter().filter(|(_, e)| !e.library).map(|(u, e)| (u.clone(), e.clone())).collect();
-            if let Some(uri) = &first {
-                files.sort_by_key(|(u, _)| u != uri);
+            let mut policies: Vec<(String, FileEntry)> = match &edited {
+                Edited::Document(_) => Vec::new(),
+                _ => state.files.iter().filter(|(_, e)| !e.library).map(|(u, e)| (u.clone(), *e)).collect(),
+            };
+            if let Edited::Policy(uri) = &edited {
+                policies.sort_by_key(|(u, _)| u != uri);
             }
-            (state.db.clone(), state.workspace, files)
+            let documents: Vec<(String, DocumentEntry)> = match &edited {
+                Edited::Document(uri) => {
+                    state.documents.get_key_value(uri).map(|(u, e)| (u.clone(), *e)).into_iter().collect()
+                }
+                _ => state.documents.iter().map(|(u, e)| (u.clone(), *e)).collect(),
+            };
+            let uris: documents::PolicyUris = if documents.is_empty() {
+                HashMap::new()
+            } else {
+                state.files.iter().map(|(u, e)| (e.file.path(&state.db).clone(), u.clone())).collect()
+            };
+            (state.db.clone(), state.workspace, policies, documents, uris)
+        };
+        let first = match &edited {
+            Edited::Policy(uri) | Edited::Document(uri) => Some(uri.clone()),
+            Edited::Nothing => None,
         };
         let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
         // The snapshot lives on one blocking thread; results stream out one file at a time,
         // so the edited file's diagnostics go out before the others are computed.
         tokio::task::spawn_blocking(move || {
             let _ = salsa::Cancelled::catch(AssertUnwindSafe(|| {
-                for (uri, entry) in order {
-                    let diagnostics = tenet_db::file_diagnostics(&db, workspace, entry.file).clone();
-                    if sender.send((uri, entry, diagnostics)).is_err() {
+                for (uri, entry) in policies {
+                    let diagnostics = tenet_db::file_diagnostics(&db, workspace, entry.file);
+                    let text = entry.file.text(&db);
+                    let index = LineIndex::new(text);
+                    let doc = Doc { text, index: &index };
+                    let lsp_uri = Uri::from(uri.clone());
+                    let values: Vec<Diagnostic> =
+                        diagnostics.iter().map(|d| convert::diagnostic(&doc, &lsp_uri, d)).collect();
+                    if sender.send((uri, Input::Policy(entry.file, entry.version), values)).is_err() {
+                        return;
+                    }
+                }
+                for (uri, entry) in documents {
+                    let diagnostics = tenet_ide::documents::document_diagnostics(&db, workspace, entry.file);
+                    let text = entry.file.text(&db);
+                    let index = LineIndex::new(text);
+                    let doc = Doc { text, index: &index };
+                    let values = diagnostics.iter().map(|d| documents::diagnostic(&doc, d, &uris)).collect();
+                    if sender.send((uri, Input::Document(entry.file, entry.version), values)).is_err() {
                         return;
                     }
                 }
             }));
         });
         tokio::spawn(async move {
-            while let Some((uri, entry, diagnostics)) = receiver.recv().await {
+            while let Some((uri, input, diagnostics)) = receiver.recv().await {
                 let mut published = published.lock().await;
                 let is_first = first.as_deref() == Some(uri.as_str());
                 let unchanged = match published.get(&uri) {
@@ -152,20 +265,24 @@ impl Backend {
                 if !is_first && unchanged {
                     continue;
                 }
-                let (text, version) = {
+                let current = {
                     let state = lock(&state);
-                    let Some(current) = state.files.get(&uri) else { continue };
-                    if current.version != entry.version || current.file != entry.file {
-                        // A newer edit is on its way with its own diagnostics.
-                        continue;
+                    match input {
+                        Input::Policy(file, version) => state
+                            .files
+                            .get(&uri)
+                            .is_some_and(|e| e.file == file && e.version == version)
+                            .then_some(version),
+                        Input::Document(file, version) => state
+                            .documents
+                            .get(&uri)
+                            .is_some_and(|e| e.file == file && e.version == version)
+                            .then_some(version),
                     }
-                    (current.file.text(&state.db).clone(), current.version)
                 };
-                let index = LineIndex::new(&text);
-                let doc = Doc { text: &text, index: &index };
-                let lsp_uri = Uri::from(uri.clone());
-                let values = diagnostics.iter().map(|d| convert::diagnostic(&doc, &lsp_uri, d)).collect();
-                client.publish_diagnostics(lsp_uri, values, version).await;
+                // A newer edit is on its way with its own diagnostics.
+                let Some(version) = current else { continue };
+                client.publish_diagnostics(Uri::from(uri.clone()), diagnostics.clone(), version).await;
                 published.insert(uri, diagnostics);
             }
         });
@@ -182,6 +299,40 @@ impl Backend {
             }
         });
     }
+}
+
+/// `text` after the editor's changes, applied in order.
+fn apply_changes(mut text: String, changes: Vec<TextDocumentContentChangeEvent>) -> String {
+    for change in changes {
+        match change {
+            TextDocumentContentChangeEvent::TextDocumentContentChangeWholeDocument(whole) => text = whole.text,
+            TextDocumentContentChangeEvent::TextDocumentContentChangePartial(part) => {
+                let index = LineIndex::new(&text);
+                let doc = Doc { text: &text, index: &index };
+                let span = doc.span(part.range);
+                if let (Some(before), Some(after)) = (text.get(..span.start as usize), text.get(span.end as usize..)) {
+                    text = format!("{before}{}{after}", part.text);
+                }
+            }
+        }
+    }
+    text
+}
+
+/// What an edit changed, for [`Backend::schedule_diagnostics`].
+enum Edited {
+    /// Nothing in particular (start-up, files changed on disk): everything is checked.
+    Nothing,
+    /// A policy file, by URI.
+    Policy(String),
+    /// A document, by URI.
+    Document(String),
+}
+
+/// The input a set of diagnostics was computed from, and its version then.
+enum Input {
+    Policy(SourceFile, Option<i32>),
+    Document(DocumentFile, Option<i32>),
 }
 
 fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
@@ -267,6 +418,7 @@ impl LanguageServer for Backend {
                 state.today = today;
             }
             state.root = root;
+            state.load_manifest();
             state.samples = Arc::new(samples);
             state.load_many(files);
             if let Some(root) = state.root.clone() {
@@ -284,7 +436,7 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        self.schedule_diagnostics(None);
+        self.schedule_diagnostics(Edited::Nothing);
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -295,13 +447,31 @@ impl LanguageServer for Backend {
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let doc = params.text_document;
         let uri = doc.uri.to_string();
+        if documents::is_document(&uri) {
+            self.lock().upsert_document(&uri, doc.text, Some(doc.version));
+            self.schedule_diagnostics(Edited::Document(uri));
+            return;
+        }
         self.lock().upsert(&uri, doc.text, Some(doc.version));
-        self.schedule_diagnostics(Some(uri));
+        self.schedule_diagnostics(Edited::Policy(uri));
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         let version = params.text_document.version;
         let uri = params.text_document.text_document_identifier.uri.to_string();
+        if documents::is_document(&uri) {
+            {
+                let mut state = self.lock();
+                let Some(entry) = state.documents.get(&uri).copied() else { return };
+                if entry.version.is_some_and(|v| v >= version) {
+                    return;
+                }
+                let text = apply_changes(entry.file.text(&state.db).clone(), params.content_changes);
+                state.upsert_document(&uri, text, Some(version));
+            }
+            self.schedule_diagnostics(Edited::Document(uri));
+            return;
+        }
         {
             let mut state = self.lock();
             let Some(entry) = state.files.get(&uri) else { return };
@@ -312,29 +482,20 @@ impl LanguageServer for Backend {
                 // A stale or repeated edit: the document is already newer.
                 return;
             }
-            let mut text = entry.file.text(&state.db).clone();
-            for change in params.content_changes {
-                match change {
-                    TextDocumentContentChangeEvent::TextDocumentContentChangeWholeDocument(whole) => text = whole.text,
-                    TextDocumentContentChangeEvent::TextDocumentContentChangePartial(part) => {
-                        let index = LineIndex::new(&text);
-                        let doc = Doc { text: &text, index: &index };
-                        let span = doc.span(part.range);
-                        if let (Some(before), Some(after)) =
-                            (text.get(..span.start as usize), text.get(span.end as usize..))
-                        {
-                            text = format!("{before}{}{after}", part.text);
-                        }
-                    }
-                }
-            }
+            let text = apply_changes(entry.file.text(&state.db).clone(), params.content_changes);
             state.upsert(&uri, text, Some(version));
         }
-        self.schedule_diagnostics(Some(uri));
+        self.schedule_diagnostics(Edited::Policy(uri));
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri.to_string();
+        if documents::is_document(&uri) {
+            // A closed document is no longer analysed; its problems leave with it.
+            self.lock().documents.remove(&uri);
+            self.clear_diagnostics(uri);
+            return;
+        }
         let on_disk = uri_to_path(&uri).and_then(|p| workspace::read_policy(&p));
         {
             let mut state = self.lock();
@@ -349,16 +510,17 @@ impl LanguageServer for Backend {
                     state.remove(&uri);
                     drop(state);
                     self.clear_diagnostics(uri);
-                    self.schedule_diagnostics(None);
+                    self.schedule_diagnostics(Edited::Nothing);
                     return;
                 }
             }
         }
-        self.schedule_diagnostics(Some(uri));
+        self.schedule_diagnostics(Edited::Policy(uri));
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
         let mut reload_samples = false;
+        let mut reload_manifest = false;
         let mut removed = Vec::new();
         {
             let mut state = self.lock();
@@ -366,6 +528,7 @@ impl LanguageServer for Backend {
                 let uri = change.uri.to_string();
                 if uri.ends_with(".toml") || uri.ends_with(".yaml") || uri.ends_with(".yml") || uri.ends_with(".json") {
                     reload_samples = true;
+                    reload_manifest |= uri.ends_with(tenet_pkg::manifest::MANIFEST_FILE);
                     continue;
                 }
                 if !uri.ends_with(".tenet") || state.files.get(&uri).is_some_and(|e| e.version.is_some()) {
@@ -381,6 +544,9 @@ impl LanguageServer for Backend {
                     }
                 }
             }
+            if reload_manifest {
+                state.load_manifest();
+            }
             if reload_samples && let Some(root) = state.root.clone() {
                 state.samples = Arc::new(workspace::load_samples(&root));
             }
@@ -388,12 +554,22 @@ impl LanguageServer for Backend {
         for uri in removed {
             self.clear_diagnostics(uri);
         }
-        self.schedule_diagnostics(None);
+        self.schedule_diagnostics(Edited::Nothing);
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let at = params.text_document_position_params;
         let position = at.position;
+        if documents::is_document(at.text_document.uri.as_ref()) {
+            let found = self
+                .read_document(&at.text_document.uri, move |s, doc| {
+                    let offset = doc.offset(position) as usize;
+                    tenet_ide::documents::document_hover(&s.db, s.workspace, s.file, offset)
+                        .map(|h| documents::hover(doc, &h))
+                })
+                .await?;
+            return Ok(found.flatten());
+        }
         let found = self
             .read(&at.text_document.uri, move |s, doc| {
                 let offset = doc.offset(position);
@@ -484,6 +660,19 @@ impl LanguageServer for Backend {
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let at = params.text_document_position_params;
         let position = at.position;
+        if documents::is_document(at.text_document.uri.as_ref()) {
+            let found = self
+                .read_document(&at.text_document.uri, move |s, doc| {
+                    let offset = doc.offset(position) as usize;
+                    tenet_ide::documents::document_completions(&s.db, s.workspace, s.file, offset)
+                        .iter()
+                        .enumerate()
+                        .map(|(rank, c)| documents::completion(doc, c, rank))
+                        .collect::<Vec<CompletionItem>>()
+                })
+                .await?;
+            return Ok(found.map(CompletionResponse::CompletionItemList));
+        }
         let found = self
             .read(&at.text_document.uri, move |s, doc| {
                 let offset = doc.offset(position);
@@ -555,6 +744,24 @@ impl LanguageServer for Backend {
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<Vec<CodeActionResponse>>> {
         let uri = params.text_document.uri.clone();
         let range = params.range;
+        if documents::is_document(uri.as_ref()) {
+            let found = self
+                .read_document(&params.text_document.uri, move |s, doc| {
+                    let Some(waivers) = &s.waivers else { return Vec::new() };
+                    let span = doc.span(range);
+                    let span = tenet_text::DocSpan::new(span.start as usize, span.end as usize);
+                    // A new waiver runs 90 days, or as long as the project allows.
+                    let days = s.max_days.map_or(90, |max| max.min(90));
+                    let until = s.today.checked_add(jiff::Span::new().days(i64::from(days))).unwrap_or(s.today);
+                    tenet_ide::documents::document_actions(&s.db, s.workspace, s.file, span, waivers, until)
+                        .iter()
+                        .filter_map(|a| documents::action(doc, &uri, a, |file| s.files.get(&file).cloned()))
+                        .map(CodeActionResponse::CodeAction)
+                        .collect::<Vec<CodeActionResponse>>()
+                })
+                .await?;
+            return Ok(found);
+        }
         let found = self
             .read(&params.text_document.uri, move |s, doc| {
                 let span = FileSpan::new(doc.offset(range.start), doc.offset(range.end));
@@ -569,6 +776,17 @@ impl LanguageServer for Backend {
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        if documents::is_document(params.text_document.uri.as_ref()) {
+            let found = self
+                .read_document(&params.text_document.uri, |s, doc| {
+                    tenet_ide::documents::document_summaries(&s.db, s.workspace, s.file)
+                        .iter()
+                        .map(|summary| documents::lens(doc, summary))
+                        .collect::<Vec<CodeLens>>()
+                })
+                .await?;
+            return Ok(found);
+        }
         let found = self
             .read(&params.text_document.uri, |s, doc| {
                 tenet_ide::code_lenses(&s.db, s.workspace, s.file, &s.samples, s.today)

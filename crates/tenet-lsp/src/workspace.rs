@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tenet_db::{Database, SourceFile, Workspace};
+use tenet_ide::documents::{DocumentFile, WaiverFile};
 use tenet_input::Document;
 
 /// Files larger than this are not loaded from disk.
@@ -14,7 +15,7 @@ const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 const MAX_FILES: usize = 20_000;
 
 /// One file the server knows.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct FileEntry {
     /// The database input.
     pub file: SourceFile,
@@ -24,6 +25,15 @@ pub struct FileEntry {
     pub library: bool,
     /// Whether the editor has opened or changed it, so its text has `LOW` durability.
     pub in_editor: bool,
+}
+
+/// A document (YAML, JSON or TOML) open in the editor.
+#[derive(Clone, Copy, Debug)]
+pub struct DocumentEntry {
+    /// The database input.
+    pub file: DocumentFile,
+    /// The editor's version.
+    pub version: Option<i32>,
 }
 
 /// Everything behind the lock.
@@ -42,6 +52,10 @@ pub struct State {
     pub samples: Arc<Vec<Document>>,
     /// The date code lenses evaluate at and new waivers run from.
     pub today: jiff::civil::Date,
+    /// Documents open in the editor, by URI.
+    pub documents: BTreeMap<String, DocumentEntry>,
+    /// The workspace root's `tenet.toml`, for its `[inputs]` and `[waivers]`.
+    pub manifest: Option<Arc<tenet_pkg::Manifest>>,
 }
 
 impl State {
@@ -61,6 +75,8 @@ impl State {
             root: None,
             samples: Arc::new(Vec::new()),
             today,
+            documents: BTreeMap::new(),
+            manifest: None,
         }
     }
 
@@ -159,6 +175,66 @@ impl State {
             self.files.insert(uri, FileEntry { file, version: None, library: true, in_editor: false });
         }
         self.sync_workspace();
+    }
+
+    /// Opens a document, or sets its text, as the editor has it.
+    pub fn upsert_document(&mut self, uri: &str, text: String, version: Option<i32>) -> DocumentFile {
+        use salsa::Setter as _;
+        if let Some(entry) = self.documents.get_mut(uri) {
+            entry.version = version.or(entry.version);
+            let file = entry.file;
+            if *file.text(&self.db) != text {
+                file.set_text(&mut self.db).with_durability(Durability::LOW).to(text);
+            }
+            return file;
+        }
+        let default_kind = uri_to_path(uri).and_then(|p| self.input_kind(&p));
+        let file = DocumentFile::new(&self.db, display_path(uri), text, default_kind, self.today);
+        self.documents.insert(uri.to_string(), DocumentEntry { file, version });
+        file
+    }
+
+    /// The kind the root's `[inputs]` gives a document at `path`.
+    fn input_kind(&self, path: &Path) -> Option<Arc<str>> {
+        let manifest = self.manifest.as_ref()?;
+        let relative = path.strip_prefix(manifest.dir()).ok()?;
+        let relative = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        manifest.input_kind(&relative).map(Arc::from)
+    }
+
+    /// Reads the root's `tenet.toml` again, and gives open documents the kinds its `[inputs]`
+    /// now say.
+    pub fn load_manifest(&mut self) {
+        use salsa::Setter as _;
+        let manifest = self.root.as_ref().map(|root| root.join(tenet_pkg::manifest::MANIFEST_FILE));
+        self.manifest = manifest.filter(|m| m.is_file()).and_then(|m| tenet_pkg::Manifest::load(&m).ok()).map(Arc::new);
+        let documents: Vec<(String, DocumentFile)> = self.documents.iter().map(|(u, e)| (u.clone(), e.file)).collect();
+        for (uri, file) in documents {
+            let kind = uri_to_path(&uri).and_then(|p| self.input_kind(&p));
+            if *file.default_kind(&self.db) != kind {
+                file.set_default_kind(&mut self.db).to(kind);
+            }
+        }
+    }
+
+    /// Where new waivers go: the project's own policy file that already holds waivers, else a
+    /// new `waivers.tenet` in the root, in a package beside the project's own.
+    pub fn waiver_file(&self) -> Option<WaiverFile> {
+        let root = self.root.as_ref()?;
+        let own: Vec<SourceFile> = self
+            .files
+            .iter()
+            .filter(|(uri, e)| !e.library && uri_to_path(uri).is_some_and(|p| p.starts_with(root)))
+            .map(|(_, e)| e.file)
+            .collect();
+        let prefix = own
+            .iter()
+            .find_map(|f| tenet_db::file_outline(&self.db, *f).package.clone())
+            .and_then(|p| p.split('.').next().map(str::to_string))
+            .or_else(|| self.manifest.as_ref().map(|m| m.package.name.replace(['-', '.'], "_")))
+            .unwrap_or_else(|| "project".to_string());
+        let path = root.join("waivers.tenet").display().to_string();
+        Some(WaiverFile::find(&self.db, &own, path, format!("{prefix}.waivers")))
     }
 
     /// Forgets a file.

@@ -1,4 +1,6 @@
--- Starts the Tenet language server (`tenet lsp`) for Tenet buffers.
+-- Starts the Tenet language server (`tenet lsp`) for Tenet buffers, and for the YAML, JSON
+-- and TOML documents inside Tenet projects (a `tenet.toml` up the tree; other YAML, JSON and
+-- TOML files are left alone).
 --
 -- Works on Neovim 0.7.2 and later with the built-in client (vim.lsp.start_client):
 --
@@ -25,6 +27,13 @@ local defaults = {
   on_attach = nil,
   -- Extra client capabilities, merged over the defaults.
   capabilities = nil,
+  -- Also attach to YAML, JSON and TOML files inside a Tenet project, where the server checks
+  -- them against the project's policies as they are edited.
+  documents = true,
+  -- Passed to the server as `initializationOptions` (e.g. { today = "2026-11-28" }).
+  init_options = nil,
+  -- Extra handlers for the client, by method.
+  handlers = nil,
 }
 
 local config = vim.deepcopy(defaults)
@@ -49,6 +58,17 @@ local function find_root(path, markers)
   return vim.fn.fnamemodify(path, ":p:h")
 end
 
+--- The directory of the nearest `tenet.toml` at or above `path`'s directory, or nil.
+local function project_root(path)
+  local manifest = vim.fn.findfile("tenet.toml", vim.fn.fnamemodify(path, ":p:h") .. ";")
+  if manifest == "" then
+    return nil
+  end
+  return vim.fn.fnamemodify(manifest, ":p:h")
+end
+
+M.project_root = project_root
+
 local function client_config(root)
   local capabilities = vim.lsp.protocol.make_client_capabilities()
   if config.capabilities then
@@ -61,14 +81,17 @@ local function client_config(root)
     workspace_folders = { { uri = vim.uri_from_fname(root), name = root } },
     capabilities = capabilities,
     on_attach = config.on_attach,
+    init_options = config.init_options,
+    handlers = config.handlers,
   }
 end
 
---- Attaches the Tenet server to `bufnr`, starting it for the buffer's root if needed.
-function M.attach(bufnr)
+--- Attaches the Tenet server to `bufnr`, starting it for `root` (by default the buffer's root)
+--- if needed.
+function M.attach(bufnr, root)
   bufnr = bufnr or vim.api.nvim_get_current_buf()
   local name = vim.api.nvim_buf_get_name(bufnr)
-  local root = find_root(name ~= "" and name or vim.fn.getcwd() .. "/x", config.root_markers)
+  root = root or find_root(name ~= "" and name or vim.fn.getcwd() .. "/x", config.root_markers)
   if vim.lsp.start then
     -- Neovim 0.8+: reuses a running client with the same name and root.
     return vim.lsp.start(client_config(root), { bufnr = bufnr })
@@ -97,9 +120,31 @@ function M.setup(opts)
       M.attach(args.buf)
     end,
   })
+  -- A document is attached only inside a project: the server checks it against that project.
+  local function attach_document(buf)
+    local name = vim.api.nvim_buf_get_name(buf)
+    local root = name ~= "" and project_root(name) or nil
+    if root then
+      M.attach(buf, root)
+    end
+  end
+  if config.documents then
+    vim.api.nvim_create_autocmd("FileType", {
+      group = group,
+      pattern = { "yaml", "json", "toml" },
+      callback = function(args)
+        attach_document(args.buf)
+      end,
+    })
+  end
   for _, buf in ipairs(vim.api.nvim_list_bufs()) do
-    if vim.api.nvim_buf_is_loaded(buf) and vim.bo[buf].filetype == "tenet" then
-      M.attach(buf)
+    if vim.api.nvim_buf_is_loaded(buf) then
+      local filetype = vim.bo[buf].filetype
+      if filetype == "tenet" then
+        M.attach(buf)
+      elseif config.documents and (filetype == "yaml" or filetype == "json" or filetype == "toml") then
+        attach_document(buf)
+      end
     end
   end
 end

@@ -1,0 +1,69 @@
+-- Headless Neovim end-to-end test of `tenet lsp` on documents, through the shipped module
+-- (editors/nvim, `require("tenet").setup()`): opens $TENET_FILE, a contract YAML inside a Tenet
+-- project, which the module attaches because a `tenet.toml` is up the tree; waits for the
+-- findings; then opens $TENET_OUTSIDE, a YAML file outside any project, which it must leave
+-- alone. Writes what Neovim saw to $TENET_OUT as JSON.
+local bin = os.getenv("TENET_BIN")
+local file = os.getenv("TENET_FILE")
+local outside = os.getenv("TENET_OUTSIDE")
+local out = os.getenv("TENET_OUT")
+local results = { diagnostics = {}, errors = {} }
+local finished = false
+
+local function finish()
+  if finished then return end
+  finished = true
+  local f = io.open(out, "w")
+  f:write(vim.fn.json_encode(results))
+  f:close()
+  vim.cmd("qall!")
+end
+
+vim.defer_fn(function()
+  table.insert(results.errors, "timed out in the editor")
+  finish()
+end, 30000)
+
+-- `-u NONE` skips filetype detection, which the module's autocommands rely on.
+vim.cmd("filetype on")
+vim.opt.runtimepath:append(os.getenv("TENET_RUNTIME"))
+
+local function attached(bufnr)
+  return #vim.tbl_keys(vim.lsp.buf_get_clients(bufnr)) > 0
+end
+
+local document
+
+local function check_outside()
+  vim.cmd("edit " .. outside)
+  local bufnr = vim.api.nvim_get_current_buf()
+  results.outside_filetype = vim.bo[bufnr].filetype
+  results.outside_attached = attached(bufnr)
+  finish()
+end
+
+require("tenet").setup({
+  cmd = { bin, "lsp" },
+  init_options = { today = "2026-11-28" },
+  handlers = {
+    ["textDocument/publishDiagnostics"] = function(err, result, ctx, config)
+      vim.lsp.diagnostic.on_publish_diagnostics(err, result, ctx, config)
+      if document and result.uri == vim.uri_from_bufnr(document) and #result.diagnostics > 0 then
+        results.attached = attached(document)
+        -- Read them back through Neovim's diagnostic API, as a user would see them.
+        for _, d in ipairs(vim.diagnostic.get(document)) do
+          table.insert(results.diagnostics, {
+            line = d.lnum, col = d.col, code = d.code, message = d.message, severity = d.severity,
+          })
+        end
+        vim.schedule(check_outside)
+      end
+    end,
+  },
+})
+
+vim.cmd("edit " .. file)
+document = vim.api.nvim_get_current_buf()
+results.filetype = vim.bo[document].filetype
+-- The client counts as attached once it has initialized, so this is read when the findings
+-- arrive; if it never attaches, the time-out above reports it.
