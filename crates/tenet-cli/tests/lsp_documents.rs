@@ -134,6 +134,24 @@ fn editing_an_obligation_in_an_open_policy_re_evaluates_open_documents() {
 }
 
 #[test]
+fn a_waived_finding_is_a_hint_naming_the_waiver() {
+    let mut server = start();
+    let waiver = "\nwaiver breach_notice where id == \"north\" {\n  reason: \"Amendment signed.\"\n  approved_by: \"DPO\"\n  until: 2027-06-30\n}\n";
+    let policy = format!("{}{waiver}", read(&server, "privacy.tenet"));
+    let policy_uri = server.open("privacy.tenet", Some(&policy));
+    let _ = server.diagnostics_for(&policy_uri, Some(1));
+    let uri = server.open("contracts/north.yaml", None);
+    let published = server.diagnostics_for(&uri, Some(1));
+    let found = with_code(&published, BREACH);
+    assert_eq!(found.len(), 1, "{published:#}");
+    assert_eq!(found[0]["severity"], json!(4), "a hint");
+    let message = found[0]["message"].as_str().unwrap();
+    assert!(message.starts_with("waived: "), "{message}");
+    assert!(message.contains("waiver until 2027-06-30, approved by DPO: Amendment signed."), "{message}");
+    server.shutdown();
+}
+
+#[test]
 fn other_tools_files_are_left_alone() {
     let mut server = start();
     let uri = server.open("other/deployment.yaml", None);

@@ -463,4 +463,43 @@ mod incremental {
         let diagnostics = log.iter().filter(|k| k.starts_with("file_diagnostics")).count();
         assert_eq!(diagnostics, 1, "one file's diagnostics recomputed: {log:#?}");
     }
+
+    #[test]
+    fn a_keystroke_in_a_document_re_analyses_that_document_only() {
+        let executed: Arc<Mutex<Vec<String>>> = Arc::default();
+        let log = executed.clone();
+        let db = Database::with_event_callback(move |event| {
+            if let salsa::EventKind::WillExecute { database_key } = event.kind {
+                log.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(format!("{database_key:?}"));
+            }
+        });
+        let mut state = State::with_database(db, jiff::civil::date(2026, 11, 28));
+        let model = "package m\nschema C {\n  id: string?,\n  a: int?,\n}\n";
+        let policy = "package p\nuse m\nobligation o on C {\n  area: privacy\n  cite: \"x\"\n  must a <= 48\n}\n";
+        state.load_many(vec![
+            ("file:///m.tenet".to_string(), model.to_string()),
+            ("file:///p.tenet".to_string(), policy.to_string()),
+        ]);
+        let document = |a: u32| format!("kind: C\nid: d\na: {a}\n");
+        let first = state.upsert_document("file:///one.yaml", document(72), Some(1));
+        let second = state.upsert_document("file:///two.yaml", document(24), Some(1));
+        let analyse = |state: &State| {
+            for file in [first, second] {
+                let _ = tenet_ide::documents::document_diagnostics(&state.db, state.workspace, file);
+            }
+        };
+        analyse(&state);
+        executed.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+        state.upsert_document("file:///one.yaml", document(12), Some(2));
+        analyse(&state);
+        let log = executed.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+        assert_eq!(
+            log.iter().filter(|k| k.starts_with("analyse_document")).count(),
+            1,
+            "the edited document only: {log:#?}"
+        );
+        assert!(log.iter().all(|k| k.starts_with("analyse_document")), "no policy is re-checked: {log:#?}");
+        let violated = tenet_ide::documents::document_diagnostics(&state.db, state.workspace, first);
+        assert!(violated.is_empty(), "12 <= 48: {violated:?}");
+    }
 }
