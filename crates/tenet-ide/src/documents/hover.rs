@@ -41,16 +41,20 @@ pub fn document_hover(db: &dyn Db, workspace: Workspace, file: DocumentFile, off
         },
         (None, _) => format!("**`{path}`**"),
     };
-    let mut readers = Vec::new();
-    for finding in &doc.result.report.findings {
-        let evidence = finding.explanation.iter().flat_map(|c| c.evidence.iter()).chain(finding.evidence.iter());
-        let reads = evidence
-            .map(|e| without_positions(&e.path))
-            .any(|read| read == path || read.strip_prefix(path.as_str()).is_some_and(|rest| rest.starts_with('.')));
-        if reads && !readers.iter().any(|r: &String| r.contains(&format!("`{}`", finding.obligation))) {
-            readers.push(format!("- `{}`: {}", finding.obligation, finding.status.as_str().replace('_', " ")));
-        }
-    }
+    // Findings come one per obligation, so each reader is listed once.
+    let readers: Vec<String> = doc
+        .result
+        .report
+        .findings
+        .iter()
+        .filter(|finding| {
+            let evidence = finding.explanation.iter().flat_map(|c| c.evidence.iter()).chain(finding.evidence.iter());
+            evidence
+                .map(|e| without_positions(&e.path))
+                .any(|read| read == path || read.strip_prefix(path.as_str()).is_some_and(|rest| rest.starts_with('.')))
+        })
+        .map(|finding| format!("- `{}`: {}", finding.obligation, finding.status.as_str().replace('_', " ")))
+        .collect();
     if !readers.is_empty() {
         markdown.push_str(&format!("\n\n---\nRead by:\n{}", readers.join("\n")));
     }
