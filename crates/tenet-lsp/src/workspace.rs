@@ -425,8 +425,8 @@ mod incremental {
     use super::*;
     use std::sync::Mutex;
 
-    #[test]
-    fn an_edit_to_one_obligation_re_checks_that_obligation_only() {
+    /// A state whose database logs every query it executes.
+    fn recording_state() -> (State, Arc<Mutex<Vec<String>>>) {
         let executed: Arc<Mutex<Vec<String>>> = Arc::default();
         let log = executed.clone();
         let db = Database::with_event_callback(move |event| {
@@ -434,7 +434,12 @@ mod incremental {
                 log.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(format!("{database_key:?}"));
             }
         });
-        let mut state = State::with_database(db, jiff::civil::date(2026, 11, 28));
+        (State::with_database(db, jiff::civil::date(2026, 11, 28)), executed)
+    }
+
+    #[test]
+    fn an_edit_to_one_obligation_re_checks_that_obligation_only() {
+        let (mut state, executed) = recording_state();
         let policy = |limit: u32| {
             format!(
                 "package p\nuse m\nobligation quick on C {{\n  area: privacy\n  cite: \"x\"\n  must a <= {limit}\n}}\n\nobligation other on C {{\n  area: privacy\n  cite: \"y\"\n  must a > 0\n}}\n"
@@ -466,14 +471,7 @@ mod incremental {
 
     #[test]
     fn a_keystroke_in_a_document_re_analyses_that_document_only() {
-        let executed: Arc<Mutex<Vec<String>>> = Arc::default();
-        let log = executed.clone();
-        let db = Database::with_event_callback(move |event| {
-            if let salsa::EventKind::WillExecute { database_key } = event.kind {
-                log.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(format!("{database_key:?}"));
-            }
-        });
-        let mut state = State::with_database(db, jiff::civil::date(2026, 11, 28));
+        let (mut state, executed) = recording_state();
         let model = "package m\nschema C {\n  id: string?,\n  a: int?,\n}\n";
         let policy = "package p\nuse m\nobligation o on C {\n  area: privacy\n  cite: \"x\"\n  must a <= 48\n}\n";
         state.load_many(vec![

@@ -6,23 +6,9 @@
 local bin = os.getenv("TENET_BIN")
 local file = os.getenv("TENET_FILE")
 local outside = os.getenv("TENET_OUTSIDE")
-local out = os.getenv("TENET_OUT")
-local results = { diagnostics = {}, errors = {} }
-local finished = false
-
-local function finish()
-  if finished then return end
-  finished = true
-  local f = io.open(out, "w")
-  f:write(vim.fn.json_encode(results))
-  f:close()
-  vim.cmd("qall!")
-end
-
-vim.defer_fn(function()
-  table.insert(results.errors, "timed out in the editor")
-  finish()
-end, 30000)
+local here = debug.getinfo(1, "S").source:sub(2):match("(.*/)")
+local harness = dofile(here .. "harness.lua")
+local results, finish = harness.results, harness.finish
 
 -- `-u NONE` skips filetype detection, which the module's autocommands rely on.
 vim.cmd("filetype on")

@@ -3,23 +3,9 @@
 -- jumps to the definition of `Contract`, and writes what it saw to $TENET_OUT as JSON.
 local bin = os.getenv("TENET_BIN")
 local root = os.getenv("TENET_ROOT")
-local out = os.getenv("TENET_OUT")
-local results = { diagnostics = {}, errors = {} }
-local finished = false
-
-local function finish()
-  if finished then return end
-  finished = true
-  local f = io.open(out, "w")
-  f:write(vim.fn.json_encode(results))
-  f:close()
-  vim.cmd("qall!")
-end
-
-vim.defer_fn(function()
-  table.insert(results.errors, "timed out in the editor")
-  finish()
-end, 30000)
+local here = debug.getinfo(1, "S").source:sub(2):match("(.*/)")
+local harness = dofile(here .. "harness.lua")
+local results, finish = harness.results, harness.finish
 
 vim.cmd("edit " .. root .. "/policy.tenet")
 local bufnr = vim.api.nvim_get_current_buf()

@@ -1,0 +1,20 @@
+-- What the headless Neovim tests share: the results table, writing it to $TENET_OUT as JSON
+-- and quitting (once), and a time-out that records itself as an error.
+local M = { results = { diagnostics = {}, errors = {} } }
+local finished = false
+
+function M.finish()
+  if finished then return end
+  finished = true
+  local f = io.open(os.getenv("TENET_OUT"), "w")
+  f:write(vim.fn.json_encode(M.results))
+  f:close()
+  vim.cmd("qall!")
+end
+
+vim.defer_fn(function()
+  table.insert(M.results.errors, "timed out in the editor")
+  M.finish()
+end, 30000)
+
+return M
