@@ -297,6 +297,8 @@ fn the_schema_carries_doc_comments_enums_and_the_kind() {
     assert!(schema["properties"]["vendor"]["description"].as_str().unwrap().starts_with("Who the vendor is"));
     assert_eq!(schema["$defs"]["std.model.Role"]["enum"], json!(["processor", "controller", "joint_controller"]));
     assert_eq!(schema["properties"]["vendor"]["anyOf"][0]["$ref"], "#/$defs/std.model.Vendor");
+    // Editors show a message, not the regular expression.
+    assert!(schema["$defs"]["duration"]["patternErrorMessage"].as_str().unwrap().contains("48h"));
     // Every field of the standard model is optional.
     assert!(schema.get("required").is_none());
 }

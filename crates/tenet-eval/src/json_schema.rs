@@ -11,6 +11,9 @@
 //! - `kind` is one of the names that select this schema, and is not required: a project's
 //!   `[inputs]` or `--kind` can give a document its kind.
 //!
+//! A pattern carries `patternErrorMessage`, the message VS Code's JSON support and
+//! yaml-language-server show instead of the regular expression (other validators ignore it).
+//!
 //! What a pattern cannot say — whether a day exists in its month, whether a range ends after
 //! it starts, the limits of a duration written as text, that a percentage as text is at most
 //! 100% — validation still reports.
@@ -81,7 +84,7 @@ pub fn json_schema(
     out.insert(
         "description".into(),
         Json::String(format!(
-            "A `{}` document (`{}`), as Tenet validates it. `null` stands for an absent value. {unknown}",
+            "Documents of kind `{}` (`{}`), as Tenet validates them. `null` stands for an absent value. {unknown}",
             short(&schema.name),
             schema.name
         )),
@@ -177,7 +180,11 @@ impl Exporter<'_> {
                 json!({
                     "description": "A date: `2024-04-15`; when less is known, a month (`2024-04` or `04/2024`), a quarter (`2024-Q2`), a year (`2024`, also as a bare number), or a range of two of these joined by `/` (`2023-11/2024-02`).",
                     "anyOf": [
-                        { "type": "string", "pattern": DATE_PATTERN },
+                        {
+                            "type": "string",
+                            "pattern": DATE_PATTERN,
+                            "patternErrorMessage": "not a date Tenet reads: write 2024-04-15, a month (2024-04 or 04/2024), a quarter (2024-Q2), a year (2024), or a range such as 2023-11/2024-02",
+                        },
                         { "type": "integer", "minimum": BARE_YEARS.start(), "maximum": BARE_YEARS.end() },
                     ],
                 })
@@ -188,6 +195,7 @@ impl Exporter<'_> {
                         "description": format!("A duration with a unit: `48h`, `30d` or `10bd` (business days); at most {MAX_DURATION_DAYS} days, however it is written."),
                         "type": "string",
                         "pattern": DURATION_PATTERN,
+                        "patternErrorMessage": "not a duration Tenet reads: write a whole number with a unit, such as 48h, 30d or 10bd (business days)",
                     })
                 });
                 match unit {
@@ -211,7 +219,11 @@ impl Exporter<'_> {
                     "description": "A share: a fraction from 0 to 1 (`0.48`), or a percentage from \"0%\" to \"100%\" as text (\"48%\").",
                     "anyOf": [
                         { "type": "number", "minimum": 0, "maximum": 1 },
-                        { "type": "string", "pattern": PERCENT_PATTERN },
+                        {
+                            "type": "string",
+                            "pattern": PERCENT_PATTERN,
+                            "patternErrorMessage": "not a percentage Tenet reads: write text such as \"48%\", or a fraction such as 0.48",
+                        },
                     ],
                 })
             }),
