@@ -24,6 +24,7 @@ mod project;
 mod render;
 mod run_tests;
 mod sarif;
+mod schema;
 mod select;
 
 use clap::{Parser, Subcommand};
@@ -61,6 +62,8 @@ enum Command {
     Test(run_tests::TestArgs),
     /// Write a Markdown reference of obligations and parameters from their doc comments.
     Doc(doc::DocArgs),
+    /// Write the JSON Schema of a document kind, for editors and CI validators.
+    Schema(schema::SchemaArgs),
     /// Rewrite policy files in the canonical layout (`--check`, `--diff`, `-` for stdin).
     Fmt(fmt::FmtArgs),
     /// Create a new policy package.
@@ -115,6 +118,7 @@ fn main() -> ExitCode {
         Command::Log(args) => decision_log::run(&args),
         Command::Test(args) => run_tests::run(&args, &renderer),
         Command::Doc(args) => doc::run(&args),
+        Command::Schema(args) => schema::run(&args, &renderer),
         Command::Fmt(args) => fmt::run(&args, &renderer),
         Command::New(args) => pkg::new(&args, &renderer),
         Command::Add(args) => pkg::add(&args, &renderer),

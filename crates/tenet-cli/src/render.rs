@@ -58,6 +58,16 @@ impl Renderer {
     }
 }
 
+/// A diagnostic that points into no text (a kind given on the command line) as plain text:
+/// its code, message and help, with which flag supplies what it found missing.
+pub fn detached<S>(diagnostic: &Diagnostic<S>) -> String {
+    let mut out = format!("error[{}]: {}\n", diagnostic.code, diagnostic.message);
+    if let Some(help) = help_of(diagnostic) {
+        out.push_str(&format!("\nhelp: {help}\n"));
+    }
+    out
+}
+
 /// A diagnostic's help as the command line gives it: the help of the layer that found the
 /// problem, then which flag supplies what it found missing (only the CLI knows its flags).
 pub fn help_of<S>(d: &Diagnostic<S>) -> Option<String> {

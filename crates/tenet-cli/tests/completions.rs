@@ -15,7 +15,7 @@ fn tenet(args: &[&str]) -> (i32, String, String) {
 }
 
 const COMMANDS: &[&str] =
-    &["check", "eval", "test", "fmt", "publish", "fetch", "login", "logout", "completions", "man"];
+    &["check", "eval", "test", "schema", "fmt", "publish", "fetch", "login", "logout", "completions", "man"];
 
 #[test]
 fn completion_scripts_name_every_command_and_bash_accepts_its_own() {

@@ -7,6 +7,7 @@
 
 mod errors;
 mod eval;
+pub mod json_schema;
 mod message;
 pub mod report;
 pub mod validate;
@@ -302,68 +303,11 @@ impl<'p> Evaluation<'p> {
                     Default::default(),
                 )
                 .with_label("no `kind` field")
-                .with_help(format!("add a top-level `kind:` field ({})", self.kind_names().join(", ")))
+                .with_help(format!("add a top-level `kind:` field ({})", kind_names(self.program).join(", ")))
                 .with_supplied(tenet_syntax::Supplied::DocumentKind { given: false }),
             ));
         };
-        if let Some(schemas) = self.kinds.get(kind) {
-            if let [first, second, ..] = schemas.as_slice() {
-                let problem = errors::DocumentError::AmbiguousKind {
-                    kind: kind.to_string(),
-                    schemas: schemas.iter().map(|s| s.name.to_string()).collect(),
-                    first: first.name.to_string(),
-                    second: second.name.to_string(),
-                    span: DocSpan::default(),
-                };
-                return Err(Box::new(problem.into()));
-            }
-            return Ok(schemas);
-        }
-        let names = self.kind_names();
-        let unresolved = tenet_syntax::Unresolved {
-            code: tenet_syntax::codes::UNKNOWN_DOCUMENT_KIND,
-            message: format!("no schema for documents of kind `{kind}`"),
-            span: Default::default(),
-            label: if from_option { "evaluated as the kind given for it" } else { "unknown kind" },
-            name: kind,
-            candidates: names.iter().map(String::as_str).collect(),
-            otherwise: Some(if names.is_empty() {
-                "the policies declare no schemas".to_string()
-            } else {
-                format!("the policies know {}", names.join(", "))
-            }),
-        };
-        // With no schemas at all (so no candidates), the missing policies matter more than
-        // where the kind came from.
-        let supplied = match (names.is_empty(), from_option) {
-            (true, _) => Some(tenet_syntax::Supplied::PolicyFiles),
-            (false, true) => Some(tenet_syntax::Supplied::DocumentKind { given: true }),
-            (false, false) => None,
-        };
-        let mut d = Diagnostic::from(unresolved);
-        d.supplied = supplied;
-        Err(Box::new(d))
-    }
-
-    /// The one schema documents of `kind` (a qualified or short name) are validated against;
-    /// `None` when no schema, or more than one, has that name.
-    pub fn schema_of_kind(&self, kind: &str) -> Option<&'p tenet_db::ir::SchemaDef> {
-        match self.kinds.get(kind).map(Vec::as_slice) {
-            Some([schema]) => Some(schema),
-            _ => None,
-        }
-    }
-
-    fn kind_names(&self) -> Vec<String> {
-        let mut names: Vec<String> = self
-            .program
-            .schemas
-            .keys()
-            .filter(|k| self.program.obligations.iter().any(|o| o.item.kind == **k))
-            .map(|k| k.rsplit('.').next().unwrap_or(k).to_string())
-            .collect();
-        names.dedup();
-        names
+        lookup_kind(self.program, &self.kinds, kind, from_option)
     }
 
     /// An evaluator over `root` with this evaluation's date, parameters and prepared values.
@@ -705,6 +649,96 @@ impl<'p> Evaluation<'p> {
             waiver_used: vec![false; self.program.waivers.len()],
         }
     }
+}
+
+/// The schema documents of `kind` (a schema's qualified or short name) are validated
+/// against, as evaluation finds it: an unknown kind is `E0705` with "did you mean", a short
+/// name that several schemas answer to is `E0708`. The diagnostic has no span (the kind was
+/// not read from a document).
+pub fn schema_of_kind<'p>(
+    program: &'p Program,
+    kind: &str,
+) -> Result<&'p tenet_db::ir::SchemaDef, Box<Diagnostic<DocSpan>>> {
+    let kinds = kinds_of(program);
+    let schemas = lookup_kind(program, &kinds, kind, false)?;
+    schemas.first().copied().ok_or_else(|| Box::new(unknown_kind(program, kind, false)))
+}
+
+/// The names a document's `kind:` may give to be validated against `schema`: its qualified
+/// name, and its short name when that selects it alone.
+pub fn kind_names_of(program: &Program, schema: &tenet_db::ir::SchemaDef) -> Vec<String> {
+    let kinds = kinds_of(program);
+    let mut names: Vec<String> = kinds
+        .iter()
+        .filter(|(_, found)| matches!(found.as_slice(), [only] if only.name == schema.name))
+        .map(|(name, _)| name.to_string())
+        .collect();
+    // The short name first: it is what documents usually say.
+    names.sort_by_key(|n| (n.contains('.'), n.clone()));
+    names
+}
+
+/// The schemas `kinds` (from [`kinds_of`]) gives `kind`, or why there are none or too many.
+fn lookup_kind<'p, 'k>(
+    program: &Program,
+    kinds: &'k std::collections::HashMap<&'p str, Vec<&'p tenet_db::ir::SchemaDef>>,
+    kind: &str,
+    from_option: bool,
+) -> Result<&'k [&'p tenet_db::ir::SchemaDef], Box<Diagnostic<DocSpan>>> {
+    let Some(schemas) = kinds.get(kind) else {
+        return Err(Box::new(unknown_kind(program, kind, from_option)));
+    };
+    if let [first, second, ..] = schemas.as_slice() {
+        let problem = errors::DocumentError::AmbiguousKind {
+            kind: kind.to_string(),
+            schemas: schemas.iter().map(|s| s.name.to_string()).collect(),
+            first: first.name.to_string(),
+            second: second.name.to_string(),
+            span: DocSpan::default(),
+        };
+        return Err(Box::new(problem.into()));
+    }
+    Ok(schemas)
+}
+
+/// `E0705` for a kind no schema answers to, with the closest kind or the known ones.
+fn unknown_kind(program: &Program, kind: &str, from_option: bool) -> Diagnostic<DocSpan> {
+    let names = kind_names(program);
+    let unresolved = tenet_syntax::Unresolved {
+        code: tenet_syntax::codes::UNKNOWN_DOCUMENT_KIND,
+        message: format!("no schema for documents of kind `{kind}`"),
+        span: Default::default(),
+        label: if from_option { "evaluated as the kind given for it" } else { "unknown kind" },
+        name: kind,
+        candidates: names.iter().map(String::as_str).collect(),
+        otherwise: Some(if names.is_empty() {
+            "the policies declare no schemas".to_string()
+        } else {
+            format!("the policies know {}", names.join(", "))
+        }),
+    };
+    // With no schemas at all (so no candidates), the missing policies matter more than
+    // where the kind came from.
+    let supplied = match (names.is_empty(), from_option) {
+        (true, _) => Some(tenet_syntax::Supplied::PolicyFiles),
+        (false, true) => Some(tenet_syntax::Supplied::DocumentKind { given: true }),
+        (false, false) => None,
+    };
+    let mut d = Diagnostic::from(unresolved);
+    d.supplied = supplied;
+    d
+}
+
+/// The short names of the schemas obligations apply to: the kinds worth suggesting.
+fn kind_names(program: &Program) -> Vec<String> {
+    let mut names: Vec<String> = program
+        .schemas
+        .keys()
+        .filter(|k| program.obligations.iter().any(|o| o.item.kind == **k))
+        .map(|k| k.rsplit('.').next().unwrap_or(k).to_string())
+        .collect();
+    names.dedup();
+    names
 }
 
 /// The schemas each kind name selects: by qualified or short name, preferring schemas that

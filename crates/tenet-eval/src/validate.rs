@@ -2,7 +2,7 @@
 //! A wrong-typed field is an error located in the input file; an unknown field is a warning.
 
 use crate::errors::{DocumentError, Form, WrongTypeHint};
-use crate::value::{DateSpan, Duration, Node, Origin, Value, parse_duration};
+use crate::value::{DateSpan, Duration, MAX_DURATION_DAYS, MAX_DURATION_HOURS, Node, Origin, Value, parse_duration};
 use rust_decimal::Decimal;
 use std::sync::Arc;
 use tenet_db::Program;
@@ -181,10 +181,12 @@ impl<'a> Validator<'a> {
                 None => return self.bad_format(node, path, Form::Duration, s),
             },
             (Ty::Duration, NodeValue::Number(n)) => match (unit, n.parse::<i64>()) {
-                (Some(DurationUnit::Hours), Ok(h)) if (0..=24_000_000).contains(&h) => {
+                (Some(DurationUnit::Hours), Ok(h)) if (0..=MAX_DURATION_HOURS).contains(&h) => {
                     Value::Duration(Duration::Hours(h))
                 }
-                (Some(DurationUnit::Days), Ok(d)) if (0..=1_000_000).contains(&d) => Value::Duration(Duration::Days(d)),
+                (Some(DurationUnit::Days), Ok(d)) if (0..=MAX_DURATION_DAYS).contains(&d) => {
+                    Value::Duration(Duration::Days(d))
+                }
                 (None, _) => {
                     return self.wrong_type(node, path, ty, Some(WrongTypeHint::DurationNeedsUnit { text: n.clone() }));
                 }
@@ -195,7 +197,7 @@ impl<'a> Validator<'a> {
                 _ => return self.bad_format(node, path, Form::Share, n),
             },
             (Ty::Percent, NodeValue::String(s)) => {
-                match s.trim().strip_suffix('%').and_then(|p| parse_decimal(p.trim())) {
+                match percent_text(s) {
                     // A share of something: 0% to 100%, as a fraction is 0 to 1.
                     Some(d) if d >= Decimal::ZERO && d <= Decimal::ONE_HUNDRED => {
                         Value::Percent(d / Decimal::ONE_HUNDRED)
@@ -284,6 +286,18 @@ impl<'a> Validator<'a> {
         Node::unknown()
     }
 }
+
+/// The number of a percentage written as text (`"48%"`, `" 4.5 %"`), before its range is
+/// checked; `None` when it is not a number followed by `%`.
+pub(crate) fn percent_text(text: &str) -> Option<Decimal> {
+    text.trim().strip_suffix('%').and_then(|p| parse_decimal(p.trim()))
+}
+
+/// The written forms of a percentage as text that [`percent_text`] reads, as a regular
+/// expression (see `value::DURATION_PATTERN`): a non-negative decimal and `%`. What it cannot
+/// say is the range (0% to 100%); Tenet also reads digits with `_` and exponents there, which
+/// no one writes in a percentage and the pattern leaves out.
+pub const PERCENT_PATTERN: &str = r"^\s*\+?([0-9]+(\.[0-9]*)?|\.[0-9]+)\s*%\s*$";
 
 /// Exact decimal from a number's text, including exponents.
 /// The number exactly as written, or `None` when it cannot be held exactly (more than 28

@@ -460,6 +460,33 @@ pub fn shift_date(date: Date, duration: Duration, sign: i64) -> Option<Date> {
     }
 }
 
+/// The written forms [`parse_duration`] reads, as a regular expression in the syntax JSON
+/// Schema's `pattern` uses (ECMA-262, which Rust's `regex` also reads): a whole number and a
+/// unit. What it cannot say is the limit on the amount (see [`parse_duration`]); a test in
+/// `json_schema` holds the two together.
+pub const DURATION_PATTERN: &str = r"^\s*(\+?[0-9]+|-0+)\s*(h|d|bd)\s*$";
+
+/// The written forms [`DateSpan::parse`] reads, as a regular expression (see
+/// [`DURATION_PATTERN`]): a day, a month (`2024-04`, `04/2024`), a quarter, a year, or a range
+/// of two joined by `/` (the first written without `/`). What it cannot say is whether the
+/// day exists in its month (`2024-02-30`) and whether a range ends after it starts.
+pub const DATE_PATTERN: &str = concat!(
+    r"^\s*(",
+    r"[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?|-Q[1-4])?",
+    r"|(0[1-9]|1[0-2])/[0-9]{4}",
+    r"|[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?|-Q[1-4])?\s*/\s*",
+    r"([0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?|-Q[1-4])?|(0[1-9]|1[0-2])/[0-9]{4})",
+    r")\s*$"
+);
+
+/// The years a bare number in a `date` field can be (a YAML `date: 2024`): four digits.
+pub const BARE_YEARS: std::ops::RangeInclusive<i64> = 1000..=9999;
+
+/// The most hours and days a duration can be, however it is written: a million days.
+pub const MAX_DURATION_HOURS: i64 = 24_000_000;
+/// See [`MAX_DURATION_HOURS`]; also the limit of business days.
+pub const MAX_DURATION_DAYS: i64 = 1_000_000;
+
 /// Parses durations as documents write them: `48h`, `30d`, `10bd`.
 pub fn parse_duration(text: &str) -> Option<Duration> {
     let text = text.trim();
@@ -471,7 +498,7 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
         (text.strip_suffix('d')?, "d")
     };
     // At most a million days, however it is written: 24 million hours, a million (business) days.
-    let limit = if unit == "h" { 24_000_000 } else { 1_000_000 };
+    let limit = if unit == "h" { MAX_DURATION_HOURS } else { MAX_DURATION_DAYS };
     let n: i64 = digits.trim().parse().ok().filter(|n: &i64| (0..=limit).contains(n))?;
     Some(match unit {
         "h" => Duration::Hours(n),

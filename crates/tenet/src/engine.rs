@@ -7,6 +7,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tenet_db::Program;
+use tenet_eval::json_schema::JsonSchemaOptions;
 use tenet_eval::{DocumentResult, Evaluation, Explain};
 use tenet_input::{Format, Limits, Source};
 use tenet_syntax::Diagnostic;
@@ -157,6 +158,28 @@ impl Engine {
 
     pub fn program(&self) -> &Program {
         &self.program
+    }
+
+    /// The JSON Schema (draft 2020-12) of documents of `kind`, as validation reads them (see
+    /// `tenet_eval::json_schema`). An unknown kind is `E0705` with "did you mean", a kind
+    /// several schemas answer to `E0708`; the diagnostic has no span.
+    pub fn json_schema(
+        &self,
+        kind: &str,
+        options: &JsonSchemaOptions,
+    ) -> Result<serde_json::Value, Box<Diagnostic<tenet_text::DocSpan>>> {
+        tenet_eval::json_schema::json_schema(&self.program, kind, options)
+    }
+
+    /// The document kinds: the qualified names of the schemas obligations apply to, sorted.
+    pub fn document_kinds(&self) -> Vec<&str> {
+        let program = &self.program;
+        program
+            .schemas
+            .keys()
+            .filter(|k| program.obligations.iter().any(|o| o.item.kind == **k))
+            .map(|k| &**k)
+            .collect()
     }
 
     /// An evaluation as of `today`, to configure (selection, explanations) and run over many

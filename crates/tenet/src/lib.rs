@@ -18,6 +18,7 @@ pub use engine::{Engine, PolicyErrors, PolicyProblem, ProjectError};
 pub use input::load_problem;
 pub use load::Std;
 pub use sources::{ManifestSource, ParamSource, PolicySource, PolicySources, load_sources};
+pub use tenet_eval::json_schema::JsonSchemaOptions;
 pub use tenet_eval::{
     DocumentReport, DocumentResult, Evaluation, Evidence, Explain, Finding, InputProblem, Outcome, Summary, Tally,
     WaiverNote,

@@ -55,6 +55,9 @@ assert.deepEqual(packaged.contributes, source.contributes, "the contributions ar
 const main = packaged.main.replace(/^\.\//, "");
 assert.match(text(`extension/${main}`), /tenet/, "the compiled client is packaged");
 assert.match(text(`extension/${main}`), /\blsp\b/, "the client starts `tenet lsp`");
+assert.match(text("extension/out/projects.js"), /tenet\.toml/, "the project finder is packaged");
+assert.deepEqual(packaged.activationEvents, source.activationEvents, "the activation events are packaged as written");
+assert.ok(packaged.activationEvents.includes("workspaceContains:**/tenet.toml"), "it starts in a workspace with a project");
 for (const grammar of packaged.contributes.grammars) {
   const json = JSON.parse(text(`extension/${grammar.path.replace(/^\.\//, "")}`));
   assert.equal(json.scopeName, grammar.scopeName);

@@ -75,14 +75,18 @@ pub fn analyse_document(db: &dyn Db, workspace: Workspace, file: DocumentFile) -
     let choice = default_kind.clone().map_or(KindChoice::Own, KindChoice::Default);
     let known = |kind: &str| {
         let names = program.schemas.keys().flat_map(|name| [&**name, name.rsplit('.').next().unwrap_or(name)]);
-        evaluation.schema_of_kind(kind).is_some() || tenet_syntax::did_you_mean(kind, names).is_some()
+        tenet_eval::schema_of_kind(program, kind).is_ok() || tenet_syntax::did_you_mean(kind, names).is_some()
     };
     let documents: Vec<AnalysedDocument> = loaded
         .into_iter()
         .map(|document| {
             let result = evaluation.evaluate_as(&document, &choice);
-            let schema =
-                result.report.kind.as_deref().and_then(|k| evaluation.schema_of_kind(k)).map(|s| s.name.clone());
+            let schema = result
+                .report
+                .kind
+                .as_deref()
+                .and_then(|k| tenet_eval::schema_of_kind(program, k).ok())
+                .map(|s| s.name.clone());
             let served = default_kind.is_some() || result.report.kind.as_deref().is_some_and(known);
             AnalysedDocument { document, result, schema, served }
         })

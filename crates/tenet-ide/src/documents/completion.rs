@@ -8,7 +8,6 @@ use super::fields::{choices, record_at, type_text};
 use std::path::Path;
 use tenet_db::ir::{SchemaDef, Ty};
 use tenet_db::{Db, Program, Workspace, compile_program};
-use tenet_eval::Evaluation;
 use tenet_input::Format;
 use tenet_text::DocSpan;
 
@@ -75,7 +74,7 @@ fn schema_here(
     }
     let kind =
         written_kind(format, file.text(db), offset).or_else(|| file.default_kind(db).as_deref().map(str::to_string))?;
-    Evaluation::new(program, *file.today(db)).schema_of_kind(&kind)
+    tenet_eval::schema_of_kind(program, &kind).ok()
 }
 
 fn fields(record: &SchemaDef, format: Format, cursor: &Cursor, at_root: bool) -> Vec<DocumentCompletion> {
