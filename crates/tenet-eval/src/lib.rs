@@ -9,6 +9,7 @@ mod errors;
 mod eval;
 mod message;
 pub mod report;
+pub mod sensitive;
 pub mod validate;
 pub mod value;
 
@@ -87,6 +88,9 @@ pub struct DocumentResult {
     /// Whether the document was skipped, not evaluated: found by searching a directory, it
     /// says no `kind:` (so is probably not a document at all).
     pub skipped: bool,
+    /// Where the values of its `@sensitive` fields are: the report already masks them, and
+    /// whatever quotes `source` quotes [`sensitive::Sensitive::shown_source`] instead.
+    pub sensitive: sensitive::Sensitive,
 }
 
 impl<'p> Evaluation<'p> {
@@ -175,6 +179,7 @@ impl<'p> Evaluation<'p> {
             waivers_used: Vec::new(),
             observations: Vec::new(),
             skipped: false,
+            sensitive: sensitive::Sensitive::default(),
         }
     }
 
@@ -234,6 +239,7 @@ impl<'p> Evaluation<'p> {
             waivers_used: Vec::new(),
             observations: Vec::new(),
             skipped: false,
+            sensitive: sensitive::Sensitive::default(),
         };
         let mut diagnostics = Vec::new();
         // A `kind:` that is there but not text is not a missing kind.
@@ -256,6 +262,7 @@ impl<'p> Evaluation<'p> {
                     let root = validator.root(&doc.root, schema);
                     ok &= !validator.diagnostics.iter().any(Diagnostic::is_error);
                     diagnostics.extend(validator.diagnostics);
+                    result.sensitive.extend(validator.sensitive);
                     roots.push((*schema, root));
                 }
                 if ok {
@@ -358,8 +365,11 @@ impl<'p> Evaluation<'p> {
     }
 
     /// An evaluator over `root` with this evaluation's date, parameters and prepared values.
-    fn evaluator(&self, root: &value::Node) -> Evaluator<'_> {
-        Evaluator::new(self.program, root.clone(), self.today).with_params(self.params).with_prepared(&self.prepared)
+    fn evaluator(&self, root: &value::Node, sensitive: &sensitive::Sensitive) -> Evaluator<'_> {
+        Evaluator::new(self.program, root.clone(), self.today)
+            .with_params(self.params)
+            .with_prepared(&self.prepared)
+            .with_sensitive(sensitive)
     }
 
     /// Decides one obligation for one document, then explains it if it is to be reported
@@ -373,7 +383,7 @@ impl<'p> Evaluation<'p> {
         result: &mut DocumentResult,
     ) -> Finding {
         let item = &ob.item;
-        let mut ev = self.evaluator(root).deciding();
+        let mut ev = self.evaluator(root, &result.sensitive).deciding();
         if self.coverage {
             ev = ev.recording();
         }
@@ -390,7 +400,8 @@ impl<'p> Evaluation<'p> {
             Explain::Failing => matches!(decided.status, Outcome::Violated | Outcome::Undetermined),
             Explain::All => true,
         };
-        let decided = if explained { self.decide(index, ob, &mut self.evaluator(root)) } else { decided };
+        let decided =
+            if explained { self.decide(index, ob, &mut self.evaluator(root, &result.sensitive)) } else { decided };
         let mut explanation: Vec<Condition> = Vec::new();
         let requirement_clause = if item.negated { "forbidden" } else { "requirement" };
         for (clause, atoms) in [
@@ -405,14 +416,22 @@ impl<'p> Evaluation<'p> {
                     text: atom.text,
                     result: atom.result.as_str(),
                     note: atom.note,
-                    evidence: atom.reads.into_iter().map(|r| evidence(r, &result.source)).collect(),
+                    evidence: atom.reads.into_iter().map(|r| evidence(r, &result.source, &result.sensitive)).collect(),
                     guard: atom.guard && !only_guards,
                 });
             }
         }
         let message = match &decided.displaced_by {
             Some(by) => format!("displaced by the exception `{by}`, which applies to this document"),
-            None => self.message(index, ob, decided.status, explained.then_some(explanation.as_slice()), root, &mut ev),
+            None => self.message(
+                index,
+                ob,
+                decided.status,
+                explained.then_some(explanation.as_slice()),
+                root,
+                &mut ev,
+                &result.sensitive,
+            ),
         };
         let mut all_evidence: Vec<Evidence> = Vec::new();
         for e in explanation.iter().filter(|c| !c.guard).flat_map(|c| c.evidence.iter()) {
@@ -557,8 +576,9 @@ impl<'p> Evaluation<'p> {
         explanation: Option<&[Condition]>,
         root: &value::Node,
         ev: &mut Evaluator<'_>,
+        sensitive: &sensitive::Sensitive,
     ) -> String {
-        if let Some(text) = message::written(ob, status, ev) {
+        if let Some(text) = message::written(ob, status, ev, sensitive) {
             return text;
         }
         let summary = message::Summary::of(ob);
@@ -568,7 +588,7 @@ impl<'p> Evaluation<'p> {
         let missing = match explanation {
             Some(conditions) => message::missing_in_explanation(conditions),
             None => {
-                let decided = self.decide(index, ob, &mut self.evaluator(root));
+                let decided = self.decide(index, ob, &mut self.evaluator(root, sensitive));
                 message::missing_in_atoms(
                     decided.when_atoms.iter().chain(&decided.exception_atoms).chain(&decided.req_atoms),
                 )
@@ -828,7 +848,9 @@ impl<'p> Session<'p> {
     }
 }
 
-fn evidence(read: Read, source: &Source) -> Evidence {
+/// What a finding shows of a value it read; a sensitive one (or one holding one) as the mask.
+fn evidence(read: Read, source: &Source, sensitive: &sensitive::Sensitive) -> Evidence {
+    let masked = read.origin.span.is_some_and(|span| sensitive.touches(span));
     let (line, column, span) = match read.origin.span {
         Some(span) => {
             let (line, column) = source.line_col(span.0 as usize);
@@ -838,12 +860,12 @@ fn evidence(read: Read, source: &Source) -> Evidence {
     };
     Evidence {
         path: read.path.to_string(),
-        value: read.value.to_json(),
+        value: if masked { serde_json::Value::String(sensitive::MASK.to_string()) } else { read.value.to_json() },
         absent: read.absent,
         line,
         column,
         span,
-        shown: read.value.display(),
+        shown: if masked { sensitive::MASK.to_string() } else { read.value.display() },
     }
 }
 
@@ -864,6 +886,7 @@ fn not_evaluated(doc: &Document, kind: Option<String>, diagnostics: Vec<Diagnost
         waivers_used: Vec::new(),
         observations: Vec::new(),
         skipped: false,
+        sensitive: sensitive::Sensitive::default(),
     }
 }
 
