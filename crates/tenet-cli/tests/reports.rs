@@ -624,7 +624,8 @@ fn sensitive_values_are_masked_in_every_format_explain_and_the_log() {
 
     // Masked, not dropped: the mask stands where the values were, and the rest is shown.
     let json: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("out.json")).unwrap()).unwrap();
-    let ann = &json["documents"][0];
+    // In file order: people.json (Cy), then people.yaml's two documents (Ann, Bob).
+    let ann = &json["documents"][1];
     let finding = |doc: &Value, name: &str| {
         doc["findings"].as_array().unwrap().iter().find(|f| f["obligation"] == name).unwrap().clone()
     };
@@ -640,9 +641,9 @@ fn sensitive_values_are_masked_in_every_format_explain_and_the_log() {
     assert_eq!(salary["message"], "Ann is paid ‹sensitive›, over the cap.");
     let home = finding(ann, "acme.people.home_city");
     assert_eq!(home["evidence"][0]["value"], "‹sensitive›", "a field inside a sensitive record: {home}");
-    let cy = &json["documents"][2];
+    let cy = &json["documents"][0];
     assert_eq!(finding(cy, "acme.people.adult")["message"], "Cy is 17.", "other values are shown");
-    let bob = &json["documents"][1];
+    let bob = &json["documents"][2];
     assert_eq!(bob["evaluated"], false);
     let problems: Vec<&str> =
         bob["problems"].as_array().unwrap().iter().map(|p| p["message"].as_str().unwrap()).collect();
@@ -676,15 +677,25 @@ fn explain_considers_a_real_exception_and_a_waiver() {
         let rest = &text[start..];
         rest[..rest.find("\n\n").unwrap_or(rest.len())].to_string()
     };
-    // c1: the exception's `when` holds, so it displaces the obligation.
+    // c1: the exception's `when` holds, with the values it read, so it displaces the obligation.
     let c1 = part("c1");
-    assert!(c1.contains("storage_required_by_law = true at line 4"), "{c1}");
-    assert!(c1.contains("acme.retention.legal_storage"), "{c1}");
-    assert!(c1.contains("Outcome: not_applicable"), "{c1}");
+    assert!(
+        c1.contains("  Exceptions considered (the conditions of their `when` that were not false):\n    `storage_required_by_law is present` is true (exception `legal_storage`)\n      storage_required_by_law = true at line 4, column 26\n"),
+        "{c1}"
+    );
+    assert!(c1.contains("The exception acme.retention.legal_storage displaces it here: its `when` holds."), "{c1}");
+    assert!(
+        c1.ends_with("Outcome: not applicable, because the exception acme.retention.legal_storage displaces it."),
+        "{c1}"
+    );
+    assert!(!c1.contains("It requires"), "a displaced obligation's requirement is not evaluated: {c1}");
     // c2: the exception was considered and does not hold; the violation is waived.
     let c2 = part("c2");
-    assert!(c2.contains("storage_required_by_law = false at line 10"), "{c2}");
-    assert!(c2.contains("`deleted_at_end` is false"), "{c2}");
+    assert!(
+        c2.contains("No exception displaces it: the `when` of acme.retention.legal_storage is false here."),
+        "{c2}"
+    );
+    assert!(c2.contains("`deleted_at_end` is false\n      deleted_at_end = false at line 9, column 17"), "{c2}");
     assert!(
         c2.contains("A waiver matched (applied): approved by Data Protection Officer, until 2027-03-31: Deletion tooling ships in the first quarter.; the outcome before it was violated."),
         "{c2}"
