@@ -233,6 +233,11 @@ impl<'p> Evaluator<'p> {
         }
     }
 
+    /// The document's sensitive values (see [`Evaluator::with_sensitive`]).
+    pub(crate) fn sensitive(&self) -> &Sensitive {
+        &self.sensitive
+    }
+
     /// Masks the values in `sensitive` where explanations show values (a rule's arguments).
     pub fn with_sensitive(mut self, sensitive: &Sensitive) -> Self {
         if !sensitive.is_empty() {

@@ -423,15 +423,7 @@ impl<'p> Evaluation<'p> {
         }
         let message = match &decided.displaced_by {
             Some(by) => format!("displaced by the exception `{by}`, which applies to this document"),
-            None => self.message(
-                index,
-                ob,
-                decided.status,
-                explained.then_some(explanation.as_slice()),
-                root,
-                &mut ev,
-                &result.sensitive,
-            ),
+            None => self.message(index, ob, decided.status, explained.then_some(explanation.as_slice()), root, &mut ev),
         };
         let mut all_evidence: Vec<Evidence> = Vec::new();
         for e in explanation.iter().filter(|c| !c.guard).flat_map(|c| c.evidence.iter()) {
@@ -576,9 +568,8 @@ impl<'p> Evaluation<'p> {
         explanation: Option<&[Condition]>,
         root: &value::Node,
         ev: &mut Evaluator<'_>,
-        sensitive: &sensitive::Sensitive,
     ) -> String {
-        if let Some(text) = message::written(ob, status, ev, sensitive) {
+        if let Some(text) = message::written(ob, status, ev) {
             return text;
         }
         let summary = message::Summary::of(ob);
@@ -588,7 +579,7 @@ impl<'p> Evaluation<'p> {
         let missing = match explanation {
             Some(conditions) => message::missing_in_explanation(conditions),
             None => {
-                let decided = self.decide(index, ob, &mut self.evaluator(root, sensitive));
+                let decided = self.decide(index, ob, &mut self.evaluator(root, ev.sensitive()));
                 message::missing_in_atoms(
                     decided.when_atoms.iter().chain(&decided.exception_atoms).chain(&decided.req_atoms),
                 )

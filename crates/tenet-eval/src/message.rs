@@ -8,7 +8,7 @@
 
 use crate::eval::{Atom, Evaluator, Tri};
 use crate::report::Condition;
-use crate::sensitive::{MASK, Sensitive};
+use crate::sensitive::MASK;
 use crate::value::Value;
 use std::sync::Arc;
 use tenet_db::ProgramItem;
@@ -20,7 +20,6 @@ pub(crate) fn written(
     ob: &ProgramItem<CompiledObligation>,
     outcome: Outcome,
     ev: &mut Evaluator<'_>,
-    sensitive: &Sensitive,
 ) -> Option<String> {
     let item = &ob.item;
     let parts = match outcome {
@@ -38,7 +37,7 @@ pub(crate) fn written(
                 if matches!(node.value, Value::Unknown) {
                     return None;
                 }
-                if node.origin.span.is_some_and(|span| sensitive.touches(span)) {
+                if node.origin.span.is_some_and(|span| ev.sensitive().touches(span)) {
                     out.push_str(MASK);
                 } else {
                     node.value.write_text(&mut out);
