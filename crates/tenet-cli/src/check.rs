@@ -2,6 +2,7 @@
 
 use crate::exit::Exit;
 use crate::options::{Format, paths_or_cwd};
+use crate::outputs::PolicyProblem;
 use crate::render::Renderer;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -52,8 +53,11 @@ pub fn run(args: &CheckArgs, renderer: &Renderer) -> Exit {
             // Without a file and line, the runner shows it on the job.
             Format::Github => out.push_str(&format!("::error::{}\n", crate::github::data(&error.to_string()))),
             Format::Human | Format::Json => out.push_str(&renderer.report(error)),
+            // A file that cannot be read has no place in the policies to annotate.
+            Format::Sarif | Format::Gitlab => eprint!("{}", renderer.report(error)),
         }
     }
+    let mut problems: Vec<PolicyProblem> = Vec::new();
     // One line index per text, however many diagnostics it has.
     let mut indexes: std::collections::HashMap<&str, tenet_text::LineIndex> = std::collections::HashMap::new();
     for tenet::load::Located { path, text, diagnostic: d } in loaded.diagnostics() {
@@ -80,6 +84,24 @@ pub fn run(args: &CheckArgs, renderer: &Renderer) -> Exit {
                     &d.code.to_string(),
                     &message,
                 ));
+            }
+            Format::Sarif | Format::Gitlab => {
+                let index = indexes.entry(path).or_insert_with(|| tenet_text::LineIndex::new(text));
+                let at = index.line_col(text, d.span.start as usize);
+                let mut message = d.message.clone();
+                if let Some(help) = crate::render::help_of(d) {
+                    message.push_str(" (help: ");
+                    message.push_str(&help);
+                    message.push(')');
+                }
+                problems.push(PolicyProblem {
+                    file: path.to_string(),
+                    code: d.code.to_string(),
+                    severity: if d.is_error() { "error" } else { "warning" },
+                    message,
+                    line: at.line,
+                    column: at.column,
+                });
             }
             Format::Json => {
                 let index = indexes.entry(path).or_insert_with(|| tenet_text::LineIndex::new(text));
@@ -112,6 +134,14 @@ pub fn run(args: &CheckArgs, renderer: &Renderer) -> Exit {
             print!("{out}");
         }
         Format::Github => print!("{out}"),
+        Format::Sarif => {
+            let run = crate::sarif::Run { today: None, documents: &[], policy_problems: &problems };
+            println!("{}", serde_json::to_string_pretty(&crate::sarif::log(&run)).unwrap_or_default());
+        }
+        Format::Gitlab => {
+            let issues = crate::gitlab::policy_problems(&problems);
+            if issues.is_empty() { println!("[]") } else { println!("[\n{issues}\n]") }
+        }
         Format::Json => {
             let body = serde_json::json!({ "files": loaded.files.len(), "errors": errors, "warnings": warnings, "diagnostics": json });
             println!("{}", serde_json::to_string_pretty(&body).unwrap_or_default());

@@ -381,14 +381,17 @@ help: {}",
             }
             EvalFormat::Junit => sink.raw(crate::eval_junit::HEADER),
             EvalFormat::Github => sink.raw(&crate::github::policy_problems(&json_policy)),
+            EvalFormat::Html => sink.raw(&crate::html::header(&today.to_string())),
             EvalFormat::Sarif | EvalFormat::Ndjson => {}
         }
     }
     let styles: Vec<(EvalFormat, bool)> = sinks.iter().map(|s| (s.format, s.color)).collect();
     let keep_reports = styles.iter().any(|(f, _)| *f == EvalFormat::Sarif);
     let count_totals = styles.iter().any(|(f, _)| matches!(f, EvalFormat::Human | EvalFormat::Github));
+    let count_html = styles.iter().any(|(f, _)| *f == EvalFormat::Html);
     let mut tally = evaluation.tally();
     let mut totals = HumanTotals::default();
+    let mut html_totals = crate::html::Totals::default();
     let mut failing = false;
     let mut input_errors = false;
     let mut kept: Vec<tenet_eval::DocumentReport> = Vec::new();
@@ -408,7 +411,7 @@ help: {}",
             {
                 for (format, color) in &styles {
                     let with = if *color { renderer } else { &plain };
-                    texts.push(render_document(*format, with, &evaluated, &report));
+                    texts.push(render_document(*format, with, &evaluated, &report, &run_record));
                 }
                 if keep_reports {
                     shown = Some(report.into_owned());
@@ -443,6 +446,9 @@ help: {}",
             }
             if count_totals {
                 totals.add(report);
+            }
+            if count_html {
+                html_totals.add(report);
             }
             if let Some(log) = log.as_mut()
                 && log_error.is_none()
@@ -507,8 +513,9 @@ help: {}",
     for sink in &mut sinks {
         match sink.format {
             EvalFormat::Sarif => {
+                let date = today.to_string();
                 let run = crate::sarif::Run {
-                    today: &today.to_string(),
+                    today: Some(&date),
                     documents: &kept,
                     policy_problems: &tail.policy_diagnostics,
                 };
@@ -535,6 +542,16 @@ help: {}",
                     }
                 }
             }
+            EvalFormat::Html => sink.raw(&crate::html::footer(&crate::html::Page {
+                today: &today.to_string(),
+                summary: &tail.summary,
+                totals: &html_totals,
+                run: &tail.run,
+                waivers: &tail.waivers,
+                overrides: &tail.overrides,
+                policy_problems: &tail.policy_diagnostics,
+                status: &args.status,
+            })),
             EvalFormat::Ndjson => {}
         }
         if let Err(e) = sink.finish() {
@@ -619,12 +636,22 @@ fn with_cli_help(report: &tenet_eval::DocumentReport) -> tenet_eval::DocumentRep
     report
 }
 
+/// A line of `--format ndjson`: a document's report and the run record, so each line says
+/// which run, policies and date decided it.
+#[derive(Serialize)]
+struct NdjsonLine<'a> {
+    #[serde(flatten)]
+    report: &'a tenet_eval::DocumentReport,
+    run: &'a crate::decision_log::RunRecord,
+}
+
 /// One document's output, made on the worker thread that evaluated it.
 fn render_document(
     format: EvalFormat,
     renderer: &Renderer,
     evaluated: &stream::Evaluated,
     shown: &tenet_eval::DocumentReport,
+    run: &crate::decision_log::RunRecord,
 ) -> String {
     let worded;
     let mut report = shown;
@@ -637,8 +664,12 @@ fn render_document(
         EvalFormat::Github => crate::github::document(report),
         EvalFormat::Gitlab => crate::gitlab::document(report),
         EvalFormat::Junit => crate::eval_junit::document(report),
+        EvalFormat::Html => {
+            let shown = evaluated.result.sensitive.shown_source(&evaluated.result.source);
+            crate::html::document(report, &shown.text)
+        }
         EvalFormat::Ndjson => {
-            let mut line = serde_json::to_string(report).unwrap_or_default();
+            let mut line = serde_json::to_string(&NdjsonLine { report, run }).unwrap_or_default();
             line.push('\n');
             line
         }
@@ -661,7 +692,8 @@ fn render_document(
             if let Some(e) = &evaluated.error {
                 out.push_str(&renderer.report(e));
             }
-            let source = &evaluated.result.source;
+            // Snippets quote the document with its sensitive values blanked out.
+            let source = &evaluated.result.sensitive.shown_source(&evaluated.result.source);
             if evaluated.error.is_none() {
                 for d in &evaluated.result.diagnostics {
                     out.push_str(&renderer.document_diagnostic(d, source));

@@ -91,6 +91,8 @@ pub fn run(args: &ExplainArgs, renderer: &Renderer) -> Exit {
         default_kind: None,
         format: None,
     };
+    let exceptions: Vec<&str> =
+        obligations.iter().filter(|o| o.item.exception_to.contains(&chosen)).map(|o| &*o.item.name).collect();
     let mut tally = evaluation.tally();
     let mut out = String::new();
     let mut exit = if policy_errors > 0 { Exit::Policy } else { Exit::Clean };
@@ -115,7 +117,7 @@ pub fn run(args: &ExplainArgs, renderer: &Renderer) -> Exit {
             continue;
         }
         match report.findings.iter().find(|f| f.obligation == chosen) {
-            Some(f) => out.push_str(&decision(f, obligation.when.is_some())),
+            Some(f) => out.push_str(&decision(f, obligation.when.is_some(), &exceptions)),
             None => out.push_str(&format!(
                 "  `{}` applies to documents of kind `{}`; this one is {}, so it is not evaluated here.\n",
                 chosen,
@@ -126,8 +128,6 @@ pub fn run(args: &ExplainArgs, renderer: &Renderer) -> Exit {
         out.push('\n');
     }
     // Exceptions that can displace it, waivers of it, and the overrides of the run.
-    let exceptions: Vec<&str> =
-        obligations.iter().filter(|o| o.item.exception_to.contains(&chosen)).map(|o| &*o.item.name).collect();
     out.push_str(&format!(
         "{} ({}, {}, {}) is declared at {}; it cites {}.\n",
         chosen,
@@ -190,8 +190,9 @@ fn heading(report: &DocumentReport) -> String {
     format!("{which} ({}{index}):\n", report.source)
 }
 
-/// The decision in sentences: applicability, the requirement, exception, waiver, outcome.
-fn decision(f: &Finding, has_when: bool) -> String {
+/// The decision in sentences: applicability, the requirement, the exceptions declared to it
+/// (`exceptions`, qualified names) and whether one displaced it, the waiver, the outcome.
+fn decision(f: &Finding, has_when: bool, exceptions: &[&str]) -> String {
     let mut out = String::new();
     let clause = |name: &str| f.explanation.iter().filter(|c| c.clause == name).collect::<Vec<_>>();
     let when = clause("when");
@@ -206,7 +207,7 @@ fn decision(f: &Finding, has_when: bool) -> String {
             _ => "Whether it applies is unknown, because",
         };
         out.push_str(&format!("  {verdict}:\n"));
-        for c in when {
+        for c in &when {
             out.push_str(&condition(c));
         }
     }
@@ -220,12 +221,25 @@ fn decision(f: &Finding, has_when: bool) -> String {
             out.push_str(&condition(c));
         }
     }
-    for c in clause("exception") {
-        out.push_str("  An exception was considered:\n");
-        out.push_str(&condition(c));
+    let considered = clause("exception");
+    if !considered.is_empty() {
+        out.push_str("  Exceptions considered (the conditions of their `when` that were not false):\n");
+        for c in &considered {
+            out.push_str(&condition(c));
+        }
     }
-    if let Some(by) = &f.displaced_by {
-        out.push_str(&format!("  The exception {by} displaces it here.\n"));
+    let names = exceptions.join(", ");
+    match &f.displaced_by {
+        Some(by) => out.push_str(&format!("  The exception {by} displaces it here: its `when` holds.\n")),
+        None if exceptions.is_empty() => {}
+        None if when.first().is_some_and(|c| c.result == "false") => {
+            out.push_str(&format!("  Its exceptions ({names}) were not needed: it does not apply anyway.\n"));
+        }
+        None if considered.is_empty() => {
+            out.push_str(&format!("  No exception displaces it: the `when` of {names} is false here.\n"));
+        }
+        None => out
+            .push_str(&format!("  No exception displaces it: the `when` of {names} does not hold for certain here.\n")),
     }
     if let Some(w) = &f.waiver {
         let state = if w.expired { "expired, so not applied" } else { "applied" };
@@ -244,7 +258,12 @@ fn decision(f: &Finding, has_when: bool) -> String {
         Outcome::Undetermined => "the document does not say enough to decide",
         Outcome::Waived => "a waiver covers what it found",
     };
-    out.push_str(&format!("  Outcome: {}, because {why}. {}\n", f.status.as_str().replace('_', " "), f.message));
+    let status = f.status.as_str().replace('_', " ");
+    match &f.displaced_by {
+        // The message would only repeat which exception displaced it.
+        Some(by) => out.push_str(&format!("  Outcome: {status}, because the exception {by} displaces it.\n")),
+        None => out.push_str(&format!("  Outcome: {status}, because {why}. {}\n", f.message)),
+    }
     out
 }
 

@@ -62,7 +62,8 @@ pub fn document(report: &DocumentReport) -> String {
     issues.iter().map(|i| indent(&serde_json::to_string_pretty(i).unwrap_or_default())).collect::<Vec<_>>().join(",\n")
 }
 
-/// Policy errors as issues of the policy files.
+/// Policy errors (`blocker`) and, from `tenet check`, warnings (`minor`) as issues of the
+/// policy files.
 pub fn policy_problems(problems: &[PolicyProblem]) -> String {
     problems
         .iter()
@@ -74,7 +75,7 @@ pub fn policy_problems(problems: &[PolicyProblem]) -> String {
                     &format!("{}: {}", p.code, p.message),
                     &p.code,
                     &fingerprint,
-                    "blocker",
+                    if p.severity == "error" { "blocker" } else { "minor" },
                     &p.file,
                     line,
                 ))

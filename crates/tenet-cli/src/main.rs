@@ -16,6 +16,7 @@ mod explain;
 mod fmt;
 mod github;
 mod gitlab;
+mod html;
 mod options;
 mod outputs;
 mod pkg;

@@ -14,7 +14,7 @@ pub enum ColorChoice {
     Never,
 }
 
-/// Output formats.
+/// Output formats of `tenet check`.
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 pub enum Format {
     /// Readable text with source snippets.
@@ -23,6 +23,10 @@ pub enum Format {
     Json,
     /// GitHub Actions workflow commands: an annotation per diagnostic.
     Github,
+    /// SARIF 2.1.0: a result per diagnostic, for code-scanning tools.
+    Sarif,
+    /// A GitLab Code Quality report: an issue per diagnostic.
+    Gitlab,
 }
 
 /// Paths given on the command line, defaulting to the current directory.

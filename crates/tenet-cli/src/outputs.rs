@@ -27,6 +27,9 @@ pub enum EvalFormat {
     Gitlab,
     /// JUnit XML: a test suite per document, a test case per obligation.
     Junit,
+    /// One self-contained HTML page: charts, a documents × areas matrix, every finding with
+    /// its explanation and evidence, filterable.
+    Html,
 }
 
 /// A policy error of the run, as reports list it.
@@ -35,7 +38,7 @@ pub struct PolicyProblem {
     /// The policy file.
     pub file: String,
     pub code: String,
-    /// Always `error`.
+    /// `error`, or `warning` (only `tenet check` reports policy warnings).
     pub severity: &'static str,
     pub message: String,
     /// 1-based line.

@@ -14,8 +14,8 @@ const SRCROOT: &str = "%SRCROOT%";
 
 /// What a SARIF log covers beyond the documents.
 pub struct Run<'a> {
-    /// The evaluation date.
-    pub today: &'a str,
+    /// The evaluation date (`None` for `tenet check`, which evaluates nothing).
+    pub today: Option<&'a str>,
     pub documents: &'a [DocumentReport],
     pub policy_problems: &'a [PolicyProblem],
 }
@@ -55,19 +55,20 @@ pub fn log(run: &Run<'_>) -> Value {
         }
     }
     for p in run.policy_problems {
-        rules.entry(p.code.clone()).or_insert_with(|| problem_rule(&p.code, "an error in the policies"));
+        rules.entry(p.code.clone()).or_insert_with(|| problem_rule(&p.code, "a problem in the policies"));
         let line = u32::try_from(p.line).unwrap_or(u32::MAX);
         let column = u32::try_from(p.column).unwrap_or(u32::MAX);
         results.push(json!({
             "ruleId": p.code,
-            "level": "error",
+            "level": p.severity,
             "message": { "text": p.message },
             "locations": [ location(&p.file, line, column) ],
             "partialFingerprints": { "tenet/v1": digest(&["policy", &p.file, &p.code, &p.message]) },
             "properties": { "tenet": "policy_error" },
         }));
     }
-    let successful = run.policy_problems.is_empty() && run.documents.iter().all(|d| d.evaluated);
+    let successful =
+        run.policy_problems.iter().all(|p| p.severity != "error") && run.documents.iter().all(|d| d.evaluated);
     let base = std::env::current_dir()
         .ok()
         .map(|dir| format!("file://{}/", encode(&dir.to_string_lossy().replace('\\', "/"))));
@@ -90,7 +91,7 @@ pub fn log(run: &Run<'_>) -> Value {
             "toolExecutionNotifications": notifications,
         }],
         "columnKind": "unicodeCodePoints",
-        "properties": { "today": run.today },
+        "properties": run.today.map_or_else(|| json!({}), |today| json!({ "today": today })),
         "results": results,
     });
     if let (Some(base), Some(object)) = (base, run_object.as_object_mut()) {

@@ -290,6 +290,80 @@ fn check_annotates_policy_diagnostics_for_github() {
 }
 
 #[test]
+fn check_writes_sarif_and_gitlab_for_policy_errors_and_warnings() {
+    let (_keep, dir) = fixture();
+    // An obligation without `cite`: a warning beside broken.tenet's error.
+    std::fs::write(
+        dir.join("policy/uncited.tenet"),
+        "package acme.uncited\n\nuse acme\n\nobligation uncited on acme.Vendor {\n  area: privacy\n  must encrypted\n}\n",
+    )
+    .unwrap();
+    let run = tenet_in(&dir, &[], &["check", "--no-std", "--format", "sarif", "policy"]);
+    run.assert_code(3);
+    let sarif: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_valid(&schema("sarif-schema-2.1.0.json"), &sarif);
+    let sarif_run = &sarif["runs"][0];
+    let results: Vec<(&str, &str, &str, u64)> = sarif_run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let at = &r["locations"][0]["physicalLocation"];
+            (
+                r["ruleId"].as_str().unwrap(),
+                r["level"].as_str().unwrap(),
+                at["artifactLocation"]["uri"].as_str().unwrap(),
+                at["region"]["startLine"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        results,
+        [("tenet::E0201", "error", "policy/broken.tenet", 9), ("tenet::W0506", "warning", "policy/uncited.tenet", 5)],
+        "{sarif}"
+    );
+    assert_eq!(sarif_run["invocations"][0]["executionSuccessful"], false);
+    assert!(sarif_run["results"][0]["message"]["text"].as_str().unwrap().contains("did you mean `encrypted`?"));
+
+    let run = tenet_in(&dir, &[], &["check", "--no-std", "--format", "gitlab", "policy"]);
+    run.assert_code(3);
+    let issues = run.json();
+    let validator = schema("gitlab-codeclimate.json");
+    for issue in issues.as_array().unwrap() {
+        assert_valid(&validator, issue);
+    }
+    let summary: Vec<(&str, &str, &str)> = issues
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["check_name"].as_str().unwrap(),
+                i["severity"].as_str().unwrap(),
+                i["location"]["path"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [("tenet::E0201", "blocker", "policy/broken.tenet"), ("tenet::W0506", "minor", "policy/uncited.tenet")]
+    );
+
+    // Clean policies: an empty report, exit 0.
+    std::fs::remove_file(dir.join("policy/broken.tenet")).unwrap();
+    std::fs::remove_file(dir.join("policy/uncited.tenet")).unwrap();
+    let run = tenet_in(&dir, &[], &["check", "--no-std", "--format", "gitlab", "policy"]);
+    run.assert_code(0);
+    assert_eq!(run.json(), serde_json::json!([]));
+    let run = tenet_in(&dir, &[], &["check", "--no-std", "--format", "sarif", "policy"]);
+    run.assert_code(0);
+    let sarif = run.json();
+    assert_valid(&schema("sarif-schema-2.1.0.json"), &sarif);
+    assert_eq!(sarif["runs"][0]["results"], serde_json::json!([]));
+    assert_eq!(sarif["runs"][0]["invocations"][0]["executionSuccessful"], true);
+}
+
+#[test]
 fn explain_tells_the_whole_decision_for_one_obligation() {
     let (_keep, dir) = fixture();
     let explain = |name: &str| {
@@ -492,4 +566,153 @@ fn an_encrypted_log_verifies_without_the_key_and_reads_with_it() {
     let run = tenet_in(&dir, &[], &["log", "show", "sealed.log", "--key", "log.key"]);
     run.assert_code(2);
     assert!(run.stderr.contains("error: line 3 cannot be decrypted with this key"), "{}", run.stderr);
+}
+
+/// A fixture directory of `tests/data`, copied so the test runs in it with relative paths.
+fn data_fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let from = root().join("crates/tenet-cli/tests/data").join(name);
+    for sub in ["policy", "docs"] {
+        std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+        for entry in std::fs::read_dir(from.join(sub)).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), dir.path().join(sub).join(entry.file_name())).unwrap();
+        }
+    }
+    let path = dir.path().to_path_buf();
+    (dir, path)
+}
+
+/// The values of `@sensitive` fields in `tests/data/sensitive/docs`: none may appear anywhere.
+const SECRETS: [&str; 2] = ["SECRET", "987654321"];
+
+fn assert_no_secret(what: &str, text: &str) {
+    for secret in SECRETS {
+        assert!(!text.contains(secret), "{what} shows `{secret}`:\n{text}");
+    }
+}
+
+#[test]
+fn sensitive_values_are_masked_in_every_format_explain_and_the_log() {
+    let (_keep, dir) = data_fixture("sensitive");
+    let formats = ["human", "json", "ndjson", "sarif", "github", "gitlab", "junit", "html"];
+    let mut args: Vec<String> = ["eval", "--today", TODAY, "--no-std", "--policy", "policy", "--explain", "all"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    for format in formats {
+        args.push("--output".into());
+        args.push(format!("{format}=out.{format}"));
+    }
+    args.extend(["--log".into(), "decisions.log".into(), "docs".into()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let run = tenet_in(&dir, &[], &args);
+    // The second document's sensitive values are malformed: an input error.
+    run.assert_code(2);
+    assert_no_secret("standard output", &run.stdout);
+    assert_no_secret("standard error", &run.stderr);
+    for format in formats {
+        let text = std::fs::read_to_string(dir.join(format!("out.{format}"))).unwrap();
+        assert_no_secret(format, &text);
+    }
+    let log = std::fs::read_to_string(dir.join("decisions.log")).unwrap();
+    assert_eq!(log.lines().count(), 3, "{log}");
+    assert_no_secret("the decision log", &log);
+    let shown = tenet_in(&dir, &[], &["log", "show", "decisions.log"]);
+    shown.assert_code(0);
+    assert_no_secret("tenet log show", &shown.stdout);
+
+    // Masked, not dropped: the mask stands where the values were, and the rest is shown.
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("out.json")).unwrap()).unwrap();
+    // In file order: people.json (Cy), then people.yaml's two documents (Ann, Bob).
+    let ann = &json["documents"][1];
+    let finding = |doc: &Value, name: &str| {
+        doc["findings"].as_array().unwrap().iter().find(|f| f["obligation"] == name).unwrap().clone()
+    };
+    let ssn = finding(ann, "acme.people.no_ssn");
+    assert_eq!(ssn["status"], "violated");
+    assert_eq!(ssn["message"], "Ann keeps the national number ‹sensitive›.");
+    let evidence: Vec<(&str, &Value)> =
+        ssn["evidence"].as_array().unwrap().iter().map(|e| (e["path"].as_str().unwrap(), &e["value"])).collect();
+    assert!(evidence.contains(&("ssn", &Value::from("‹sensitive›"))), "{evidence:?}");
+    let notes = support::explanation(&ssn);
+    assert!(notes.contains("code = ‹sensitive›"), "a rule's argument is masked: {notes}");
+    let salary = finding(ann, "acme.people.salary_cap");
+    assert_eq!(salary["message"], "Ann is paid ‹sensitive›, over the cap.");
+    let home = finding(ann, "acme.people.home_city");
+    assert_eq!(home["evidence"][0]["value"], "‹sensitive›", "a field inside a sensitive record: {home}");
+    let cy = &json["documents"][0];
+    assert_eq!(finding(cy, "acme.people.adult")["message"], "Cy is 17.", "other values are shown");
+    let bob = &json["documents"][2];
+    assert_eq!(bob["evaluated"], false);
+    let problems: Vec<&str> =
+        bob["problems"].as_array().unwrap().iter().map(|p| p["message"].as_str().unwrap()).collect();
+    assert!(problems.iter().any(|m| m.contains("found `‹sensitive›`")), "{problems:?}");
+    let human = std::fs::read_to_string(dir.join("out.human")).unwrap();
+    assert!(human.contains("ssn: *****************"), "the quoted line is blanked out: {human}");
+
+    for name in ["no_ssn", "salary_cap", "home_city"] {
+        let explain = tenet_in(
+            &dir,
+            &[],
+            &["explain", name, "docs/people.yaml", "--no-std", "--policy", "policy", "--today", TODAY],
+        );
+        assert_no_secret(&format!("tenet explain {name}"), &explain.stdout);
+        assert!(explain.stdout.contains("‹sensitive›"), "{}", explain.stdout);
+    }
+}
+
+#[test]
+fn explain_considers_a_real_exception_and_a_waiver() {
+    let (_keep, dir) = data_fixture("exceptions");
+    let run = tenet_in(
+        &dir,
+        &[],
+        &["explain", "return_or_delete", "docs/contracts.yaml", "--no-std", "--policy", "policy", "--today", TODAY],
+    );
+    run.assert_code(0);
+    let text = &run.stdout;
+    let part = |id: &str| {
+        let start = text.find(&format!("Contract `{id}`")).unwrap_or_else(|| panic!("no `{id}` in:\n{text}"));
+        let rest = &text[start..];
+        rest[..rest.find("\n\n").unwrap_or(rest.len())].to_string()
+    };
+    // c1: the exception's `when` holds, with the values it read, so it displaces the obligation.
+    let c1 = part("c1");
+    assert!(
+        c1.contains("  Exceptions considered (the conditions of their `when` that were not false):\n    `storage_required_by_law is present` is true (exception `legal_storage`)\n      storage_required_by_law = true at line 4, column 26\n"),
+        "{c1}"
+    );
+    assert!(c1.contains("The exception acme.retention.legal_storage displaces it here: its `when` holds."), "{c1}");
+    assert!(
+        c1.ends_with("Outcome: not applicable, because the exception acme.retention.legal_storage displaces it."),
+        "{c1}"
+    );
+    assert!(!c1.contains("It requires"), "a displaced obligation's requirement is not evaluated: {c1}");
+    // c2: the exception was considered and does not hold; the violation is waived.
+    let c2 = part("c2");
+    assert!(
+        c2.contains("No exception displaces it: the `when` of acme.retention.legal_storage is false here."),
+        "{c2}"
+    );
+    assert!(c2.contains("`deleted_at_end` is false\n      deleted_at_end = false at line 9, column 17"), "{c2}");
+    assert!(
+        c2.contains("A waiver matched (applied): approved by Data Protection Officer, until 2027-03-31: Deletion tooling ships in the first quarter.; the outcome before it was violated."),
+        "{c2}"
+    );
+    assert!(c2.contains("Outcome: waived"), "{c2}");
+    // c3: satisfied, no waiver needed.
+    let c3 = part("c3");
+    assert!(c3.contains("Outcome: satisfied"), "{c3}");
+    assert!(!c3.contains("waiver"), "{c3}");
+    assert!(
+        text.contains(
+            "Exceptions declared to it (they displace it where their `when` holds): acme.retention.legal_storage."
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("Waiver at policy/retention.tenet:28:1 (applied): approved by Data Protection Officer"),
+        "{text}"
+    );
 }

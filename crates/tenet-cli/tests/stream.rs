@@ -45,9 +45,17 @@ fn output_is_in_input_order_and_identical_for_one_or_two_jobs() {
         one.assert_code(0);
         let two = eval(&["--format", format, "--jobs", "2", &docs]);
         two.assert_code(0);
-        // Every run has its own run id; the rest is identical.
-        fn same(out: &str) -> Vec<&str> {
-            out.lines().filter(|l| !l.trim_start().starts_with("\"run_id\": ")).collect()
+        // Every run has its own run id (a line of the JSON report, a field of each NDJSON
+        // line); the rest is identical.
+        fn same(out: &str) -> Vec<String> {
+            const FIELD: &str = "\"run_id\":\"";
+            out.lines()
+                .filter(|l| !l.trim_start().starts_with("\"run_id\": "))
+                .map(|l| match l.find(FIELD) {
+                    Some(i) => format!("{}{}", &l[..i], &l[i + FIELD.len() + 32..]),
+                    None => l.to_string(),
+                })
+                .collect()
         }
         assert!(same(&one.stdout) == same(&two.stdout), "{format}: one job and two jobs differ");
     }
@@ -71,8 +79,20 @@ fn ndjson_output_has_the_fields_of_the_json_report_documents() {
     let json = eval(&["--format", "json", &docs]).json();
     let lines = eval(&["--format", "ndjson", &docs]);
     lines.assert_code(0);
-    let streamed: Vec<Value> = lines.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let mut streamed: Vec<Value> = lines.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    // Each line also carries the run record: the JSON report's, but for the inputs' digests
+    // (and the run id: these are two runs).
+    let runs: Vec<Value> = streamed.iter_mut().map(|l| l.as_object_mut().unwrap().remove("run").unwrap()).collect();
     assert_eq!(Value::Array(streamed), json["documents"]);
+    let run_id = &runs[0]["run_id"];
+    assert_eq!(run_id.as_str().unwrap().len(), 32);
+    for run in &runs {
+        assert_eq!(&run["run_id"], run_id, "one run id for the whole run");
+        for field in ["tenet_version", "today", "policy_digest"] {
+            assert_eq!(run[field], json["run"][field], "{field}");
+        }
+        assert_eq!(run.as_object().unwrap().len(), 4, "{run}");
+    }
     assert_eq!(json["summary"]["documents"], 40);
 }
 

@@ -17,6 +17,8 @@ pub(crate) enum ItemError {
     SecondPackage { span: ItemSpan },
     /// A name that several imports provide (E0206).
     Ambiguous { name: String, candidates: Vec<String>, span: ItemSpan },
+    /// An attribute written twice on one field (E0207); unknown ones are `Unresolved`.
+    RepeatedAttribute { name: String, span: ItemSpan, first: ItemSpan },
     /// A field, variant or parameter declared twice in one item (E0204); `what` names the kind.
     DuplicateName { what: &'static str, name: String, span: ItemSpan, first: ItemSpan },
     /// A clause given twice (E0505); requirements (`must`, `should`, …) count as one clause.
@@ -106,6 +108,12 @@ impl From<ItemError> for Diagnostic<ItemSpan> {
                 )
                 .with_label("ambiguous")
                 .with_help("import only the one you mean, with `use package.item`")
+            }
+            E::RepeatedAttribute { name, span, first } => {
+                Diagnostic::error(codes::UNKNOWN_ATTRIBUTE, format!("`@{name}` is written twice on this field"), span)
+                    .with_label("second time")
+                    .with_note(first, "first written here")
+                    .with_help("remove one of the two")
             }
             E::DuplicateName { what, name, span, first } => {
                 Diagnostic::error(codes::DUPLICATE_NAME, format!("{what} `{name}` is declared twice"), span)

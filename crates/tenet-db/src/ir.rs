@@ -100,6 +100,8 @@ pub struct FieldDef {
     pub unit: Option<DurationUnit>,
     /// The `///` lines above the field; empty when there are none.
     pub docs: String,
+    /// Marked `@sensitive`: reports show a mask instead of its values.
+    pub sensitive: bool,
     /// Where it is declared, relative to the schema item.
     pub span: ItemSpan,
 }

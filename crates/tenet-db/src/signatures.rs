@@ -122,16 +122,51 @@ pub fn schema_def(db: &dyn Db, id: ItemId) -> SchemaLowered {
             TypeKind::Duration(u) => Some(u),
             _ => None,
         };
+        let sensitive = field_attributes(&field.attributes, &mut out.diagnostics);
         out.def.fields.push(FieldDef {
             name: Arc::from(field.name.name.as_str()),
             ty,
             optional: field.ty.optional,
             unit,
             docs: field.docs.clone(),
+            sensitive,
             span: field.name.span,
         });
     }
     out
+}
+
+/// The attributes a field may carry.
+pub const FIELD_ATTRIBUTES: &[&str] = &["sensitive"];
+
+/// Whether a field's attributes mark it `@sensitive`; an unknown or repeated attribute is an
+/// error (E0207).
+fn field_attributes(attributes: &[Attribute], diagnostics: &mut Vec<Diagnostic<ItemSpan>>) -> bool {
+    let mut sensitive = false;
+    for (i, attribute) in attributes.iter().enumerate() {
+        let name = attribute.name.name.as_str();
+        if let Some(first) = attributes.iter().take(i).find(|a| a.name.name == name) {
+            diagnostics.push(
+                ItemError::RepeatedAttribute { name: name.to_string(), span: attribute.span, first: first.span }.into(),
+            );
+        } else if name == "sensitive" {
+            sensitive = true;
+        } else {
+            diagnostics.push(
+                Unresolved {
+                    code: codes::UNKNOWN_ATTRIBUTE,
+                    message: format!("unknown attribute `@{name}`"),
+                    span: attribute.span,
+                    label: "not an attribute",
+                    name,
+                    candidates: FIELD_ATTRIBUTES.to_vec(),
+                    otherwise: Some("a field takes `@sensitive` (its values are masked in reports)".to_string()),
+                }
+                .into(),
+            );
+        }
+    }
+    sensitive
 }
 
 #[salsa::tracked(returns(ref))]

@@ -1,6 +1,7 @@
 //! The interpreter: Kleene three-valued logic over compiled IR, recording which document
 //! values each condition read so that every outcome can be explained.
 
+use crate::sensitive::{MASK, Sensitive};
 use crate::value::{DateSpan, Duration, Node, Origin, Value, civil_date, order};
 use jiff::civil::Date;
 use rust_decimal::Decimal;
@@ -208,6 +209,8 @@ pub struct Evaluator<'p> {
     /// Whether to build explanations (atoms, reads, notes). Without, conditions only decide,
     /// and `and`, `or` and quantifiers stop as soon as their value is known.
     explain: bool,
+    /// The document's sensitive values, masked where explanations show values.
+    sensitive: Sensitive,
 }
 
 impl<'p> Evaluator<'p> {
@@ -226,7 +229,21 @@ impl<'p> Evaluator<'p> {
             item: None,
             observations: None,
             explain: true,
+            sensitive: Sensitive::default(),
         }
+    }
+
+    /// The document's sensitive values (see [`Evaluator::with_sensitive`]).
+    pub(crate) fn sensitive(&self) -> &Sensitive {
+        &self.sensitive
+    }
+
+    /// Masks the values in `sensitive` where explanations show values (a rule's arguments).
+    pub fn with_sensitive(mut self, sensitive: &Sensitive) -> Self {
+        if !sensitive.is_empty() {
+            self.sensitive = sensitive.clone();
+        }
+        self
     }
 
     /// Decides conditions without explaining them: no atoms, no reads, no notes, and
@@ -343,7 +360,13 @@ impl<'p> Evaluator<'p> {
                     .params
                     .iter()
                     .zip(&arg_values)
-                    .map(|(name, value)| format!("{name} = {}", value.value.display()))
+                    .map(|(name, value)| {
+                        if value.origin.span.is_some_and(|span| self.sensitive.touches(span)) {
+                            format!("{name} = {MASK}")
+                        } else {
+                            format!("{name} = {}", value.value.display())
+                        }
+                    })
                     .collect();
                 let short = rule.rsplit('.').next().unwrap_or(rule);
                 let context = if bindings.is_empty() {

@@ -10,6 +10,7 @@ mod eval;
 pub mod json_schema;
 mod message;
 pub mod report;
+pub mod sensitive;
 pub mod validate;
 pub mod value;
 
@@ -88,6 +89,9 @@ pub struct DocumentResult {
     /// Whether the document was skipped, not evaluated: found by searching a directory, it
     /// says no `kind:` (so is probably not a document at all).
     pub skipped: bool,
+    /// Where the values of its `@sensitive` fields are: the report already masks them, and
+    /// whatever quotes `source` quotes [`sensitive::Sensitive::shown_source`] instead.
+    pub sensitive: sensitive::Sensitive,
 }
 
 impl<'p> Evaluation<'p> {
@@ -176,6 +180,7 @@ impl<'p> Evaluation<'p> {
             waivers_used: Vec::new(),
             observations: Vec::new(),
             skipped: false,
+            sensitive: sensitive::Sensitive::default(),
         }
     }
 
@@ -235,6 +240,7 @@ impl<'p> Evaluation<'p> {
             waivers_used: Vec::new(),
             observations: Vec::new(),
             skipped: false,
+            sensitive: sensitive::Sensitive::default(),
         };
         let mut diagnostics = Vec::new();
         // A `kind:` that is there but not text is not a missing kind.
@@ -257,6 +263,7 @@ impl<'p> Evaluation<'p> {
                     let root = validator.root(&doc.root, schema);
                     ok &= !validator.diagnostics.iter().any(Diagnostic::is_error);
                     diagnostics.extend(validator.diagnostics);
+                    result.sensitive.extend(validator.sensitive);
                     roots.push((*schema, root));
                 }
                 if ok {
@@ -311,8 +318,11 @@ impl<'p> Evaluation<'p> {
     }
 
     /// An evaluator over `root` with this evaluation's date, parameters and prepared values.
-    fn evaluator(&self, root: &value::Node) -> Evaluator<'_> {
-        Evaluator::new(self.program, root.clone(), self.today).with_params(self.params).with_prepared(&self.prepared)
+    fn evaluator(&self, root: &value::Node, sensitive: &sensitive::Sensitive) -> Evaluator<'_> {
+        Evaluator::new(self.program, root.clone(), self.today)
+            .with_params(self.params)
+            .with_prepared(&self.prepared)
+            .with_sensitive(sensitive)
     }
 
     /// Decides one obligation for one document, then explains it if it is to be reported
@@ -326,7 +336,7 @@ impl<'p> Evaluation<'p> {
         result: &mut DocumentResult,
     ) -> Finding {
         let item = &ob.item;
-        let mut ev = self.evaluator(root).deciding();
+        let mut ev = self.evaluator(root, &result.sensitive).deciding();
         if self.coverage {
             ev = ev.recording();
         }
@@ -343,7 +353,8 @@ impl<'p> Evaluation<'p> {
             Explain::Failing => matches!(decided.status, Outcome::Violated | Outcome::Undetermined),
             Explain::All => true,
         };
-        let decided = if explained { self.decide(index, ob, &mut self.evaluator(root)) } else { decided };
+        let decided =
+            if explained { self.decide(index, ob, &mut self.evaluator(root, &result.sensitive)) } else { decided };
         let mut explanation: Vec<Condition> = Vec::new();
         let requirement_clause = if item.negated { "forbidden" } else { "requirement" };
         for (clause, atoms) in [
@@ -358,7 +369,7 @@ impl<'p> Evaluation<'p> {
                     text: atom.text,
                     result: atom.result.as_str(),
                     note: atom.note,
-                    evidence: atom.reads.into_iter().map(|r| evidence(r, &result.source)).collect(),
+                    evidence: atom.reads.into_iter().map(|r| evidence(r, &result.source, &result.sensitive)).collect(),
                     guard: atom.guard && !only_guards,
                 });
             }
@@ -521,7 +532,7 @@ impl<'p> Evaluation<'p> {
         let missing = match explanation {
             Some(conditions) => message::missing_in_explanation(conditions),
             None => {
-                let decided = self.decide(index, ob, &mut self.evaluator(root));
+                let decided = self.decide(index, ob, &mut self.evaluator(root, ev.sensitive()));
                 message::missing_in_atoms(
                     decided.when_atoms.iter().chain(&decided.exception_atoms).chain(&decided.req_atoms),
                 )
@@ -871,7 +882,9 @@ impl<'p> Session<'p> {
     }
 }
 
-fn evidence(read: Read, source: &Source) -> Evidence {
+/// What a finding shows of a value it read; a sensitive one (or one holding one) as the mask.
+fn evidence(read: Read, source: &Source, sensitive: &sensitive::Sensitive) -> Evidence {
+    let masked = read.origin.span.is_some_and(|span| sensitive.touches(span));
     let (line, column, span) = match read.origin.span {
         Some(span) => {
             let (line, column) = source.line_col(span.0 as usize);
@@ -881,12 +894,12 @@ fn evidence(read: Read, source: &Source) -> Evidence {
     };
     Evidence {
         path: read.path.to_string(),
-        value: read.value.to_json(),
+        value: if masked { serde_json::Value::String(sensitive::MASK.to_string()) } else { read.value.to_json() },
         absent: read.absent,
         line,
         column,
         span,
-        shown: read.value.display(),
+        shown: if masked { sensitive::MASK.to_string() } else { read.value.display() },
     }
 }
 
@@ -907,6 +920,7 @@ fn not_evaluated(doc: &Document, kind: Option<String>, diagnostics: Vec<Diagnost
         waivers_used: Vec::new(),
         observations: Vec::new(),
         skipped: false,
+        sensitive: sensitive::Sensitive::default(),
     }
 }
 

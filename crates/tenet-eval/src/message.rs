@@ -8,6 +8,7 @@
 
 use crate::eval::{Atom, Evaluator, Tri};
 use crate::report::Condition;
+use crate::sensitive::MASK;
 use crate::value::Value;
 use std::sync::Arc;
 use tenet_db::ProgramItem;
@@ -32,11 +33,15 @@ pub(crate) fn written(
         match part {
             CompiledMessagePart::Text(t) => out.push_str(t),
             CompiledMessagePart::Value(ir) => {
-                let value = ev.value_in(ir, &ob.text, ob.offset, item.locals).value;
-                if matches!(value, Value::Unknown) {
+                let node = ev.value_in(ir, &ob.text, ob.offset, item.locals);
+                if matches!(node.value, Value::Unknown) {
                     return None;
                 }
-                value.write_text(&mut out);
+                if node.origin.span.is_some_and(|span| ev.sensitive().touches(span)) {
+                    out.push_str(MASK);
+                } else {
+                    node.value.write_text(&mut out);
+                }
             }
         }
     }

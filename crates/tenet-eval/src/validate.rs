@@ -2,6 +2,7 @@
 //! A wrong-typed field is an error located in the input file; an unknown field is a warning.
 
 use crate::errors::{DocumentError, Form, WrongTypeHint};
+use crate::sensitive::{MASK, Sensitive};
 use crate::value::{DateSpan, Duration, MAX_DURATION_DAYS, MAX_DURATION_HOURS, Node, Origin, Value, parse_duration};
 use rust_decimal::Decimal;
 use std::sync::Arc;
@@ -22,12 +23,24 @@ pub struct Validator<'a> {
     enclosing: Vec<&'a SchemaDef>,
     /// Problems found, with spans in the document's source.
     pub diagnostics: Vec<Diagnostic<DocSpan>>,
+    /// Where the values of `@sensitive` fields are.
+    pub sensitive: Sensitive,
+    /// How many sensitive fields enclose the value being validated: inside one, problems
+    /// show [`MASK`] for the value.
+    masking: u32,
 }
 
 impl<'a> Validator<'a> {
     /// A validator against the schemas of `program`.
     pub fn new(program: &'a Program, strict: bool) -> Self {
-        Validator { program, strict, enclosing: Vec::new(), diagnostics: Vec::new() }
+        Validator {
+            program,
+            strict,
+            enclosing: Vec::new(),
+            diagnostics: Vec::new(),
+            sensitive: Sensitive::default(),
+            masking: 0,
+        }
     }
 
     /// The origin of a record, list or map, which keeps its path.
@@ -149,7 +162,19 @@ impl<'a> Validator<'a> {
     }
 
     fn field(&mut self, node: &tenet_input::Node, def: &FieldDef, path: &str) -> Node {
-        self.value(node, &def.ty, def.unit, path)
+        if !def.sensitive {
+            return self.value(node, &def.ty, def.unit, path);
+        }
+        self.sensitive.add(node.span);
+        self.masking += 1;
+        let value = self.value(node, &def.ty, def.unit, path);
+        self.masking -= 1;
+        value
+    }
+
+    /// A document's text as a problem may quote it: [`MASK`] inside a sensitive field.
+    fn shown(&self, text: &str) -> String {
+        if self.masking > 0 { MASK.to_string() } else { text.to_string() }
     }
 
     fn value(&mut self, node: &tenet_input::Node, ty: &Ty, unit: Option<DurationUnit>, path: &str) -> Node {
@@ -160,11 +185,15 @@ impl<'a> Validator<'a> {
             (Ty::Bool, NodeValue::Bool(b)) => Value::Bool(*b),
             (Ty::Int, NodeValue::Number(n)) => match n.replace('_', "").parse::<i64>() {
                 Ok(i) => Value::Int(i),
-                Err(_) => return self.wrong_type(node, path, ty, Some(WrongTypeHint::NotWhole { text: n.clone() })),
+                Err(_) => {
+                    return self.wrong_type(node, path, ty, Some(WrongTypeHint::NotWhole { text: self.shown(n) }));
+                }
             },
             (Ty::Decimal, NodeValue::Number(n)) => match parse_decimal(n) {
                 Some(d) => Value::Decimal(d),
-                None => return self.wrong_type(node, path, ty, Some(WrongTypeHint::OutOfRange { text: n.clone() })),
+                None => {
+                    return self.wrong_type(node, path, ty, Some(WrongTypeHint::OutOfRange { text: self.shown(n) }));
+                }
             },
             (Ty::String, NodeValue::String(s) | NodeValue::Date(s)) => Value::String(Arc::from(s.as_str())),
             (Ty::Date, NodeValue::String(s) | NodeValue::Date(s)) => match DateSpan::parse(s) {
@@ -188,7 +217,12 @@ impl<'a> Validator<'a> {
                     Value::Duration(Duration::Days(d))
                 }
                 (None, _) => {
-                    return self.wrong_type(node, path, ty, Some(WrongTypeHint::DurationNeedsUnit { text: n.clone() }));
+                    return self.wrong_type(
+                        node,
+                        path,
+                        ty,
+                        Some(WrongTypeHint::DurationNeedsUnit { text: self.shown(n) }),
+                    );
                 }
                 _ => return self.wrong_type(node, path, ty, Some(WrongTypeHint::NotACount)),
             },
@@ -218,13 +252,14 @@ impl<'a> Validator<'a> {
                 } else {
                     let list: Vec<&str> = variants.iter().map(|v| &**v).collect();
                     let otherwise = format!("the values are {}", list.join(", "));
+                    let found = self.shown(s);
                     self.diagnostics.push(
                         Unresolved {
                             code: codes::UNKNOWN_DOCUMENT_VARIANT,
-                            message: format!("`{path}` must be one of the `{}` values, found `{s}`", short(name)),
+                            message: format!("`{path}` must be one of the `{}` values, found `{found}`", short(name)),
                             span: node.span,
                             label: "not a known value",
-                            name: s,
+                            name: &found,
                             candidates: list,
                             otherwise: Some(otherwise),
                         }
@@ -265,7 +300,7 @@ impl<'a> Validator<'a> {
             }
             (Ty::Error | Ty::EmptyCollection, _) => Value::Unknown,
             (Ty::String, NodeValue::Number(n)) => {
-                return self.wrong_type(node, path, ty, Some(WrongTypeHint::QuoteIt { text: n.clone() }));
+                return self.wrong_type(node, path, ty, Some(WrongTypeHint::QuoteIt { text: self.shown(n) }));
             }
             (Ty::Bool, NodeValue::String(s)) if matches!(s.as_str(), "yes" | "no" | "on" | "off") => {
                 return self.wrong_type(node, path, ty, Some(WrongTypeHint::TrueOrFalse));
@@ -281,7 +316,7 @@ impl<'a> Validator<'a> {
 
     fn bad_format(&mut self, node: &tenet_input::Node, path: &str, form: Form, text: &str) -> Node {
         let problem =
-            DocumentError::BadFormat { form, text: text.to_string(), path: path.to_string(), span: node.span };
+            DocumentError::BadFormat { form, text: self.shown(text), path: path.to_string(), span: node.span };
         self.diagnostics.push(problem.into());
         Node::unknown()
     }

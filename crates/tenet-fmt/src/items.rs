@@ -185,7 +185,13 @@ impl Printer<'_> {
         self.mark(open_after);
         self.block(open_after, close, schema.fields.is_empty(), |p| {
             for field in &schema.fields {
-                p.member(p.abs(field.name.span.start));
+                let start = field.attributes.first().map_or(field.name.span.start, |a| a.span.start);
+                p.member(p.abs(start));
+                for attribute in &field.attributes {
+                    p.text("@");
+                    p.text(&attribute.name.name);
+                    p.text(" ");
+                }
                 p.text(&field.name.name);
                 p.text(": ");
                 p.text(&type_text(&field.ty));

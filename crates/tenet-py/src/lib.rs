@@ -266,7 +266,7 @@ impl NativeEngine {
     }
 
     /// Each input's report as JSON text, exactly as `tenet eval --format ndjson` writes a
-    /// document (without its line break). The GIL is released while Rust works.
+    /// document (without its line break and its run record, `run`). The GIL is released while Rust works.
     #[pyo3(signature = (texts, names, today, format=None, kind=None, explain="failing", jobs=1))]
     #[expect(clippy::too_many_arguments, reason = "keyword arguments of the Python API")]
     fn evaluate_json(

@@ -34,7 +34,11 @@ def cli_reports(*args: str) -> list[dict]:
         text=True,
     )
     assert run.returncode in (0, 2), run.stderr
-    return [json.loads(line) for line in run.stdout.splitlines()]
+    reports = [json.loads(line) for line in run.stdout.splitlines()]
+    # Every line carries the run record; the engine's reports are the documents' fields.
+    for report in reports:
+        assert report.pop("run")["today"] == TODAY
+    return reports
 
 
 def test_the_standard_library_is_embedded(engine):

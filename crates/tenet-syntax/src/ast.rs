@@ -135,8 +135,19 @@ pub struct SchemaDecl {
 pub struct FieldDecl {
     /// `///` lines above the field.
     pub docs: String,
+    /// The `@name` attributes before it, in order (the checker knows which names exist).
+    pub attributes: Vec<Attribute>,
     pub name: Ident,
     pub ty: TypeExpr,
+}
+
+/// An attribute on a field, such as `@sensitive`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Attribute {
+    /// The name after `@`.
+    pub name: Ident,
+    /// The whole attribute, `@` included.
+    pub span: ItemSpan,
 }
 
 /// A type as written.

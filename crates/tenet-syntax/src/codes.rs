@@ -117,6 +117,8 @@ codes! {
     UNKNOWN_VARIANT = "E0205", Names, "the enum has no such variant";
     /// A name that several imports provide.
     AMBIGUOUS_NAME = "E0206", Names, "a name that several imports provide";
+    /// An attribute Tenet does not know, or one written twice on a field.
+    UNKNOWN_ATTRIBUTE = "E0207", Names, "an attribute that Tenet does not know (a field takes `@sensitive`), or one written twice on the same field";
 
     /// Operand types that do not fit the operator or each other.
     TYPE_MISMATCH = "E0301", Types, "operand types that do not fit the operator or each other, a non-condition where a condition is expected, a rule used on the wrong document kind";

@@ -143,6 +143,8 @@ pub enum TokenKind {
     Star,
     /// `/`
     Slash,
+    /// `@`, before an attribute's name
+    At,
     /// One character the grammar has no use for outside strings and comments (`!`, `'`, `#`,
     /// `é`, a no-break space, …).
     Unknown,
@@ -292,6 +294,7 @@ fn lex_one(rest: &str) -> Option<(TokenKind, usize)> {
         '-' => single(TokenKind::Minus),
         '*' => single(TokenKind::Star),
         '/' => single(TokenKind::Slash),
+        '@' => single(TokenKind::At),
         other => Some((TokenKind::Unknown, other.len_utf8())),
     }
 }

@@ -282,6 +282,7 @@ fn describe_rule(rule: Rule) -> Option<&'static str> {
         Rule::ident | Rule::name | Rule::qname => "a name",
         Rule::type_expr | Rule::named_type | Rule::generic_type | Rule::duration_type => "a type",
         Rule::field_decl => "a field (`name: type`)",
+        Rule::attribute => "an attribute (`@sensitive`)",
         Rule::enum_variant => "a variant name",
         Rule::area_clause
         | Rule::severity_clause
@@ -588,10 +589,16 @@ impl<'t> Lower<'t> {
 
     fn field(&mut self, pair: Pair<'_, Rule>) -> FieldDecl {
         let docs = docs_above(self.text, pair.as_span().start());
-        let mut inner = pair.into_inner();
+        let mut inner = pair.into_inner().peekable();
+        let mut attributes = Vec::new();
+        while let Some(attribute) = inner.next_if(|p| p.as_rule() == Rule::attribute) {
+            let span = span_of(&attribute);
+            let name = self.ident_opt(attribute.into_inner().next());
+            attributes.push(Attribute { name, span });
+        }
         let name = self.ident_opt(inner.next());
         let ty = self.type_opt(inner.next());
-        FieldDecl { docs, name, ty }
+        FieldDecl { docs, attributes, name, ty }
     }
 
     fn type_opt(&mut self, pair: Option<Pair<'_, Rule>>) -> TypeExpr {

@@ -59,8 +59,11 @@ class Report:
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Report:
-        """The report of one line of ``tenet eval --format ndjson``."""
-        return cls(**json.loads(text))
+        """The report of one line of ``tenet eval --format ndjson`` (its run record, ``run``,
+        is left out)."""
+        fields = json.loads(text)
+        fields.pop("run", None)
+        return cls(**fields)
 
     def to_dict(self) -> dict[str, Any]:
         """The report as the JSON report has it (``json.dumps`` gives the NDJSON line's content)."""
@@ -231,7 +234,7 @@ class Engine:
         jobs: int = 1,
     ) -> list[str]:
         """As ``evaluate_many``, each report as the JSON text ``tenet eval --format ndjson``
-        writes for it (without the line break)."""
+        writes for it (without the line break and the run record ``run``)."""
         return [
             json.dumps(r.to_dict(), ensure_ascii=False, separators=(",", ":")) if isinstance(r, Report) else r
             for r in self._evaluate(documents, today, names, format, kind, explain, jobs, rows=False)

@@ -90,7 +90,8 @@ def _drop_none(d: dict[str, Any], *keys: str) -> dict[str, Any]:
 
 def row_to_report(row: dict[str, Any]) -> dict[str, Any]:
     """A result row (as ``pyarrow``'s ``to_pylist`` or Spark's ``Row.asDict(True)`` gives it)
-    as the report's dict: what ``tenet eval --format ndjson`` writes for the document.
+    as the report's dict: what ``tenet eval --format ndjson`` writes for the document, but
+    its run record ``run``.
     Columns kept from the input are left out."""
     findings = []
     for f in row["findings"] or []:
