@@ -63,8 +63,15 @@ fn assert_node_spans(text: &str, node: &Node) {
     }
 }
 
-fn assert_error_located(text: &str, error: &LoadError) {
-    if let Some(span) = error.span() {
+/// A load error's span lies in the text it was found in (for NDJSON, its line).
+fn assert_error_located(error: &LoadError) {
+    let text = match error {
+        LoadError::Syntax { src, .. } | LoadError::TooDeep { src, .. } | LoadError::DuplicateKey { src, .. } => {
+            Some(&*src.text)
+        }
+        _ => None,
+    };
+    if let (Some(text), Some(span)) = (text, error.span()) {
         assert_in(text, span.start, span.end, "load error");
     }
     let _ = error.line_col();
@@ -165,11 +172,12 @@ fn load_as(format: Format, data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let source = Arc::new(Source::new("fuzz", text, format));
     let (documents, error) = tenet_input::load_partial(Arc::clone(&source), &limits());
+    // Spans are in each document's own source: the whole text, or for NDJSON its line.
     for document in &documents {
-        assert_node_spans(text, &document.root);
+        assert_node_spans(&document.source.text, &document.root);
     }
     if let Some(error) = &error {
-        assert_error_located(text, error);
+        assert_error_located(error);
     }
     let mut each = Vec::new();
     let each_error = tenet_input::load_each(source, &limits(), |document| {

@@ -207,7 +207,7 @@ fn repository() -> (Vec<PolicySource>, Vec<(String, String)>) {
 
 /// Each document's findings as JSON, keyed by source and obligation (findings are listed in
 /// policy order, which follows the files' order; what each finding says must not).
-fn findings_by_document(engine: &Engine, documents: &[(String, String)]) -> BTreeMap<(String, String), String> {
+fn findings_by_document(engine: &Engine, documents: &[(String, String)]) -> Findings {
     let mut out = BTreeMap::new();
     for (name, text) in documents {
         for result in engine.evaluate_text(name, text, None, today()) {
@@ -226,13 +226,15 @@ fn engine_of(files: Vec<PolicySource>) -> Engine {
     Engine::from_sources(&PolicySources { files, manifest: None }).unwrap()
 }
 
+/// Each finding as JSON, by document (source and index) and obligation.
+type Findings = BTreeMap<(String, String), String>;
+
+/// The policy files, the documents (name and text), and their findings.
+type Baseline = (Vec<PolicySource>, Vec<(String, String)>, Findings);
+
 /// The example policies with the standard library, in the order the loader gives them.
-fn baseline() -> &'static (Vec<PolicySource>, Vec<(String, String)>, BTreeMap<(String, String), String>) {
-    static BASELINE: std::sync::OnceLock<(
-        Vec<PolicySource>,
-        Vec<(String, String)>,
-        BTreeMap<(String, String), String>,
-    )> = std::sync::OnceLock::new();
+fn baseline() -> &'static Baseline {
+    static BASELINE: std::sync::OnceLock<Baseline> = std::sync::OnceLock::new();
     BASELINE.get_or_init(|| {
         let (mut files, documents) = repository();
         files.extend(tenet::load::load(&[], tenet::Std::Include).sources().files);
@@ -259,7 +261,7 @@ proptest! {
         let got = findings_by_document(&engine, &shuffled_documents);
         prop_assert!(got == *expected, "findings changed with the order of files or documents");
         // Two threads, each taking every other document, share one engine.
-        let halves: Vec<BTreeMap<(String, String), String>> = std::thread::scope(|scope| {
+        let halves: Vec<Findings> = std::thread::scope(|scope| {
             let engine = &engine;
             let handles: Vec<_> = (0..2)
                 .map(|k| {
