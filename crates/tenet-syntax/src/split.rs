@@ -139,10 +139,14 @@ fn line_start_of(text: &str, pos: usize) -> usize {
     text.get(..pos).and_then(|t| t.rfind('\n')).map_or(0, |n| n + 1)
 }
 
-/// The doc comment directly above the line holding `pos`.
+/// The doc comment directly above the line holding `pos`, when `pos` is the first thing on
+/// that line (the doc comment of `first` in `first, second` is not also `second`'s).
 pub fn docs_above(text: &str, pos: usize) -> String {
-    let from = doc_block_start(text, pos);
     let until = line_start_of(text, pos);
+    if !text.get(until..pos).unwrap_or("").trim().is_empty() {
+        return String::new();
+    }
+    let from = doc_block_start(text, pos);
     text.get(from..until)
         .unwrap_or("")
         .split_inclusive('\n')

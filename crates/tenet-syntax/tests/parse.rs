@@ -220,3 +220,20 @@ fn a_byte_order_mark_before_the_first_item_is_not_text() {
     // Offsets stay offsets into the text as given, the mark included.
     assert_eq!(parsed.items.first().map(|n| n.offset), Some(3));
 }
+
+/// A doc comment belongs to the first variant or field on the line below it, not to the
+/// others on that line (found by the `format` fuzz target: the formatter puts each on its
+/// own line, and the doc then described only the first).
+#[test]
+fn a_doc_comment_belongs_to_the_first_variant_or_field_on_its_line() {
+    let text =
+        "enum E {\n  /// The first.\n  first, second,\n  third\n}\n\nschema S {\n  /// Doc.\n  a: int, b: int,\n}\n";
+    let parsed = parse_file(text);
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    let Some(Item::Enum(e)) = parsed.items.first().map(|i| &i.item) else { unreachable!() };
+    let docs: Vec<&str> = e.variants.iter().map(|(_, docs)| docs.as_str()).collect();
+    assert_eq!(docs, ["The first.", "", ""]);
+    let Some(Item::Schema(s)) = parsed.items.get(1).map(|i| &i.item) else { unreachable!() };
+    let docs: Vec<&str> = s.fields.iter().map(|f| f.docs.as_str()).collect();
+    assert_eq!(docs, ["Doc.", ""]);
+}
