@@ -78,7 +78,7 @@ fn a_file_of_twelve_thousand_constants_is_checked_and_hovered() {
     let hover = server.request("textDocument/hover", server.at(&uri, last_line, 22));
     assert!(hover["contents"].to_string().contains("LIMIT_00042"), "{hover}");
     let definition = server.request("textDocument/definition", server.at(&uri, last_line, 22));
-    assert_eq!(definition["range"]["start"]["line"], 44, "{definition}");
+    assert_eq!(definition[0]["range"]["start"]["line"], 44, "{definition}");
     server.shutdown();
 }
 
@@ -98,8 +98,8 @@ fn a_file_of_400_kb_on_one_line_gets_semantic_tokens() {
     assert_eq!(published["diagnostics"], json!([]), "{published}");
     let tokens = server.request("textDocument/semanticTokens/full", json!({ "textDocument": { "uri": uri } }));
     let data = tokens["data"].as_array().unwrap_or_else(|| panic!("no tokens: {tokens}"));
-    // Five numbers per token: at least `or`, `n`, `==` and the number for each comparison.
-    assert!(data.len() / 5 > 4 * i, "{} tokens for {i} comparisons", data.len() / 5);
+    // Five numbers per token: `or`, `n` and the number of each comparison.
+    assert!(data.len() / 5 > 3 * i, "{} tokens for {i} comparisons", data.len() / 5);
     server.shutdown();
 }
 

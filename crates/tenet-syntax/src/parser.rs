@@ -1211,7 +1211,7 @@ mod tests {
         assert_eq!(places, expected);
         assert_eq!(places.len(), 3);
         assert!(parsed.errors.iter().all(|d| !d.is_error()));
-        assert_eq!(parsed.items.len(), 1, "the warning does not stop the item from parsing");
+        assert_eq!(parsed.items.len(), 2, "the warnings do not stop the package and the constant from parsing");
     }
 
     #[test]
