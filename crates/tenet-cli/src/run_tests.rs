@@ -464,27 +464,35 @@ fn run_one(
 
 /// Refuses a test document outside the package of the test file that names it (`given … from
 /// "../../…"` could otherwise read, and print in a failure, any file on the machine): the
-/// package is the nearest directory above the test file with a `tenet.toml`, or, without one,
-/// the directory `tenet test` runs in. Links are followed before comparing.
+/// package is the nearest directory above the test file with a `tenet.toml`; without one, the
+/// directory `tenet test` runs in or the test file's own directory. Links are followed before
+/// comparing.
 fn confined_to_package(test_dir: &Path, document: &Path) -> Result<(), String> {
     let cannot = |e: std::io::Error| format!("cannot load the test document `{}`: {e}", document.display());
     let resolved = document.canonicalize().map_err(cannot)?;
     let test_dir = test_dir.canonicalize().map_err(cannot)?;
     let manifest_dir = test_dir.ancestors().find(|dir| dir.join(tenet_pkg::manifest::MANIFEST_FILE).is_file());
-    let (root, what) = match manifest_dir {
-        Some(dir) => (dir.to_path_buf(), "the package (the directory of its `tenet.toml`)"),
-        None => (
-            std::env::current_dir().and_then(|d| d.canonicalize()).map_err(cannot)?,
-            "the directory `tenet test` runs in (the test file has no `tenet.toml` above it)",
-        ),
+    let (roots, what) = match manifest_dir {
+        Some(dir) => (vec![dir.to_path_buf()], "the package (the directory of its `tenet.toml`)".to_string()),
+        None => {
+            let here = std::env::current_dir().and_then(|d| d.canonicalize()).map_err(cannot)?;
+            let what = format!(
+                "the directory `tenet test` runs in, `{}`, and the test file's own directory (the test file has no `tenet.toml` above it)",
+                here.display()
+            );
+            (vec![here, test_dir.clone()], what)
+        }
     };
-    if resolved.starts_with(&root) {
+    if roots.iter().any(|root| resolved.starts_with(root)) {
         return Ok(());
     }
+    let shown = match manifest_dir {
+        Some(dir) => format!("{what}, `{}`", dir.display()),
+        None => what,
+    };
     Err(format!(
-        "refusing the test document `{}`: it is outside {what}, `{}`; test documents must be part of the package",
-        document.display(),
-        root.display()
+        "refusing the test document `{}`: it is outside {shown}; test documents must be part of the package",
+        document.display()
     ))
 }
 

@@ -31,7 +31,7 @@ fn corpus() -> PathBuf {
 
 /// Runs `tenet ARGS` in `dir`, killed by the watchdog if it runs too long.
 fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tenet"))
+    let child = Command::new(env!("CARGO_BIN_EXE_tenet"))
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
@@ -564,8 +564,14 @@ fn malformed_language_server_traffic_gets_errors_and_the_server_keeps_serving() 
         out.extend_from_slice(body);
         out
     };
+    // A client waits for the answer to `initialize` before it sends anything else.
+    stdin.write_all(&frame(br#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#)).unwrap();
+    stdin.flush().unwrap();
+    let mut seen = Vec::new();
+    while !seen.iter().any(|m: &String| m.contains(r#""id":1"#)) {
+        seen.push(messages.recv_timeout(WATCHDOG).unwrap_or_else(|_| panic!("no answer to initialize")));
+    }
     let mut traffic = Vec::new();
-    traffic.extend(frame(br#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#));
     traffic.extend(b"Content-Length: 99999999999999999999\r\n\r\n");
     traffic.extend(format!("X-Huge: {}\r\n\r\n", "h".repeat(100_000)).into_bytes());
     traffic.extend(frame(
@@ -576,7 +582,6 @@ fn malformed_language_server_traffic_gets_errors_and_the_server_keeps_serving() 
     traffic.extend(frame(br#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#));
     stdin.write_all(&traffic).unwrap();
     stdin.flush().unwrap();
-    let mut seen = Vec::new();
     while !seen.iter().any(|m: &String| m.contains(r#""id":2"#)) {
         let message = messages.recv_timeout(WATCHDOG).unwrap_or_else(|_| panic!("no answer to shutdown: {seen:#?}"));
         seen.push(message);
