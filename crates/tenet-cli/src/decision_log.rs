@@ -82,10 +82,16 @@ impl InputDigest {
     /// The digest of a document's input file, read again from disk (a document that could
     /// not be loaded has no text to hash); standard input's text as it was read.
     pub fn of(source: &tenet_input::Source) -> InputDigest {
+        // Only a regular file is read again (a FIFO or a device would block or never end),
+        // and it is hashed as it is read, whatever its size.
         let from_disk = (source.name != "<stdin>")
-            .then(|| std::fs::read(&source.name).ok())
-            .flatten()
-            .map(|bytes| format!("sha256:{}", hex(&Sha256::digest(&bytes))));
+            .then(|| {
+                let mut file = tenet_input::open_regular(std::path::Path::new(&source.name)).ok()?;
+                let mut hasher = Sha256::new();
+                std::io::copy(&mut file, &mut hasher).ok()?;
+                Some(format!("sha256:{}", hex(&hasher.finalize())))
+            })
+            .flatten();
         let sha256 = from_disk.or_else(|| {
             (source.format != tenet_input::Format::Ndjson && !source.text.is_empty()).then(|| digest(&source.text))
         });

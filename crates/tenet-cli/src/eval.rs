@@ -755,13 +755,20 @@ impl HumanTotals {
             named.0 += 1;
             if named.1.len() < NAMED_VIOLATIONS {
                 let short = f.obligation.rsplit('.').next().unwrap_or(&f.obligation);
-                named.1.push(format!("{short} ({})", doc.id.as_deref().unwrap_or(&doc.source)));
+                let which = crate::render::escape_controls(doc.id.as_deref().unwrap_or(&doc.source)).into_owned();
+                named.1.push(format!("{short} ({which})"));
             }
         }
     }
 }
 
 fn document_header(doc: &tenet_eval::DocumentReport) -> String {
+    let header = document_header_raw(doc);
+    crate::render::escape_controls(&header).into_owned()
+}
+
+/// The header line as the document's own values give it, before escaping.
+fn document_header_raw(doc: &tenet_eval::DocumentReport) -> String {
     let what = match (&doc.kind, &doc.id) {
         (Some(k), Some(id)) => format!("{k} `{id}`"),
         (Some(k), None) => k.clone(),

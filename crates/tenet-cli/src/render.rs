@@ -28,19 +28,19 @@ impl Renderer {
 
     /// Renders any miette diagnostic, with columns in its header counted in characters.
     pub fn report(&self, diagnostic: &(dyn miette::Diagnostic + Send + Sync)) -> String {
-        self.render(View { inner: diagnostic, source: None, location: None, help: None })
+        self.render(View::new(diagnostic, None, None))
     }
 
     /// Renders a Tenet diagnostic with a snippet of the file it points into.
     pub fn diagnostic(&self, diagnostic: &Diagnostic, path: &str, text: &str) -> String {
         let source = NamedSource::new(path, text.to_string());
-        self.render(View { inner: diagnostic, source: Some(&source), location: None, help: help_of(diagnostic) })
+        self.render(View::new(diagnostic, Some(&source), help_of(diagnostic)))
     }
 
     /// Renders a diagnostic in a document, with a snippet read through the document's line
     /// index (so rendering stays linear in a long YAML stream).
     pub fn document_diagnostic(&self, diagnostic: &Diagnostic<DocSpan>, source: &Source) -> String {
-        self.render(View { inner: diagnostic, source: Some(source), location: None, help: help_of(diagnostic) })
+        self.render(View::new(diagnostic, Some(source), help_of(diagnostic)))
     }
 
     /// Renders a violated or undetermined finding with snippets of the document values it read.
@@ -52,7 +52,7 @@ impl Renderer {
         view.location = snippet_too_wide(&view);
         let mut out = String::new();
         if self.handler.render_report(&mut out, &view).is_err() {
-            out = format!("{}\n", view.inner);
+            out = format!("{view}\n");
         }
         out
     }
@@ -115,6 +115,32 @@ struct View<'a> {
     location: Option<String>,
     /// Help that replaces the inner diagnostic's (see [`help_of`]).
     help: Option<String>,
+    /// Snippets whose control characters were made harmless (see [`safe_snippet`]), kept
+    /// as long as the view so miette can borrow them.
+    safe: [std::sync::OnceLock<Vec<u8>>; SAFE_SNIPPETS],
+    /// The next free entry of `safe`.
+    next_safe: std::sync::atomic::AtomicUsize,
+}
+
+/// How many snippets with control characters one diagnostic can show (miette reads a few
+/// per label); past these, the snippet is left out.
+const SAFE_SNIPPETS: usize = 64;
+
+impl<'a> View<'a> {
+    fn new(
+        inner: &'a (dyn miette::Diagnostic + Send + Sync),
+        source: Option<&'a dyn miette::SourceCode>,
+        help: Option<String>,
+    ) -> Self {
+        View {
+            inner,
+            source,
+            location: None,
+            help,
+            safe: std::array::from_fn(|_| std::sync::OnceLock::new()),
+            next_safe: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
 }
 
 impl View<'_> {
@@ -135,10 +161,69 @@ impl fmt::Debug for View<'_> {
 impl fmt::Display for View<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.location {
-            Some(at) => write!(f, "{} (at {at})", self.inner),
-            None => fmt::Display::fmt(self.inner, f),
+            Some(at) => write!(f, "{} (at {at})", Escaped(self.inner)),
+            None => fmt::Display::fmt(&Escaped(self.inner), f),
         }
     }
+}
+
+/// Text from documents shown on a terminal: control characters (an escape sequence that
+/// would recolour, retitle or clear the terminal, a carriage return that would overwrite
+/// the line) and bidirectional controls are written as escapes (`\x1b`, `\u{202e}`), line
+/// breaks and tabs kept.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_hidden_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if !is_hidden_control(c) {
+            out.push(c);
+        } else if c.is_ascii() {
+            out.push_str(&format!("\\x{:02x}", u32::from(c)));
+        } else {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// A control character a terminal acts on rather than shows, other than a line break or a tab.
+fn is_hidden_control(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// Displays its inner value with [`escape_controls`].
+struct Escaped<D>(D);
+
+impl<D: fmt::Display> fmt::Display for Escaped<D> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&escape_controls(&self.0.to_string()))
+    }
+}
+
+/// Whether a snippet holds a control character the terminal would act on.
+fn needs_safe_snippet(data: &[u8]) -> bool {
+    std::str::from_utf8(data).is_ok_and(|text| text.chars().any(|c| is_hidden_control(c) && c != '\r'))
+}
+
+/// A snippet's bytes with every control character replaced by characters of the same length
+/// (`?` for each byte of a C0 or C1 control, `�` for a bidirectional control), so labels still
+/// point at the right bytes and nothing reaches the terminal that it would act on.
+fn safe_snippet(data: &[u8]) -> Vec<u8> {
+    let Ok(text) = std::str::from_utf8(data) else { return data.to_vec() };
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c == '\r' || !is_hidden_control(c) {
+            out.push(c);
+        } else if c.len_utf8() == '\u{FFFD}'.len_utf8() {
+            out.push('\u{FFFD}');
+        } else {
+            out.extend(std::iter::repeat_n('?', c.len_utf8()));
+        }
+    }
+    out.into_bytes()
 }
 
 impl std::error::Error for View<'_> {}
@@ -152,12 +237,23 @@ impl miette::Diagnostic for View<'_> {
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         match &self.help {
-            Some(help) => Some(Box::new(help)),
-            None => self.inner.help(),
+            Some(help) => Some(Box::new(Escaped(help))),
+            None => self.inner.help().map(|help| Box::new(Escaped(help)) as Box<dyn fmt::Display + 'a>),
         }
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        if self.location.is_some() { None } else { self.inner.labels() }
+        if self.location.is_some() {
+            return None;
+        }
+        let labels = self.inner.labels()?;
+        Some(Box::new(labels.map(|label| {
+            let text = label.label().map(|l| escape_controls(l).into_owned());
+            if label.primary() {
+                LabeledSpan::new_primary_with_span(text, *label.inner())
+            } else {
+                LabeledSpan::new_with_span(text, *label.inner())
+            }
+        })))
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         if self.location.is_some() { None } else { self.source().map(|_| self as &dyn miette::SourceCode) }
@@ -185,9 +281,16 @@ impl miette::SourceCode for View<'_> {
             contents.column()
         };
         let name = contents.name().map(str::to_string).unwrap_or_default();
+        let data: &'a [u8] = if needs_safe_snippet(contents.data()) {
+            let slot = self.next_safe.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let safe = self.safe.get(slot).ok_or(miette::MietteError::OutOfBounds)?;
+            safe.get_or_init(|| safe_snippet(contents.data()))
+        } else {
+            contents.data()
+        };
         Ok(Box::new(miette::MietteSpanContents::new_named(
             name,
-            contents.data(),
+            data,
             *contents.span(),
             contents.line(),
             column,

@@ -462,6 +462,40 @@ fn run_one(
     result
 }
 
+/// Refuses a test document outside the package of the test file that names it (`given … from
+/// "../../…"` could otherwise read, and print in a failure, any file on the machine): the
+/// package is the nearest directory above the test file with a `tenet.toml`; without one, the
+/// directory `tenet test` runs in or the test file's own directory. Links are followed before
+/// comparing.
+fn confined_to_package(test_dir: &Path, document: &Path) -> Result<(), String> {
+    let cannot = |e: std::io::Error| format!("cannot load the test document `{}`: {e}", document.display());
+    let resolved = document.canonicalize().map_err(cannot)?;
+    let test_dir = test_dir.canonicalize().map_err(cannot)?;
+    let manifest_dir = test_dir.ancestors().find(|dir| dir.join(tenet_pkg::manifest::MANIFEST_FILE).is_file());
+    let (roots, what) = match manifest_dir {
+        Some(dir) => (vec![dir.to_path_buf()], "the package (the directory of its `tenet.toml`)".to_string()),
+        None => {
+            let here = std::env::current_dir().and_then(|d| d.canonicalize()).map_err(cannot)?;
+            let what = format!(
+                "the directory `tenet test` runs in, `{}`, and the test file's own directory (the test file has no `tenet.toml` above it)",
+                here.display()
+            );
+            (vec![here, test_dir.clone()], what)
+        }
+    };
+    if roots.iter().any(|root| resolved.starts_with(root)) {
+        return Ok(());
+    }
+    let shown = match manifest_dir {
+        Some(dir) => format!("{what}, `{}`", dir.display()),
+        None => what,
+    };
+    Err(format!(
+        "refusing the test document `{}`: it is outside {shown}; test documents must be part of the package",
+        document.display()
+    ))
+}
+
 /// The test's document as a source: a file beside the test file, or the inline text placed
 /// at its own position in a blanked copy of the policy file, so that every line:column in
 /// messages and evidence points into the `.tenet` file.
@@ -470,6 +504,7 @@ fn test_source(test: &ProgramItem<CompiledTest>) -> Result<Arc<Source>, String> 
         TestSource::File(path) => {
             let base = Path::new(&*test.path).parent().unwrap_or(Path::new(""));
             let full = base.join(&**path);
+            confined_to_package(base, &full)?;
             tenet_input::read_source(&full, &Limits::default())
                 .map(Arc::new)
                 .map_err(|e| format!("cannot load the test document `{}`: {e}", full.display()))

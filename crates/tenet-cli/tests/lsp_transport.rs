@@ -135,3 +135,33 @@ fn exit_without_shutdown_ends_with_status_1() {
     server.initialize();
     assert_eq!(server.exit_status(), Some(1));
 }
+
+#[test]
+fn requests_before_initialize_are_refused_and_the_session_goes_on() {
+    let mut server = Server::start();
+    let hover = json!({"textDocument": {"uri": "file:///early.tenet"}, "position": {"line": 0, "character": 0}});
+    server.send(json!({"jsonrpc": "2.0", "id": 3, "method": "textDocument/hover", "params": hover}));
+    let early = server.response();
+    assert_eq!((early["id"].as_i64(), early["error"]["code"].as_i64()), (Some(3), Some(-32002)), "{early}");
+    // A notification before initialize is dropped without an answer; initialize still works.
+    server.send(json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+        "textDocument": {"uri": "file:///early.tenet", "version": 2},
+        "contentChanges": [{"text": "package early\n"}]
+    }}));
+    server.initialize();
+    // An edit to a document never opened, then requests about it, far out of range.
+    server.send(json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+        "textDocument": {"uri": "file:///never-opened.tenet", "version": 7},
+        "contentChanges": [{"range": {"start": {"line": 40, "character": 3}, "end": {"line": 2, "character": 0}}, "text": "x"}]
+    }}));
+    for (id, method) in [(4, "textDocument/hover"), (5, "textDocument/completion"), (6, "textDocument/definition")] {
+        let params = json!({"textDocument": {"uri": "file:///never-opened.tenet"},
+            "position": {"line": 4_000_000, "character": 4_000_000}});
+        server.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        let answer = server.response();
+        assert_eq!((answer["id"].as_i64(), answer.get("error")), (Some(id), None), "{method}: {answer}");
+    }
+    server.send(json!({"jsonrpc": "2.0", "id": 9, "method": "shutdown"}));
+    assert_eq!(server.response()["id"].as_i64(), Some(9));
+    assert_eq!(server.exit_status(), Some(0));
+}

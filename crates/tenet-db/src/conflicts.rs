@@ -4,7 +4,7 @@
 
 use crate::errors::ConflictError;
 use crate::graph::exception_cycles;
-use crate::inputs::{Db, ItemId, ItemKind, SourceFile, Workspace, file_outline, item_keys, parse};
+use crate::inputs::{Db, ItemId, ItemKind, SourceFile, Workspace, file_outline};
 use crate::ir::{Ir, IrKind, QualName};
 use crate::items::{Compiled, check_item};
 use std::collections::{BTreeMap, HashMap};
@@ -219,9 +219,7 @@ fn exclusive(a: &ObligationKey, b: &ObligationKey) -> bool {
 
 /// Where in its file an item is named: its name, an override's target, a test's title.
 fn head_span(db: &dyn Db, id: ItemId) -> FileSpan {
-    let parsed = parse(db, id.file(db));
-    let key = id.key(db);
-    let Some((_, node)) = item_keys(&parsed.items).into_iter().zip(&parsed.items).find(|(k, _)| k == key) else {
+    let Some(node) = crate::inputs::item_node(db, id) else {
         return FileSpan::default();
     };
     let span = match &node.item {
@@ -235,9 +233,7 @@ fn head_span(db: &dyn Db, id: ItemId) -> FileSpan {
 
 /// Where in its file an obligation has's `exception to` clause naming `target`, if it has one.
 fn exception_clause_span(db: &dyn Db, id: ItemId, target_short: &str) -> Option<FileSpan> {
-    let parsed = parse(db, id.file(db));
-    let key = id.key(db);
-    let (_, node) = item_keys(&parsed.items).into_iter().zip(&parsed.items).find(|(k, _)| k == key)?;
+    let node = crate::inputs::item_node(db, id)?;
     let Item::Deontic(d) = &node.item else { return None };
     d.clauses.iter().find_map(|c| match c {
         Clause::Exception(q) if q.last().is_some_and(|l| l.name == target_short) => Some(q.span.in_file(node.offset)),

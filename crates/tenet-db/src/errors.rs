@@ -487,7 +487,7 @@ pub(crate) enum ParamError<S = ItemSpan> {
     /// A name declared twice in one package (E0204); `first` when in the same file.
     DuplicateInPackage { name: String, package: String, span: S, first: Option<S> },
     /// A rule that calls itself, directly or through `others` (E0401).
-    RuleCycle { rule: String, others: Vec<String>, span: S },
+    RuleCycle { rule: String, others: Vec<String>, more: usize, span: S },
 }
 
 /// Where a parameter was first overridden.
@@ -563,12 +563,12 @@ impl<S> From<ParamError<S>> for Diagnostic<S> {
                     None => d,
                 }
             }
-            E::RuleCycle { rule, others, span } => {
+            E::RuleCycle { rule, others, more, span } => {
                 let others: Vec<String> = others.iter().map(|o| format!("`{o}`")).collect();
-                let how = if others.is_empty() {
-                    "itself".to_string()
-                } else {
-                    format!("itself through {}", others.join(", "))
+                let how = match (others.is_empty(), more) {
+                    (true, _) => "itself".to_string(),
+                    (false, 0) => format!("itself through {}", others.join(", ")),
+                    (false, more) => format!("itself through {} and {more} more rules", others.join(", ")),
                 };
                 Diagnostic::error(codes::RULE_CYCLE, format!("rule `{rule}` calls {how}"), span)
                     .with_label("on a cycle")

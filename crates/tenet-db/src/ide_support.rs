@@ -45,9 +45,7 @@ pub fn visible_items(db: &dyn Db, workspace: Workspace, file: SourceFile) -> Vec
 
 /// The parsed item behind an id, with its absolute offset.
 pub fn item_node(db: &dyn Db, id: ItemId) -> Option<&ItemNode> {
-    let parsed = parse(db, id.file(db));
-    let key = id.key(db);
-    item_keys(&parsed.items).iter().zip(&parsed.items).find(|(k, _)| *k == key).map(|(_, n)| n)
+    crate::inputs::item_node(db, id)
 }
 
 /// The ids of a file's parsed items, aligned with `parse(file).items`.

@@ -1,6 +1,7 @@
 //! The inputs of the database and the syntax of each file: source files, the workspace,
 //! item identities, parsing and outlines. Everything else is computed from these.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use tenet_syntax::ParsedFile;
 use tenet_syntax::ast::{FileSpan, Item, ItemNode};
@@ -206,14 +207,26 @@ pub fn file_outline(db: &dyn Db, file: SourceFile) -> FileOutline {
     FileOutline { package, uses, items: item_keys(&parsed.items), broken_names, broken_package }
 }
 
+/// Where each item of a file is among `parse(file).items`, by key: built once per file (from
+/// its outline, so an edit inside an item leaves it unchanged), so that finding one item does
+/// not walk a file of 100,000 items.
+#[salsa::tracked(returns(ref))]
+pub fn item_positions(db: &dyn Db, file: SourceFile) -> BTreeMap<ItemKey, usize> {
+    file_outline(db, file).items.iter().enumerate().map(|(i, key)| (key.clone(), i)).collect()
+}
+
+/// The parsed item behind an id, with its absolute offset.
+pub fn item_node(db: &dyn Db, id: ItemId) -> Option<&ItemNode> {
+    let file = id.file(db);
+    let at = *item_positions(db, file).get(id.key(db))?;
+    parse(db, file).items.get(at)
+}
+
 /// The syntax of one item, with spans relative to its start. Unchanged (and so not
 /// invalidating anything) when an edit elsewhere in the file only moves it.
 #[salsa::tracked(returns(ref))]
 pub fn item_syntax(db: &dyn Db, item: ItemId) -> Option<Item> {
-    let parsed = parse(db, item.file(db));
-    let keys = item_keys(&parsed.items);
-    let wanted = item.key(db);
-    keys.iter().zip(&parsed.items).find(|(k, _)| *k == wanted).map(|(_, n)| n.item.clone())
+    item_node(db, item).map(|node| node.item.clone())
 }
 
 /// The concrete database used by the CLI and tests. Optionally reports salsa events.

@@ -8,7 +8,7 @@ use crate::check::{Checker, const_def};
 use crate::conflicts::ConflictKey;
 use crate::conflicts::file_conflict_keys;
 use crate::errors::{FirstOverride, ParamError};
-use crate::inputs::{Db, ItemId, ItemKind, ManifestParam, Workspace, item_keys, parse};
+use crate::inputs::{Db, ItemId, ItemKind, ManifestParam, Workspace};
 use crate::ir::{CompiledOverride, QualName};
 use crate::params::override_value;
 use crate::scope::{ItemEntry, PackageIndex, package_index, qualified};
@@ -155,14 +155,11 @@ fn first_policy_override(db: &dyn Db, workspace: Workspace, param: &QualName) ->
 
 /// Where in its file an `override` item names its parameter.
 fn override_target_span(db: &dyn Db, id: ItemId) -> FileSpan {
-    let parsed = parse(db, id.file(db));
-    let key = id.key(db);
-    item_keys(&parsed.items)
-        .into_iter()
-        .zip(&parsed.items)
-        .find_map(|(k, node)| match &node.item {
-            Item::Override(o) if k == *key => Some(o.target.span.in_file(node.offset)),
-            _ => None,
-        })
-        .unwrap_or_default()
+    match crate::inputs::item_node(db, id) {
+        Some(node) => match &node.item {
+            Item::Override(o) => o.target.span.in_file(node.offset),
+            _ => FileSpan::default(),
+        },
+        None => FileSpan::default(),
+    }
 }

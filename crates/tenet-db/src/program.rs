@@ -215,10 +215,15 @@ pub enum PackageProblem {
     /// Rule `item` is on a cycle with `others`.
     Cycle {
         item: ItemId,
-        /// The other rules on the cycle (short names).
+        /// The other rules on the cycle (short names), at most [`MAX_CYCLE_NAMES`].
         others: Vec<Arc<str>>,
+        /// How many more rules are on the cycle.
+        more: usize,
     },
 }
+
+/// How many other rules a rule-cycle diagnostic names.
+const MAX_CYCLE_NAMES: usize = 8;
 
 /// Duplicate item names and rule cycles, found from the package index and the rules' calls
 /// only, so an edit that changes neither leaves this unchanged (and every file's diagnostics
@@ -228,6 +233,8 @@ pub fn package_problems(db: &dyn Db, workspace: Workspace) -> Vec<PackageProblem
     let mut out = Vec::new();
     let index = package_index(db, workspace);
     let cycles = rule_cycles(db, workspace);
+    let cycle_of: std::collections::HashMap<&QualName, &Vec<QualName>> =
+        cycles.iter().flat_map(|cycle| cycle.iter().map(move |name| (name, cycle))).collect();
     for (package, entries) in &index.packages {
         let mut first: BTreeMap<&str, &crate::scope::ItemEntry> = BTreeMap::new();
         for entry in entries {
@@ -241,13 +248,17 @@ pub fn package_problems(db: &dyn Db, workspace: Workspace) -> Vec<PackageProblem
             }
             if entry.kind == ItemKind::Rule {
                 let qualified = qualified_item_name(db, entry.id);
-                if let Some(cycle) = cycles.iter().find(|c| c.contains(&qualified)) {
+                if let Some(cycle) = cycle_of.get(&qualified) {
+                    // A few of the others are named; on a cycle of 100,000 rules, naming every
+                    // other one on every rule would be quadratic.
                     let others = cycle
                         .iter()
                         .filter(|r| **r != qualified)
+                        .take(MAX_CYCLE_NAMES)
                         .map(|r| Arc::from(r.rsplit('.').next().unwrap_or(r)))
                         .collect();
-                    out.push(PackageProblem::Cycle { item: entry.id, others });
+                    let more = cycle.len().saturating_sub(1 + MAX_CYCLE_NAMES);
+                    out.push(PackageProblem::Cycle { item: entry.id, others, more });
                 }
             }
         }
@@ -269,10 +280,11 @@ pub fn package_diagnostics(db: &dyn Db, workspace: Workspace, file: SourceFile) 
                 };
                 out.push(problem.into());
             }
-            PackageProblem::Cycle { item, others } if item.file(db) == file => {
+            PackageProblem::Cycle { item, others, more } if item.file(db) == file => {
                 let problem = ParamError::RuleCycle {
                     rule: item.key(db).name.to_string(),
                     others: others.iter().map(ToString::to_string).collect(),
+                    more: *more,
                     span: name_span(db, *item),
                 };
                 out.push(problem.into());
@@ -285,12 +297,7 @@ pub fn package_diagnostics(db: &dyn Db, workspace: Workspace, file: SourceFile) 
 
 /// Where in its file an item is named.
 fn name_span(db: &dyn Db, id: ItemId) -> FileSpan {
-    let parsed = parse(db, id.file(db));
-    let key = id.key(db);
-    item_keys(&parsed.items)
-        .iter()
-        .zip(&parsed.items)
-        .find(|(k, _)| *k == key)
-        .and_then(|(_, n)| n.item.name().map(|name| name.span.in_file(n.offset)))
+    crate::inputs::item_node(db, id)
+        .and_then(|n| n.item.name().map(|name| name.span.in_file(n.offset)))
         .unwrap_or_default()
 }

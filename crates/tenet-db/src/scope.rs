@@ -24,12 +24,17 @@ pub struct PackageIndex {
     pub packages: BTreeMap<Arc<str>, Vec<ItemEntry>>,
     /// Package name → names of its items that failed to parse.
     pub broken: BTreeMap<Arc<str>, Vec<Arc<str>>>,
+    /// Package name → item name → the positions of its items in `packages`, so a lookup
+    /// does not walk a package of 100,000 items.
+    by_name: BTreeMap<Arc<str>, BTreeMap<Arc<str>, Vec<usize>>>,
 }
 
 impl PackageIndex {
     /// The items a package declares under `name`.
-    pub fn lookup<'a>(&'a self, package: &str, name: &'a str) -> impl Iterator<Item = &'a ItemEntry> + 'a {
-        self.packages.get(package).into_iter().flatten().filter(move |e| &*e.name == name)
+    pub fn lookup<'a>(&'a self, package: &str, name: &str) -> impl Iterator<Item = &'a ItemEntry> + 'a {
+        let entries = self.packages.get(package).map_or(&[][..], Vec::as_slice);
+        let at = self.by_name.get(package).and_then(|names| names.get(name)).map_or(&[][..], Vec::as_slice);
+        at.iter().filter_map(move |&i| entries.get(i))
     }
 }
 
@@ -42,11 +47,13 @@ pub fn package_index(db: &dyn Db, workspace: Workspace) -> PackageIndex {
         let Some(package) = &outline.package else { continue };
         index.broken.entry(package.clone()).or_default().extend(outline.broken_names.iter().cloned());
         let entries = index.packages.entry(package.clone()).or_default();
+        let names = index.by_name.entry(package.clone()).or_default();
         for key in &outline.items {
             if key.name.is_empty() || key.kind == ItemKind::Waiver {
                 continue;
             }
             let id = ItemId::new(db, workspace, file, key.clone());
+            names.entry(key.name.clone()).or_default().push(entries.len());
             entries.push(ItemEntry { id, kind: key.kind, name: key.name.clone() });
         }
     }

@@ -11,6 +11,8 @@ use tenet_text::{DocSpan, FileSpan};
 pub(crate) enum DocumentError {
     /// A value of the wrong type; `expected` is the schema's type in words ("a date").
     WrongType { path: String, expected: String, found: &'static str, hint: Option<WrongTypeHint>, span: DocSpan },
+    /// A whole number too large (or small) to hold exactly, for an `int` field.
+    IntegerTooLarge { path: String, text: String, span: DocSpan },
     /// A record written as something other than a mapping; `record` is the schema's name.
     NotAMapping { path: String, record: String, found: &'static str, span: DocSpan },
     /// A required field missing from a record.
@@ -59,6 +61,21 @@ impl From<DocumentError> for Diagnostic<DocSpan> {
     fn from(e: DocumentError) -> Diagnostic<DocSpan> {
         use DocumentError as E;
         match e {
+            E::IntegerTooLarge { path, text, span } => {
+                let shown: String = text.chars().take(40).collect();
+                let more = if text.chars().count() > 40 { "…" } else { "" };
+                Diagnostic::error(
+                    codes::WRONG_TYPE,
+                    format!("`{path}` is too large for a whole number: `{shown}{more}`"),
+                    span,
+                )
+                .with_label("out of range")
+                .with_help(format!(
+                    "whole numbers are held exactly between {} and {}; a larger value is refused rather than rounded",
+                    i64::MIN,
+                    i64::MAX
+                ))
+            }
             E::WrongType { path, expected, found, hint, span } => {
                 let d =
                     Diagnostic::error(codes::WRONG_TYPE, format!("`{path}` must be {expected}, found {found}"), span)

@@ -16,6 +16,40 @@ use tenet_syntax::ast::{AggFn, BinOp, DurationLitUnit, IsTest, ItemSpan, Quant};
 /// How deeply rule calls may nest (cycles are rejected by the checker; this is a backstop).
 const MAX_CALL_DEPTH: usize = 64;
 
+/// How many elements the quantifiers, aggregates and set operations of one obligation may
+/// visit on one document (an evaluator's budget): about a second of work. A quantifier over a
+/// list of four million elements fits; quantifiers nested over large lists, whose cost
+/// multiplies, stop here and leave the condition unknown instead of running for hours.
+pub const MAX_STEPS: u64 = 1 << 22;
+
+/// Why a value could not be computed although every value it needs is known: what makes a
+/// finding undetermined without any missing data, and what its message then says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// A division whose divisor is zero.
+    DivisionByZero,
+    /// A result too large (or small) to hold exactly: an integer past ±9,223,372,036,854,775,807,
+    /// a decimal past 28 digits, a date outside the calendar.
+    Overflow,
+    /// The evaluation visited more than [`MAX_STEPS`] elements.
+    Budget,
+}
+
+impl Problem {
+    /// What happened, as a message and explanation note say it.
+    pub fn describe(self) -> String {
+        match self {
+            Problem::DivisionByZero => "division by zero".to_string(),
+            Problem::Overflow => {
+                "arithmetic overflow: the result is out of the range Tenet computes exactly".to_string()
+            }
+            Problem::Budget => format!(
+                "evaluation stopped after {MAX_STEPS} steps (elements visited by quantifiers and aggregates), the limit for one obligation on one document"
+            ),
+        }
+    }
+}
+
 /// Kleene's three truth values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Tri {
@@ -211,6 +245,10 @@ pub struct Evaluator<'p> {
     explain: bool,
     /// The document's sensitive values, masked where explanations show values.
     sensitive: Sensitive,
+    /// Elements visited by quantifiers and aggregates so far (see [`MAX_STEPS`]).
+    steps: u64,
+    /// The first computation that failed with known operands.
+    problem: Option<Problem>,
 }
 
 impl<'p> Evaluator<'p> {
@@ -230,6 +268,8 @@ impl<'p> Evaluator<'p> {
             observations: None,
             explain: true,
             sensitive: Sensitive::default(),
+            steps: 0,
+            problem: None,
         }
     }
 
@@ -244,6 +284,31 @@ impl<'p> Evaluator<'p> {
             self.sensitive = sensitive.clone();
         }
         self
+    }
+
+    /// The first computation that failed although its operands were known (a division by
+    /// zero, an overflow, the step budget), if any.
+    pub fn problem(&self) -> Option<Problem> {
+        self.problem
+    }
+
+    /// Counts one element visited; `false` once the budget is spent.
+    fn step(&mut self) -> bool {
+        self.spend(1)
+    }
+
+    /// Counts `cost` elements visited; `false` once the budget is spent.
+    fn spend(&mut self, cost: u64) -> bool {
+        self.steps = self.steps.saturating_add(cost);
+        if self.steps > MAX_STEPS {
+            self.problem.get_or_insert(Problem::Budget);
+            return false;
+        }
+        true
+    }
+
+    fn note_problem(&mut self, problem: Problem) {
+        self.problem.get_or_insert(problem);
     }
 
     /// Decides conditions without explaining them: no atoms, no reads, no notes, and
@@ -395,7 +460,14 @@ impl<'p> Evaluator<'p> {
             }
             _ => {
                 let mark = self.reads.len();
+                let earlier = self.problem.take();
                 let (value, note) = self.eval_noted(ir);
+                let problem = self.problem;
+                self.problem = earlier.or(problem);
+                let note = match problem {
+                    Some(problem) if matches!(value.value, Value::Unknown) => Some(problem.describe()),
+                    _ => note,
+                };
                 let reads = self.reads.split_off(mark.min(self.reads.len()));
                 let result = Tri::of(&value.value);
                 let text = self.source.as_ref().map_or_else(|| "?".to_string(), |s| s.quote(ir.span));
@@ -619,6 +691,9 @@ impl<'p> Evaluator<'p> {
             },
             BinOp::ContainsAny | BinOp::ContainsAll => {
                 let Value::List(wanted) = r else { return Node::unknown() };
+                if !self.spend(pairs(wanted.len(), length(l).unwrap_or(0))) {
+                    return Node::unknown();
+                }
                 let mut acc = if op == BinOp::ContainsAll { Tri::True } else { Tri::False };
                 for w in wanted.iter() {
                     let m = member(l, &w.value);
@@ -626,8 +701,26 @@ impl<'p> Evaluator<'p> {
                 }
                 tri_value(acc)
             }
-            BinOp::Union | BinOp::Intersect | BinOp::Except => set_op(op, l, r),
-            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => arithmetic(op, l, r),
+            BinOp::Union | BinOp::Intersect | BinOp::Except => {
+                // Each element is compared with the others: quadratic, so it counts as such.
+                let n = length(l).unwrap_or(0).saturating_add(length(r).unwrap_or(0));
+                if !self.spend(pairs(n, n)) {
+                    return Node::unknown();
+                }
+                set_op(op, l, r)
+            }
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => {
+                let value = arithmetic(op, l, r);
+                if matches!(value, Value::Unknown) {
+                    let zero = r.as_decimal().is_some_and(|d| d.is_zero());
+                    if op == BinOp::Div && zero {
+                        self.note_problem(Problem::DivisionByZero);
+                    } else if arithmetic_applies(op, l, r) {
+                        self.note_problem(Problem::Overflow);
+                    }
+                }
+                value
+            }
         };
         Node::computed(value)
     }
@@ -658,6 +751,10 @@ impl<'p> Evaluator<'p> {
         let mut deciding: Vec<(usize, Vec<Read>)> = Vec::new();
         let mut selected = 0usize;
         for (i, item) in items.iter().enumerate() {
+            if !self.step() {
+                acc = Tri::Unknown;
+                break;
+            }
             if let Some(l) = self.locals.get_mut(slot as usize) {
                 *l = item.clone();
             }
@@ -717,6 +814,9 @@ impl<'p> Evaluator<'p> {
     fn decide_quantified(&mut self, quant: Quant, slot: u32, items: &[Node], filter: Option<&Ir>, body: &Ir) -> Tri {
         let mut acc = if quant == Quant::All { Tri::True } else { Tri::False };
         for item in items {
+            if !self.step() {
+                return Tri::Unknown;
+            }
             if let Some(l) = self.locals.get_mut(slot as usize) {
                 *l = item.clone();
             }
@@ -751,6 +851,9 @@ impl<'p> Evaluator<'p> {
         let mut values: Vec<Value> = Vec::with_capacity(items.len());
         let mut unknown_filter = false;
         for item in items.iter() {
+            if !self.step() {
+                return Node::unknown();
+            }
             if let Some(s) = slot
                 && let Some(l) = self.locals.get_mut(s as usize)
             {
@@ -902,6 +1005,29 @@ fn set_op(op: BinOp, l: &Value, r: &Value) -> Value {
         _ => a.iter().filter(|n| !contains(b, &n.value)).for_each(|n| push(n, &mut out)),
     }
     Value::List(out.into())
+}
+
+/// The number of pairs between collections of `a` and `b` elements, as a step count.
+fn pairs(a: usize, b: usize) -> u64 {
+    u64::try_from(a).unwrap_or(u64::MAX).saturating_mul(u64::try_from(b).unwrap_or(u64::MAX))
+}
+
+/// Whether `arithmetic` has a rule for these operand types (so an unknown result from it is
+/// an overflow, not a combination it does not compute).
+fn arithmetic_applies(op: BinOp, l: &Value, r: &Value) -> bool {
+    use Value as V;
+    match (op, l, r) {
+        (_, a, b) if a.as_decimal().is_some() && b.as_decimal().is_some() => true,
+        (BinOp::Add | BinOp::Sub, V::Percent(_), V::Percent(_))
+        | (BinOp::Add | BinOp::Sub, V::Duration(_), V::Duration(_))
+        | (BinOp::Add, V::Date(_), V::Duration(_))
+        | (BinOp::Add, V::Duration(_), V::Date(_))
+        | (BinOp::Sub, V::Date(_), V::Duration(_))
+        | (BinOp::Mul, V::Duration(_), V::Int(_))
+        | (BinOp::Mul, V::Int(_), V::Duration(_)) => true,
+        (BinOp::Mul, V::Percent(_), n) | (BinOp::Mul, n, V::Percent(_)) => n.as_decimal().is_some(),
+        _ => false,
+    }
 }
 
 fn arithmetic(op: BinOp, l: &Value, r: &Value) -> Value {

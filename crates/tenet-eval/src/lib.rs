@@ -14,7 +14,9 @@ pub mod sensitive;
 pub mod validate;
 pub mod value;
 
-pub use eval::{Atom, Evaluator, Observation, ParamValues, Prepared, Read, Tri, const_value as value_of_const};
+pub use eval::{
+    Atom, Evaluator, MAX_STEPS, Observation, ParamValues, Prepared, Problem, Read, Tri, const_value as value_of_const,
+};
 pub use report::*;
 
 use jiff::civil::Date;
@@ -221,6 +223,9 @@ impl<'p> Evaluation<'p> {
 
     /// Validates and evaluates one document. `kind` overrides the document's `kind:` field.
     pub fn evaluate(&self, doc: &Document, kind: Option<&str>) -> DocumentResult {
+        if matches!(doc.root.value, tenet_input::NodeValue::Null) {
+            return not_evaluated(doc, kind.map(str::to_string), vec![empty_document(doc)]);
+        }
         let source = doc.source.clone();
         let id = doc.root.get("id").and_then(|n| n.as_str()).map(str::to_string);
         let written_kind = doc.root.get("kind");
@@ -261,9 +266,10 @@ impl<'p> Evaluation<'p> {
                 for schema in schemas {
                     let mut validator = validate::Validator::new(self.program, self.strict);
                     let root = validator.root(&doc.root, schema);
-                    ok &= !validator.diagnostics.iter().any(Diagnostic::is_error);
-                    diagnostics.extend(validator.diagnostics);
-                    result.sensitive.extend(validator.sensitive);
+                    result.sensitive.extend(std::mem::take(&mut validator.sensitive));
+                    let found = validator.finish();
+                    ok &= !found.iter().any(Diagnostic::is_error);
+                    diagnostics.extend(found);
                     roots.push((*schema, root));
                 }
                 if ok {
@@ -341,6 +347,9 @@ impl<'p> Evaluation<'p> {
             ev = ev.recording();
         }
         let decided = self.decide(index, ob, &mut ev);
+        // A division by zero, an overflow or a spent budget is what leaves such a finding
+        // undetermined, whatever the document gives; its message says so.
+        let problem = ev.problem().filter(|_| decided.status == Outcome::Undetermined);
         result.observations.extend(ev.take_observations());
         let waiver = if matches!(decided.status, Outcome::Violated | Outcome::Undetermined) {
             self.matching_waiver(&item.name, decided.status, root)
@@ -353,6 +362,8 @@ impl<'p> Evaluation<'p> {
             Explain::Failing => matches!(decided.status, Outcome::Violated | Outcome::Undetermined),
             Explain::All => true,
         };
+        // A spent budget would only be spent again: the finding keeps the first decision.
+        let explained = explained && problem != Some(eval::Problem::Budget);
         let decided =
             if explained { self.decide(index, ob, &mut self.evaluator(root, &result.sensitive)) } else { decided };
         let mut explanation: Vec<Condition> = Vec::new();
@@ -376,7 +387,12 @@ impl<'p> Evaluation<'p> {
         }
         let message = match &decided.displaced_by {
             Some(by) => format!("displaced by the exception `{by}`, which applies to this document"),
-            None => self.message(index, ob, decided.status, explained.then_some(explanation.as_slice()), root, &mut ev),
+            None => match problem {
+                Some(problem) => format!("cannot be decided: {}", problem.describe()),
+                None => {
+                    self.message(index, ob, decided.status, explained.then_some(explanation.as_slice()), root, &mut ev)
+                }
+            },
         };
         let mut all_evidence: Vec<Evidence> = Vec::new();
         for e in explanation.iter().filter(|c| !c.guard).flat_map(|c| c.evidence.iter()) {
@@ -904,6 +920,19 @@ fn evidence(read: Read, source: &Source, sensitive: &sensitive::Sensitive) -> Ev
 }
 
 /// The result of a document that was not evaluated, with the diagnostics that say why.
+/// The error for a document with nothing in it: a file of nothing (or only comments), or an
+/// empty or `null` document in a stream.
+fn empty_document(doc: &Document) -> Diagnostic<DocSpan> {
+    let message = if doc.root.span.is_empty() && doc.index == 0 && doc.root.span.start == 0 {
+        format!("`{}` holds no document", doc.source.name)
+    } else {
+        format!("document {} of the stream is empty", doc.index + 1)
+    };
+    Diagnostic::error(tenet_syntax::codes::EMPTY_DOCUMENT, message, doc.root.span)
+        .with_label("nothing to evaluate here")
+        .with_help("write the document, or remove the empty one (an extra `---` in a YAML stream makes one)")
+}
+
 fn not_evaluated(doc: &Document, kind: Option<String>, diagnostics: Vec<Diagnostic<DocSpan>>) -> DocumentResult {
     DocumentResult {
         report: DocumentReport {

@@ -21,14 +21,24 @@ pub struct Validator<'a> {
     strict: bool,
     /// The records being validated, outermost first, for the indentation hint.
     enclosing: Vec<&'a SchemaDef>,
-    /// Problems found, with spans in the document's source.
+    /// Problems found, with spans in the document's source: at most [`MAX_PROBLEMS`] errors
+    /// and as many warnings (see [`Validator::finish`]).
     pub diagnostics: Vec<Diagnostic<DocSpan>>,
     /// Where the values of `@sensitive` fields are.
     pub sensitive: Sensitive,
     /// How many sensitive fields enclose the value being validated: inside one, problems
     /// show [`MASK`] for the value.
     masking: u32,
+    /// Errors and warnings kept so far.
+    kept: (usize, usize),
+    /// Problems past the limit: how many, and where the first was.
+    omitted: Option<(usize, DocSpan)>,
 }
+
+/// How many errors, and how many warnings, one document reports: a 16 MiB list of wrong values
+/// or a mapping of 30,000 unknown keys gives these and a count of the rest, not millions of
+/// diagnostics.
+pub const MAX_PROBLEMS: usize = 100;
 
 impl<'a> Validator<'a> {
     /// A validator against the schemas of `program`.
@@ -40,7 +50,48 @@ impl<'a> Validator<'a> {
             diagnostics: Vec::new(),
             sensitive: Sensitive::default(),
             masking: 0,
+            kept: (0, 0),
+            omitted: None,
         }
+    }
+
+    /// Keeps `problem` unless [`MAX_PROBLEMS`] of its level are kept already.
+    fn report(&mut self, problem: Diagnostic<DocSpan>) {
+        let (error, span) = (problem.is_error(), problem.span);
+        self.report_with(error, span, || problem);
+    }
+
+    /// Keeps the problem `make` words, of level error or not, at `span`, unless
+    /// [`MAX_PROBLEMS`] of its level are kept already; then it is only counted, not worded
+    /// (a 16 MiB list of wrong values costs a count per value, not a message).
+    fn report_with(&mut self, error: bool, span: DocSpan, make: impl FnOnce() -> Diagnostic<DocSpan>) {
+        let kept = if error { &mut self.kept.0 } else { &mut self.kept.1 };
+        if *kept < MAX_PROBLEMS {
+            *kept += 1;
+            self.diagnostics.push(make());
+        } else {
+            let omitted = self.omitted.get_or_insert((0, span));
+            omitted.0 += 1;
+        }
+    }
+
+    /// The problems found, with a warning counting those past the limit.
+    pub fn finish(mut self) -> Vec<Diagnostic<DocSpan>> {
+        if let Some((count, span)) = self.omitted {
+            let plural = if count == 1 { "" } else { "s" };
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    codes::TOO_MANY_PROBLEMS,
+                    format!("{count} more problem{plural} in this document not shown"),
+                    span,
+                )
+                .with_label("the first not shown")
+                .with_help(format!(
+                    "a document reports at most {MAX_PROBLEMS} errors and {MAX_PROBLEMS} warnings; fix these and run again"
+                )),
+            );
+        }
+        self.diagnostics
     }
 
     /// The origin of a record, list or map, which keeps its path.
@@ -54,14 +105,16 @@ impl<'a> Validator<'a> {
     }
 
     fn wrong_type(&mut self, node: &tenet_input::Node, path: &str, expected: &Ty, hint: Option<WrongTypeHint>) -> Node {
-        let problem = DocumentError::WrongType {
-            path: path.to_string(),
-            expected: describe(expected),
-            found: node.value.kind(),
-            hint,
-            span: node.span,
-        };
-        self.diagnostics.push(problem.into());
+        self.report_with(true, node.span, || {
+            DocumentError::WrongType {
+                path: path.to_string(),
+                expected: describe(expected),
+                found: node.value.kind(),
+                hint,
+                span: node.span,
+            }
+            .into()
+        });
         Node::unknown()
     }
 
@@ -78,7 +131,7 @@ impl<'a> Validator<'a> {
                 found: node.value.kind(),
                 span: node.span,
             };
-            self.diagnostics.push(problem.into());
+            self.report(problem.into());
             return Node::unknown();
         };
         let mut fields: Vec<Node> = vec![Node::unknown(); schema.fields.len()];
@@ -107,20 +160,23 @@ impl<'a> Validator<'a> {
                     } else {
                         (codes::UNKNOWN_DOCUMENT_FIELD, "not in the schema; ignored")
                     };
-                    let mut d: Diagnostic<DocSpan> = Unresolved {
-                        code,
-                        message: format!("`{}` has no field `{}`", short(&schema.name), entry.key),
-                        span: entry.key_span,
-                        label,
-                        name: &entry.key,
-                        candidates: schema.fields.iter().map(|f| &*f.name).collect(),
-                        otherwise: None,
-                    }
-                    .into();
-                    if let Some(hint) = self.misplaced(schema, &entry.key) {
-                        d.help = Some(hint);
-                    }
-                    self.diagnostics.push(d);
+                    let hint = self.misplaced(schema, &entry.key);
+                    self.report_with(self.strict, entry.key_span, || {
+                        let mut d: Diagnostic<DocSpan> = Unresolved {
+                            code,
+                            message: format!("`{}` has no field `{}`", short(&schema.name), entry.key),
+                            span: entry.key_span,
+                            label,
+                            name: &entry.key,
+                            candidates: schema.fields.iter().map(|f| &*f.name).collect(),
+                            otherwise: None,
+                        }
+                        .into();
+                        if let Some(hint) = hint {
+                            d.help = Some(hint);
+                        }
+                        d
+                    });
                 }
             }
         }
@@ -133,7 +189,7 @@ impl<'a> Validator<'a> {
                     ty: def.ty.to_string(),
                     span: node.span,
                 };
-                self.diagnostics.push(problem.into());
+                self.report(problem.into());
             }
         }
         Node { value: Value::Record(fields.into()), origin: self.origin(path, node.span) }
@@ -185,6 +241,17 @@ impl<'a> Validator<'a> {
             (Ty::Bool, NodeValue::Bool(b)) => Value::Bool(*b),
             (Ty::Int, NodeValue::Number(n)) => match n.replace('_', "").parse::<i64>() {
                 Ok(i) => Value::Int(i),
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::num::IntErrorKind::PosOverflow | std::num::IntErrorKind::NegOverflow
+                    ) =>
+                {
+                    let problem =
+                        DocumentError::IntegerTooLarge { path: path.to_string(), text: self.shown(n), span: node.span };
+                    self.report(problem.into());
+                    return Node::unknown();
+                }
                 Err(_) => {
                     return self.wrong_type(node, path, ty, Some(WrongTypeHint::NotWhole { text: self.shown(n) }));
                 }
@@ -250,10 +317,10 @@ impl<'a> Validator<'a> {
                 if let Some(variant) = variants.iter().find(|v| ***v == **s) {
                     Value::Enum(Arc::from(&**variant))
                 } else {
-                    let list: Vec<&str> = variants.iter().map(|v| &**v).collect();
-                    let otherwise = format!("the values are {}", list.join(", "));
                     let found = self.shown(s);
-                    self.diagnostics.push(
+                    self.report_with(true, node.span, || {
+                        let list: Vec<&str> = variants.iter().map(|v| &**v).collect();
+                        let otherwise = format!("the values are {}", list.join(", "));
                         Unresolved {
                             code: codes::UNKNOWN_DOCUMENT_VARIANT,
                             message: format!("`{path}` must be one of the `{}` values, found `{found}`", short(name)),
@@ -263,8 +330,8 @@ impl<'a> Validator<'a> {
                             candidates: list,
                             otherwise: Some(otherwise),
                         }
-                        .into(),
-                    );
+                        .into()
+                    });
                     return Node::unknown();
                 }
             }
@@ -315,9 +382,10 @@ impl<'a> Validator<'a> {
     }
 
     fn bad_format(&mut self, node: &tenet_input::Node, path: &str, form: Form, text: &str) -> Node {
-        let problem =
-            DocumentError::BadFormat { form, text: self.shown(text), path: path.to_string(), span: node.span };
-        self.diagnostics.push(problem.into());
+        let text = self.shown(text);
+        self.report_with(true, node.span, || {
+            DocumentError::BadFormat { form, text, path: path.to_string(), span: node.span }.into()
+        });
         Node::unknown()
     }
 }

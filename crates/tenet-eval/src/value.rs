@@ -444,19 +444,7 @@ pub fn shift_date(date: Date, duration: Duration, sign: i64) -> Option<Date> {
             date.checked_add(jiff::Span::new().try_days(sign.checked_mul(h.div_euclid(24))?).ok()?).ok()
         }
         Duration::Days(d) => date.checked_add(jiff::Span::new().try_days(sign.checked_mul(d)?).ok()?).ok(),
-        Duration::BusinessDays(n) => {
-            let step = if n * sign >= 0 { 1 } else { -1 };
-            let mut left = n.abs();
-            let mut current = date;
-            // Bounded by the literal limit (a million days) and the calendar's range.
-            while left > 0 {
-                current = current.checked_add(jiff::Span::new().days(step)).ok()?;
-                if !matches!(current.weekday(), jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday) {
-                    left -= 1;
-                }
-            }
-            Some(current)
-        }
+        Duration::BusinessDays(n) => shift_business_days(date, n.checked_mul(sign)?),
     }
 }
 
@@ -486,6 +474,41 @@ pub const BARE_YEARS: std::ops::RangeInclusive<i64> = 1000..=9999;
 pub const MAX_DURATION_HOURS: i64 = 24_000_000;
 /// See [`MAX_DURATION_HOURS`]; also the limit of business days.
 pub const MAX_DURATION_DAYS: i64 = 1_000_000;
+
+/// `date` moved by `n` business days (back when `n` is negative), computed in whole weeks
+/// rather than day by day, so any window costs the same: each step lands on the next
+/// Monday-to-Friday day in its direction, and from a weekday five steps are exactly a week.
+fn shift_business_days(date: Date, n: i64) -> Option<Date> {
+    let step: i64 = if n >= 0 { 1 } else { -1 };
+    let mut left = n.checked_abs()?;
+    let mut current = date;
+    let one_step = |from: Date| -> Option<Date> {
+        let mut day = from;
+        loop {
+            day = day.checked_add(jiff::Span::new().days(step)).ok()?;
+            if !is_weekend(day) {
+                return Some(day);
+            }
+        }
+    };
+    if left > 0 && is_weekend(current) {
+        current = one_step(current)?;
+        left -= 1;
+    }
+    let weeks = left / 5;
+    if weeks > 0 {
+        let days = weeks.checked_mul(7)?.checked_mul(step)?;
+        current = current.checked_add(jiff::Span::new().try_days(days).ok()?).ok()?;
+    }
+    for _ in 0..left % 5 {
+        current = one_step(current)?;
+    }
+    Some(current)
+}
+
+fn is_weekend(date: Date) -> bool {
+    matches!(date.weekday(), jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday)
+}
 
 /// Parses durations as documents write them: `48h`, `30d`, `10bd`.
 pub fn parse_duration(text: &str) -> Option<Duration> {
@@ -549,6 +572,39 @@ mod tests {
         assert_eq!(april.within(Duration::Days(365), span("2024-12-01")), Some(true));
         assert_eq!(span("2024").within(Duration::Days(365), span("2026-11-28")), Some(false));
         assert_eq!(order(true, false, &Value::Date(april), &Value::Date(may)), Some(true), "April is before May");
+    }
+
+    /// Business days counted one day at a time: what `shift_business_days` must agree with.
+    fn business_days_one_by_one(date: Date, n: i64) -> Option<Date> {
+        let step = if n >= 0 { 1 } else { -1 };
+        let (mut left, mut current) = (n.abs(), date);
+        while left > 0 {
+            current = current.checked_add(jiff::Span::new().days(step)).ok()?;
+            if !is_weekend(current) {
+                left -= 1;
+            }
+        }
+        Some(current)
+    }
+
+    #[test]
+    fn business_days_in_weeks_agree_with_counting_day_by_day() {
+        let start = jiff::civil::date(2026, 11, 2);
+        for offset in 0..14 {
+            let Ok(date) = start.checked_add(jiff::Span::new().days(offset)) else { continue };
+            for n in -40..=40 {
+                assert_eq!(shift_business_days(date, n), business_days_one_by_one(date, n), "{date} {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_window_of_a_million_business_days_is_computed_at_once() {
+        let today = jiff::civil::date(2026, 11, 30);
+        let back = shift_date(today, Duration::BusinessDays(1_000_000), -1);
+        assert_eq!(back, business_days_one_by_one(today, -1_000_000));
+        assert_eq!(shift_date(today, Duration::BusinessDays(i64::MAX), -1), None);
+        assert_eq!(shift_date(today, Duration::BusinessDays(i64::MIN), 1), None);
     }
 
     #[test]

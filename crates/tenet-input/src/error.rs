@@ -77,6 +77,25 @@ pub enum LoadError {
         span: SourceSpan,
     },
 
+    /// A YAML stream holds more documents than the limit.
+    #[error("more than {limit} documents in one yaml stream")]
+    #[diagnostic(
+        code(tenet::input::too_many_documents),
+        help(
+            "split the stream into several files, or write many documents as NDJSON (one JSON document per line), which has no such limit"
+        )
+    )]
+    TooManyDocuments {
+        /// The limit passed: [`crate::Limits::max_documents`].
+        limit: usize,
+        /// The input the span points into.
+        #[source_code]
+        src: Arc<crate::Source>,
+        /// The start of the first document past the limit.
+        #[label("this document passes the limit")]
+        span: SourceSpan,
+    },
+
     /// A map has the same key twice.
     #[error("duplicate key `{key}`")]
     #[diagnostic(code(tenet::input::duplicate_key), help("remove or rename one of the two entries"))]
@@ -100,6 +119,17 @@ pub enum LoadError {
         /// The path as given.
         file: String,
         error: std::io::Error,
+    },
+
+    /// The path names something that is not a regular file: a FIFO, a device, a socket (or a
+    /// link to one, such as `/dev/stdin`). Reading it could block forever or never end.
+    #[error("`{file}` is {what}, not a regular file")]
+    #[diagnostic(code(tenet::input::not_a_file), help("only regular files are read; to read standard input, give `-`"))]
+    NotAFile {
+        /// The path as given.
+        file: String,
+        /// What it is instead: "a FIFO", "a character device", …
+        what: &'static str,
     },
 
     /// The format of an input cannot be determined.
@@ -135,10 +165,14 @@ impl LoadError {
     /// The file (or `<stdin>`) the error is about, as given.
     pub fn file(&self) -> &str {
         match self {
-            Self::Syntax { src, .. } | Self::TooDeep { src, .. } | Self::DuplicateKey { src, .. } => &src.name,
+            Self::Syntax { src, .. }
+            | Self::TooDeep { src, .. }
+            | Self::TooManyDocuments { src, .. }
+            | Self::DuplicateKey { src, .. } => &src.name,
             Self::Utf8 { file, .. }
             | Self::TooLarge { file, .. }
             | Self::Io { file, .. }
+            | Self::NotAFile { file, .. }
             | Self::Format { file, .. } => file,
             Self::BadExclude { glob, .. } => glob,
         }
@@ -149,9 +183,14 @@ impl LoadError {
         match self {
             Self::Syntax { span, .. }
             | Self::TooDeep { span, .. }
+            | Self::TooManyDocuments { span, .. }
             | Self::DuplicateKey { span, .. }
             | Self::Utf8 { span, .. } => Some(DocSpan::new(span.offset(), span.offset() + span.len())),
-            Self::TooLarge { .. } | Self::Io { .. } | Self::Format { .. } | Self::BadExclude { .. } => None,
+            Self::TooLarge { .. }
+            | Self::Io { .. }
+            | Self::NotAFile { .. }
+            | Self::Format { .. }
+            | Self::BadExclude { .. } => None,
         }
     }
 
@@ -159,10 +198,15 @@ impl LoadError {
     pub fn line_col(&self) -> Option<(usize, usize)> {
         match self {
             Self::Utf8 { line, column, .. } => Some((*line, *column)),
-            Self::Syntax { src, span, .. } | Self::TooDeep { src, span, .. } | Self::DuplicateKey { src, span, .. } => {
-                Some(src.line_col(span.offset()))
-            }
-            Self::TooLarge { .. } | Self::Io { .. } | Self::Format { .. } | Self::BadExclude { .. } => None,
+            Self::Syntax { src, span, .. }
+            | Self::TooDeep { src, span, .. }
+            | Self::TooManyDocuments { src, span, .. }
+            | Self::DuplicateKey { src, span, .. } => Some(src.line_col(span.offset())),
+            Self::TooLarge { .. }
+            | Self::Io { .. }
+            | Self::NotAFile { .. }
+            | Self::Format { .. }
+            | Self::BadExclude { .. } => None,
         }
     }
 
@@ -186,6 +230,11 @@ impl LoadError {
     /// A nesting error at `span` of `source`.
     pub(crate) fn too_deep(source: &Source, span: impl Into<DocSpan>, limit: usize) -> Self {
         Self::TooDeep { limit, src: source.named(), span: source_span(span.into()) }
+    }
+
+    /// A stream with more than `limit` documents; `span` is where the first one past it starts.
+    pub(crate) fn too_many_documents(source: &Source, span: impl Into<DocSpan>, limit: usize) -> Self {
+        Self::TooManyDocuments { limit, src: source.named(), span: source_span(span.into()) }
     }
 
     /// A duplicate key at `span`, first written at `first`.

@@ -503,7 +503,7 @@ mod tests {
 
     #[test]
     fn depth_limit() {
-        let limits = Limits { max_bytes: 1000, max_depth: 3 };
+        let limits = Limits { max_bytes: 1000, max_depth: 3, ..Limits::default() };
         let source = Source::new("t.json", "[[[]]]", Format::Json);
         assert!(parse(&source, &limits).is_ok());
         let source = Source::new("t.json", "[[[[]]]]", Format::Json);

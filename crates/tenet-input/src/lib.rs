@@ -22,13 +22,14 @@ pub use collect::{InputPath, collect_inputs, collect_inputs_excluding};
 pub use error::LoadError;
 pub use limits::Limits;
 pub use node::{Document, Entry, Node, NodeValue};
-pub use read::{read_input, read_source, read_source_as};
+pub use read::{open_regular, read_input, read_source, read_source_as};
 pub use source::{Format, Source};
 pub use tenet_text::DocSpan;
 
 /// Load every document in one source, in the format recorded on it.
 ///
-/// A YAML stream with `---` separators yields several documents (an empty stream yields none);
+/// A YAML stream with `---` separators yields several documents (a stream with none, such as
+/// an empty file, yields one empty document, whose root is null);
 /// JSON and TOML always yield exactly one, with index 0.
 pub fn load(source: Arc<Source>, limits: &Limits) -> Result<Vec<Document>, LoadError> {
     match load_partial(source, limits) {

@@ -11,6 +11,9 @@ pub struct Limits {
     /// this in the hundreds. TOML is further capped by its parser at 80 levels and YAML flow
     /// collections (`[`, `{`) at 255.
     pub max_depth: usize,
+    /// Most documents read from one YAML stream (default 100,000); NDJSON, the format for
+    /// volume, has no such limit.
+    pub max_documents: usize,
 }
 
 impl Limits {
@@ -18,10 +21,16 @@ impl Limits {
     pub const DEFAULT_MAX_BYTES: usize = 16 * 1024 * 1024;
     /// The default deepest nesting: 128 levels.
     pub const DEFAULT_MAX_DEPTH: usize = 128;
+    /// The default most documents in one YAML stream: 100,000.
+    pub const DEFAULT_MAX_DOCUMENTS: usize = 100_000;
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { max_bytes: Self::DEFAULT_MAX_BYTES, max_depth: Self::DEFAULT_MAX_DEPTH }
+        Self {
+            max_bytes: Self::DEFAULT_MAX_BYTES,
+            max_depth: Self::DEFAULT_MAX_DEPTH,
+            max_documents: Self::DEFAULT_MAX_DOCUMENTS,
+        }
     }
 }

@@ -28,7 +28,7 @@ pub fn read_source_as(path: &Path, format: Option<Format>, limits: &Limits) -> R
         None => return Err(LoadError::unknown_extension(&name)),
     };
     let io_error = |error| LoadError::Io { file: name.clone(), error };
-    let file = File::open(path).map_err(io_error)?;
+    let file = open_regular(path)?;
     let size = file.metadata().map_err(io_error)?.len();
     if size > limits.max_bytes as u64 {
         return Err(LoadError::TooLarge { file: name, size: format!("{size} bytes"), limit: limits.max_bytes });
@@ -43,6 +43,66 @@ pub fn read_source_as(path: &Path, format: Option<Format>, limits: &Limits) -> R
         });
     }
     decode(name, bytes, |_| format)
+}
+
+/// Opens `path` for reading if it is a regular file (or a link to one). A FIFO with no writer,
+/// a terminal or `/dev/zero` would block or never end, so anything else is
+/// [`LoadError::NotAFile`]: checked before opening, and again on what was opened, which is
+/// opened without blocking in case the path changed in between.
+pub fn open_regular(path: &Path) -> Result<File, LoadError> {
+    let name = || path.display().to_string();
+    let io_error = |error| LoadError::Io { file: name(), error };
+    let metadata = std::fs::metadata(path).map_err(io_error)?;
+    if let Some(what) = not_regular(&metadata) {
+        return Err(LoadError::NotAFile { file: name(), what });
+    }
+    let file = open_without_blocking(path).map_err(io_error)?;
+    let metadata = file.metadata().map_err(io_error)?;
+    if let Some(what) = not_regular(&metadata) {
+        return Err(LoadError::NotAFile { file: name(), what });
+    }
+    Ok(file)
+}
+
+/// What a path that is not a regular file is, in words; `None` for a regular file.
+fn not_regular(metadata: &std::fs::Metadata) -> Option<&'static str> {
+    let kind = metadata.file_type();
+    if kind.is_file() {
+        return None;
+    }
+    if kind.is_dir() {
+        return Some("a directory");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        if kind.is_fifo() {
+            return Some("a FIFO (named pipe)");
+        }
+        if kind.is_char_device() {
+            return Some("a character device");
+        }
+        if kind.is_block_device() {
+            return Some("a block device");
+        }
+        if kind.is_socket() {
+            return Some("a socket");
+        }
+    }
+    Some("a special file")
+}
+
+/// Opens `path` for reading; on Unix without blocking (a FIFO swapped in after the check
+/// would otherwise block the open itself).
+fn open_without_blocking(path: &Path) -> std::io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
 }
 
 /// Read one collected input.
@@ -112,6 +172,25 @@ mod tests {
         assert_eq!(
             error.map(|error| error.to_string()).as_deref(),
             Some("`t.yaml` is not valid utf-8: invalid byte at 2:6")
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn special_files_are_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe.yaml");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+        let error = read_source(&fifo, &Limits::default()).err();
+        assert!(matches!(error, Some(LoadError::NotAFile { what: "a FIFO (named pipe)", .. })), "{error:?}");
+        let link = dir.path().join("stdin.yaml");
+        std::os::unix::fs::symlink("/dev/null", &link).unwrap();
+        let error = read_source(&link, &Limits::default()).err();
+        assert!(matches!(error, Some(LoadError::NotAFile { what: "a character device", .. })), "{error:?}");
+        assert_eq!(
+            error.map(|e| e.to_string()).as_deref(),
+            Some(format!("`{}` is a character device, not a regular file", link.display()).as_str())
         );
     }
 

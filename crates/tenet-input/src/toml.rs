@@ -288,7 +288,7 @@ mod tests {
 
     #[test]
     fn bracket_scan_ignores_strings_and_comments() -> Result<(), LoadError> {
-        let limits = Limits { max_bytes: 1000, max_depth: 3 };
+        let limits = Limits { max_bytes: 1000, max_depth: 3, ..Limits::default() };
         let text = "a = \"[[[[\" # [[[[\nb = '''\n[[[[''' \nc = [[1]]\n";
         let source = Source::new("t.toml", text, Format::Toml);
         parse(&source, &limits)?;

@@ -25,6 +25,7 @@ pub(crate) fn load_each(
     mut each: impl FnMut(Document) -> bool,
 ) -> Result<(), LoadError> {
     let mut count = 0usize;
+    let mut started = 0usize;
     let text: &str = &source.text;
     let offsets = CharOffsets::new(text);
     let mut parser = Parser::new_from_str(text);
@@ -49,14 +50,31 @@ pub(crate) fn load_each(
                     Some("indent YAML with spaces, not tabs"),
                 );
             }
-            LoadError::syntax(source, at..end, format!("invalid yaml: {}", error.info()), "here", None)
+            // In a stream, the reader cannot find its way past a syntax error: say so.
+            let rest = text.get(at..).unwrap_or("");
+            let lost = if rest.contains("\n---") { "; the documents after it in the stream are not read" } else { "" };
+            LoadError::syntax(source, at..end, format!("invalid yaml: {}{lost}", error.info()), "here", None)
         })?;
         let range = DocSpan::new(offsets.byte(span.start.index()), offsets.byte(span.end.index()));
         let is_map = matches!(event, Event::MappingStart(..));
         match event {
             Event::Nothing | Event::StreamStart => {}
-            Event::StreamEnd => break,
+            Event::StreamEnd => {
+                // A file of nothing (or only comments) is one empty document, reported as such
+                // rather than silently giving none.
+                if started == 0 {
+                    let root = Node { span: DocSpan::new(0, 0), value: NodeValue::Null };
+                    each(Document { source: Arc::clone(source), index: 0, root });
+                }
+                break;
+            }
             Event::DocumentStart(_) => {
+                // Counted as they start, so empty documents count too.
+                if started >= limits.max_documents {
+                    let end = char_end(text, range.start).max(range.end);
+                    return Err(LoadError::too_many_documents(source, range.start..end, limits.max_documents));
+                }
+                started += 1;
                 stack.clear();
                 root = None;
             }

@@ -106,7 +106,9 @@ fn yaml_stream_yields_one_document_per_part() -> TestResult {
     assert_eq!(located(b, at(b, &["b"])?), "6:4 'z'");
     let list = documents.get(1).ok_or("missing document")?;
     assert!(matches!(&list.root.value, NodeValue::List(items) if items.len() == 2));
-    assert!(load(source("empty.yaml", "# nothing\n", Format::Yaml), &Limits::default())?.is_empty());
+    let empty = load(source("empty.yaml", "# nothing\n", Format::Yaml), &Limits::default())?;
+    assert_eq!(empty.len(), 1, "a file of nothing is one empty document, reported as such");
+    assert_eq!(empty[0].root.value, NodeValue::Null);
     Ok(())
 }
 

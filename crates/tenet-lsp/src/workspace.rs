@@ -13,6 +13,9 @@ use tenet_input::Document;
 const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 /// How many policy files a workspace scan loads at most.
 const MAX_FILES: usize = 20_000;
+/// How many directory entries a workspace scan visits at most: a workspace opened at `/` or a
+/// home directory is searched this far, not to the end of the disk.
+pub const MAX_SCANNED_ENTRIES: usize = 100_000;
 
 /// One file the server knows.
 #[derive(Clone, Copy, Debug)]
@@ -313,7 +316,7 @@ pub fn std_cache_dir() -> Option<PathBuf> {
 /// Every `.tenet` file under `root`, found as the command line finds them
 /// ([`tenet::load::policy_files_under`]), as (URI, text), in path order.
 pub fn scan(root: &Path) -> Vec<(String, String)> {
-    let (found, _) = tenet::load::policy_files_under(root);
+    let (found, _, _) = tenet::load::policy_files_under_at_most(root, MAX_SCANNED_ENTRIES);
     found
         .into_iter()
         .take(MAX_FILES)
@@ -327,7 +330,7 @@ pub fn read_policy(path: &Path) -> Option<String> {
     if meta.len() > MAX_FILE_BYTES {
         return None;
     }
-    std::fs::read_to_string(path).ok()
+    String::from_utf8(tenet::load::read_policy_bytes(path).ok()?).ok()
 }
 
 /// The sample documents `root/tenet.toml` names under `[samples] files`; documents that do

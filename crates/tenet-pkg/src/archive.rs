@@ -11,7 +11,7 @@ use crate::manifest::{MANIFEST_FILE, Manifest};
 use sha2::{Digest as _, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
-use std::path::{Component, Path};
+use std::path::{Component, Path, PathBuf};
 
 /// The checksums file inside every archive.
 pub const SUMS_FILE: &str = "tenet.sums";
@@ -292,7 +292,12 @@ pub fn extract(bytes: &[u8], what: &str, dest: &Path, limits: &Limits) -> Result
         return Err(refuse(what, format_args!("no `{MANIFEST_FILE}`")));
     }
     let text = std::fs::read_to_string(&manifest_path).map_err(|e| PkgError::io(&manifest_path, &e))?;
-    Manifest::parse(&manifest_path, &text)
+    // Problems are named in the archive, not in the directory it was extracted into (a
+    // temporary one the user never sees).
+    let shown = PathBuf::from(format!("{MANIFEST_FILE} in {}", what.replace('`', "")));
+    let mut manifest = Manifest::parse(&shown, &text)?;
+    manifest.path = manifest_path;
+    Ok(manifest)
 }
 
 fn check_sums(what: &str, dest: &Path, written: &BTreeMap<String, String>) -> Result<(), PkgError> {
@@ -370,6 +375,23 @@ mod tests {
             "{}",
             refusal(&trailing)
         );
+    }
+
+    #[test]
+    fn a_bad_manifest_is_named_in_the_archive_not_the_directory_it_was_extracted_into() {
+        // A manifest `tenet package` would refuse, with matching checksums.
+        let manifest = b"[package]\nname = \"lib\"\nversion = \"one\"\n".as_slice();
+        let sums = format!("{}  tenet.toml\n", hex(&Sha256::digest(manifest)));
+        let built = raw_archive(&[
+            (b"tenet.toml", tar::EntryType::Regular, manifest),
+            (b"tenet.sums", tar::EntryType::Regular, sums.as_bytes()),
+        ]);
+        let dest = tempfile::tempdir().unwrap();
+        let error = extract(&built, "`lib-1.0.0.tar.gz`", dest.path(), &Limits::default()).unwrap_err();
+        let shown = format!("{error:?} {error}");
+        assert!(shown.contains("tenet.toml in lib-1.0.0.tar.gz"), "{shown}");
+        let dest_name = dest.path().display().to_string();
+        assert!(!shown.contains(&dest_name), "the temporary directory is not named: {shown}");
     }
 
     #[test]

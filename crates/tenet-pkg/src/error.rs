@@ -22,6 +22,8 @@ pub mod codes {
     pub const NO_MANIFEST: &str = "tenet::pkg::no_manifest";
     /// Requirements on one package that no version satisfies together.
     pub const CONFLICT: &str = "tenet::pkg::conflict";
+    /// A dependency that depends, directly or through others, on the project itself.
+    pub const CYCLE: &str = "tenet::pkg::cycle";
     /// No published version matches a requirement.
     pub const NO_VERSION: &str = "tenet::pkg::no_version";
     /// `--locked` and the lock file would have to change.

@@ -192,6 +192,9 @@ pub fn resolve(
                 _ => None,
             };
             wants_of(&candidate.manifest, Some(&name), &by, project_dir, relative, &mut wants)?;
+            if let Some(error) = cycle_to_root(&root.package.name, &wants) {
+                return Err(error);
+            }
             queue.extend(replaced);
             queue.extend(candidate.manifest.dependencies.iter().map(|d| d.name.clone()));
             next.insert(name, candidate);
@@ -204,6 +207,28 @@ pub fn resolve(
         }
     }
     Err(not_settled())
+}
+
+/// The error for a dependency that wants the project itself (a path dependency pointing back
+/// at it, directly or through others), naming the chain from the project back to it.
+fn cycle_to_root(root: &str, wants: &BTreeMap<String, Vec<Want>>) -> Option<PkgError> {
+    let back = wants.get(root)?.iter().find(|w| w.from.is_some())?;
+    let mut chain = vec![root.to_string()];
+    let mut at = back.from.clone();
+    while let Some(name) = at {
+        if chain.contains(&name) || chain.len() > wants.len() + 1 {
+            break;
+        }
+        chain.push(name.clone());
+        at = wants.get(&name).and_then(|list| list.first()).and_then(|w| w.from.clone());
+    }
+    chain.push(root.to_string());
+    chain.reverse();
+    let shown: Vec<String> = chain.iter().map(|n| format!("`{n}`")).collect();
+    Some(
+        PkgError::new(codes::CYCLE, format!("dependency cycle: {}", shown.join(" → ")))
+            .with_help(format!("`{root}` is this project; remove the dependency on it from {}", back.by)),
+    )
 }
 
 fn same_choice(a: &Candidate, b: &Candidate) -> bool {
@@ -498,5 +523,16 @@ mod tests {
         assert_eq!(normalize(Path::new("../shared"), Path::new("../base")), PathBuf::from("../base"));
         assert_eq!(normalize(Path::new("libs/a"), Path::new("./b")), PathBuf::from("libs/a/b"));
         assert_eq!(normalize(Path::new("../a"), Path::new("../../b")), PathBuf::from("../../b"));
+    }
+
+    #[test]
+    fn a_dependency_on_the_project_itself_is_a_cycle() {
+        let mut index =
+            Memory::new(&[("b", "1.0.0", &dep("c", "^1")), ("c", "1.0.0", &dep("app", "^0.1")), ("app", "0.1.0", "")]);
+        let root = manifest("app", "0.1.0", &dep("b", "^1"));
+        let error = resolve(&root, Path::new("."), None, &mut index).unwrap_err();
+        assert_eq!(error.code(), codes::CYCLE);
+        assert_eq!(error.message(), "dependency cycle: `app` → `b` → `c` → `app`");
+        assert!(error.help_text().unwrap().contains("from `c` 1.0.0"), "{error}");
     }
 }

@@ -180,3 +180,64 @@ fn a_redirect_to_plain_http_on_another_host_is_refused() {
     assert!(error.message().contains("sent it to `http://storage.invalid/blob`, which is not HTTPS"), "{error}");
     assert!(!error.message().contains("abc123"), "a signed URL's signature is not shown");
 }
+
+#[test]
+fn a_redirect_to_a_local_file_is_named_as_such() {
+    for location in ["file:///etc/passwd", "file:/etc/passwd", "FILE:///etc/shadow"] {
+        let server = Server::start(vec![response("302 Found", &format!("Location: {location}\r\n"), "")]);
+        let error = client().tags(&registry(server.port)).unwrap_err();
+        assert_eq!(error.code(), codes::TLS);
+        assert!(error.message().contains("a `file:` address, not a registry over HTTPS"), "{error}");
+        assert!(error.help_text().unwrap().contains("never followed"), "{error}");
+    }
+}
+
+/// A server that sends a response's head at once, then its body one byte every 200 ms.
+fn dripping_server(body_len: usize) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                while reader.read_line(&mut line).unwrap_or(0) > 0 && line != "\r\n" {
+                    line.clear();
+                }
+                let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {body_len}\r\nConnection: close\r\n\r\n");
+                if stream.write_all(head.as_bytes()).is_err() {
+                    return;
+                }
+                for _ in 0..body_len {
+                    std::thread::sleep(Duration::from_millis(200));
+                    if stream.write_all(b" ").is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    port
+}
+
+#[test]
+fn a_registry_that_drips_its_answer_is_cut_off_by_the_timeout() {
+    let port = dripping_server(10_000);
+    let options = ClientOptions { timeout: Some(Duration::from_secs(2)), ..ClientOptions::default() };
+    let started = std::time::Instant::now();
+    let error = Client::new(&options).unwrap().tags(&registry(port)).unwrap_err();
+    assert_eq!(error.code(), codes::REGISTRY);
+    assert!(error.message().contains("timeout"), "{error}");
+    // The answer would take 2,000 s; a generous bound shows the timeout, not its precision.
+    assert!(started.elapsed() < Duration::from_secs(60), "took {:?}", started.elapsed());
+}
+
+#[test]
+fn an_answer_larger_than_its_limit_is_refused_before_it_is_read() {
+    let huge = "x".repeat(2 << 20);
+    let server = Server::start(vec![response("200 OK", "Content-Type: application/json\r\n", &huge)]);
+    let error = client().tags(&registry(server.port)).unwrap_err();
+    assert_eq!(error.code(), codes::REGISTRY);
+    assert!(error.message().contains("longer than the limit of 1048576 bytes"), "{error}");
+}

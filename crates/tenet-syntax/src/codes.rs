@@ -98,6 +98,8 @@ codes! {
     BAD_CLAUSE = "E0005", Syntax, "a waiver field given twice, or with the wrong kind of value";
     /// A duration or date in a form policies do not write.
     BAD_UNIT = "E0006", Syntax, "a duration or date written in a form policies do not use: a unit Tenet does not have (`1y`, `6 months`) or a date written as in prose (`2026/01/01`, `2026-1-5`)";
+    /// A character that reorders how text is displayed, hiding what the code says.
+    BIDI_CONTROL = "W0007", Syntax, "a bidirectional control character (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C) in a policy file, which can make the text shown differ from the text checked (\"Trojan Source\"; warning)";
 
     /// A file has no `package` declaration.
     MISSING_PACKAGE = "E0101", Names, "the file does not declare its package before its first item";
@@ -202,6 +204,10 @@ codes! {
     AMBIGUOUS_DOCUMENT_KIND = "E0708", Documents, "a kind that more than one schema answers to";
     /// A document's own kind that disagrees with its project's `[inputs]`.
     KIND_DISAGREES = "E0709", Documents, "a document's `kind:` disagrees with the kind its project's `[inputs]` give its file";
+    /// More problems in one document than are reported.
+    TOO_MANY_PROBLEMS = "W0710", Documents, "more problems in one document than a report lists: the first 100 errors and 100 warnings are shown, and this warning counts the rest";
+    /// A document with nothing in it.
+    EMPTY_DOCUMENT = "E0711", Documents, "an empty document: a file with no document in it (only comments, or nothing), or an empty or `null` document in a YAML stream";
 
     /// A waiver lasting longer than the project's `[waivers] max_days`.
     WAIVER_TOO_LONG = "E0605", ProjectRules, "a waiver lasts longer than the project's `[waivers] max_days` allow";

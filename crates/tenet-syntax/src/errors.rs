@@ -43,6 +43,9 @@ pub(crate) enum SyntaxError {
     /// A date written as in prose, with `/` (`2026/01/01`) or one-digit parts (`2026-1-5`);
     /// `iso` is it as `YYYY-MM-DD` when its year comes first (E0006).
     ProseDate { written: String, separator: char, iso: Option<String>, span: ItemSpan },
+    /// A bidirectional control character, which can display text in another order than it is
+    /// read (W0007).
+    BidiControl { character: char, span: ItemSpan },
     /// Something the grammar should never produce: a bug in Tenet.
     Internal { what: String, span: ItemSpan },
 }
@@ -211,6 +214,13 @@ impl From<SyntaxError> for Diagnostic<ItemSpan> {
                     .with_label(label)
                     .with_help(help)
             }
+            E::BidiControl { character, span } => Diagnostic::warning(
+                codes::BIDI_CONTROL,
+                format!("bidirectional control character U+{:04X} in the text", u32::from(character)),
+                span,
+            )
+            .with_label("may make this line display differently from how it is read")
+            .with_help("remove it; to show right-to-left text, write it without control characters"),
             E::Internal { what, span } => Diagnostic::error(
                 codes::SYNTAX,
                 format!("internal error: the grammar produced an unexpected {what}"),

@@ -74,7 +74,32 @@ pub fn parse_file(text: &str) -> ParsedFile {
             }
         }
     }
+    parsed.errors.extend(bidi_controls(text));
     parsed
+}
+
+/// How many bidirectional control characters one file reports; past these the file is
+/// clearly unusual and more warnings would only bury the rest.
+const MAX_BIDI_WARNINGS: usize = 16;
+
+/// A warning for each bidirectional control character in `text` (at most
+/// [`MAX_BIDI_WARNINGS`]): such characters make an editor show code in another order than the
+/// checker reads it ("Trojan Source", CVE-2021-42574).
+fn bidi_controls(text: &str) -> Vec<Diagnostic> {
+    text.char_indices()
+        .filter(|&(_, c)| is_bidi_control(c))
+        .take(MAX_BIDI_WARNINGS)
+        .map(|(i, character)| {
+            let start = u32::try_from(i).unwrap_or(u32::MAX);
+            let len = u32::try_from(character.len_utf8()).unwrap_or(0);
+            Diagnostic::from(SyntaxError::BidiControl { character, span: ItemSpan::new(0, len) }).in_file(start)
+        })
+        .collect()
+}
+
+/// Whether `c` changes the display order of the text around it.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
 /// One item that parsed, with the problems that still leave it usable.
@@ -1177,6 +1202,23 @@ mod tests {
         assert_eq!(prose_date("2026-13-45", '-'), None);
         assert_eq!(prose_date("10/2/3", '/'), None);
         assert_eq!(prose_date("a/b/c", '/'), None);
+    }
+
+    #[test]
+    fn bidi_controls_are_flagged_where_they_are() {
+        let text = "package p\n// \u{202E} reversed\nconst A: string = \"\u{2066}x\u{2069}\"\n";
+        let parsed = parse_file(text);
+        let places: Vec<(String, usize)> =
+            parsed.errors.iter().map(|d| (d.code.to_string(), d.span.start as usize)).collect();
+        let expected: Vec<(String, usize)> = text
+            .char_indices()
+            .filter(|&(_, c)| is_bidi_control(c))
+            .map(|(i, _)| ("tenet::W0007".to_string(), i))
+            .collect();
+        assert_eq!(places, expected);
+        assert_eq!(places.len(), 3);
+        assert!(parsed.errors.iter().all(|d| !d.is_error()));
+        assert_eq!(parsed.items.len(), 2, "the warnings do not stop the package and the constant from parsing");
     }
 
     #[test]

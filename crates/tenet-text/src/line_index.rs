@@ -15,7 +15,8 @@
 /// panic).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LineIndex {
-    /// Byte offset of each line's start: 0, then one past every `\n`.
+    /// Byte offset of each line's start: 0, then one past every `\n`, and past every `\r`
+    /// not followed by `\n` (old Mac line endings, which YAML and the protocol also count).
     line_starts: Vec<usize>,
     /// Length of the indexed text in bytes.
     len: usize,
@@ -43,7 +44,13 @@ pub struct Utf16Position {
 impl LineIndex {
     /// Indexes the lines of `text`.
     pub fn new(text: &str) -> Self {
-        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        let bytes = text.as_bytes();
+        let ends_line = |(i, b): (usize, &u8)| match b {
+            b'\n' => Some(i + 1),
+            b'\r' if bytes.get(i + 1) != Some(&b'\n') => Some(i + 1),
+            _ => None,
+        };
+        let line_starts = std::iter::once(0).chain(bytes.iter().enumerate().filter_map(ends_line)).collect();
         LineIndex { line_starts, len: text.len() }
     }
 
@@ -154,6 +161,16 @@ mod tests {
         assert_eq!(utf16(text, 4), (1, 0));
         assert_eq!(offset(text, 0, 10), 2, "past the end of the line is before the `\\r\\n`");
         assert_eq!(offset(text, 1, 1), 5);
+    }
+
+    #[test]
+    fn a_carriage_return_alone_ends_a_line() {
+        let text = "kind: Item\rid: cr\rn: \"x\"\r";
+        assert_eq!(human(text, text.find("\"x").unwrap()), (3, 4));
+        assert_eq!(utf16(text, text.find("id").unwrap()), (1, 0));
+        assert_eq!(offset(text, 2, 99), text.len() - 1, "the end of a line is before its `\r`");
+        assert_eq!(LineIndex::new(text).line_count(), 4);
+        assert_eq!(LineIndex::new("a\r\nb").line_count(), 2, "`\r\n` is one line ending");
     }
 
     #[test]

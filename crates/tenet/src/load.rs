@@ -32,6 +32,35 @@ pub enum PolicyFileError {
         help("policy files end in `.tenet`; documents to evaluate are inputs, not policies")
     )]
     NotPolicy { path: String },
+    /// The file is larger than [`MAX_POLICY_BYTES`].
+    #[error("`{path}` is larger than {limit} bytes, the limit for a policy file")]
+    #[diagnostic(code(tenet::policy::too_large), help("split the policies into several files"))]
+    TooLarge { path: String, limit: u64 },
+}
+
+/// The largest policy file read: 8 MiB, hundreds of times the size of the standard library.
+pub const MAX_POLICY_BYTES: u64 = 8 * 1024 * 1024;
+
+/// A policy file's bytes: a regular file (a FIFO or a device named `x.tenet` could block or
+/// never end) of at most [`MAX_POLICY_BYTES`].
+pub fn read_policy_bytes(path: &Path) -> Result<Vec<u8>, PolicyFileError> {
+    use std::io::Read as _;
+    let shown = || path.display().to_string();
+    let io = |e: std::io::Error| PolicyFileError::Io { path: shown(), reason: e.to_string() };
+    let metadata = std::fs::metadata(path).map_err(io)?;
+    if !metadata.is_file() {
+        return Err(PolicyFileError::Io { path: shown(), reason: "not a regular file".into() });
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .map_err(io)?
+        .take(MAX_POLICY_BYTES.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_POLICY_BYTES {
+        return Err(PolicyFileError::TooLarge { path: shown(), limit: MAX_POLICY_BYTES });
+    }
+    Ok(bytes)
 }
 
 /// The policy files under `paths`: `.tenet` files as given, directories searched recursively
@@ -63,6 +92,15 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<PolicyFileError>) {
 /// leave out, and `target` and `node_modules` directories are skipped; symbolic links to
 /// directories are not followed.
 pub fn policy_files_under(dir: &Path) -> (Vec<PathBuf>, Vec<PolicyFileError>) {
+    let (files, errors, _) = policy_files_under_at_most(dir, usize::MAX);
+    (files, errors)
+}
+
+/// As [`policy_files_under`], visiting at most `max_entries` directory entries (files and
+/// directories alike, in the order the walk meets them); the last value says whether the
+/// search stopped there. What an editor opened at `/` or a home directory uses, so it answers
+/// in a bounded time.
+pub fn policy_files_under_at_most(dir: &Path, max_entries: usize) -> (Vec<PathBuf>, Vec<PolicyFileError>, bool) {
     let walker = ignore::WalkBuilder::new(dir)
         .hidden(true)
         .git_ignore(true)
@@ -79,7 +117,12 @@ pub fn policy_files_under(dir: &Path) -> (Vec<PathBuf>, Vec<PolicyFileError>) {
         .build();
     let mut files = Vec::new();
     let mut errors = Vec::new();
-    for entry in walker {
+    let mut truncated = false;
+    for (visited, entry) in walker.enumerate() {
+        if visited >= max_entries {
+            truncated = true;
+            break;
+        }
         match entry {
             Ok(entry) => {
                 let is_file = entry.file_type().is_some_and(|t| t.is_file());
@@ -91,7 +134,7 @@ pub fn policy_files_under(dir: &Path) -> (Vec<PathBuf>, Vec<PolicyFileError>) {
         }
     }
     files.sort();
-    (files, errors)
+    (files, errors, truncated)
 }
 
 /// A workspace holding the policy files under `paths`.
@@ -170,7 +213,7 @@ pub fn load_with_project(paths: &[PathBuf], std: Std, project: Option<&tenet_pkg
     let db = Database::default();
     let mut files = Vec::new();
     for path in found {
-        match std::fs::read(&path) {
+        match read_policy_bytes(&path) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => files.push(SourceFile::new(&db, path.display().to_string(), text)),
                 Err(e) => {
@@ -182,7 +225,7 @@ pub fn load_with_project(paths: &[PathBuf], std: Std, project: Option<&tenet_pkg
                     errors.push(PolicyFileError::Utf8 { path: path.display().to_string(), line, column });
                 }
             },
-            Err(e) => errors.push(PolicyFileError::Io { path: path.display().to_string(), reason: e.to_string() }),
+            Err(e) => errors.push(e),
         }
     }
     let mut std_files = Vec::new();

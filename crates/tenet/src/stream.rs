@@ -163,9 +163,8 @@ impl Reader {
                 InputPath::Stdin => Ok((Arc::from(Source::STDIN_NAME), Box::new(BufReader::new(std::io::stdin())))),
                 InputPath::File { path, .. } => {
                     let name = path.display().to_string();
-                    std::fs::File::open(path)
+                    tenet_input::open_regular(path)
                         .map(|f| (Arc::from(name.as_str()), Box::new(BufReader::new(f)) as Box<dyn BufRead + Send>))
-                        .map_err(|error| LoadError::Io { file: name, error })
                 }
             };
             match opened {

@@ -104,6 +104,12 @@ impl Client {
     }
 
     fn fail(reference: &RegistryRef, what: &str, e: &ureq::Error) -> PkgError {
+        if let ureq::Error::BodyExceedsLimit(limit) = e {
+            return registry_error(
+                reference,
+                format!("cannot {what} at `{}`: the answer is longer than the limit of {limit} bytes", reference.host),
+            );
+        }
         let text = e.to_string();
         let text = text.strip_prefix("io: ").unwrap_or(&text);
         let text = text.split(" (os error").next().unwrap_or(text);

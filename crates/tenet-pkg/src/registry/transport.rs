@@ -33,7 +33,15 @@ pub struct ClientOptions {
     pub backoff: Option<Duration>,
     /// Use this credential for every registry instead of looking one up (`tenet login`).
     pub credential: Option<Credential>,
+    /// The longest one request may take, answer included ([`REQUEST_TIMEOUT`] by default); a
+    /// registry that drips its answer slowly is cut off here.
+    pub timeout: Option<Duration>,
 }
+
+/// The longest a registry may take to accept a connection.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The longest one request may take by default, from connecting to the last byte of the answer.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// One request to send.
 pub(crate) struct Call<'a> {
@@ -73,7 +81,8 @@ impl Transport {
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
-            .timeout_global(Some(Duration::from_secs(60)))
+            .timeout_connect(Some(CONNECT_TIMEOUT))
+            .timeout_global(Some(options.timeout.unwrap_or(REQUEST_TIMEOUT)))
             .user_agent(concat!("tenet/", env!("CARGO_PKG_VERSION")))
             .tls_config(TlsConfig::builder().root_certs(root_certs(options)?).build())
             .build();
@@ -338,6 +347,17 @@ fn allowed_url(reference: &RegistryRef, url: &str, what: &str) -> Result<(), Pkg
     }
     // A redirect's query may hold a signature (presigned storage URLs): leave it out.
     let shown = url.split(['?', '#']).next().unwrap_or(url);
+    if scheme != "http" {
+        let scheme = match scheme_of(url) {
+            Some(scheme) => format!("a `{scheme}:` address"),
+            None => "an address without a scheme".to_string(),
+        };
+        return Err(PkgError::new(
+            codes::TLS,
+            format!("refusing to {what}: `{}` sent it to `{shown}`, {scheme}, not a registry over HTTPS", reference.host),
+        )
+        .with_help("a registry may redirect only to HTTPS addresses; a redirect to a local file or another scheme is never followed"));
+    }
     Err(PkgError::new(
         codes::TLS,
         format!("refusing to {what}: `{}` sent it to `{shown}`, which is not HTTPS", reference.host),
@@ -368,9 +388,18 @@ fn origin(url: &str) -> (String, String) {
     }
 }
 
+/// The scheme a URL starts with (`file` in `file:/etc/passwd`), lowercased.
+fn scheme_of(url: &str) -> Option<String> {
+    let (scheme, _) = url.split_once(':')?;
+    let mut chars = scheme.chars();
+    let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    valid.then(|| scheme.to_ascii_lowercase())
+}
+
 /// `location` made absolute against `base`.
 pub(crate) fn resolve(base: &str, location: &str) -> String {
-    if location.contains("://") {
+    if location.contains("://") || scheme_of(location).is_some() {
         return location.to_string();
     }
     let (scheme, host) = origin(base);
