@@ -129,10 +129,17 @@ proptest! {
 
         let report = eval("json", &inputs).json();
         let streamed = eval("ndjson", &inputs);
+        // Each NDJSON line is a document of the JSON report plus the run record (`run`).
         let documents: Vec<Value> = streamed
             .stdout
             .lines()
-            .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}")))
+            .map(|line| {
+                let mut document: Value =
+                    serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+                let run = document.as_object_mut().and_then(|o| o.remove("run"));
+                assert!(run.is_some_and(|r| r["run_id"].is_string() && r["today"] == "2026-11-28"), "a run record: {line}");
+                document
+            })
             .collect();
         prop_assert_eq!(documents.len(), lines.len() + 1, "one line per document");
         prop_assert_eq!(&Value::Array(documents), &report["documents"]);
