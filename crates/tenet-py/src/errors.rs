@@ -26,7 +26,9 @@ fn code_of(e: &dyn miette::Diagnostic, fallback: &str) -> String {
 
 fn file_error(e: &PolicyFileError) -> Entry {
     let (path, line, column) = match e {
-        PolicyFileError::Io { path, .. } | PolicyFileError::NotPolicy { path } => (path.clone(), None, None),
+        PolicyFileError::Io { path, .. }
+        | PolicyFileError::NotPolicy { path }
+        | PolicyFileError::TooLarge { path, .. } => (path.clone(), None, None),
         PolicyFileError::Utf8 { path, line, column } => (path.clone(), Some(*line), Some(*column)),
     };
     let help = e.help().map(|h| h.to_string());
