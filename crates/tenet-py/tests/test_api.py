@@ -92,7 +92,7 @@ def test_documents_that_do_not_load_give_reports_not_exceptions(engine):
         ["tenet::input::syntax"],
         ["tenet::input::utf8"],
         ["tenet::input::python"],
-        ["tenet::input::empty"],
+        ["tenet::E0711"],
         ["tenet::input::several_documents"],
         ["tenet::input::python"],
     ]

@@ -97,7 +97,7 @@ def test_bad_rows_and_clashing_columns(spark):
     rows = sorted(tenet.spark.evaluate(df, engine, keep=["id_"], today=TODAY).collect(), key=lambda r: r.id_)
     assert [r.evaluated for r in rows] == [False, False, True]
     assert rows[0].problems[0].code == "tenet::input::syntax"
-    assert rows[1].problems[0].code == "tenet::input::empty"
+    assert rows[1].problems[0].code == "tenet::E0711"
     with pytest.raises(ValueError, match="result columns"):
         tenet.spark.evaluate(df.withColumnRenamed("id_", "id"), engine, keep=["id"])
     with pytest.raises(ValueError, match="not a column"):
