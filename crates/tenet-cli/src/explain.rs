@@ -6,7 +6,6 @@ use crate::exit::Exit;
 use crate::render::Renderer;
 use std::path::PathBuf;
 use std::sync::Arc;
-use tenet::load as policy;
 use tenet::stream::{self, InputSpec};
 use tenet_eval::{Condition, DocumentReport, Finding, Outcome};
 use tenet_input::Limits;
@@ -37,16 +36,10 @@ pub struct ExplainArgs {
 
 /// Runs `tenet explain`.
 pub fn run(args: &ExplainArgs, renderer: &Renderer) -> Exit {
-    let std = if args.no_std { policy::Std::Exclude } else { policy::Std::Include };
-    let project = match crate::project::current_project(!args.policies.is_empty(), renderer) {
-        Ok(project) => project,
+    let (_, loaded) = match crate::project::load_policies(&args.policies, args.no_std, renderer) {
+        Ok(found) => found,
         Err(exit) => return exit,
     };
-    let paths: Vec<PathBuf> = match &project {
-        Some(p) => p.sources.iter().map(|s| s.path.clone()).collect(),
-        None => args.policies.clone(),
-    };
-    let loaded = policy::load_with_project(&paths, std, project.as_ref());
     for e in &loaded.errors {
         eprint!("{}", renderer.report(e));
     }

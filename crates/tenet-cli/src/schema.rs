@@ -4,7 +4,6 @@
 use crate::exit::Exit;
 use crate::render::Renderer;
 use std::path::{Path, PathBuf};
-use tenet::load as policy;
 
 /// Arguments of `tenet schema`.
 #[derive(clap::Args, Debug)]
@@ -45,16 +44,10 @@ pub fn run(args: &SchemaArgs, renderer: &Renderer) -> Exit {
         );
         return Exit::Input;
     }
-    let std = if args.no_std { policy::Std::Exclude } else { policy::Std::Include };
-    let project = match crate::project::current_project(!args.policies.is_empty(), renderer) {
-        Ok(project) => project,
+    let (project, loaded) = match crate::project::load_policies(&args.policies, args.no_std, renderer) {
+        Ok(found) => found,
         Err(exit) => return exit,
     };
-    let paths: Vec<PathBuf> = match &project {
-        Some(p) => p.sources.iter().map(|s| s.path.clone()).collect(),
-        None => args.policies.clone(),
-    };
-    let loaded = policy::load_with_project(&paths, std, project.as_ref());
     if !args.policies.is_empty() && loaded.files.is_empty() && loaded.errors.is_empty() {
         eprintln!(
             "error: no `.tenet` files found under {}",
