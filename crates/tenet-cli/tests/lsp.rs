@@ -12,7 +12,7 @@
 
 mod lsp_support;
 
-use lsp_support::{Server, fixture};
+use lsp_support::{Rng, Server, fixture};
 use serde_json::{Value, json};
 
 /// The UTF-16 position of the `occurrence`-th (0-based) `needle` in `text`, moved `shift`
@@ -395,22 +395,6 @@ fn code_actions_lenses_and_formatting() {
     f.server.shutdown();
 }
 
-/// A small deterministic generator (xorshift), so a failing sequence can be replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
-
 #[test]
 fn random_edit_sequences_never_crash_or_hang_the_server() {
     for (seed, file) in
@@ -479,7 +463,7 @@ fn replay_random_edits(seed: u64, file: &str) {
             json!({ "line": line, "character": character })
         };
         let (start, end) = (range(&mut rng), range(&mut rng));
-        let text = pieces[rng.below(pieces.len() as u64) as usize];
+        let text = pieces[rng.below(pieces.len())];
         let change = if rng.below(25) == 0 {
             json!({ "text": text })
         } else {
@@ -490,14 +474,14 @@ fn replay_random_edits(seed: u64, file: &str) {
             json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [change] }),
         );
         if version % 4 == 0 {
-            let method = methods[rng.below(methods.len() as u64) as usize];
+            let method = methods[rng.below(methods.len())];
             let position = range(&mut rng);
             let other = range(&mut rng);
             let params = json!({
                 "textDocument": { "uri": uri },
                 "position": position,
                 "context": { "includeDeclaration": true, "diagnostics": [] },
-                "newName": pieces[rng.below(pieces.len() as u64) as usize],
+                "newName": pieces[rng.below(pieces.len())],
                 "range": { "start": position, "end": other },
                 "options": { "tabSize": 2, "insertSpaces": true }
             });

@@ -15,7 +15,7 @@
 mod lsp_support;
 mod support;
 
-use lsp_support::Server;
+use lsp_support::{Rng, Server};
 use serde_json::{Value, json};
 use std::path::Path;
 
@@ -127,22 +127,6 @@ fn special_files_among_the_samples_do_not_block_code_lenses() {
     let shown = lenses.to_string();
     assert!(shown.contains("1 violated"), "the regular sample is evaluated: {shown}");
     server.shutdown();
-}
-
-/// A small deterministic generator (xorshift), so a failing sequence can be replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % (n.max(1) as u64)) as usize
-    }
 }
 
 /// Pieces of policy text, whole and half-typed, that random edits insert (ASCII, so byte,
