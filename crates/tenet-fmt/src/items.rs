@@ -1,7 +1,7 @@
 //! Items: one blank line between items (none between consecutive `use`s unless the source
 //! has one), bodies indented one level, one member per line, clauses in the order written.
 
-use crate::comments;
+use crate::comments::{self, blank_line_between};
 use crate::printer::Printer;
 use crate::printer::{INDENT, MAX_WIDTH};
 use tenet_syntax::ast::{
@@ -29,6 +29,7 @@ pub(crate) fn format_items(text: &str, items: &[ItemNode]) -> String {
             }
             Some(prev) => {
                 p.trailing_comments_before(start);
+                p.comments_under_item(start);
                 let grouped = matches!((prev, &node.item), (Item::Use(_), Item::Use(_)));
                 if !grouped || p.blank_before(start) {
                     p.blank_line();
@@ -115,6 +116,18 @@ impl Printer<'_> {
     pub fn trailing_comments_before(&mut self, pos: usize) {
         while let Some(end) = self.next_trailing_before(pos) {
             self.comments_before(end);
+        }
+    }
+
+    /// Between items: the own-line comments right under the item just written (no blank line
+    /// between it and them) that a blank line separates from what follows stay with that
+    /// item; other comments lead the next item, after the blank line between items. A
+    /// comment that followed code inside an item but is written after its last line ends up
+    /// there too, so formatting the result again keeps it where it is.
+    pub fn comments_under_item(&mut self, next_item: usize) {
+        let Some(run_end) = self.comment_run_under(next_item) else { return };
+        if blank_line_between(self.src, run_end, self.next_code_or_comment(run_end, next_item)) {
+            self.comments_before(run_end);
         }
     }
 

@@ -173,6 +173,33 @@ impl<'s> Printer<'s> {
         blank_line_between(self.src, from, code)
     }
 
+    /// The end of the run of own-line comments that starts right after what was last written
+    /// (no blank line before it) and has no blank line inside, if such comments come before
+    /// `pos`.
+    pub fn comment_run_under(&self, pos: usize) -> Option<usize> {
+        let mut from = self.last_pos;
+        let mut end = None;
+        for comment in self.comments.get(self.next_comment..).unwrap_or(&[]) {
+            if comment.start >= pos || !comment.own_line || blank_line_between(self.src, from, comment.start) {
+                break;
+            }
+            from = comment.end;
+            end = Some(comment.end);
+        }
+        end
+    }
+
+    /// Where the next comment (or else `pos`) starts, from `from` on.
+    pub fn next_code_or_comment(&self, from: usize, pos: usize) -> usize {
+        self.comments
+            .get(self.next_comment..)
+            .unwrap_or(&[])
+            .iter()
+            .map(|c| c.start)
+            .find(|&s| s >= from)
+            .map_or(pos, |s| s.min(pos))
+    }
+
     /// Whether a comment starts inside `start..end` (absolute).
     pub fn has_comment_in(&self, start: usize, end: usize) -> bool {
         self.comments.get(self.next_comment..).unwrap_or(&[]).iter().any(|c| c.start >= start && c.start < end)
