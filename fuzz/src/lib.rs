@@ -403,11 +403,8 @@ pub fn json_vs_serde(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let source = Source::new("fuzz", text, Format::Json);
     let ours = tenet_input::load(Arc::new(source), &limits()).map(|mut documents| documents.remove(0).root);
-    // The loader skips a byte-order mark, serde_json does not. It currently skips two in a
-    // row (`Source::new` drops one and the JSON parser another): a known leniency, recorded in
-    // docs/fuzzing.md, that the comparison allows until the two places become one.
-    let once = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let theirs = serde_json::from_str::<serde_json::Value>(once.strip_prefix('\u{feff}').unwrap_or(once));
+    // The source drops one byte-order mark (and only one), serde_json none.
+    let theirs = serde_json::from_str::<serde_json::Value>(text.strip_prefix('\u{feff}').unwrap_or(text));
     match (&ours, &theirs) {
         (Ok(node), Ok(value)) => assert!(same_json(node, value), "different values: {node:?} and {value}"),
         (Ok(_), Err(e)) => {

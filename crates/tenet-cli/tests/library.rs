@@ -206,6 +206,33 @@ fn the_standard_library_guide_is_generated_and_current() {
 }
 
 #[test]
+fn a_cycle_of_path_dependencies_is_named_as_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let package = |name: &str, depends_on: &str| {
+        let root = dir.path().join(name);
+        std::fs::create_dir_all(&root).unwrap();
+        std::fs::write(
+            root.join("tenet.toml"),
+            format!(
+                "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\n\n[dependencies]\n{depends_on} = {{ path = \"../{depends_on}\" }}\n"
+            ),
+        )
+        .unwrap();
+        std::fs::write(root.join(format!("{name}.tenet")), format!("package {name}\n")).unwrap();
+        root
+    };
+    let app = package("app", "b");
+    package("b", "c");
+    package("c", "app");
+    let cache = dir.path().join("cache");
+    let fetch = tenet_in(&app, &[("TENET_CACHE", &cache)], &["fetch"]);
+    fetch.assert_code(2);
+    assert!(fetch.stderr.contains("dependency cycle: `app` → `b` → `c` → `app`"), "{}", fetch.stderr);
+    assert!(!fetch.stderr.contains("declared twice"), "{}", fetch.stderr);
+    assert!(!app.join("tenet.lock").exists(), "no lock file is written for a cycle");
+}
+
+#[test]
 fn a_project_brings_its_dependencies_params_and_inputs() {
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().join("cache");

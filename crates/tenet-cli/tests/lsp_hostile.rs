@@ -261,3 +261,35 @@ fn diagnostics_after_random_edits_are_those_of_tenet_check() {
         diagnostics_agree_with_check(seed, 120, 12);
     }
 }
+
+#[test]
+fn a_workspace_search_that_stops_at_its_limit_says_so() {
+    let files: Vec<(String, String)> =
+        (0..12).map(|i| (format!("p{i:02}/f.tenet"), format!("package p{i:02}\n\nconst C: int = {i}\n"))).collect();
+    let files: Vec<(&str, &str)> = files.iter().map(|(path, text)| (path.as_str(), text.as_str())).collect();
+    let dir = workspace(&files);
+    let (mut server, _) =
+        Server::start_with(&canonical(&dir), json!({ "today": "2026-11-28", "maxScannedEntries": 5 }));
+    let shown = server.notification("window/showMessage", |_| true);
+    assert_eq!(shown["type"], 2, "a warning: {shown}");
+    let message = shown["message"].as_str().unwrap_or_default();
+    assert!(message.contains("stopped looking for policy files") && message.contains("after 5 files and folders"));
+    assert!(message.contains("maxScannedEntries"), "says how to raise the limit: {message}");
+    // The server keeps serving, and a file the search did not reach is checked once opened.
+    let uri = server.open("p11/f.tenet", None);
+    let published = server.diagnostics_for(&uri, None);
+    assert_eq!(published["diagnostics"], json!([]), "{published}");
+    server.shutdown();
+}
+
+#[test]
+fn a_workspace_within_the_limit_shows_no_message() {
+    let dir = workspace(&[("a.tenet", "package a\n\nconst C: int = 1\n")]);
+    let (mut server, _) = Server::start(&canonical(&dir));
+    let uri = server.open("a.tenet", None);
+    server.diagnostics_for(&uri, None);
+    // The server shows its start-up warnings before it publishes anything, so one would be
+    // among the messages received by now.
+    assert!(!server.received("window/showMessage"));
+    server.shutdown();
+}

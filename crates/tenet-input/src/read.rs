@@ -134,22 +134,17 @@ fn read_at_most(reader: impl Read, limit: usize) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Turn bytes into a source, checking UTF-8 and dropping a byte-order mark.
-pub(crate) fn decode(
-    name: String,
-    mut bytes: Vec<u8>,
-    format: impl FnOnce(&str) -> Format,
-) -> Result<Source, LoadError> {
-    if bytes.starts_with(BOM.as_bytes()) {
-        bytes.drain(..BOM.len());
-    }
+/// Turn bytes into a source, checking UTF-8 (the source drops a leading byte-order mark).
+pub(crate) fn decode(name: String, bytes: Vec<u8>, format: impl FnOnce(&str) -> Format) -> Result<Source, LoadError> {
     match String::from_utf8(bytes) {
         Ok(text) => {
             let format = format(&text);
             Ok(Source::from_parts(name, Arc::from(text), format))
         }
         Err(error) => {
-            let bad = error.utf8_error().valid_up_to();
+            // Positions in the source's text, which has no byte-order mark.
+            let bom = if error.as_bytes().starts_with(BOM.as_bytes()) { BOM.len() } else { 0 };
+            let bad = error.utf8_error().valid_up_to().saturating_sub(bom);
             // Everything before the first bad byte is unchanged by the lossy conversion, and
             // the bad sequence becomes one replacement char there.
             let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
@@ -198,6 +193,20 @@ mod tests {
     fn bom_is_dropped() -> Result<(), LoadError> {
         let source = decode("t.json".into(), b"\xef\xbb\xbf{}".to_vec(), |_| Format::Json)?;
         assert_eq!(&*source.text, "{}");
+        // Only one: a second mark is text, for the parser to refuse.
+        let source = decode("t.json".into(), b"\xef\xbb\xbf\xef\xbb\xbf{}".to_vec(), |_| Format::Json)?;
+        assert_eq!(&*source.text, "\u{feff}{}");
         Ok(())
+    }
+
+    #[test]
+    fn an_invalid_byte_after_a_bom_is_located_in_the_text_without_it() {
+        let result = decode("t.yaml".into(), b"\xef\xbb\xbfa: \xff\n".to_vec(), |_| Format::Yaml);
+        match result {
+            Err(LoadError::Utf8 { line, column, span, .. }) => {
+                assert_eq!((line, column, span.offset()), (1, 4, 3));
+            }
+            other => panic!("expected a UTF-8 error, got {other:?}"),
+        }
     }
 }

@@ -115,12 +115,16 @@ impl Source {
 
     /// A source from in-memory text; a leading byte-order mark is dropped.
     pub fn new(name: impl Into<String>, text: &str, format: Format) -> Self {
-        let text = text.strip_prefix(BOM).unwrap_or(text);
         Self::from_parts(name.into(), Arc::from(text), format)
     }
 
-    /// A source from its parts, the text taken exactly as given (a byte-order mark stays).
+    /// A source from its parts. A leading byte-order mark is dropped here, the one place that
+    /// does it, so every parser and every span sees the same text (a second mark is text).
     pub fn from_parts(name: String, text: Arc<str>, format: Format) -> Self {
+        let text = match text.strip_prefix(BOM) {
+            Some(rest) => Arc::from(rest),
+            None => text,
+        };
         Self { name, text, format, lines: std::sync::OnceLock::new(), first_line: 0 }
     }
 

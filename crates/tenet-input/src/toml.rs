@@ -2,7 +2,6 @@
 
 use toml_edit::{ArrayOfTables, Item, Key, Table, TableLike, Value};
 
-use crate::source::BOM;
 use crate::{Entry, Limits, LoadError, Node, NodeValue, Source};
 use tenet_text::DocSpan;
 
@@ -12,11 +11,9 @@ const PARSER_DEPTH_LIMIT: usize = 80;
 /// Parse `source` as one TOML document.
 pub(crate) fn parse(source: &Source, limits: &Limits) -> Result<Node, LoadError> {
     let text: &str = &source.text;
-    let base = if text.starts_with(BOM) { BOM.len() } else { 0 };
-    let body = text.get(base..).unwrap_or("");
-    check_bracket_depth(source, body, base, limits.max_depth)?;
-    let document = toml_edit::Document::parse(body).map_err(|error| {
-        let span = error.span().map_or(DocSpan::at(0), |span| DocSpan::new(span.start + base, span.end + base));
+    check_bracket_depth(source, text, limits.max_depth)?;
+    let document = toml_edit::Document::parse(text).map_err(|error| {
+        let span = error.span().map_or(DocSpan::at(0), DocSpan::from);
         let message = error.message().trim();
         if message.contains("recurs") {
             LoadError::too_deep(source, span, PARSER_DEPTH_LIMIT.min(limits.max_depth))
@@ -28,12 +25,12 @@ pub(crate) fn parse(source: &Source, limits: &Limits) -> Result<Node, LoadError>
             LoadError::syntax(source, span, format!("invalid toml: {first_line}"), "here", None)
         }
     })?;
-    Converter { source, base, max_depth: limits.max_depth }.convert(document.as_table(), DocSpan::new(0, text.len()))
+    Converter { source, max_depth: limits.max_depth }.convert(document.as_table(), DocSpan::new(0, text.len()))
 }
 
 /// Reject nesting of `[`/`{` deeper than the limit before `toml_edit` sees the text, so the
 /// error names our limit and points at the exact bracket.
-fn check_bracket_depth(source: &Source, body: &str, base: usize, max_depth: usize) -> Result<(), LoadError> {
+fn check_bracket_depth(source: &Source, text: &str, max_depth: usize) -> Result<(), LoadError> {
     #[derive(Clone, Copy, PartialEq)]
     enum State {
         Code,
@@ -43,7 +40,7 @@ fn check_bracket_depth(source: &Source, body: &str, base: usize, max_depth: usiz
         MultiBasic,
         MultiLiteral,
     }
-    let bytes = body.as_bytes();
+    let bytes = text.as_bytes();
     let mut state = State::Code;
     // The root table is level 1.
     let mut depth = 1usize;
@@ -55,7 +52,7 @@ fn check_bracket_depth(source: &Source, body: &str, base: usize, max_depth: usiz
                 b'[' | b'{' => {
                     depth += 1;
                     if depth > max_depth {
-                        return Err(LoadError::too_deep(source, base + at..base + at + 1, max_depth));
+                        return Err(LoadError::too_deep(source, at..at + 1, max_depth));
                     }
                 }
                 b']' | b'}' => depth = depth.saturating_sub(1).max(1),
@@ -134,7 +131,6 @@ impl Frame<'_> {
 
 struct Converter<'s> {
     source: &'s Source,
-    base: usize,
     max_depth: usize,
 }
 
@@ -178,7 +174,7 @@ impl Converter<'_> {
     fn open<'a>(&self, part: Part<'a>, fallback: DocSpan) -> Result<Opened<'a>, LoadError> {
         let container = |span: Option<std::ops::Range<usize>>, is_map, children: Vec<Child<'a>>| {
             Opened::Container(Frame {
-                span: span.map_or(fallback, |span| self.shift(span)),
+                span: span.map_or(fallback, DocSpan::from),
                 is_map,
                 key: None,
                 children: children.into_iter(),
@@ -253,22 +249,17 @@ impl Converter<'_> {
     }
 
     fn array_of_tables_children<'a>(&self, tables: &'a ArrayOfTables) -> Vec<Child<'a>> {
-        let fallback = tables.span().map_or(DocSpan::at(0), |span| self.shift(span));
+        let fallback = tables.span().map_or(DocSpan::at(0), DocSpan::from);
         tables.iter().map(|table| (None, Part::Table(table), self.span_or(table.span(), &fallback))).collect()
     }
 
     fn keyed<'a>(&self, key: &Key, part: Part<'a>) -> Child<'a> {
-        let key_span = key.span().map_or(DocSpan::at(0), |span| self.shift(span));
+        let key_span = key.span().map_or(DocSpan::at(0), DocSpan::from);
         (Some((key.get().to_owned(), key_span)), part, key_span)
     }
 
     fn span_or(&self, span: Option<std::ops::Range<usize>>, fallback: &DocSpan) -> DocSpan {
-        span.map_or(*fallback, |span| self.shift(span))
-    }
-
-    /// Move a span of the parsed body (after any BOM) into the source text.
-    fn shift(&self, span: std::ops::Range<usize>) -> DocSpan {
-        DocSpan::new(span.start + self.base, span.end + self.base)
+        span.map_or(*fallback, DocSpan::from)
     }
 }
 

@@ -121,13 +121,21 @@ fn yaml_tags() -> TestResult {
 }
 
 #[test]
-fn yaml_with_bom_keeps_spans_in_the_text() -> TestResult {
-    let text = "\u{feff}a:\n  b: [1, é]\n";
-    let source = Arc::new(Source::from_parts("bom.yaml".into(), Arc::from(text), Format::Yaml));
-    let mut documents = load(source, &Limits::default())?;
-    let document = documents.pop().ok_or("no document")?;
-    let item = at(&document, &["a", "b", "1"])?;
-    assert_eq!(document.source.text.get(item.span.range()), Some("é"));
+fn a_bom_is_dropped_by_the_source_and_spans_stay_in_its_text() -> TestResult {
+    for format in [Format::Yaml, Format::Json, Format::Toml] {
+        let text = match format {
+            Format::Json => "\u{feff}{\"a\": {\"b\": [1, \"é\"]}}",
+            Format::Toml => "\u{feff}[a]\nb = [1, \"é\"]\n",
+            _ => "\u{feff}a:\n  b: [1, é]\n",
+        };
+        let source = Arc::new(Source::from_parts("bom".into(), Arc::from(text), format));
+        assert!(!source.text.starts_with('\u{feff}'));
+        let mut documents = load(source, &Limits::default())?;
+        let document = documents.pop().ok_or("no document")?;
+        let item = at(&document, &["a", "b", "1"])?;
+        let written = document.source.text.get(item.span.range()).unwrap_or("");
+        assert_eq!(written.trim_matches('"'), "é", "{format:?}");
+    }
     Ok(())
 }
 

@@ -379,9 +379,13 @@ fn capabilities() -> ServerCapabilities {
 
 /// What a client may pass in `initializationOptions`.
 #[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct InitializationOptions {
     /// The date code lenses evaluate at, instead of the clock's (`YYYY-MM-DD`); tests pin it.
     today: Option<String>,
+    /// How many files and folders the start-up search for policy files visits
+    /// ([`workspace::MAX_SCANNED_ENTRIES`] by default).
+    max_scanned_entries: Option<usize>,
 }
 
 /// The workspace root the client names: its first workspace folder, else its root URI.
@@ -410,7 +414,8 @@ impl LanguageServer for Backend {
         let options: InitializationOptions =
             params.initialization_options.and_then(|options| serde_json::from_value(options).ok()).unwrap_or_default();
         let today = options.today.and_then(|t| t.parse::<jiff::civil::Date>().ok());
-        let files = root.as_deref().map(workspace::scan).unwrap_or_default();
+        let max_entries = options.max_scanned_entries.unwrap_or(workspace::MAX_SCANNED_ENTRIES);
+        let scan = root.as_deref().map(|root| workspace::scan(root, max_entries)).unwrap_or_default();
         let samples = root.as_deref().map(workspace::load_samples).unwrap_or_default();
         {
             let mut state = self.lock();
@@ -420,7 +425,8 @@ impl LanguageServer for Backend {
             state.root = root;
             state.load_manifest();
             state.samples = Arc::new(samples);
-            state.load_many(files);
+            state.load_many(scan.files);
+            state.start_warnings = scan.warnings;
             if let Some(root) = state.root.clone() {
                 state.load_dependencies(&root);
             }
@@ -436,6 +442,10 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
+        let warnings = std::mem::take(&mut self.lock().start_warnings);
+        for warning in warnings {
+            self.client.show_message(MessageType::WARNING, warning).await;
+        }
         self.schedule_diagnostics(Edited::Nothing);
     }
 

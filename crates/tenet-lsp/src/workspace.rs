@@ -59,6 +59,8 @@ pub struct State {
     pub documents: BTreeMap<String, DocumentEntry>,
     /// The workspace root's `tenet.toml`, for its `[inputs]` and `[waivers]`.
     pub manifest: Option<Arc<tenet_pkg::Manifest>>,
+    /// What the start-up scan left out, shown to the user once the client is initialized.
+    pub start_warnings: Vec<String>,
 }
 
 impl State {
@@ -80,6 +82,7 @@ impl State {
             today,
             documents: BTreeMap::new(),
             manifest: None,
+            start_warnings: Vec::new(),
         }
     }
 
@@ -313,15 +316,54 @@ pub fn std_cache_dir() -> Option<PathBuf> {
     Some(base.join("tenet").join(format!("std-{}", tenet_std::VERSION)))
 }
 
+/// What a workspace scan found: the policy files as (URI, text) in path order, and what it
+/// left out, said for the user.
+#[derive(Debug, Default)]
+pub struct Scan {
+    pub files: Vec<(String, String)>,
+    /// One sentence per kind of file left out (the search stopped, too many files, files
+    /// too large or not UTF-8); empty when nothing was.
+    pub warnings: Vec<String>,
+}
+
 /// Every `.tenet` file under `root`, found as the command line finds them
-/// ([`tenet::load::policy_files_under`]), as (URI, text), in path order.
-pub fn scan(root: &Path) -> Vec<(String, String)> {
-    let (found, _, _) = tenet::load::policy_files_under_at_most(root, MAX_SCANNED_ENTRIES);
-    found
-        .into_iter()
-        .take(MAX_FILES)
-        .filter_map(|path| read_policy(&path).map(|text| (path_to_uri(&path), text)))
-        .collect()
+/// ([`tenet::load::policy_files_under`]), visiting at most `max_entries` directory entries.
+pub fn scan(root: &Path, max_entries: usize) -> Scan {
+    let (found, _, stopped) = tenet::load::policy_files_under_at_most(root, max_entries);
+    let mut warnings = Vec::new();
+    if stopped {
+        warnings.push(format!(
+            "Tenet stopped looking for policy files under `{}` after {max_entries} files and folders; \
+             the policy files further on are not checked until opened (raise \
+             `initializationOptions.maxScannedEntries`, or open the package's own folder)",
+            root.display()
+        ));
+    }
+    if found.len() > MAX_FILES {
+        warnings.push(format!(
+            "{} policy files under `{}`: Tenet loaded the first {MAX_FILES} (in path order)",
+            found.len(),
+            root.display()
+        ));
+    }
+    let mut files = Vec::new();
+    let mut unread = Vec::new();
+    for path in found.into_iter().take(MAX_FILES) {
+        match read_policy(&path) {
+            Some(text) => files.push((path_to_uri(&path), text)),
+            None => unread.push(path),
+        }
+    }
+    if let Some(first) = unread.first() {
+        warnings.push(format!(
+            "{} policy file(s) not loaded: larger than {} MiB, not UTF-8 or unreadable (`{}`{})",
+            unread.len(),
+            MAX_FILE_BYTES >> 20,
+            first.display(),
+            if unread.len() > 1 { ", …" } else { "" }
+        ));
+    }
+    Scan { files, warnings }
 }
 
 /// A policy file's text, if it is readable UTF-8 of a sensible size.

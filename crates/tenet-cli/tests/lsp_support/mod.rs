@@ -74,6 +74,11 @@ pub fn sorted(value: Value) -> Value {
 impl Server {
     /// Starts `tenet lsp` and initializes it on `root` with a fixed date.
     pub fn start(root: &Path) -> (Server, Value) {
+        Self::start_with(root, json!({ "today": "2026-11-28" }))
+    }
+
+    /// Starts `tenet lsp` and initializes it on `root` with these `initializationOptions`.
+    pub fn start_with(root: &Path, options: Value) -> (Server, Value) {
         let cache = tempfile::tempdir().expect("temporary cache directory");
         let mut child = Command::new(env!("CARGO_BIN_EXE_tenet"))
             .arg("lsp")
@@ -109,7 +114,7 @@ impl Server {
                 "processId": null,
                 "rootUri": uri(root),
                 "capabilities": {},
-                "initializationOptions": { "today": "2026-11-28" }
+                "initializationOptions": options
             }),
         );
         server.notify("initialized", json!({}));
@@ -176,17 +181,25 @@ impl Server {
     /// Waits for `textDocument/publishDiagnostics` for `uri` (with `version` if given) and
     /// returns its params.
     pub fn diagnostics_for(&mut self, uri: &str, version: Option<i64>) -> Value {
-        let matches = |m: &Value| {
-            m["method"] == "textDocument/publishDiagnostics"
-                && m["params"]["uri"] == uri
-                && version.is_none_or(|v| m["params"]["version"] == json!(v))
-        };
+        self.notification("textDocument/publishDiagnostics", |params| {
+            params["uri"] == uri && version.is_none_or(|v| params["version"] == json!(v))
+        })
+    }
+
+    /// Whether a notification `method` has arrived and not been taken yet (without waiting).
+    pub fn received(&self, method: &str) -> bool {
+        self.notifications.iter().any(|m| m["method"] == method)
+    }
+
+    /// Waits for a notification `method` whose params satisfy `wanted` and returns them.
+    pub fn notification(&mut self, method: &str, wanted: impl Fn(&Value) -> bool) -> Value {
+        let matches = |m: &Value| m["method"] == method && wanted(&m["params"]);
         if let Some(i) = self.notifications.iter().position(matches) {
             return self.notifications.remove(i).map(|m| m["params"].clone()).unwrap_or(Value::Null);
         }
         let deadline = Instant::now() + TIMEOUT;
         loop {
-            let message = self.next_message(deadline, "publishDiagnostics");
+            let message = self.next_message(deadline, method);
             if matches(&message) {
                 return message["params"].clone();
             }
