@@ -444,7 +444,7 @@ impl LanguageServer for Backend {
     async fn initialized(&self, _: InitializedParams) {
         let warnings = std::mem::take(&mut self.lock().start_warnings);
         for warning in warnings {
-            self.client.show_message(MessageType::WARNING, warning).await;
+            self.client.show_message(MessageType::Warning, warning).await;
         }
         self.schedule_diagnostics(Edited::Nothing);
     }
