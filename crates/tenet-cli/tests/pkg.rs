@@ -449,6 +449,37 @@ fn package_is_deterministic_and_verify_catches_changes() {
 }
 
 #[test]
+fn verify_extracts_into_a_fresh_private_directory_and_leaves_nothing_behind() {
+    let world = World::new();
+    world.library("one", "1.0.0", "48h");
+    world.tenet("one", &["package", "--out", "../one.tar.gz"]).ok();
+    // What another user of a shared machine could have placed in the temporary directory:
+    // the old fixed extraction path as a link to a directory of theirs, and as a file.
+    let tmp = world.path("tmp");
+    let victim = world.path("victim");
+    std::fs::create_dir_all(&tmp).unwrap();
+    std::fs::create_dir_all(&victim).unwrap();
+    std::os::unix::fs::symlink(&victim, tmp.join("tenet-verify")).unwrap();
+    std::fs::write(tmp.join("tenet-verify-1"), "placed").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_tenet"))
+        .args(["--color", "never", "verify", "one.tar.gz"])
+        .current_dir(world.path("."))
+        .env("TMPDIR", &tmp)
+        .env("TENET_CACHE", world.cache())
+        .env("HOME", world.path("home"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("checksums match"), "{stdout}");
+    assert_eq!(std::fs::read_dir(&victim).unwrap().count(), 0, "nothing written through the link");
+    let mut left: Vec<String> =
+        std::fs::read_dir(&tmp).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    left.sort();
+    assert_eq!(left, ["tenet-verify", "tenet-verify-1"], "the extraction directory is removed");
+}
+
+#[test]
 fn new_makes_a_package_that_evaluates_and_bad_manifests_point_at_the_problem() {
     let world = World::new();
     let run = world.tenet(".", &["new", "acme-policies"]).ok();

@@ -535,4 +535,18 @@ mod tests {
         ]);
         assert!(refused(&changed, &l).contains("does not match"));
     }
+
+    #[test]
+    fn a_checksums_file_of_one_enormous_line_is_quoted_in_part() {
+        let line = "0".repeat(4 << 20);
+        let m = b"[package]\nname = \"x\"\nversion = \"1.0.0\"\n".as_slice();
+        let archive = raw_archive(&[
+            (b"tenet.sums", tar::EntryType::Regular, line.as_bytes()),
+            (b"tenet.toml", tar::EntryType::Regular, m),
+        ]);
+        let message = refused(&archive, &Limits::default());
+        assert!(message.contains("a malformed `tenet.sums` line `0000"), "{message}");
+        assert!(message.len() < 400, "{} bytes: the line is quoted in part", message.len());
+        assert!(message.contains('…'), "{message}");
+    }
 }
