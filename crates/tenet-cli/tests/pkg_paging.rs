@@ -152,3 +152,39 @@ fn a_tag_list_longer_than_one_page_resolves_the_highest_matching_version() {
     let run = world.tenet("app2", &["fetch"], &[("TENET_REGISTRY_PAGE_SIZE", "1")]).ok();
     assert!(run.stdout.contains("lib 1.10.0 from registry"), "{}", run.stdout);
 }
+
+#[test]
+fn a_registry_that_never_finishes_its_answer_is_cut_off_at_the_timeout_given() {
+    // A registry that accepts, starts an answer, then sends one byte every half second.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            std::thread::spawn(move || {
+                let mut request = [0u8; 4096];
+                let _ = stream.read(&mut request);
+                let _ = stream
+                    .write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n");
+                while stream.write_all(b" ").is_ok() {
+                    std::thread::sleep(Duration::from_millis(500));
+                }
+            });
+        }
+    });
+    let world = World::new();
+    world.consumer("app", &format!("127.0.0.1:{port}/tenet/lib"));
+    let started = std::time::Instant::now();
+    let run = world.tenet("app", &["fetch", "--timeout", "2"], &[]);
+    assert_eq!(run.code, Some(2), "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("tenet::pkg::registry"), "{}", run.stderr);
+    // The report wraps long lines: compare its words.
+    let words = run.stderr.replace('│', " ").split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("did not finish answering in time (timeout)"), "{words}");
+    assert!(words.contains("`--timeout SECONDS` allows a request longer than the default 60 s"), "{words}");
+    // The answer would take 100,000 half-seconds; a generous bound shows the timeout held.
+    assert!(started.elapsed() < Duration::from_secs(45), "took {:?}", started.elapsed());
+    let run = world.tenet("app", &["fetch", "--timeout", "0"], &[]);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(run.stderr.contains("--timeout"), "{}", run.stderr);
+}

@@ -228,7 +228,7 @@ fn a_registry_that_drips_its_answer_is_cut_off_by_the_timeout() {
     let started = std::time::Instant::now();
     let error = Client::new(&options).unwrap().tags(&registry(port)).unwrap_err();
     assert_eq!(error.code(), codes::REGISTRY);
-    assert!(error.message().contains("timeout"), "{error}");
+    assert!(error.message().contains("did not finish answering in time (timeout)"), "{error}");
     // The answer would take 2,000 s; a generous bound shows the timeout, not its precision.
     assert!(started.elapsed() < Duration::from_secs(60), "took {:?}", started.elapsed());
 }

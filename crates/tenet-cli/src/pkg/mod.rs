@@ -28,10 +28,14 @@ pub struct ConnectArgs {
     /// (repeatable; `SSL_CERT_FILE` replaces the default roots).
     #[arg(long = "ca-file", value_name = "FILE")]
     pub ca_files: Vec<PathBuf>,
+    /// The longest one request to a registry may take, from connecting to the last byte of its
+    /// answer, in seconds [default: 60]; raise it for large packages over slow links.
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub timeout: Option<u64>,
 }
 
 impl ConnectArgs {
-    /// The client options: these CA files and `TENET_REGISTRY_PAGE_SIZE`.
+    /// The client options: these CA files, this timeout and `TENET_REGISTRY_PAGE_SIZE`.
     fn options(&self) -> Result<ClientOptions, PkgError> {
         let page_size = match std::env::var(ENV_PAGE_SIZE) {
             Ok(text) if !text.is_empty() => Some(text.parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(|| {
@@ -40,7 +44,12 @@ impl ConnectArgs {
             })?),
             _ => None,
         };
-        Ok(ClientOptions { ca_files: self.ca_files.clone(), page_size, ..ClientOptions::default() })
+        Ok(ClientOptions {
+            ca_files: self.ca_files.clone(),
+            page_size,
+            timeout: self.timeout.map(std::time::Duration::from_secs),
+            ..ClientOptions::default()
+        })
     }
 }
 

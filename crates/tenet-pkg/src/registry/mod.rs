@@ -94,7 +94,8 @@ pub struct Client {
 const MAX_PAGES: usize = 10_000;
 
 impl Client {
-    /// A client with a 60-second timeout per request; fails when a CA file cannot be read.
+    /// A client with the options' timeout per request (60 s by default); fails when a CA file
+    /// cannot be read.
     pub fn new(options: &ClientOptions) -> Result<Client, PkgError> {
         Ok(Client { transport: Transport::new(options)?, page_size: options.page_size })
     }
@@ -104,6 +105,9 @@ impl Client {
     }
 
     fn fail(reference: &RegistryRef, what: &str, e: &ureq::Error) -> PkgError {
+        if let ureq::Error::Timeout(_) = e {
+            return transport::timeout_error(reference, what);
+        }
         if let ureq::Error::BodyExceedsLimit(limit) = e {
             return registry_error(
                 reference,

@@ -320,8 +320,23 @@ pub(crate) fn registry_error(reference: &RegistryRef, message: String) -> PkgErr
     ))
 }
 
+/// The error for a request that took longer than the client's timeout allows.
+pub(crate) fn timeout_error(reference: &RegistryRef, what: &str) -> PkgError {
+    PkgError::new(
+        codes::REGISTRY,
+        format!("cannot {what} at `{}`: the registry did not finish answering in time (timeout)", reference.host),
+    )
+    .with_help(format!(
+        "the registry is slow or has stalled; `--timeout SECONDS` allows a request longer than the default {} s",
+        REQUEST_TIMEOUT.as_secs()
+    ))
+}
+
 /// The error for a request that got no HTTP answer: no connection, TLS refused, time-out.
 fn transport_error(reference: &RegistryRef, what: &str, url: &str, e: &ureq::Error) -> PkgError {
+    if let ureq::Error::Timeout(_) = e {
+        return timeout_error(reference, what);
+    }
     let text = e.to_string();
     let text = text.strip_prefix("io: ").unwrap_or(&text);
     let text = text.split(" (os error").next().unwrap_or(text);
