@@ -64,3 +64,4 @@ pub use manifest::{ManifestOverride, ManifestOverrides, manifest_diagnostics, ma
 pub use program::program as compile_program;
 pub use program::{NotApplied, Program, ProgramItem};
 pub use scope::{ItemEntry, PackageIndex, package_index};
+pub use signatures::FIELD_ATTRIBUTES;

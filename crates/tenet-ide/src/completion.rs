@@ -5,7 +5,7 @@
 //! half-typed items an editor sends, which rarely parse.
 
 use crate::context::CursorContext;
-use crate::hover::{area_meaning, outcome_meaning};
+use crate::hover::{area_meaning, attribute_meaning, outcome_meaning};
 use tenet_db::ide_support::{enum_of, lookup_item, qualified_name, schema_of, visible_items};
 use tenet_db::ir::{Area, Outcome, Ty};
 use tenet_db::{Db, ItemId, ItemKind, SourceFile, Workspace, package_index};
@@ -128,6 +128,15 @@ pub fn completions(db: &dyn Db, workspace: Workspace, file: SourceFile, offset: 
         return b.out;
     }
 
+    if line_before.ends_with('@') {
+        if ctx.keyword == "schema" {
+            for attribute in tenet_db::FIELD_ATTRIBUTES {
+                let meaning = attribute_meaning(attribute).map(str::to_string);
+                b.add(*attribute, CompletionKind::Keyword, Some("field attribute".into()), meaning);
+            }
+        }
+        return b.out;
+    }
     let after = |label: &str| trimmed.strip_prefix(label).is_some_and(|rest| rest.trim().is_empty());
     if after("area:") {
         for area in Area::names() {

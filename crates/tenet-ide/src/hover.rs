@@ -228,6 +228,16 @@ pub(crate) fn area_meaning(area: &str) -> Option<&'static str> {
     })
 }
 
+/// What each field attribute does.
+pub(crate) fn attribute_meaning(attribute: &str) -> Option<&'static str> {
+    Some(match attribute {
+        "sensitive" => {
+            "the field's values are masked (`‹sensitive›`) in every report format, explanation and decision log"
+        }
+        _ => return None,
+    })
+}
+
 /// What each outcome means.
 pub(crate) fn outcome_meaning(outcome: &str) -> Option<&'static str> {
     Some(match outcome {

@@ -128,6 +128,19 @@ fn completion_offers_obligations_after_waiver_and_exception_to() {
 }
 
 #[test]
+fn completion_offers_field_attributes_after_an_at_sign_in_a_schema() {
+    let text = "package p\nschema Person {\n  @sen\n  name: string,\n}\nconst C: int = 1 @\n";
+    let (db, ws, file) = workspace(text);
+    let found = completions(&db, ws, file, offset(text, "@sen", 4));
+    let labels: Vec<&str> = found.iter().map(|c| c.label.as_str()).collect();
+    assert_eq!(labels, ["sensitive"]);
+    assert!(found[0].documentation.as_deref().is_some_and(|d| d.contains("masked")), "{found:?}");
+    // Outside a schema an attribute means nothing: nothing is offered.
+    let end = u32::try_from(text.len() - 1).expect("small");
+    assert!(completions(&db, ws, file, end).is_empty());
+}
+
+#[test]
 fn an_edit_re_checks_the_edited_item_only() {
     use salsa::Setter as _;
     use std::sync::{Arc, Mutex};

@@ -357,8 +357,46 @@ fn json(text: &str, offset: usize) -> Option<Cursor> {
         }
         None => DocSpan::new(word_start(text, offset), offset),
     };
-    let siblings = if typing == Typing::Key { top.keys.clone() } else { Vec::new() };
+    let siblings = match typing {
+        Typing::Key => {
+            let mut keys = top.keys.clone();
+            keys.extend(json_keys_after(text, typed.end));
+            keys
+        }
+        Typing::Value { .. } => Vec::new(),
+    };
     Some(Cursor { parents, typing, typed, siblings })
+}
+
+/// The keys of the object the cursor is in that are written after `from`: each string followed
+/// by `:` before the object's closing brace, nested containers skipped.
+fn json_keys_after(text: &str, from: usize) -> Vec<String> {
+    let mut keys = Vec::new();
+    let mut depth = 0usize;
+    let mut chars = text.get(from..).unwrap_or("").chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' | '[' => depth += 1,
+            '}' | ']' if depth == 0 => break,
+            '}' | ']' => depth -= 1,
+            '"' => {
+                let mut value = String::new();
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\\' => value.extend(chars.next()),
+                        '"' => break,
+                        c => value.push(c),
+                    }
+                }
+                while chars.next_if(|c| c.is_whitespace()).is_some() {}
+                if depth == 0 && chars.peek() == Some(&':') {
+                    keys.push(value);
+                }
+            }
+            _ => {}
+        }
+    }
+    keys
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -482,6 +520,14 @@ mod tests {
         let c = at(Format::Json, "{\"dpa\": {\n  |\n}}");
         assert_eq!(c.parents, ["dpa"]);
         assert_eq!(c.typing, Typing::Key);
+        // Keys written after the cursor in the same object count too; those of nested objects
+        // and of the enclosing one do not.
+        let c = at(
+            Format::Json,
+            "{\"dpa\": {\"audit_rights\": true, \"bre|\", \"exit\": {\"deadline_days\": 3}, \"sub\\\"q\" : 1}, \"vendor\": {}}",
+        );
+        assert_eq!(c.parents, ["dpa"]);
+        assert_eq!(c.siblings, ["audit_rights", "exit", "sub\"q"]);
     }
 
     #[test]
