@@ -11,9 +11,12 @@
     reason = "a test fails loudly on unexpected input"
 )]
 
+#[path = "../../tenet-pkg/tests/support/drip.rs"]
+mod drip;
 mod pkg_support;
 mod support;
 
+use drip::dripping_server;
 use pkg_support::{Auth, Registry, World, percent_decode};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -155,23 +158,8 @@ fn a_tag_list_longer_than_one_page_resolves_the_highest_matching_version() {
 
 #[test]
 fn a_registry_that_never_finishes_its_answer_is_cut_off_at_the_timeout_given() {
-    // A registry that accepts, starts an answer, then sends one byte every half second.
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            std::thread::spawn(move || {
-                let mut request = [0u8; 4096];
-                let _ = stream.read(&mut request);
-                let _ = stream
-                    .write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n");
-                while stream.write_all(b" ").is_ok() {
-                    std::thread::sleep(Duration::from_millis(500));
-                }
-            });
-        }
-    });
+    // A registry that starts an answer, then sends one byte every half second.
+    let port = dripping_server(100_000, Duration::from_millis(500));
     let world = World::new();
     world.consumer("app", &format!("127.0.0.1:{port}/tenet/lib"));
     let started = std::time::Instant::now();

@@ -10,6 +10,10 @@
     reason = "a test fails loudly on unexpected input"
 )]
 
+#[path = "support/drip.rs"]
+mod drip;
+
+use drip::dripping_server;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
@@ -192,38 +196,9 @@ fn a_redirect_to_a_local_file_is_named_as_such() {
     }
 }
 
-/// A server that sends a response's head at once, then its body one byte every 200 ms.
-fn dripping_server(body_len: usize) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            std::thread::spawn(move || {
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let mut line = String::new();
-                while reader.read_line(&mut line).unwrap_or(0) > 0 && line != "\r\n" {
-                    line.clear();
-                }
-                let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {body_len}\r\nConnection: close\r\n\r\n");
-                if stream.write_all(head.as_bytes()).is_err() {
-                    return;
-                }
-                for _ in 0..body_len {
-                    std::thread::sleep(Duration::from_millis(200));
-                    if stream.write_all(b" ").is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-    });
-    port
-}
-
 #[test]
 fn a_registry_that_drips_its_answer_is_cut_off_by_the_timeout() {
-    let port = dripping_server(10_000);
+    let port = dripping_server(10_000, Duration::from_millis(200));
     let options = ClientOptions { timeout: Some(Duration::from_secs(2)), ..ClientOptions::default() };
     let started = std::time::Instant::now();
     let error = Client::new(&options).unwrap().tags(&registry(port)).unwrap_err();
