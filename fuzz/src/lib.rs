@@ -274,30 +274,9 @@ pub fn archive(data: &[u8]) {
 
 // ------------------------------------------------------------------ formatter
 
-/// The syntax tree of `text` without positions, as text (the tree's equality includes spans).
-fn span_free_tree(text: &str) -> String {
-    let parsed = tenet_syntax::parse_file(text);
-    assert!(parsed.errors.iter().all(|e| e.level != tenet_syntax::Level::Error), "does not parse: {:?}", parsed.errors);
-    let items: Vec<_> = parsed.items.iter().map(|node| &node.item).collect();
-    let debug = format!("{items:?}");
-    let debug = drop_after(&debug, "start: ", |c| c.is_ascii_digit());
-    let debug = drop_after(&debug, "end: ", |c| c.is_ascii_digit());
-    // An inline document's closing brace is re-indented by design.
-    drop_after(&debug, "\\n", |c| c == ' ')
-}
-
-/// `text` with the characters matching `drop` removed right after each `marker`.
-fn drop_after(text: &str, marker: &str, drop: impl Fn(char) -> bool) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find(marker) {
-        let (head, tail) = rest.split_at(i + marker.len());
-        out.push_str(head);
-        rest = tail.trim_start_matches(&drop);
-    }
-    out.push_str(rest);
-    out
-}
+#[path = "../../crates/tenet-fmt/tests/support/tree.rs"]
+mod tree;
+use tree::span_free_tree;
 
 /// The formatter over arbitrary text: what it formats, it formats again to the same text, and
 /// the syntax tree is unchanged.

@@ -12,10 +12,12 @@
     reason = "a test fails loudly on unexpected input"
 )]
 
+#[path = "../../tenet-pkg/tests/support/raw_archive.rs"]
+mod raw_archive;
 mod support;
 
+use raw_archive::raw_archive;
 use serde_json::Value;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -478,35 +480,14 @@ test "a link out of the package" {
     assert!(all.contains("1 passed"), "the ordinary test still runs:\n{all}");
 }
 
-/// A gzipped tar of `entries` (path, data) written with raw headers, so a test can build what
-/// `tenet package` never writes.
-fn raw_archive(entries: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut tar = Vec::new();
-    for (path, data) in entries {
-        let mut header = tar::Header::new_old();
-        let name = &mut header.as_old_mut().name;
-        name[..path.len()].copy_from_slice(path.as_bytes());
-        header.set_size(data.len() as u64);
-        header.set_mode(0o644);
-        header.set_entry_type(tar::EntryType::Regular);
-        header.set_cksum();
-        tar.extend_from_slice(header.as_bytes());
-        tar.extend_from_slice(data);
-        tar.resize(tar.len().div_ceil(512) * 512, 0);
-    }
-    tar.resize(tar.len() + 1024, 0);
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    gz.write_all(&tar).unwrap();
-    gz.finish().unwrap()
-}
-
 #[test]
 fn zip_slip_and_gzip_bomb_archives_are_refused_by_name() {
+    use tar::EntryType::Regular;
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "slip.tar.gz", raw_archive(&[("../../outside.tenet", b"package evil\n")]));
+    write(dir.path(), "slip.tar.gz", raw_archive(&[(b"../../outside.tenet", Regular, b"package evil\n")]));
     // 200 MiB of zeros in one entry compress to about 200 KiB.
     let zeros = vec![0u8; 200 << 20];
-    write(dir.path(), "bomb.tar.gz", raw_archive(&[("tenet.toml", &zeros)]));
+    write(dir.path(), "bomb.tar.gz", raw_archive(&[(b"tenet.toml", Regular, &zeros)]));
     for (archive, why) in [
         ("slip.tar.gz", "refusing `slip.tar.gz`: it contains the path `../../outside.tenet`, which leaves the package"),
         ("bomb.tar.gz", "refusing `bomb.tar.gz`: it contains more than 134217728 bytes once decompressed"),
@@ -522,91 +503,4 @@ fn zip_slip_and_gzip_bomb_archives_are_refused_by_name() {
         );
     }
     assert!(!dir.path().parent().unwrap().join("outside.tenet").exists());
-}
-
-#[test]
-fn malformed_language_server_traffic_gets_errors_and_the_server_keeps_serving() {
-    use std::io::{BufRead as _, Read as _};
-    let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tenet"))
-        .arg("lsp")
-        .current_dir(dir.path())
-        .env("XDG_CACHE_HOME", dir.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
-    let (sender, messages) = std::sync::mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        let mut line = String::new();
-        loop {
-            line.clear();
-            if stdout.read_line(&mut line).unwrap_or(0) == 0 {
-                return;
-            }
-            let Some(length) = line.strip_prefix("Content-Length: ").and_then(|n| n.trim().parse::<usize>().ok())
-            else {
-                continue;
-            };
-            stdout.read_line(&mut line).unwrap();
-            let mut body = vec![0; length];
-            stdout.read_exact(&mut body).unwrap();
-            if sender.send(String::from_utf8_lossy(&body).into_owned()).is_err() {
-                return;
-            }
-        }
-    });
-    let frame = |body: &[u8]| {
-        let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-        out.extend_from_slice(body);
-        out
-    };
-    // A client waits for the answer to `initialize` before it sends anything else.
-    stdin.write_all(&frame(br#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#)).unwrap();
-    stdin.flush().unwrap();
-    let mut seen = Vec::new();
-    while !seen.iter().any(|m: &String| m.contains(r#""id":1"#)) {
-        seen.push(messages.recv_timeout(WATCHDOG).unwrap_or_else(|_| panic!("no answer to initialize")));
-    }
-    let mut traffic = Vec::new();
-    traffic.extend(b"Content-Length: 99999999999999999999\r\n\r\n");
-    traffic.extend(format!("X-Huge: {}\r\n\r\n", "h".repeat(100_000)).into_bytes());
-    traffic.extend(frame(
-        b"{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didOpen\",\"params\":{\"textDocument\":{\"uri\":\"file:///x.tenet\",\"languageId\":\"tenet\",\"version\":1,\"text\":\"\xff\xfe\"}}}",
-    ));
-    traffic.extend(frame(br#"[1,2,3]"#));
-    traffic.extend(frame(br#"{"jsonrpc":"2.0","id":{"odd":true},"method":"shutdown"}"#));
-    traffic.extend(frame(br#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#));
-    stdin.write_all(&traffic).unwrap();
-    stdin.flush().unwrap();
-    while !seen.iter().any(|m: &String| m.contains(r#""id":2"#)) {
-        let message = messages.recv_timeout(WATCHDOG).unwrap_or_else(|_| panic!("no answer to shutdown: {seen:#?}"));
-        seen.push(message);
-    }
-    stdin.write_all(&frame(br#"{"jsonrpc":"2.0","method":"exit"}"#)).unwrap();
-    drop(stdin);
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > WATCHDOG {
-            child.kill().unwrap();
-            panic!("the server did not exit");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let all = seen.join("\n");
-    assert!(all.contains(r#""id":1"#) && all.contains("capabilities"), "initialize answered: {all}");
-    assert!(all.contains("is not a length") && all.contains("a header line longer than 8192 bytes"), "{all}");
-    assert!(all.contains("the message is not valid UTF-8"), "{all}");
-    assert!(
-        all.contains("batch requests are not supported") && all.contains("an id must be a number or a string"),
-        "{all}"
-    );
-    assert!(seen.last().unwrap().contains(r#""result":null"#), "shutdown answered: {all}");
-    assert_eq!(status.code(), Some(0), "exit after shutdown is 0");
 }

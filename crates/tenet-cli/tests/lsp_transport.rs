@@ -165,3 +165,39 @@ fn requests_before_initialize_are_refused_and_the_session_goes_on() {
     assert_eq!(server.response()["id"].as_i64(), Some(9));
     assert_eq!(server.exit_status(), Some(0));
 }
+
+/// The hostile corpus's traffic (tests/hostile/README.md), sent in one burst after
+/// `initialize`: every bad message gets its error, and `shutdown` is still answered.
+#[test]
+fn a_burst_of_hostile_framing_gets_errors_and_shutdown_is_still_answered() {
+    let mut server = Server::start();
+    server.initialize();
+    let mut traffic = Vec::new();
+    traffic.extend(b"Content-Length: 99999999999999999999\r\n\r\n");
+    traffic.extend(format!("X-Huge: {}\r\n\r\n", "h".repeat(100_000)).into_bytes());
+    traffic.extend(frame(
+        b"{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didOpen\",\"params\":{\"textDocument\":{\"uri\":\"file:///x.tenet\",\"languageId\":\"tenet\",\"version\":1,\"text\":\"\xff\xfe\"}}}",
+    ));
+    traffic.extend(frame(br#"[1,2,3]"#));
+    traffic.extend(frame(br#"{"jsonrpc":"2.0","id":{"odd":true},"method":"shutdown"}"#));
+    traffic.extend(frame(br#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#));
+    server.send_raw(&traffic);
+    let mut seen = Vec::new();
+    loop {
+        let answer = server.response();
+        let done = answer["id"] == 2;
+        seen.push(answer);
+        if done {
+            break;
+        }
+    }
+    let all = seen.iter().map(Value::to_string).collect::<Vec<_>>().join("\n");
+    assert!(all.contains("is not a length") && all.contains("a header line longer than 8192 bytes"), "{all}");
+    assert!(all.contains("the message is not valid UTF-8"), "{all}");
+    assert!(
+        all.contains("batch requests are not supported") && all.contains("an id must be a number or a string"),
+        "{all}"
+    );
+    assert_eq!(seen.last().unwrap().get("result"), Some(&Value::Null), "shutdown answered: {all}");
+    assert_eq!(server.exit_status(), Some(0), "exit after shutdown is 0");
+}

@@ -18,19 +18,9 @@ use support::{Run, root, tenet_in};
 
 const TODAY: &str = "2026-11-28";
 
-/// The fixture directory, copied so each test runs in its own directory with relative paths.
+/// The reports fixture, copied so each test runs in its own directory with relative paths.
 fn fixture() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let from = root().join("crates/tenet-cli/tests/data/reports");
-    for sub in ["policy", "docs"] {
-        std::fs::create_dir_all(dir.path().join(sub)).unwrap();
-        for entry in std::fs::read_dir(from.join(sub)).unwrap() {
-            let entry = entry.unwrap();
-            std::fs::copy(entry.path(), dir.path().join(sub).join(entry.file_name())).unwrap();
-        }
-    }
-    let path = dir.path().to_path_buf();
-    (dir, path)
+    data_fixture("reports")
 }
 
 fn eval(dir: &Path, env: &[(&str, &Path)], extra: &[&str]) -> Run {

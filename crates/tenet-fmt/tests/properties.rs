@@ -16,30 +16,9 @@
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 
-/// The syntax tree of `text` without positions, as text (the tree's equality includes spans).
-fn span_free_tree(text: &str) -> String {
-    let parsed = tenet_syntax::parse_file(text);
-    assert!(parsed.errors.is_empty(), "does not parse: {:?}\n{text}", parsed.errors);
-    let items: Vec<_> = parsed.items.iter().map(|node| &node.item).collect();
-    let debug = format!("{items:?}");
-    // Drop the numbers of `start: N`, `end: N` (spans). An inline document's closing brace
-    // is re-indented by design, so the spaces before it are dropped too.
-    let debug = drop_after(&debug, "start: ", |c| c.is_ascii_digit());
-    let debug = drop_after(&debug, "end: ", |c| c.is_ascii_digit());
-    drop_after(&debug, "\\n", |c| c == ' ')
-}
-
-/// `text` with the characters matching `drop` removed right after each `marker`.
-fn drop_after(text: &str, marker: &str, drop: impl Fn(char) -> bool) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find(marker) {
-        out.push_str(&rest[..i + marker.len()]);
-        rest = rest[i + marker.len()..].trim_start_matches(&drop);
-    }
-    out.push_str(rest);
-    out
-}
+#[path = "support/tree.rs"]
+mod tree;
+use tree::span_free_tree;
 
 /// Every `//` comment's text, in order (strings skipped).
 fn comment_texts(text: &str) -> Vec<String> {

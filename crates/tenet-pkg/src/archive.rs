@@ -331,7 +331,12 @@ fn check_sums(what: &str, dest: &Path, written: &BTreeMap<String, String>) -> Re
 }
 
 #[cfg(test)]
+#[path = "../tests/support/raw_archive.rs"]
+mod raw_archive;
+
+#[cfg(test)]
 mod tests {
+    use super::raw_archive::raw_archive;
     use super::*;
 
     fn package(dir: &Path) {
@@ -441,30 +446,6 @@ mod tests {
         let manifest = extract(&archive.bytes, "lib", dest.path(), &Limits::default()).unwrap();
         assert_eq!(manifest.package.name, "lib");
         assert_eq!(std::fs::read_to_string(dest.path().join("policies/eu/b.tenet")).unwrap(), "package lib.eu\n");
-    }
-
-    /// A gzipped tar with raw headers, so tests can build what `tenet package` never writes.
-    pub(crate) fn raw_archive(entries: &[(&[u8], tar::EntryType, &[u8])]) -> Vec<u8> {
-        let mut tar = Vec::new();
-        for (path, kind, data) in entries {
-            let mut header = tar::Header::new_old();
-            let name = &mut header.as_old_mut().name;
-            name[..path.len()].copy_from_slice(path);
-            header.set_size(data.len() as u64);
-            header.set_mode(0o644);
-            header.set_entry_type(*kind);
-            if *kind == tar::EntryType::Symlink || *kind == tar::EntryType::Link {
-                header.set_link_name("/etc/passwd").unwrap();
-            }
-            header.set_cksum();
-            tar.extend_from_slice(header.as_bytes());
-            tar.extend_from_slice(data);
-            tar.resize(tar.len().div_ceil(512) * 512, 0);
-        }
-        tar.resize(tar.len() + 1024, 0);
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        std::io::Write::write_all(&mut gz, &tar).unwrap();
-        gz.finish().unwrap()
     }
 
     fn refused(bytes: &[u8], limits: &Limits) -> String {

@@ -36,12 +36,7 @@ require("tenet").setup({
       vim.lsp.diagnostic.on_publish_diagnostics(err, result, ctx, config)
       if document and result.uri == vim.uri_from_bufnr(document) and #result.diagnostics > 0 then
         results.attached = attached(document)
-        -- Read them back through Neovim's diagnostic API, as a user would see them.
-        for _, d in ipairs(vim.diagnostic.get(document)) do
-          table.insert(results.diagnostics, {
-            line = d.lnum, col = d.col, code = d.code, message = d.message, severity = d.severity,
-          })
-        end
+        harness.record_diagnostics(document)
         vim.schedule(check_outside)
       end
     end,

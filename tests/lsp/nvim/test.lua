@@ -63,12 +63,7 @@ local client_id = vim.lsp.start_client({
       vim.lsp.diagnostic.on_publish_diagnostics(err, result, ctx, config)
       if not asked and result.uri == vim.uri_from_bufnr(bufnr) and #result.diagnostics > 0 then
         asked = true
-        -- Read them back through Neovim's diagnostic API, as a user would see them.
-        for _, d in ipairs(vim.diagnostic.get(bufnr)) do
-          table.insert(results.diagnostics, {
-            line = d.lnum, col = d.col, code = d.code, message = d.message, severity = d.severity,
-          })
-        end
+        harness.record_diagnostics(bufnr)
         vim.schedule(hover)
       end
     end,
